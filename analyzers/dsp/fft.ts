@@ -1,0 +1,84 @@
+/**
+ * The one place that touches the FFT library (fft.js), so a faster backend can be
+ * measured without touching the analyzers (PERFORMANCE_NOTES.md).
+ * Plans and work buffers are cached per size: no allocation per transform except the
+ * caller-owned output.
+ */
+import FFT from "fft.js";
+import type { Samples } from "../types";
+
+interface Plan {
+  fft: FFT;
+  /** Real input, zero-padded to the plan size. */
+  input: Float64Array;
+  /** Interleaved complex output (re, im), length 2·size. */
+  output: Float64Array;
+  /** Second complex buffer for inverse transforms. */
+  scratch: Float64Array;
+}
+
+const plans = new Map<number, Plan>();
+
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
+}
+
+export function nextPowerOfTwo(n: number): number {
+  let size = 2;
+  while (size < n) size *= 2;
+  return size;
+}
+
+/** Largest power of two ≤ n (for taking the longest transformable stretch of a record). */
+export function previousPowerOfTwo(n: number): number {
+  let size = 2;
+  while (size * 2 <= n) size *= 2;
+  return size;
+}
+
+function planFor(size: number): Plan {
+  let plan = plans.get(size);
+  if (!plan) {
+    if (!isPowerOfTwo(size)) throw new RangeError(`FFT size must be a power of two, got ${size}`);
+    plan = {
+      fft: new FFT(size),
+      input: new Float64Array(size),
+      output: new Float64Array(2 * size),
+      scratch: new Float64Array(2 * size),
+    };
+    plans.set(size, plan);
+  }
+  return plan;
+}
+
+/**
+ * Real FFT of `signal` (optionally multiplied by `taper`), zero-padded to `size`.
+ * Returns a view of the plan's interleaved complex buffer holding bins 0..size/2;
+ * it is overwritten by the next transform of the same size, so copy what you keep.
+ */
+export function realFft(signal: Samples | ArrayLike<number>, size: number, taper?: Float64Array): Float64Array {
+  const plan = planFor(size);
+  const n = Math.min(signal.length, size);
+  const input = plan.input;
+  if (taper) {
+    for (let i = 0; i < n; i++) input[i] = signal[i] * taper[i];
+  } else {
+    for (let i = 0; i < n; i++) input[i] = signal[i];
+  }
+  input.fill(0, n);
+  plan.fft.realTransform(plan.output, input);
+  // fft.js fills only the left half; bins above size/2 are the conjugate mirror and unused here.
+  return plan.output.subarray(0, size + 2);
+}
+
+/**
+ * Complex FFT (forward or inverse; inverse is normalised by 1/size as in fft.js).
+ * `data` is interleaved (re, im) of length 2·size. The result is a view of a plan buffer.
+ */
+export function complexFft(data: Float64Array, inverse = false): Float64Array {
+  const size = data.length / 2;
+  const plan = planFor(size);
+  if (inverse) plan.fft.inverseTransform(plan.scratch, data);
+  else plan.fft.transform(plan.scratch, data);
+  return plan.scratch;
+}
