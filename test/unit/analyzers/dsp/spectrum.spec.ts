@@ -57,3 +57,17 @@ describe("dsp/fft and dsp/spectrum", () => {
     expect(toDb(floor, 1)).to.be.below(-100);
   });
 });
+
+import { estimateFundamental } from "../../../../analyzers/dsp/fundamental";
+
+describe("dsp/fundamental", () => {
+  it("finds a 53.3 Hz fundamental within 0.01 Hz under 5 % harmonics, with and without a prior", () => {
+    const rate = 8192, n = 8192;
+    const x = tone(n, rate, [{ f: 53.3, a: 80 }, { f: 159.9, a: 4 }, { f: 266.5, a: 3 }]);
+    const free = estimateFundamental({ samples: x, rateHz: rate })!;
+    expect(free.frequencyHz).to.be.closeTo(53.3, 0.01);
+    expect(free.amplitude).to.be.closeTo(80, 0.8);
+    const guided = estimateFundamental({ samples: x, rateHz: rate }, { expectedHz: 50 })!;
+    expect(guided.frequencyHz).to.be.closeTo(53.3, 0.01);
+  });
+});

@@ -1,0 +1,9 @@
+/** PLACEHOLDER until the analyzer lands: answers insufficient_data and says why. Replaced by issue #2 work. */
+import { insufficientData } from "./finding";
+import type { Analyzer } from "./types";
+
+export const eccentricityAnalyzer: Analyzer = {
+  faultType: "eccentricity",
+  requirements: { channelsAnyOf: [], minSampleRateHz: 0, minDurationS: 0, scalars: [] },
+  analyze: () => insufficientData("eccentricity", "analyzer not implemented yet"),
+};
