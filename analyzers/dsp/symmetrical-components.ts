@@ -75,9 +75,10 @@ export interface ParkVectorModulation {
  * gains a 2f component. Zero sequence cancels in i_D and i_Q, so CT offsets common to all
  * phases do not enter.
  */
-export function parkVectorModulus(ia: Samples, ib: Samples, ic: Samples, length: number): Float64Array {
+export function parkVectorModulus(
+  ia: Samples, ib: Samples, ic: Samples, length: number, out: Float64Array = new Float64Array(length),
+): Float64Array {
   const kD = Math.sqrt(2 / 3), kBC = 1 / Math.sqrt(6), kQ = 1 / Math.SQRT2;
-  const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
     const d = kD * ia[i] - kBC * (ib[i] + ic[i]);
     const q = kQ * (ib[i] - ic[i]);
@@ -86,10 +87,14 @@ export function parkVectorModulus(ia: Samples, ib: Samples, ic: Samples, length:
   return out;
 }
 
+/** Reused |i| buffer: first touch of fresh memory is slow (PERFORMANCE_NOTES.md), windows recur at one size. */
+let modulusScratch = new Float64Array(0);
+
 export function parkVectorModulation(
   ia: Samples, ib: Samples, ic: Samples, rateHz: number, fundamentalHz: number, length: number,
 ): ParkVectorModulation {
-  const modulus = parkVectorModulus(ia, ib, ic, length);
+  if (modulusScratch.length < length) modulusScratch = new Float64Array(length);
+  const modulus = parkVectorModulus(ia, ib, ic, length, modulusScratch);
   let sum = 0;
   for (let i = 0; i < length; i++) sum += modulus[i];
   const dc = length ? sum / length : 0;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { phasorAt } from "../../../../analyzers/dsp/phasor";
+import { phasorAt, refineFrequency } from "../../../../analyzers/dsp/phasor";
 
 function tones(n: number, rate: number, parts: { f: number; a: number; phiDeg?: number }[], dc = 0): Float64Array {
   const x = new Float64Array(n);
@@ -55,5 +55,15 @@ describe("dsp/phasor", () => {
     y.fill(100, 1000);
     expect(phasorAt(y, 1000, 50, 1000).amplitude).to.be.closeTo(2, 0.01);
     expect(phasorAt(new Float64Array(0), 1000, 50).amplitude).to.equal(0);
+  });
+});
+
+describe("dsp/phasor refineFrequency", () => {
+  it("turns a coarse estimate (±0.1 Hz) into a precise one (±0.001 Hz) on a noisy tone", () => {
+    const rate = 1000, n = 5000, f = 59.967;
+    const x = tones(n, rate, [{ f, a: 7, phiDeg: 12 }, { f: 3 * f, a: 0.3 }]);
+    let seed = 3;
+    for (let i = 0; i < n; i++) { seed = (seed * 16807) % 2147483647; x[i] += 0.05 * (seed / 2147483647 - 0.5); }
+    for (const coarse of [f - 0.1, f + 0.07, f]) expect(refineFrequency(x, rate, coarse)).to.be.closeTo(f, 0.001);
   });
 });
