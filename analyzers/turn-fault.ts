@@ -105,7 +105,7 @@ function threePhaseSet(window: SensorWindow, names: readonly ["ia", "ib", "ic"] 
 function variance(x: SampledSignal["samples"], n: number): number {
   let s = 0, s2 = 0;
   for (let i = 0; i < n; i++) { s += x[i]; s2 += x[i] * x[i]; }
-  return n ? Math.max(0, s2 / n - (s / n) ** 2) : 0;
+  return n ? Math.max(0, s2 / n - (s / n) ** 2) : 0; // NaN or ∞ when a sample is not finite
 }
 
 /** Prior for the fundamental search: speed × pole pairs when speed is known, else a fixed supply frequency. */
@@ -139,11 +139,15 @@ export const turnFaultAnalyzer: Analyzer = {
 
   analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
     const currents = threePhaseSet(window, REQUIRED_CURRENTS);
-    if (typeof currents === "string") return insufficientData("turn_fault", `${currents}: I2/I1 needs all three phase currents`);
+    if (typeof currents === "string") {
+      return insufficientData("turn_fault", currents.startsWith("missing") ? `${currents}: I2/I1 needs all three phase currents` : currents);
+    }
     const { rateHz, length } = currents;
 
     // Estimate f on the phase with the most signal (a phase may be open or its CT missing).
     const variances = [currents.a, currents.b, currents.c].map((s) => variance(s.samples, length));
+    const corrupt = REQUIRED_CURRENTS.filter((_, i) => !Number.isFinite(variances[i]));
+    if (corrupt.length) return insufficientData("turn_fault", `non-finite samples in ${corrupt.join(", ")}`);
     const strongest = [currents.a, currents.b, currents.c][variances.indexOf(Math.max(...variances))];
     const prior = expectedFundamentalHz(window, profile);
     if (prior !== undefined && prior >= rateHz / 2) {

@@ -116,6 +116,11 @@ describe("turn-fault analyzer", () => {
       const f = turnFaultAnalyzer.analyze(w, INDUCTION);
       expect(f.status).to.equal("insufficient_data");
     });
+    it("when a channel holds non-finite samples (never throws)", () => {
+      const w = unbalanced(5);
+      (w.channels.ib!.samples as Float64Array)[100] = Number.NaN;
+      expect(turnFaultAnalyzer.analyze(w, INDUCTION).reason).to.equal("non-finite samples in ib");
+    });
     it("when the phases are sampled at different rates", () => {
       const w = unbalanced(5);
       w.channels.ib = { ...w.channels.ib!, rateHz: 4000 };
