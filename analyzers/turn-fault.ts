@@ -76,8 +76,12 @@ export const TYPICAL_Z2_ANGLE_DEG = 75;
  * the fault removes reactance and adds loss. Hence ∠(I2/I1) = 180° − ∠Z_loop − ∠Z2. A shorted
  * loop is leakage-reactance dominated but lossy (∠Z_loop ≈ 45–75°) and Z2 of an induction motor
  * is locked-rotor-like (∠Z2 ≈ 45–75° for small, up to ~85° for large machines): phase A lands in
- * about 30–90°; we take the middle, 60°, and split the circle into ±60° sectors around
- * 60° (A), 180° (B) and 300° (C).
+ * about 20–90°; we take 60° and split the circle into ±60° sectors around 60° (A), 180° (B) and
+ * 300° (C). Sign conventions: phasor of A·cos(ωt + φ) is A·e^{jφ}; a = e^{+j2π/3}.
+ * Check against the ITSC rig (realdata/README.md, ≥ 20 % turns, raw angles): A 48–66° and
+ * C 297–324° fall in their sectors; B 172–265° does only up to 240°. The B runs above 240° would be
+ * located as C unless the healthy I2 vector is removed with a baseline (the rig's standing I2 of
+ * ~3–4 % at ~330° pulls faults toward it). Not re-tuned to that rig.
  */
 export const PHASE_A_FAULT_ANGLE_DEG = 60;
 
