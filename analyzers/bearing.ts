@@ -7,9 +7,10 @@
  * strikes into lines at the defect frequency and its harmonics in the squared-envelope spectrum:
  * 1. spectrum of the record (ends tapered so the circular FFT filters do not wrap a step);
  * 2. demodulation band: the highest spectral-kurtosis bands of a 1/3-binary tree within
- *    500 Hz … 0.8·fs/2 (dsp/spectral-kurtosis.ts), the top 3 compared by periodicity — the
- *    mean harmonic level of the best family — because kurtosis alone can pick a band of
- *    impulsive noise;
+ *    500 Hz … 0.8·fs/2 (dsp/spectral-kurtosis.ts); of the top 3, those with significantly
+ *    impulsive SK (> 3σ of Gaussian noise) are compared by periodicity — the mean harmonic level
+ *    of the best family — because kurtosis alone can pick a band of impulsive noise; with none
+ *    significant, the highest-SK band is used;
  * 3. band-pass + analytic signal + squared envelope, Hann, FFT (bearing-envelope.ts);
  * 4. per family, harmonics k = 1..3: peak within ±2 % of k·f over the ±25 % local median, dB;
  * 5. family rule [D, SCIENCE.md §3, CWRU: healthy ≤ 11 dB, inner/outer race 27–52 dB]:
@@ -32,7 +33,7 @@
 import { bearingFrequencies, defectFamilies, geometryProblem, type DefectFamily } from "./bearing-frequencies";
 import { evaluateBand, HARMONICS, NEIGHBOURHOOD, SLIP_TOLERANCE, type BandEvaluation, type FamilyLevels } from "./bearing-envelope";
 import { nextPowerOfTwo, realFft } from "./dsp/fft";
-import { candidateBands, chooseBand, rankBandsByKurtosis } from "./dsp/spectral-kurtosis";
+import { candidateBands, chooseBand, isImpulsive, rankBandsByKurtosis } from "./dsp/spectral-kurtosis";
 import { kurtosis } from "./dsp/statistics";
 import { isoClassForPowerKw, isoZone, severityBand, velocityRmsFromSpectrum, zoneNumber } from "./dsp/vibration-severity";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
@@ -171,7 +172,13 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   const valid = { from: (EDGE_TAPER * n) / fftSize, to: ((1 - EDGE_TAPER) * n) / fftSize };
   const ranked = rankBandsByKurtosis(half, fftSize, rateHz, bands, valid);
   const ctx = { half, fftSize, rateHz, recordLength: n, maxEnvelopeHz: highestLine * (1 + NEIGHBOURHOOD) };
-  const choice = chooseBand<BandEvaluation>(ranked, TOP_SK_BANDS, (band) => evaluateBand(ctx, band, families));
+  const validDuration = (1 - 2 * EDGE_TAPER) * duration;
+  const choice = chooseBand<BandEvaluation>(
+    ranked,
+    TOP_SK_BANDS,
+    (r) => isImpulsive(r, validDuration),
+    (band) => evaluateBand(ctx, band, families),
+  );
   if (!choice) return insufficientData("bearing", "no demodulation band could be formed");
   const band = choice.chosen.band;
 

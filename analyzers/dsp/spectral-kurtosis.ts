@@ -19,7 +19,9 @@
  * Kurtosis alone can pick the wrong band (impulsive noise, EMI; SCIENCE.md cites a CWRU study
  * where it did). So `chooseBand` ranks bands by SK and lets a periodicity score — supplied by the
  * caller, e.g. the mean dB of the harmonic peaks at the candidate defect frequencies — choose
- * among the top few.
+ * among the top few; but only among bands whose SK is significantly above the Gaussian 0, since
+ * periodicity alone is fooled the other way (on CWRU record 118 it picked a non-impulsive
+ * 500–1575 Hz band whose envelope lines are beats of machine lines, and called a ball fault).
  */
 import { bandComplexEnvelope, bandSupportBins, type BandSpec } from "./hilbert";
 import { nextPowerOfTwo } from "./fft";
@@ -102,6 +104,23 @@ export function rankBandsByKurtosis(
   return ranked;
 }
 
+/**
+ * Standard deviation of the SK estimate on Gaussian noise from N independent complex envelope
+ * samples: 2/√N (delta method with |z|² exponential: E|z|⁴ = 2, E|z|⁶ = 6, E|z|⁸ = 24 in units of
+ * E|z|²). A band W Hz wide observed for T s holds about N = W·T independent samples.
+ */
+export function skNoiseStd(widthHz: number, durationS: number): number {
+  return 2 / Math.sqrt(Math.max(1, widthHz * durationS));
+}
+
+/** SK this many noise standard deviations above 0 counts as impulsive (false alarm ≈ 0.1 % per band). */
+export const SK_SIGNIFICANCE_SIGMAS = 3;
+
+/** Whether a band's SK shows impulsiveness beyond what Gaussian noise would give by chance. */
+export function isImpulsive(r: RankedBand, durationS: number): boolean {
+  return r.kurtosis > SK_SIGNIFICANCE_SIGMAS * skNoiseStd(r.band.hiHz - r.band.loHz, durationS);
+}
+
 export interface BandChoice<T> {
   chosen: RankedBand;
   /** The caller's periodicity evaluation of the chosen band (e.g. its envelope analysis). */
@@ -113,19 +132,27 @@ export interface BandChoice<T> {
 }
 
 /**
- * Among the `topK` highest-SK bands, the one whose `evaluate(band).score` is highest; ties keep
- * the higher SK. `evaluate` runs once per compared band, so its result is handed back for reuse.
+ * Among the `topK` highest-SK bands that are impulsive (`impulsive`), the one whose
+ * `evaluate(band).score` is highest; ties keep the higher SK. When none is impulsive the highest-SK
+ * band is taken as it is: a band without impulses cannot carry bearing strikes, and the envelope
+ * lines it does show come from discrete components (gear or machine lines beating together), which
+ * is exactly where a periodicity score would be fooled.
+ * `evaluate` runs once per compared band, so its result is handed back for reuse.
  */
 export function chooseBand<T extends { score: number }>(
   ranked: readonly RankedBand[],
   topK: number,
+  impulsive: (r: RankedBand) => boolean,
   evaluate: (band: KurtogramBand) => T,
 ): BandChoice<T> | null {
-  const compared = Math.min(topK, ranked.length);
+  if (ranked.length === 0) return null;
+  const candidates: number[] = [];
+  for (let i = 0; i < Math.min(topK, ranked.length); i++) if (impulsive(ranked[i])) candidates.push(i);
+  if (candidates.length === 0) candidates.push(0);
   let best: BandChoice<T> | null = null;
-  for (let i = 0; i < compared; i++) {
+  for (const i of candidates) {
     const evaluation = evaluate(ranked[i].band);
-    if (!best || evaluation.score > best.evaluation.score) best = { chosen: ranked[i], evaluation, skRank: i, compared };
+    if (!best || evaluation.score > best.evaluation.score) best = { chosen: ranked[i], evaluation, skRank: i, compared: candidates.length };
   }
   return best;
 }

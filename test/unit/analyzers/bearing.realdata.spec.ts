@@ -23,15 +23,18 @@ function profileOf(r: CwruRecord): MotorProfile {
   };
 }
 
-/** The whole record, then consecutive 1 s segments. */
-function analyzeRecord(file: string): { whole: Finding; segments: Finding[] } {
+/** The whole record, consecutive 1 s segments, and 2 s windows sliding by 0.5 s. */
+function analyzeRecord(file: string): { whole: Finding; segments: Finding[]; sliding: Finding[] } {
   const r = readRecord<CwruRecord>(file);
   const samples = Float64Array.from(r.data.DE);
   const run = (x: Float64Array): Finding =>
     bearingAnalyzer.analyze({ channels: { vib_x: { samples: x, rateHz: r.fs_hz } }, rpm: r.operating_point.shaft_rpm_nominal }, profileOf(r));
-  const segments: Finding[] = [];
-  for (let s = 0; s + r.fs_hz <= samples.length; s += r.fs_hz) segments.push(run(samples.subarray(s, s + r.fs_hz)));
-  return { whole: run(samples), segments };
+  const windows = (length: number, hop: number): Finding[] => {
+    const out: Finding[] = [];
+    for (let s = 0; s + length <= samples.length; s += hop) out.push(run(samples.subarray(s, s + length)));
+    return out;
+  };
+  return { whole: run(samples), segments: windows(r.fs_hz, r.fs_hz), sliding: windows(2 * r.fs_hz, r.fs_hz / 2) };
 }
 
 describe("bearing analyzer on CWRU recordings", function () {
@@ -63,9 +66,10 @@ describe("bearing analyzer on CWRU recordings", function () {
     }
   });
 
-  it("118, ball 0.007\" (not diagnosable, Smith & Randall 2015): never a ball call, never a fault", () => {
-    const { whole, segments } = analyzeRecord("cwru_118_ball_007in_0hp_1797rpm.json");
-    for (const f of [whole, ...segments]) {
+  it("118, ball 0.007\" (not diagnosable, Smith & Randall 2015): never a ball call, never a fault (also in sliding 2 s windows)", () => {
+    const { whole, segments, sliding } = analyzeRecord("cwru_118_ball_007in_0hp_1797rpm.json");
+    expect(sliding).to.have.length(7);
+    for (const f of [whole, ...segments, ...sliding]) {
       expect(f.bearing_defect).to.not.equal("ball");
       expect(f.status, f.reason).to.not.equal("fault");
       expect(f.status).to.not.equal("insufficient_data");

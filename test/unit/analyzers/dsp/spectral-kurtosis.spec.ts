@@ -7,6 +7,7 @@ import {
   chooseBand,
   envelopeKurtosis,
   rankBandsByKurtosis,
+  skNoiseStd,
   type RankedBand,
 } from "../../../../analyzers/dsp/spectral-kurtosis";
 import { bearingSignal, gaussian, seededRandom } from "../../../helpers/bearing-signal";
@@ -54,7 +55,7 @@ describe("dsp/spectral-kurtosis", () => {
     expect(noiseBand.kurtosis).to.be.below(0.3);
   });
 
-  it("chooseBand lets periodicity decide among the top SK bands only, keeping the higher SK on ties", () => {
+  it("chooseBand lets periodicity decide among the impulsive top SK bands only, keeping the higher SK on ties", () => {
     const band = (lo: number): RankedBand["band"] => ({ loHz: lo, hiHz: lo + 1000, transitionHz: 100, level: 1 });
     const ranked: RankedBand[] = [
       { band: band(500), kurtosis: 5 },
@@ -63,10 +64,28 @@ describe("dsp/spectral-kurtosis", () => {
       { band: band(2000), kurtosis: 2 },
     ];
     const scores = new Map([[500, 10], [1000, 20], [1500, 20], [2000, 99]]);
-    const choice = chooseBand(ranked, 3, (b) => ({ score: scores.get(b.loHz)! }))!;
+    const evaluate = (b: RankedBand["band"]): { score: number } => ({ score: scores.get(b.loHz)! });
+    const choice = chooseBand(ranked, 3, () => true, evaluate)!;
     expect(choice.chosen.band.loHz).to.equal(1000);
     expect(choice.skRank).to.equal(1);
     expect(choice.compared).to.equal(3);
-    expect(chooseBand([], 3, () => ({ score: 0 }))).to.equal(null);
+    // Bands whose SK is not significant are not compared; with none significant the top SK band stands.
+    expect(chooseBand(ranked, 3, (r) => r.kurtosis > 3.5, evaluate)!.chosen.band.loHz).to.equal(1000);
+    expect(chooseBand(ranked, 3, (r) => r.kurtosis > 4.5, evaluate)!.chosen.band.loHz).to.equal(500);
+    expect(chooseBand(ranked, 3, () => false, evaluate)!.chosen.band.loHz).to.equal(500);
+    expect(chooseBand([], 3, () => true, evaluate)).to.equal(null);
+  });
+
+  it("SK noise level: 2/√(W·T), matching the spread of SK over Gaussian noise records (±30 %)", () => {
+    const normal = gaussian(seededRandom(3));
+    const values: number[] = [];
+    const n = 1000;
+    for (let r = 0; r < 200; r++) {
+      const z = new Float64Array(2 * n).map(() => normal());
+      values.push(envelopeKurtosis(z, 0, n));
+    }
+    const m = values.reduce((s, v) => s + v, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((s, v) => s + (v - m) * (v - m), 0) / values.length);
+    expect(sd).to.be.closeTo(skNoiseStd(1000, 1), 0.3 * skNoiseStd(1000, 1));
   });
 });
