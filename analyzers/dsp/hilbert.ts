@@ -70,7 +70,9 @@ const inputs = new Map<number, Float64Array>();
  * Complex envelope (analytic signal shifted to baseband) of one band of a real signal, from its
  * half spectrum `half` (realFft output, bins 0..fftSize/2, interleaved) — decimated to `outSize`
  * complex samples spanning the same time as the fftSize input samples (rate rateHz·outSize/fftSize).
- * Its modulus is the band-passed signal's envelope in the signal's unit.
+ * Its modulus is the band-passed signal's envelope in the signal's unit. It is returned
+ * complex-conjugated: a forward FFT of the conjugated bins is the conjugate of the inverse FFT, which
+ * saves fft.js's conjugation passes, and envelope analysis uses only |z|.
  * `outSize` must be a power of two ≥ bandSupportBins; to keep the squared envelope alias-free
  * up to F Hz it must also cover (band support + F)/binHz.
  * Returns a view of an FFT plan buffer: consume it before the next transform of that size.
@@ -84,14 +86,14 @@ export function bandComplexEnvelope(half: Float64Array, fftSize: number, rateHz:
   if (!buf) { buf = new Float64Array(2 * outSize); inputs.set(outSize, buf); }
   buf.fill(0);
   const centre = Math.round((band.loHz + band.hiHz) / 2 / binHz);
-  // Doubling (analytic signal) and the outSize/fftSize rescaling of the shorter inverse transform.
-  const scale = (2 * outSize) / fftSize;
+  // Doubling (analytic signal) and 1/fftSize of the inverse transform of the full-length record.
+  const scale = 2 / fftSize;
   for (let k = lo; k <= hi; k++) {
     const g = scale * bandPassGain(k * binHz, band.loHz, band.hiHz, band.transitionHz);
     let j = (k - centre) % outSize;
     if (j < 0) j += outSize;
     buf[2 * j] = half[2 * k] * g;
-    buf[2 * j + 1] = half[2 * k + 1] * g;
+    buf[2 * j + 1] = -half[2 * k + 1] * g;
   }
-  return complexFft(buf, true);
+  return complexFft(buf, false);
 }
