@@ -27,7 +27,11 @@
  *   scored (3 × the largest of BPFO/BPFI/2×BSF, +2 %); a narrower band's squared envelope has
  *   no flat floor up there (its spectrum falls to zero at the band width);
  * - duration: the Hann main lobe (±2/T Hz) must fit inside the ±2 % slip window of the first
- *   harmonic, T ≥ 2/(0.02·f) = 100/f — 0.93 s for a 107 Hz BPFO (SCIENCE: "≥ ~0.5–1 s").
+ *   harmonic, T ≥ 2/(0.02·f) = 100/f — 0.93 s for a 107 Hz BPFO (SCIENCE: "≥ ~0.5–1 s"); with a
+ *   1 s window that is ≥ ~1700 rpm for a 6205-class bearing. The looser T ≥ 50/f was tried and
+ *   rejected: a stable line's peak over the local median grows by about 10·log10(T), and at 0.5 s
+ *   CWRU inner-race record 105 drops from fault to warning in 14 of 20 windows — the dB rule was
+ *   calibrated on records of a second and more.
  *   The cage family (FTF ≈ 0.4·f_r) needs about 8 s at 1800 rpm and is scored only when resolved.
  */
 import { bearingFrequencies, defectFamilies, geometryProblem, type DefectFamily } from "./bearing-frequencies";
