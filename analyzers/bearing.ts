@@ -208,6 +208,7 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   }
   Object.assign(features, {
     indicator_db: round(indicator, 2),
+    // 0 BPFO/outer race, 1 BPFI/inner race, 2 2×BSF/ball, 3 FTF/cage — reported even when normal.
     winning_family: FAMILY_ORDER.indexOf(winner.family.line),
     kurtosis: round(kurtosis(samples), 3),
     velocity_rms_mm_s: round(velocity, 3),
@@ -231,15 +232,23 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
     reference: `local median ±${NEIGHBOURHOOD * 100}% in the squared-envelope spectrum`,
   }));
   evidence.push(
-    { name: "demodulation band", value: round(band.loHz, 1), unit: `Hz (to ${band.hiHz.toFixed(1)} Hz)`, reference: "max spectral kurtosis, chosen by periodicity" },
+    {
+      name: `demodulation band ${band.loHz.toFixed(0)}–${band.hiHz.toFixed(0)} Hz`,
+      frequency_hz: round((band.loHz + band.hiHz) / 2, 1),
+      value: round(choice.chosen.kurtosis, 3),
+      unit: "spectral kurtosis",
+      reference: `rank ${choice.skRank + 1} by SK of ${ranked.length} bands; ${choice.compared} compared by periodicity`,
+    },
     { name: "velocity RMS 10–1000 Hz", value: round(velocity, 3), unit: "mm/s", reference: `ISO 10816-1 class ${isoClass}, zone ${zone}` },
   );
 
   const levels = winner.lines.map((l) => l.levelDb.toFixed(1)).join("/");
   let reason =
-    status === "normal"
-      ? `no defect comb: strongest family ${winner.family.line} at ${levels} dB (h1/h2/h3) over the local median`
-      : `${winner.family.defect.replace("_", " ")} defect: ${winner.family.line} harmonics ${levels} dB over the local median`;
+    status !== "normal"
+      ? `${winner.family.defect.replace("_", " ")} defect: ${winner.family.line} harmonics ${levels} dB over the local median`
+      : indicator >= NORMAL_BELOW_DB
+        ? `grey zone, watch: ${winner.family.line} at ${levels} dB (h1/h2/h3), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of 3`
+        : `no defect comb: strongest family ${winner.family.line} at ${levels} dB (h1/h2/h3) over the local median`;
   const runnerUp = ordered[1];
   if (status !== "normal" && runnerUp && severityStatus(familyIndicator(runnerUp), BEARING_SCALE) !== "normal") {
     const shared = coincidentLines(winner, runnerUp);
