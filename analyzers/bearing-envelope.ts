@@ -10,7 +10,6 @@ import type { DefectFamily } from "./bearing-frequencies";
 import { nextPowerOfTwo, realFft } from "./dsp/fft";
 import { bandComplexEnvelope, bandSupportBins, type BandSpec } from "./dsp/hilbert";
 import { medianInPlace } from "./dsp/statistics";
-import { hann } from "./dsp/window-functions";
 
 /** Peak search half-width as a fraction of the line frequency (rolling-element slip). */
 export const SLIP_TOLERANCE = 0.02;
@@ -81,8 +80,16 @@ export function squaredEnvelopeSpectrum(ctx: EnvelopeContext, band: BandSpec): {
     sum += p;
   }
   const m = sum / length;
-  const w = hann(length).values;
-  for (let i = 0; i < length; i++) env[i] = (env[i] - m) * w[i];
+  // Periodic Hann 0.5 − 0.5·cos(2πi/length), the cosine by rotation: the length follows the
+  // record's, so a cached table per length would grow with every odd window size.
+  const dc = Math.cos((2 * Math.PI) / length), ds = Math.sin((2 * Math.PI) / length);
+  let c = 1, s = 0;
+  for (let i = 0; i < length; i++) {
+    env[i] = (env[i] - m) * (0.5 - 0.5 * c);
+    const next = c * dc - s * ds;
+    s = s * dc + c * ds;
+    c = next;
+  }
   env.fill(0, length);
   const spec = realFft(env, size);
   const bins = Math.min(size / 2, Math.ceil(ctx.maxEnvelopeHz / binHz) + 2);

@@ -63,13 +63,18 @@ interface Workspace {
   taper: Float64Array;
   taperPower: number;
 }
-const workspaces = new Map<string, Workspace>();
+const workspaces = new Map<number, Workspace>();
+/** Record lengths come from the vehicles; keep the few recent ones so odd lengths cannot pile up. */
+const MAX_WORKSPACES = 8;
 
-/** Buffers and the end-taper for a record length, made once and reused. */
+/** Buffers and the end-taper for a record length, made once and reused (least recently used dropped). */
 function workspace(n: number, fftSize: number): Workspace {
-  const key = `${n}:${fftSize}`;
-  let ws = workspaces.get(key);
-  if (!ws) {
+  let ws = workspaces.get(n);
+  if (ws) {
+    workspaces.delete(n);
+    workspaces.set(n, ws);
+  } else {
+    if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value as number);
     const taper = new Float64Array(n);
     const ramp = Math.max(1, Math.floor(EDGE_TAPER * n));
     let power = 0;
@@ -79,7 +84,7 @@ function workspace(n: number, fftSize: number): Workspace {
       power += taper[i] * taper[i];
     }
     ws = { centred: new Float64Array(fftSize), half: new Float64Array(fftSize + 2), taper, taperPower: power };
-    workspaces.set(key, ws);
+    workspaces.set(n, ws);
   }
   return ws;
 }
