@@ -67,6 +67,18 @@ describe("bearing analyzer on synthetic impulse trains (1 s at 8192 Hz, 1800 rpm
     }
   });
 
+  it("stationary lines beating at BPFO give one envelope line, not a comb: normal (2 of 3 rule)", () => {
+    const x = bearingSignal({ rateHz: RATE, durationS: 1, resonanceHz: 2600, shaftHz: RPM / 60, noiseRmsG: 0.05, seed: 4 });
+    // Pairs in both halves of the demodulation range, so that every candidate band sees a beat.
+    for (let i = 0; i < x.length; i++) {
+      const t = i / RATE;
+      for (const f of [1200, 2600]) x[i] += 0.2 * Math.sin(2 * Math.PI * f * t) + 0.2 * Math.sin(2 * Math.PI * (f + F.bpfo) * t);
+    }
+    const r = bearingAnalyzer.analyze(windowOf(x), PROFILE);
+    expect(r.features.bpfo_h1_db, "the beat is seen").to.be.above(BEARING_SCALE.fault);
+    expect(r.status, r.reason).to.equal("normal");
+  });
+
   it("the score rises with the strike amplitude, and status follows", () => {
     // Same seed: the same noise under ever stronger strikes.
     const findings = [0, 0.04, 0.08, 0.12, 0.2, 0.4].map((impulseG) =>
