@@ -1,17 +1,19 @@
 /**
  * Decimation with anti-aliasing, like scipy.signal.decimate(x, q, ftype="fir", zero_phase=True):
- * a linear-phase Kaiser-windowed-sinc low-pass whose group delay is removed (so zero phase),
- * evaluated only at the kept output samples (polyphase cost: taps × outputs, about 45 MACs
- * per input sample whatever the factor).
+ * linear-phase Kaiser-windowed-sinc low-pass filters whose group delay is removed (zero phase, ends mirrored),
+ * evaluated only at the kept samples. A composite factor runs as a cascade of small stages (largest
+ * first): every stage only has to keep aliases out of the *final* band, so the early stages have wide
+ * transition bands and a handful of taps, and the cost stays near 100 multiply-adds per output sample
+ * instead of growing with the factor.
  *
- * Why: current-signature lines sit within a few hundred Hz of DC, so a long record at
- * 8192 Hz is mostly wasted bandwidth; decimating first makes the long FFT the resolution
- * needs cheap (SCIENCE.md §1 step 3: "decimate to about 500–2000 Hz").
+ * Why: current-signature lines sit within a few hundred Hz of DC, so a long record at 8192 Hz is
+ * mostly wasted bandwidth; decimating first makes the long FFT the resolution needs cheap
+ * (SCIENCE.md §1 step 3: "decimate to about 500–2000 Hz").
  */
 import type { SampledSignal, Samples } from "../types";
 
 export interface DecimationOptions {
-  /** Stop-band attenuation (and pass-band ripple 10^(−A/20)), dB. Default 70: ≥ 60 dB alias rejection with margin. */
+  /** Stop-band attenuation (and pass-band ripple 10^(−A/20)) of every stage, dB. Default 70: ≥ 60 dB alias rejection with margin. */
   attenuationDb?: number;
   /** Pass-band edge as a fraction of the output Nyquist frequency (scipy's IIR default is 0.8). */
   passbandFraction?: number;
@@ -26,7 +28,7 @@ const kernels = new Map<string, Float64Array>();
 function besselI0(x: number): number {
   let sum = 1, term = 1;
   const q = (x * x) / 4;
-  for (let k = 1; k < 60; k++) {
+  for (let k = 1; k < 80; k++) {
     term *= q / (k * k);
     sum += term;
     if (term < 1e-17 * sum) break;
@@ -35,22 +37,18 @@ function besselI0(x: number): number {
 }
 
 /**
- * Low-pass FIR for decimation by `factor`: pass band up to passbandFraction·(fs/2q), stop band from fs/2q,
- * so nothing that would fold back below the output Nyquist frequency survives with more than −A dB.
- * Kaiser's design formulas (Oppenheim & Schafer §7.6); odd length so the delay is a whole sample count.
+ * Kaiser-window low-pass FIR (Oppenheim & Schafer §7.6) with pass edge and stop edge in cycles per
+ * sample; odd length so the delay is a whole number of samples; unit DC gain.
  */
-export function lowPassKernel(factor: number, options: DecimationOptions = {}): Float64Array {
-  const attenuation = options.attenuationDb ?? DEFAULT_ATTENUATION_DB;
-  const passband = options.passbandFraction ?? DEFAULT_PASSBAND_FRACTION;
-  const key = `${factor}:${attenuation}:${passband}`;
+export function kaiserLowPass(passEdge: number, stopEdge: number, attenuationDb: number): Float64Array {
+  const key = `${passEdge}:${stopEdge}:${attenuationDb}`;
   const cached = kernels.get(key);
   if (cached) return cached;
-  const stopEdge = 0.5 / factor; // cycles per input sample
-  const passEdge = passband * stopEdge;
+  const a = attenuationDb;
   const transition = stopEdge - passEdge;
   const cutoff = 0.5 * (passEdge + stopEdge);
-  const beta = attenuation > 50 ? 0.1102 * (attenuation - 8.7) : attenuation >= 21 ? 0.5842 * (attenuation - 21) ** 0.4 + 0.07886 * (attenuation - 21) : 0;
-  let order = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * transition));
+  const beta = a > 50 ? 0.1102 * (a - 8.7) : a >= 21 ? 0.5842 * (a - 21) ** 0.4 + 0.07886 * (a - 21) : 0;
+  let order = Math.max(2, Math.ceil((a - 7.95) / (2.285 * 2 * Math.PI * transition)));
   if (order % 2) order++;
   const half = order / 2;
   const h = new Float64Array(order + 1);
@@ -63,34 +61,46 @@ export function lowPassKernel(factor: number, options: DecimationOptions = {}): 
     h[i] = sinc * (besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / norm);
     sum += h[i];
   }
-  for (let i = 0; i <= order; i++) h[i] /= sum; // unit DC gain
+  for (let i = 0; i <= order; i++) h[i] /= sum;
   kernels.set(key, h);
   return h;
 }
 
 /**
- * Keeps every `factor`-th sample of the low-passed signal; output length ceil(n / factor), output
- * sample m aligned with input sample m·factor (zero phase). The ends are extended by odd reflection
- * (2·x[0] − x[j], as scipy's filtfilt padtype "odd") so the filter does not see a step at the edges.
+ * Single-stage anti-aliasing filter for decimation by `factor`: pass band to passbandFraction·(fs/2q),
+ * stop band from fs/2q, so nothing that would fold below the output Nyquist frequency survives above −A dB.
  */
-export function decimate(signal: Samples | ArrayLike<number>, factor: number, options: DecimationOptions = {}): Float64Array {
-  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`decimation factor must be a positive integer, got ${factor}`);
+export function lowPassKernel(factor: number, options: DecimationOptions = {}): Float64Array {
+  const stopEdge = 0.5 / factor;
+  return kaiserLowPass((options.passbandFraction ?? DEFAULT_PASSBAND_FRACTION) * stopEdge, stopEdge, options.attenuationDb ?? DEFAULT_ATTENUATION_DB);
+}
+
+/** Prime factors of q, largest first: the order of the cascade's stages. */
+export function stageFactors(q: number): number[] {
+  const out: number[] = [];
+  let rest = q;
+  for (let p = 2; p * p <= rest; p++) while (rest % p === 0) { out.push(p); rest /= p; }
+  if (rest > 1) out.push(rest);
+  return out.sort((x, y) => y - x);
+}
+
+/** Filters with `h` (zero phase, mirrored ends) and keeps every `factor`-th sample. */
+function filterAndDownsample(signal: Samples | ArrayLike<number>, h: Float64Array, factor: number): Float64Array {
   const n = signal.length;
-  if (factor === 1) return Float64Array.from(signal as ArrayLike<number>);
-  const h = lowPassKernel(factor, options);
   const half = (h.length - 1) / 2;
+  // Mirror the ends (x[−j] = x[j]): no step, and unlike odd reflection (2·x[0] − x[j]) no spurious DC
+  // offset when x[0] is not representative, which would leak a low-frequency bump into the output.
   const padded = new Float64Array(n + 2 * half);
   for (let i = 0; i < n; i++) padded[half + i] = signal[i];
-  const first = signal[0], last = signal[n - 1];
   for (let j = 1; j <= half; j++) {
-    padded[half - j] = 2 * first - signal[Math.min(j, n - 1)];
-    padded[half + n - 1 + j] = 2 * last - signal[Math.max(n - 1 - j, 0)];
+    padded[half - j] = signal[Math.min(j, n - 1)];
+    padded[half + n - 1 + j] = signal[Math.max(n - 1 - j, 0)];
   }
   const outLength = Math.ceil(n / factor);
   const out = new Float64Array(outLength);
   const taps = h.length;
   for (let m = 0; m < outLength; m++) {
-    // Output m is centred on input m·factor, i.e. padded index m·factor + half; the kernel spans ±half.
+    // Output m is centred on input m·factor = padded index m·factor + half; the kernel spans ±half.
     const start = m * factor;
     let acc = 0;
     for (let i = 0; i < taps; i++) acc += h[i] * padded[start + i];
@@ -99,11 +109,40 @@ export function decimate(signal: Samples | ArrayLike<number>, factor: number, op
   return out;
 }
 
-/** Largest integer factor that keeps `highestHz` inside the pass band of the decimated signal (1 when none does). */
+/**
+ * Output length ceil(n / factor); output sample m aligned with input sample m·factor (zero phase).
+ * Each stage protects the final band [0, fs/(2·factor)]: its stop band starts where an alias would
+ * land inside it (stage output rate − final Nyquist), its pass band ends at the final pass edge.
+ */
+export function decimate(signal: Samples | ArrayLike<number>, factor: number, options: DecimationOptions = {}): Float64Array {
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`decimation factor must be a positive integer, got ${factor}`);
+  if (factor === 1 || signal.length === 0) return Float64Array.from(signal as ArrayLike<number>);
+  const attenuation = options.attenuationDb ?? DEFAULT_ATTENUATION_DB;
+  const finalNyquist = 0.5 / factor; // cycles per input sample
+  const passEdge = (options.passbandFraction ?? DEFAULT_PASSBAND_FRACTION) * finalNyquist;
+  let x: Samples | ArrayLike<number> = signal;
+  let rate = 1; // current rate in units of the input rate
+  for (const q of stageFactors(factor)) {
+    const outRate = rate / q;
+    // Edges in cycles per sample of this stage's input.
+    const h = kaiserLowPass(passEdge / rate, (outRate - finalNyquist) / rate, attenuation);
+    x = filterAndDownsample(x, h, q);
+    rate = outRate;
+  }
+  return x as Float64Array;
+}
+
+/**
+ * Factor that keeps `highestHz` inside the pass band of the decimated signal (1 when none does),
+ * restricted to products of 2 and 3 so the cascade stays cheap.
+ */
 export function decimationFactorFor(rateHz: number, highestHz: number, options: DecimationOptions = {}): number {
   const passband = options.passbandFraction ?? DEFAULT_PASSBAND_FRACTION;
   if (!(highestHz > 0) || !(rateHz > 0)) return 1;
-  return Math.max(1, Math.floor((passband * rateHz) / (2 * highestHz)));
+  const limit = Math.max(1, Math.floor((passband * rateHz) / (2 * highestHz)));
+  let best = 1;
+  for (let two = 1; two <= limit; two *= 2) for (let q = two; q <= limit; q *= 3) best = Math.max(best, q);
+  return best;
 }
 
 export function decimateSignal(signal: SampledSignal, factor: number, options: DecimationOptions = {}): SampledSignal {
