@@ -85,7 +85,9 @@ export function measureSideband(
 ): SidebandMeasurement {
   const lobeHz = MAIN_LOBE_BINS[spectrum.taper] * spectrum.resolutionHz;
   const margin = search.detectionMarginDb ?? DETECTION_MARGIN_DB;
-  const peak = peakInBand(spectrum, predictedHz - search.toleranceHz, predictedHz + search.toleranceHz);
+  // Never narrower than the bin spacing, or a short record's band could hold no bin at all.
+  const halfWidth = Math.max(search.toleranceHz, 0.6 * spectrum.binHz);
+  const peak = peakInBand(spectrum, predictedHz - halfWidth, predictedHz + halfWidth);
   const own: FrequencyBand = { centerHz: predictedHz, halfWidthHz: search.toleranceHz + lobeHz };
   const floor = floorMedian(spectrum, predictedHz - search.floorHalfWidthHz, predictedHz + search.floorHalfWidthHz, [own, ...(search.exclusions ?? [])]);
   const peakDb = peak ? toDb(peak.amplitude, fundamentalAmplitude) : -300;
@@ -100,7 +102,7 @@ export function measureSideband(
     floorDb,
     prominenceDb,
     detected,
-    reportedDb: detected ? peakDb : Math.min(peakDb, floorDb + margin),
+    reportedDb: detected ? peakDb : peak ? Math.min(peakDb, floorDb + margin) : floorDb + margin,
     isUpperBound: !detected,
   };
 }
