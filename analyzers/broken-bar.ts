@@ -125,7 +125,9 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
     { name: "(1-4s)f", hz: (1 - 4 * s) * f },
     { name: "(1+4s)f", hz: (1 + 4 * s) * f },
   ];
-  const exclusions: FrequencyBand[] = [{ centerHz: f, halfWidthHz: lobeHz + TOLERANCE_HZ }, ...family.map((l) => ({ centerHz: l.hz, halfWidthHz: lobeHz + TOLERANCE_HZ }))];
+  // Keep the fundamental, the whole family and the eccentricity pair f ± f_r out of the floor estimate.
+  const shaftHz = slipEstimate.shaftHz;
+  const exclusions: FrequencyBand[] = [f, f - shaftHz, f + shaftHz, ...family.map((l) => l.hz)].map((centerHz) => ({ centerHz, halfWidthHz: lobeHz + TOLERANCE_HZ }));
   const measured: SidebandMeasurement[] = family.map((l) =>
     measureSideband(cs.spectrum, 1, l.name, l.hz, { toleranceHz: TOLERANCE_HZ, floorHalfWidthHz, exclusions }),
   );
