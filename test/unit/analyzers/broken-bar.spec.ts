@@ -3,7 +3,7 @@ import { brokenBarAnalyzer, brokenBarEstimate } from "../../../analyzers/broken-
 import { DEFAULT_MOTOR_PROFILE } from "../../../analyzers/default-profile";
 import { minimumRecordSeconds } from "../../../analyzers/dsp/sideband";
 import type { Finding, MotorProfile } from "../../../analyzers/types";
-import { brokenBarLines, inductionRpm, mcsaWindow, type InductionOperatingPoint } from "../../helpers/mcsa-signal";
+import { brokenBarLines, eccentricityLines, inductionRpm, mcsaWindow, type InductionOperatingPoint } from "../../helpers/mcsa-signal";
 
 const RATE = 8192;
 /** Inverter-fed 4-pole traction induction motor; rated slip frequency 1.5 Hz (s = 3 % at 50 Hz). */
@@ -180,5 +180,29 @@ describe("broken-bar analyzer", () => {
     const lsb = f.evidence.find((e) => e.name.startsWith("LSB"))!;
     expect(lsb.frequency_hz).to.be.closeTo(50 * (1 - 2 * op.slip), 0.05);
     expect(lsb.level_db).to.be.closeTo(-41, 1.5);
+  });
+
+  it("eccentricity lines and supply harmonics in the same current do not disturb the LSB reading", () => {
+    const op = operatingPoint(50, 100);
+    const rpm = inductionRpm(op);
+    const lines = [...brokenBarLines(op, -47), ...eccentricityLines(50, rpm / 60, -35)];
+    const window = mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines, harmonics: [{ order: 3, levelDb: -40 }, { order: 5, levelDb: -25 }], snrDb: 40, seed: 21 }, { rpm, loadPct: 100 });
+    const f = brokenBarAnalyzer.analyze(window, IM);
+    expect(f.status).to.equal("warning");
+    expect(f.features.lsb_delta_db).to.be.closeTo(47, 1.5);
+  });
+
+  it("garbage never throws: silent, NaN, tiny or mismatched channels answer insufficient_data", () => {
+    const op = operatingPoint(50, 100);
+    const rpm = inductionRpm(op);
+    const silent = { channels: { ia: { samples: new Float32Array(4 * RATE), rateHz: RATE } }, rpm, loadPct: 100 };
+    const nan = { channels: { ia: { samples: new Float32Array(4 * RATE).fill(Number.NaN), rateHz: RATE } }, rpm, loadPct: 100 };
+    const tiny = { channels: { ia: { samples: new Float32Array(10), rateHz: RATE } }, rpm, loadPct: 100 };
+    const slow = { channels: { ia: { samples: new Float32Array(400).map((_, i) => Math.sin(i)), rateHz: 100 } }, rpm, loadPct: 100 };
+    for (const w of [silent, nan, tiny, slow]) expect(brokenBarAnalyzer.analyze(w, IM).status).to.equal("insufficient_data");
+    const good = mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -39), snrDb: 40, seed: 4 }, { rpm, loadPct: 100 });
+    // ib at another rate is ignored rather than mixed in
+    const mixed = { ...good, channels: { ...good.channels, ib: { samples: new Float32Array(1000), rateHz: 1000 } } };
+    expect(brokenBarAnalyzer.analyze(mixed, IM).status).to.equal("fault");
   });
 });

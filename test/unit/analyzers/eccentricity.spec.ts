@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { DEFAULT_MOTOR_PROFILE } from "../../../analyzers/default-profile";
 import { eccentricityAnalyzer, eccentricityLines as predictedLines } from "../../../analyzers/eccentricity";
 import type { Finding, MotorProfile, SensorWindow } from "../../../analyzers/types";
-import { eccentricityLines, inductionRpm, mcsaWindow, mulberry32, gaussian, type SpectralLine } from "../../helpers/mcsa-signal";
+import { brokenBarLines, eccentricityLines, gaussian, inductionRpm, mcsaWindow, mulberry32, type SpectralLine } from "../../helpers/mcsa-signal";
 
 const RATE = 8192;
 const BEARING = { n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 };
@@ -157,5 +157,23 @@ describe("eccentricity analyzer", () => {
     expect(predictedLines("pmsm", 50, 50, 1)).to.deep.equal([]);
     const im = predictedLines("induction", 50, 24.5, 1).map((l) => l.feature);
     expect(im).to.deep.equal(["lsb_k1_db", "usb_k1_db", "usb_k2_db"]); // f − 2f_r = 1 Hz is next to DC
+  });
+
+  it("broken-bar sidebands and harmonics in the same current do not disturb the f ± f_r reading", () => {
+    const op = { supplyHz: 50, slip: 0.03, polePairs: 2 };
+    const rpm = inductionRpm(op);
+    const lines = [...brokenBarLines(op, -33), ...eccentricityLines(50, rpm / 60, -43)];
+    const w = mcsaWindow({ rateHz: RATE, durationS: 1, fundamentalHz: 50, amplitudeA: 40, lines, harmonics: [{ order: 3, levelDb: -40 }, { order: 5, levelDb: -25 }], snrDb: 40, seed: 8 }, { rpm, loadPct: 100 });
+    const f = eccentricityAnalyzer.analyze(w, IM);
+    expect(f.status).to.equal("normal");
+    expect(f.features.sideband_db).to.be.closeTo(-43, 1.5);
+  });
+
+  it("garbage never throws: silent, NaN or tiny current answers insufficient_data", () => {
+    for (const samples of [new Float32Array(RATE), new Float32Array(RATE).fill(Number.NaN), new Float32Array(12)]) {
+      const f = eccentricityAnalyzer.analyze({ channels: { ia: { samples, rateHz: RATE } }, rpm: 1470 }, IM);
+      expect(f.status).to.equal("insufficient_data");
+      expect(f.reason).to.be.a("string");
+    }
   });
 });
