@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { brokenBarAnalyzer, brokenBarEstimate } from "../../../analyzers/broken-bar";
 import { DEFAULT_MOTOR_PROFILE } from "../../../analyzers/default-profile";
 import { minimumRecordSeconds } from "../../../analyzers/dsp/sideband";
@@ -204,5 +205,18 @@ describe("broken-bar analyzer", () => {
     // ib at another rate is ignored rather than mixed in
     const mixed = { ...good, channels: { ...good.channels, ib: { samples: new Float32Array(1000), rateHz: 1000 } } };
     expect(brokenBarAnalyzer.analyze(mixed, IM).status).to.equal("fault");
+  });
+
+  it("property: over random speed (20–100 Hz), load (50–100 %) and LSB level, ΔdB is read within 1.5 dB and the call follows the table", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 20, max: 100, noNaN: true }), fc.double({ min: 50, max: 100, noNaN: true }), fc.double({ min: -62, max: -30, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), (supplyHz, loadPct, lsbDb, seed) => {
+        const f = analyzeAt(operatingPoint(supplyHz, loadPct), lsbDb, { loadPct, seed });
+        expect(f.features.lsb_delta_db).to.be.closeTo(-lsbDb, 1.5);
+        const delta = -lsbDb;
+        // away from the boundaries (measurement error 1.5 dB) the status is the table's
+        if (Math.abs(delta - 48) > 1.5 && Math.abs(delta - 42) > 1.5) expect(f.status).to.equal(delta > 48 ? "normal" : delta > 42 ? "warning" : "fault");
+      }),
+      { numRuns: 12, seed: 20261126 },
+    );
   });
 });

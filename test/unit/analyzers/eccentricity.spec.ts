@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { DEFAULT_MOTOR_PROFILE } from "../../../analyzers/default-profile";
 import { eccentricityAnalyzer, eccentricityLines as predictedLines } from "../../../analyzers/eccentricity";
 import type { Finding, MotorProfile, SensorWindow } from "../../../analyzers/types";
@@ -175,5 +176,16 @@ describe("eccentricity analyzer", () => {
       expect(f.status).to.equal("insufficient_data");
       expect(f.reason).to.be.a("string");
     }
+  });
+
+  it("property: over random speed (20–100 Hz), load, pole pairs (2–4) and level, f ± f_r is read within 1.5 dB on 1 s windows", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 20, max: 100, noNaN: true }), fc.double({ min: 20, max: 100, noNaN: true }), fc.integer({ min: 2, max: 4 }), fc.double({ min: -60, max: -20, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), (supplyHz, loadPct, p, levelDb, seed) => {
+        const f = eccentricityAnalyzer.analyze(inductionWindow(supplyHz, loadPct, levelDb, { polePairs: p, seed }), { ...IM, pole_pairs: p });
+        expect(f.features.sideband_db, f.reason).to.be.closeTo(levelDb, 1.5);
+        if (Math.abs(levelDb + 40) > 1.5 && Math.abs(levelDb + 30) > 1.5) expect(f.status).to.equal(levelDb > -30 ? "fault" : levelDb > -40 ? "warning" : "normal");
+      }),
+      { numRuns: 20, seed: 20261126 },
+    );
   });
 });
