@@ -1,7 +1,7 @@
 /**
  * Per-window cost of the current-signature analyzers (eccentricity, broken bar) on the system's
  * standard window (1 s at 8192 Hz, three phase currents) and on longer broken-bar records.
- * Prints medians in µs next to a reference 8192-point FFT, so numbers from a loaded machine can be scaled.
+ * Prints median wall and mean CPU µs next to a reference 8192-point FFT, so numbers from a loaded machine can be scaled.
  * Run: npx tsx bench/mcsa-analyzers.bench.ts
  */
 import { brokenBarAnalyzer } from "../analyzers/broken-bar";
@@ -15,16 +15,19 @@ const IM: MotorProfile = {
   bearing: { n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 }, insulation_class: "F", dc_bus_v: 600,
 };
 
-function medianMicros(fn: () => unknown, reps: number): number {
-  for (let i = 0; i < 5; i++) fn();
+/** Median wall time and mean CPU time (user + system) per call, µs: on a shared machine CPU time is the steadier figure. */
+function measure(fn: () => unknown, reps: number): { wall: number; cpu: number } {
+  for (let i = 0; i < 10; i++) fn();
   const t: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();
     fn();
     t.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
+  const c = process.cpuUsage(c0);
   t.sort((a, b) => a - b);
-  return t[t.length >> 1];
+  return { wall: t[t.length >> 1], cpu: (c.user + c.system) / reps };
 }
 
 function window(durationS: number, slip: number): SensorWindow {
@@ -35,7 +38,8 @@ function window(durationS: number, slip: number): SensorWindow {
 }
 
 const reference = new Float64Array(8192).map((_, i) => Math.sin(i));
-console.log(`reference realFft 8192: ${medianMicros(() => realFft(reference, 8192), 200).toFixed(0)} µs`);
+const ref = measure(() => realFft(reference, 8192), 300);
+console.log(`reference realFft 8192: wall ${ref.wall.toFixed(0)} µs, cpu ${ref.cpu.toFixed(0)} µs`);
 const cases: [string, Analyzer, SensorWindow][] = [
   ["eccentricity, 1 s, 3 phases", eccentricityAnalyzer, window(1, 0.03)],
   ["broken bar, 1 s, s = 4 % (decided)", brokenBarAnalyzer, window(1, 0.04)],
@@ -45,5 +49,6 @@ const cases: [string, Analyzer, SensorWindow][] = [
 ];
 for (const [name, analyzer, w] of cases) {
   const status = analyzer.analyze(w, IM).status;
-  console.log(`${name}: ${medianMicros(() => analyzer.analyze(w, IM), 60).toFixed(0)} µs (${status})`);
+  const m = measure(() => analyzer.analyze(w, IM), 60);
+  console.log(`${name}: wall ${m.wall.toFixed(0)} µs, cpu ${m.cpu.toFixed(0)} µs (${status})`);
 }
