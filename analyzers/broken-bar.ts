@@ -13,7 +13,8 @@
  * a drop of ≥ 6 dB (one table row, ~1 bar on the IEEE rig) warns, ≥ 12 dB (~2 bars) is a fault; an
  * absolute ΔdB ≤ 36 ("multiple broken bars") is a fault whatever the baseline says.
  *
- * Not judged (insufficient_data): PMSM → not_applicable; no speed (slip unknown); load below 40 %
+ * Not judged (insufficient_data): PMSM → not_applicable; no speed (slip unknown); speed drifting > 0.5 %
+ * within the window; load below 40 %
  * (sidebands too weak and too close to f, §1 pitfalls); a record too short to separate (1−2s)f from f
  * with the Blackman-Harris taper (see minimumRecordSeconds); an LSB lost in a floor too high to certify.
  */
@@ -31,6 +32,8 @@ const TAPER: TaperName = "blackman-harris";
 const TOLERANCE_HZ = 0.2;
 /** Sidebands down to −60 dB ("excellent") must be measurable next to the fundamental: leakage 10 dB under that. */
 const DYNAMIC_RANGE_DB = 70;
+/** §1 step 5: accept a window only when speed is steady (variation < 0.5 %); measured as f drift between halves. */
+const MAX_DRIFT = 0.005;
 /** §1 pitfalls: "only call a fault above roughly 40–50 % load". */
 export const MIN_LOAD_PCT = 40;
 
@@ -92,8 +95,10 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
   const cs = currentSpectrum(window, { priorHz: prior, priorTolerance: 0.15, highestRatio: 1.25, marginHz: floorHalfWidthHz + 2, taper: TAPER });
   if ("problem" in cs) return insufficientData(FAULT, cs.problem);
   const f = cs.fundamentalHz;
+  if (Math.abs(cs.driftHz) > MAX_DRIFT * f)
+    return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
   const slipEstimate = estimateSlip(profile, f, rpm);
-  if (!slipEstimate.ok) return insufficientData(FAULT, slipEstimate.reason, { supply_hz: f });
+  if (!slipEstimate.ok) return insufficientData(FAULT, slipEstimate.reason, { supply_hz: round(f, 3) });
   const s = slipEstimate.slip;
   const spacing = 2 * Math.abs(s) * f;
   const neededS = minimumRecordSeconds(spacing, TOLERANCE_HZ, TAPER, DYNAMIC_RANGE_DB);

@@ -28,6 +28,7 @@ const BASE_TOLERANCE_HZ = 0.2;
 const SPEED_UNCERTAINTY = 0.005;
 /** Healthy lines sit 50–60 dB down (§2): measure to −60 dB with the fundamental's leakage 10 dB under that. */
 const DYNAMIC_RANGE_DB = 70;
+const MAX_DRIFT = 0.02;
 /** Lines closer than this to DC carry drift and 1/f noise, not eccentricity. */
 const MIN_LINE_HZ = 2;
 
@@ -107,6 +108,9 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
   const cs = currentSpectrum(window, { priorHz: prior, priorTolerance: 0.15, highestRatio, marginHz: floorHalfWidthHz + 2, taper: TAPER });
   if ("problem" in cs) return insufficientData(FAULT, cs.problem);
   const f = cs.fundamentalHz;
+  // A drifting speed smears f ± k·f_r; beyond ~2 % in a window the lines leave their search bands.
+  if (Math.abs(cs.driftHz) > MAX_DRIFT * f)
+    return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
   const slip = estimateSlip(profile, f, rpm);
   if (!slip.ok) return insufficientData(FAULT, slip.reason, { supply_hz: round(f, 3) });
   const shaftHz = slip.shaftHz;

@@ -17,6 +17,8 @@ export interface CurrentSpectrum {
   fundamentalHz: number;
   /** Mean fundamental amplitude over the phases used, A. */
   fundamentalA: number;
+  /** How far f moved over the window, Hz: twice f(second half) − f(first half), i.e. the whole sweep when it is linear. */
+  driftHz: number;
   phases: ChannelName[];
   /** Length of the analysed record, s. */
   durationS: number;
@@ -35,6 +37,18 @@ export interface CurrentSpectrumOptions {
   taper: TaperName;
   /** Zero-padding factor for the analysis FFT (peak picking between bins). */
   padding?: number;
+}
+
+/** The fundamental must carry at least this share of the phase current's RMS. */
+const DOMINANCE = 0.5;
+
+function rootMeanSquare(x: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += (x[i] - mean) ** 2;
+  return Math.sqrt(sum / x.length);
 }
 
 /** Phase currents present with the same rate as ia (ia first), truncated to a common length. */
@@ -72,8 +86,18 @@ export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   const decimated = phases.map((p) => decimate(p.signal.samples, q));
   const f = estimateFundamental({ samples: decimated[0], rateHz }, { expectedHz: prior, tolerance });
   if (!f) return { problem: "no fundamental found in ia" };
+  // A motor current is dominated by its fundamental; a weak "peak" near the prior means the prior
+  // (speed × pole pairs, or supply_hz) is wrong, not that the motor runs there.
+  const rms = rootMeanSquare(ia.samples);
+  if (!(f.amplitude / Math.SQRT2 >= DOMINANCE * rms))
+    return { problem: `no dominant line within ±${100 * tolerance} % of the expected ${prior.toFixed(1)} Hz (strongest: ${f.frequencyHz.toFixed(1)} Hz at ${(100 * f.amplitude / Math.SQRT2 / rms).toFixed(0)} % of the current's RMS): speed, pole pairs or supply_hz inconsistent` };
 
   const n = decimated[0].length;
+  // Steadiness (SCIENCE §1 step 5): f on each half of the record.
+  const halfN = n >> 1;
+  const firstHalf = estimateFundamental({ samples: decimated[0].subarray(0, halfN), rateHz }, { expectedHz: f.frequencyHz, tolerance: 0.1 });
+  const secondHalf = estimateFundamental({ samples: decimated[0].subarray(halfN), rateHz }, { expectedHz: f.frequencyHz, tolerance: 0.1 });
+  const driftHz = firstHalf && secondHalf ? 2 * (secondHalf.frequencyHz - firstHalf.frequencyHz) : 0;
   const size = nextPowerOfTwo(n) * (options.padding ?? 2);
   let sum: Float64Array | null = null;
   let spectrum: AmplitudeSpectrum | null = null;
@@ -96,6 +120,7 @@ export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
     spectrum: { ...spectrum, amplitude: sum },
     fundamentalHz: f.frequencyHz,
     fundamentalA: amplitudes / used,
+    driftHz,
     phases: phases.map((p) => p.name),
     durationS: ia.samples.length / ia.rateHz,
     rateHz,

@@ -48,6 +48,8 @@ export interface McsaSignalSpec {
   seed: number;
   /** 1 → ia only, 3 → ia, ib, ic. */
   phaseCount?: 1 | 3;
+  /** Speed change over the window as a fraction (0.02: every line sweeps up by 2 % linearly), as in an accelerating vehicle. */
+  sweep?: number;
 }
 
 export function mcsaPhaseCurrents(spec: McsaSignalSpec): Partial<Record<"ia" | "ib" | "ic", SampledSignal>> {
@@ -62,10 +64,13 @@ export function mcsaPhaseCurrents(spec: McsaSignalSpec): Partial<Record<"ia" | "
   names.forEach((name, index) => {
     const shift = (-2 * Math.PI * index) / 3;
     const x = new Float32Array(n);
+    const sweepRate = (spec.sweep ?? 0) / spec.durationS;
     for (let i = 0; i < n; i++) {
       const t = i / spec.rateHz;
+      // Phase of a line whose frequency grows linearly: f·(t + r·t²/2).
+      const warped = t + (sweepRate * t * t) / 2;
       let v = 0;
-      for (const p of parts) v += p.a * Math.cos(2 * Math.PI * p.f * t + p.phi + shift);
+      for (const p of parts) v += p.a * Math.cos(2 * Math.PI * p.f * warped + p.phi + shift);
       x[i] = v + sigma * noise();
     }
     out[name] = { samples: x, rateHz: spec.rateHz };

@@ -219,4 +219,21 @@ describe("broken-bar analyzer", () => {
       { numRuns: 12, seed: 20261126 },
     );
   });
+
+  it("a window whose speed drifts more than 0.5 % is not judged; a steadier one is", () => {
+    const op = operatingPoint(50, 100);
+    const make = (sweep: number) => mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -45), snrDb: 40, seed: 12, sweep }, { rpm: inductionRpm(op), loadPct: 100 });
+    const drifting = brokenBarAnalyzer.analyze(make(0.02), IM);
+    expect(drifting.status).to.equal("insufficient_data");
+    expect(drifting.reason).to.match(/speed not steady/);
+    expect(drifting.features.drift_hz).to.be.closeTo(1, 0.2);
+    const steady = brokenBarAnalyzer.analyze(make(0.003), IM);
+    expect(steady.status, steady.reason).to.equal("warning");
+  });
+
+  it("pole pairs that contradict speed and f are refused, not turned into a slip", () => {
+    const f = analyzeAt(operatingPoint(50, 100), -40, { loadPct: 100, profile: { ...IM, pole_pairs: 3 } });
+    expect(f.status).to.equal("insufficient_data");
+    expect(f.reason).to.match(/pole pairs or supply_hz inconsistent/);
+  });
 });

@@ -84,9 +84,13 @@ describe("eccentricity analyzer", () => {
   });
 
   it("PMSM: a speed reading that contradicts f/p is refused", () => {
-    const f = eccentricityAnalyzer.analyze(pmsmWindow(150, -40, { rpm: 1500 }), PM); // f/p = 2250 rpm
+    const f = eccentricityAnalyzer.analyze(pmsmWindow(150, -40, { rpm: 2000 }), PM); // f/p = 2250 rpm
     expect(f.status).to.equal("insufficient_data");
     expect(f.reason).to.match(/disagrees/);
+    // further off, the expected f from speed × pole pairs holds no dominant line at all
+    const far = eccentricityAnalyzer.analyze(pmsmWindow(150, -40, { rpm: 1500 }), PM);
+    expect(far.status).to.equal("insufficient_data");
+    expect(far.reason).to.match(/pole pairs or supply_hz inconsistent/);
   });
 
   it("induction motor without rpm → insufficient_data", () => {
@@ -187,5 +191,16 @@ describe("eccentricity analyzer", () => {
       }),
       { numRuns: 20, seed: 20261126 },
     );
+  });
+
+  it("a window whose speed sweeps more than 2 % is not judged; 1 % still is", () => {
+    const make = (sweep: number) => {
+      const rpm = 1455;
+      return mcsaWindow({ rateHz: RATE, durationS: 1, fundamentalHz: 50, amplitudeA: 40, lines: eccentricityLines(50, rpm / 60, -35), snrDb: 40, seed: 13, sweep }, { rpm, loadPct: 100 });
+    };
+    const sweeping = eccentricityAnalyzer.analyze(make(0.05), IM);
+    expect(sweeping.status).to.equal("insufficient_data");
+    expect(sweeping.reason).to.match(/speed not steady/);
+    expect(eccentricityAnalyzer.analyze(make(0.01), IM).status).to.equal("warning");
   });
 });
