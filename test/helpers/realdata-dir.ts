@@ -1,6 +1,7 @@
 /**
- * Where the real recordings live: `<repoRoot>/../shared/realdata` (CI clones the repo beside a copy
- * of shared/). Resolved from this file, so it does not depend on the working directory.
+ * Where the real recordings live: `shared/realdata` beside the repo (CI clones the repo next to a
+ * copy of shared/). Git worktrees sit one level deeper, so the nearest ancestor holding
+ * `shared/realdata` wins. Resolved from this file, independent of the working directory.
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -8,9 +9,12 @@ import * as path from "node:path";
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
 export function realdataDir(): string {
-  const dir = path.resolve(REPO_ROOT, "..", "shared", "realdata");
-  if (!existsSync(dir)) throw new Error(`real recordings not found at ${dir} (expected shared/ beside the repo)`);
-  return dir;
+  for (let dir = path.dirname(REPO_ROOT); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared", "realdata");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(`real recordings not found: no shared/realdata beside ${REPO_ROOT} or above it`);
 }
 
 export function realdataFile(name: string): string {
