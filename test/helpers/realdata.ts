@@ -1,16 +1,9 @@
-/** Locates `<repoRoot>/../shared/realdata` and reads its motor-realdata/v1 records (tests only). */
+/** Reads motor-realdata/v1 records from shared/realdata (tests only). */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { realdataDir } from "./realdata-dir";
 
-/** `<repoRoot>/../shared/realdata` (CI layout); worktrees nest deeper, so ancestors are tried too. */
-export function realdataDir(): string {
-  const repoRoot = path.resolve(__dirname, "../..");
-  for (let dir = path.dirname(repoRoot); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "shared", "realdata");
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return path.join(path.dirname(repoRoot), "shared", "realdata");
-  }
-}
+export { realdataDir };
 
 export interface CwruRecord {
   id: string;
