@@ -19,9 +19,9 @@ function spec(profile: MotorProfile, over: Partial<SimulationSpec> = {}): Simula
   return { profile, rpm: 0.6 * profile.rated_rpm, loadPct: 80, durationS: 1, fault: { type: "healthy", severity: 0 }, seed: 7, ...over };
 }
 
-function samples(w: SensorWindow, ch: "ia" | "ib" | "ic" | "vib_x"): Float64Array {
+function samples(w: SensorWindow, ch: "ia" | "ib" | "ic" | "vib_x"): Float32Array | Float64Array {
   const s = w.channels[ch]?.samples;
-  if (!(s instanceof Float64Array)) throw new Error(`missing ${ch}`);
+  if (!s) throw new Error(`missing ${ch}`);
   return s;
 }
 
