@@ -5,11 +5,15 @@
  *   npm run eval:accuracy -- --quick      tiny matrix (smoke test)
  *   npm run eval:accuracy -- --json [F]   machine-readable results to F (or stdout when F is omitted)
  *   options: --baseline (give analyzers a baseline learned on a healthy window of the same motor),
- *            --unbalance PCT (supply voltage unbalance, default 0: inverter-fed), --seeds N, --strict
+ *            --unbalance PCT (supply voltage unbalance, default 0: inverter-fed), --seeds N,
+ *            --healthy-seeds N, --max-window S, --strict
  *
  * Matrix: healthy and each fault × severities 0.3 / 0.6 / 1.0 × 3 speeds × 2 loads × 2 noise levels
  * × both motor types where the fault applies (broken bar: induction only) × seeds. Each analyzer
- * gets a window of max(1 s, its declared minDurationS) at max(8192 Hz, its minSampleRateHz).
+ * first gets a window of max(1 s, its declared minDurationS) at max(8192 Hz, its minSampleRateHz).
+ * The record an analyzer needs can depend on the operating point (slip, shaft speed), so when it
+ * answers insufficient_data it is offered the same motor state again at 2×, 4×, … the length, up
+ * to --max-window seconds (default 8), as a coordinator assembling a longer window would.
  */
 import { writeFileSync } from "node:fs";
 import { ANALYZERS } from "../analyzers/index";
@@ -33,6 +37,8 @@ export interface EvalOptions {
   healthySeeds: number;
   withBaseline: boolean;
   supplyUnbalancePct: number;
+  /** Longest window offered to an analyzer that answered insufficient_data, s. */
+  maxWindowS: number;
 }
 
 interface MatrixAxes {
@@ -88,6 +94,10 @@ export interface CaseResult extends EvalCase {
   flagged: FaultType[];
   /** The family with the highest status (then score); "healthy"/"undecided" when none warns. */
   called: CalledFamily;
+  /** Window length each analyzer finally judged (or gave up on), s. */
+  windowS: Record<FaultType, number>;
+  /** Reason given with insufficient_data / not_applicable. */
+  reason: Partial<Record<FaultType, string>>;
 }
 
 export interface EvalReport {
@@ -103,13 +113,15 @@ export interface EvalReport {
     seeds_per_healthy_cell: number;
     cases: number;
   };
-  windows: Record<FaultType, { duration_s: number; rate_hz: number }>;
+  windows: Record<FaultType, { duration_s: number; rate_hz: number; used_s: Record<string, number> }>;
   confusion: { columns: CalledFamily[]; rows: Record<string, Record<CalledFamily, number>> };
   detection: Record<string, Record<string, { detected: number; total: number; rate: number }>>;
   correct_family: { correct: number; total: number; rate: number };
   /** `decided`: healthy cases in which every applicable analyzer reached a verdict. */
   false_alarm: { alarms: number; total: number; decided: number; rate: number; by_family: Record<FaultType, number> };
   insufficient_data: Record<FaultType, number>;
+  /** Most frequent insufficient_data reasons per family, numbers masked as '#'. */
+  insufficient_reasons: Record<FaultType, { reason: string; count: number }[]>;
   not_applicable: Record<FaultType, number>;
   goals: { detection_moderate_severe: boolean; false_alarm: boolean; correct_family: boolean };
   elapsed_s: number;
@@ -177,7 +189,13 @@ function noiseSpec(options: EvalOptions, label: string): NoiseSpec {
   return axes.noise.find((n) => n.label === label)?.spec ?? {};
 }
 
-/** Runs every analyzer on its own window of one simulated motor state; windows are shared between analyzers asking for the same length and rate. */
+interface CaseFindings { findings: Finding[]; windowS: Record<FaultType, number> }
+
+/**
+ * Runs every analyzer on a window of one simulated motor state. Windows are shared between analyzers
+ * asking for the same length and rate; an analyzer answering insufficient_data is offered the same
+ * state at twice the length, up to options.maxWindowS.
+ */
 function analyzeCase(
   c: EvalCase,
   caseIndex: number,
@@ -185,7 +203,7 @@ function analyzeCase(
   fault: FaultSpec,
   seedLabel: string,
   baseline?: FeatureBaseline,
-): Finding[] {
+): CaseFindings {
   const profile = PROFILES[c.motorType][c.profileIndex];
   const windows = new Map<string, SensorWindow>();
   const base: Omit<SimulationSpec, "durationS" | "rateHz"> = {
@@ -200,16 +218,28 @@ function analyzeCase(
     imperfections: { supplyUnbalancePct: options.supplyUnbalancePct },
     includeVoltages: true,
   };
-  return Object.values(ANALYZERS).map((analyzer) => {
-    const { durationS, rateHz } = windowFor(analyzer);
+  const windowOf = (durationS: number, rateHz: number): SensorWindow => {
     const key = `${durationS}@${rateHz}`;
     let window = windows.get(key);
     if (!window) {
       window = simulateWindow({ ...base, durationS, rateHz });
       windows.set(key, window);
     }
-    return analyzer.analyze(window, profile, baseline);
+    return window;
+  };
+  const windowS = record(() => 0);
+  const findings = (Object.values(ANALYZERS) as Analyzer[]).map((analyzer) => {
+    const first = windowFor(analyzer);
+    let durationS = first.durationS;
+    let finding = analyzer.analyze(windowOf(durationS, first.rateHz), profile, baseline);
+    while (finding.status === "insufficient_data" && durationS * 2 <= options.maxWindowS) {
+      durationS *= 2;
+      finding = analyzer.analyze(windowOf(durationS, first.rateHz), profile, baseline);
+    }
+    windowS[analyzer.faultType] = durationS;
+    return finding;
   });
+  return { findings, windowS };
 }
 
 function baselineFrom(findings: Finding[]): FeatureBaseline {
@@ -243,13 +273,18 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   const cases = buildCases(options);
   const results: CaseResult[] = cases.map((c, i) => {
     const baseline = options.withBaseline
-      ? baselineFrom(analyzeCase(c, i, options, { type: "healthy", severity: 0 }, "baseline-window"))
+      ? baselineFrom(analyzeCase(c, i, options, { type: "healthy", severity: 0 }, "baseline-window").findings)
       : undefined;
-    const findings = analyzeCase(c, i, options, c.fault, "window", baseline);
+    const { findings, windowS } = analyzeCase(c, i, options, c.fault, "window", baseline);
     const status = record<FindingStatus>(() => "insufficient_data");
     const score = record(() => 0);
-    for (const f of findings) { status[f.fault_type] = f.status; score[f.fault_type] = f.score; }
-    return { ...c, status, score, ...calledFamily(findings) };
+    const reason: Partial<Record<FaultType, string>> = {};
+    for (const f of findings) {
+      status[f.fault_type] = f.status;
+      score[f.fault_type] = f.score;
+      if ((f.status === "insufficient_data" || f.status === "not_applicable") && f.reason) reason[f.fault_type] = f.reason;
+    }
+    return { ...c, status, score, ...calledFamily(findings), windowS, reason };
   });
 
   const columns: CalledFamily[] = ["healthy", ...FAULT_TYPES, "undecided"];
@@ -281,11 +316,21 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   const alarms = healthy.filter((r) => r.flagged.length > 0).length;
   const healthyDecided = healthy.filter((r) => r.called !== "undecided").length;
   const insufficient = record(() => 0), notApplicable = record(() => 0);
+  const reasonCounts = record(() => new Map<string, number>());
+  const used = record(() => ({}) as Record<string, number>);
   for (const r of results) {
     for (const f of FAULT_TYPES) {
-      if (r.status[f] === "insufficient_data") insufficient[f]++;
+      used[f][String(r.windowS[f])] = (used[f][String(r.windowS[f])] ?? 0) + 1;
       if (r.status[f] === "not_applicable") notApplicable[f]++;
+      if (r.status[f] !== "insufficient_data") continue;
+      insufficient[f]++;
+      const masked = (r.reason[f] ?? "(no reason given)").replace(/-?\d+(\.\d+)?/g, "#");
+      reasonCounts[f].set(masked, (reasonCounts[f].get(masked) ?? 0) + 1);
     }
+  }
+  const topReasons = record(() => [] as { reason: string; count: number }[]);
+  for (const f of FAULT_TYPES) {
+    topReasons[f] = [...reasonCounts[f].entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, count]) => ({ reason, count }));
   }
   const detectionOk = Object.values(detection).every((byLabel) =>
     (["moderate", "severe"] as const).every((l) => !byLabel[l] || byLabel[l].rate >= 0.98));
@@ -308,13 +353,14 @@ export function runEvaluation(options: EvalOptions): EvalReport {
     },
     windows: Object.fromEntries(Object.values(ANALYZERS).map((a) => {
       const w = windowFor(a);
-      return [a.faultType, { duration_s: w.durationS, rate_hz: w.rateHz }];
+      return [a.faultType, { duration_s: w.durationS, rate_hz: w.rateHz, used_s: used[a.faultType] }];
     })) as EvalReport["windows"],
     confusion: { columns, rows },
     detection,
     correct_family: { correct, total: judged, rate: correctRate },
     false_alarm: { alarms, total: healthy.length, decided: healthyDecided, rate: falseAlarmRate, by_family: byFamily },
     insufficient_data: insufficient,
+    insufficient_reasons: topReasons,
     not_applicable: notApplicable,
     // A false-alarm rate measured on windows nobody judged proves nothing: require verdicts.
     goals: { detection_moderate_severe: detectionOk, false_alarm: healthyDecided > 0 && falseAlarmRate <= 0.01, correct_family: correctRate >= 0.95 },
@@ -335,7 +381,11 @@ export function formatReport(r: EvalReport): string {
       ` × speeds ${m.speeds_pu.join("/")} × rated × loads ${m.loads_pct.join("/")} % × noise ${m.noise.map((n) => `${n.label} (${n.current_snr_db} dB, ${n.vibration_noise_g} g)`).join("/")}` +
       ` × ${m.motor_types.join("+")} (broken bar: induction only) × ${m.seeds_per_fault_cell} seeds (healthy: ${m.seeds_per_healthy_cell})`,
   );
-  out.push(`windows: ${Object.entries(r.windows).map(([f, w]) => `${f} ${w.duration_s} s @ ${w.rate_hz} Hz`).join(", ")}`);
+  out.push(`windows (first offer, then doubled up to ${r.options.maxWindowS} s on insufficient_data; "length s × cases" used):`);
+  for (const [f, w] of Object.entries(r.windows)) {
+    const usedList = Object.entries(w.used_s).sort((a, b) => Number(a[0]) - Number(b[0])).map(([d, n]) => `${d} s × ${n}`).join(", ");
+    out.push(`  ${f.padEnd(13)} ${w.duration_s} s @ ${w.rate_hz} Hz; used ${usedList}`);
+  }
   out.push(`baseline: ${r.options.withBaseline ? "learned on a healthy window of the same motor" : "none (absolute thresholds)"}; supply unbalance ${r.options.supplyUnbalancePct} %`);
   out.push("");
   out.push("Confusion matrix (rows: true condition, all severities; columns: family called; 'healthy' = no warning/fault anywhere and every");
@@ -361,6 +411,9 @@ export function formatReport(r: EvalReport): string {
   out.push(`Correct family (moderate + severe): ${pct(r.correct_family.rate)} (${r.correct_family.correct}/${r.correct_family.total})`);
   out.push(`False alarms on healthy motors: ${pct(r.false_alarm.rate)} (${r.false_alarm.alarms}/${r.false_alarm.total}, ${r.false_alarm.decided} fully decided); by family ${Object.entries(r.false_alarm.by_family).map(([f, n]) => `${f} ${n}`).join(", ")}`);
   out.push(`insufficient_data (of ${m.cases} cases): ${Object.entries(r.insufficient_data).map(([f, n]) => `${f} ${n}`).join(", ")}`);
+  for (const [f, reasons] of Object.entries(r.insufficient_reasons)) {
+    for (const x of reasons) out.push(`  ${f}: ${x.count} × ${x.reason.length > 140 ? x.reason.slice(0, 137) + "..." : x.reason}`);
+  }
   out.push(`not_applicable: ${Object.entries(r.not_applicable).map(([f, n]) => `${f} ${n}`).join(", ")}`);
   out.push("");
   const mark = (ok: boolean) => (ok ? "met" : "NOT met");
@@ -384,6 +437,7 @@ export function parseArgs(argv: readonly string[]): EvalOptions & { json: string
     healthySeeds: Math.max(1, Math.floor(num(value("--healthy-seeds"), quick ? 2 : 4 * seeds))),
     withBaseline: has("--baseline"),
     supplyUnbalancePct: num(value("--unbalance"), 0),
+    maxWindowS: Math.max(1, num(value("--max-window"), 8)),
     json: has("--json") ? (value("--json") ?? "-") : null,
     strict: has("--strict"),
   };
