@@ -37,6 +37,11 @@ export function bearingImpactRateHz(profile: MotorProfile, shaftHz: number, defe
   return defect === "outer_race" ? f.bpfo : defect === "inner_race" ? f.bpfi : 2 * f.bsf;
 }
 
+/**
+ * Discrete lines of a running machine. The g levels are model choices of the right order for a
+ * small traction motor (no published per-line levels exist); analyzers judge them relative to the
+ * same motor's baseline or to each other, never against these numbers.
+ */
 function machineLines(inp: VibrationInputs, rng: Prng): Tone[] {
   const { op, traits, levels } = inp;
   const fr = op.shaftHz;
