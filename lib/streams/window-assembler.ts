@@ -25,8 +25,14 @@
  *                                           window would put false lines in every spectrum) — the caller acks
  *                                           it and counts it
  *   - else RPUSH + count; when the count reaches targetSamples the open list is RENAMEd to P:w:<this id>
- *     (all batches, so windows hold ≥ targetSamples and < targetSamples + one batch), its ids are mapped to
- *     the window key, and "window" is returned with the batches merged in stream-id order.
+ *     (all batches, so windows hold ≥ targetSamples and < targetSamples + one batch in steady state), its ids
+ *     are mapped to the window key, and "window" is returned with the batches merged in stream-id order —
+ *     UNLESS (with `source`) an older entry of the same vehicle is still pending in the group and not yet
+ *     appended: several coordinators draining a backlog hold neighbouring chunks of the stream at once, and
+ *     closing the window then would leave a hole in it (and make the older batch "late"). The window stays open
+ *     ("buffered", waitingFor: that id) and closes on a later append, that batch's own included; it is then
+ *     longer than the target but contiguous. The check reads XPENDING up to the newest open id (entries being
+ *     handled: about consumers × maxInFlight) and XRANGE of the unknown ones, once per window.
  *
  * Acknowledgement protocol (the consumer handler's side):
  *   "buffered" | "duplicate" | "in_window" | "done" | "late" → ack the entry now. Its samples are in Redis (same
@@ -57,6 +63,8 @@ export interface WindowAssemblerOptions {
   /** The consumer group the batches are read from (see header: needed to recognise finished entries). */
   source?: { stream: string; group: string };
   stateTtlS?: number;
+  /** Pending entries inspected for an older batch of the same vehicle before a window is closed (default 1000). */
+  maxPendingInspected?: number;
 }
 
 export interface AssembledWindow extends MergedWindow {
@@ -68,7 +76,8 @@ export interface AssembledWindow extends MergedWindow {
 }
 
 export type AppendOutcome =
-  | { status: "buffered"; bufferedSamples: number }
+  /** waitingFor: the window is long enough but an older batch of this vehicle (that id) is still being handled. */
+  | { status: "buffered"; bufferedSamples: number; waitingFor?: string }
   | { status: "duplicate"; bufferedSamples: number }
   | { status: "in_window"; windowKey: string }
   | { status: "done" }
@@ -85,7 +94,8 @@ local function id_less(a, b)
 end
 `;
 
-// KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream | ARGV: id, n, blob, target, ttl, group
+// KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
+// ARGV: id, n, blob, target, ttl, group ('' = none), vehicle id, pending entries inspected at most
 const appendScript = new RedisScript(`${ID_LESS}
 local id = ARGV[1]
 local function touch()
@@ -112,14 +122,37 @@ if n < tonumber(ARGV[4]) then
   touch()
   return {'buffered', tostring(n)}
 end
-redis.call('RENAME', KEYS[1], KEYS[5])
 local all = redis.call('HGETALL', KEYS[2])
 local newest = id
 for i = 1, #all, 2 do
-  if all[i + 1] == 'open' then
-    redis.call('HSET', KEYS[2], all[i], id)
-    if id_less(newest, all[i]) then newest = all[i] end
+  if all[i + 1] == 'open' and id_less(newest, all[i]) then newest = all[i] end
+end
+if ARGV[6] ~= '' then
+  -- An older batch of this vehicle still in some coordinator's hands (pending, not yet appended) would leave
+  -- a hole in the window: wait for it; its own append closes the window.
+  local pend = redis.call('XPENDING', KEYS[6], ARGV[6], '-', newest, ARGV[8])
+  for _, row in ipairs(pend) do
+    local pid = row[1]
+    if redis.call('HEXISTS', KEYS[2], pid) == 0 then
+      local e = redis.call('XRANGE', KEYS[6], pid, pid)
+      if #e > 0 then
+        local f = e[1][2]
+        for j = 1, #f, 2 do
+          if f[j] == 'vehicle_id' then
+            if f[j + 1] == ARGV[7] then
+              touch()
+              return {'buffered', tostring(n), pid}
+            end
+            break
+          end
+        end
+      end
+    end
   end
+end
+redis.call('RENAME', KEYS[1], KEYS[5])
+for i = 1, #all, 2 do
+  if all[i + 1] == 'open' then redis.call('HSET', KEYS[2], all[i], id) end
 end
 if not hw or id_less(hw, newest) then redis.call('SET', KEYS[4], newest) end
 redis.call('DEL', KEYS[3])
@@ -163,12 +196,15 @@ export class WindowAssembler {
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
       messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.opts.targetSamples, this.ttlS,
-      this.opts.source?.group ?? "",
+      this.opts.source?.group ?? "", vehicleId, this.opts.maxPendingInspected ?? 1000,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
     const status = str(reply[0]);
     switch (status) {
       case "buffered":
+        return reply[2] === undefined
+          ? { status, bufferedSamples: Number(str(reply[1])) }
+          : { status, bufferedSamples: Number(str(reply[1])), waitingFor: str(reply[2]) };
       case "duplicate":
         return { status, bufferedSamples: Number(str(reply[1])) };
       case "in_window":
