@@ -186,6 +186,56 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });
 
+  it("accepts a per-entry handler: a throw means retry, and ackStreamEntries acks outside the batch", async () => {
+    const ids = await writeBacklog(3);
+    const attempts = new Map<string, number>();
+    const broker = new ServiceBroker({ logger: false, nodeID: "single" });
+    const service = broker.createService({
+      name: "consumer",
+      mixins: [RedisStreamConsumerMixin({ redisUrl: REDIS_URL, stream, group: "g", claimIdleMs: 150, claimIntervalMs: 30 })],
+      methods: {
+        async handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
+          attempts.set(entry.id, (attempts.get(entry.id) ?? 0) + 1);
+          if (entry.id === ids[0] && attempts.get(entry.id) === 1) throw new Error("transient");
+          // The last entry is left pending on purpose and acknowledged through ackStreamEntries below.
+          return entry.id === ids[2] ? "retry" : "ack";
+        },
+      },
+    }) as Service & StreamConsumerMethods;
+    harnesses.push({ broker, service });
+    await broker.start();
+    await waitFor(() => (attempts.get(ids[0]) ?? 0) === 2 && (attempts.get(ids[1]) ?? 0) === 1, 5000, "retry of the throw");
+    expect(await service.ackStreamEntries([ids[2]])).to.equal(1);
+    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
+    expect(service.getStreamConsumerStats().lastError?.message).to.match(/transient|retry/);
+  });
+
+  it("renews the lease of a slow handler so that another consumer does not take its entries", async () => {
+    await writeBacklog(4);
+    const handled: string[] = [];
+    const opts = { stream, group: "g", claimIdleMs: 200, claimIntervalMs: 30, batchSize: 4 };
+    const slow = await startConsumer("slow", opts, async (entries) => {
+      await sleep(800); // four times the claim idle time
+      handled.push(...entries.map((e) => e.id));
+      return entries.map(() => "ack" as const);
+    });
+    harnesses.push(slow);
+    await waitFor(() => slow.service.getStreamConsumerStats().inFlight === 4);
+    const other = await startConsumer("other", opts, async (entries) => {
+      handled.push(...entries.map((e) => e.id));
+      return entries.map(() => "ack" as const);
+    });
+    harnesses.push(other);
+    await sleep(500);
+    // Still being handled: owned by the slow consumer, delivered once (a reclaim would have counted a delivery).
+    const rows = (await redis.xpending(stream, "g", "-", "+", 10)) as [string, string, number, number][];
+    expect(rows.map((r) => [r[1], r[3]])).to.deep.equal(Array(4).fill(["slow:consumer", 1]));
+    await waitFor(() => slow.service.getStreamConsumerStats().acked === 4, 5000, "slow handler done");
+    await sleep(300);
+    expect(handled).to.have.length(4);
+    expect(other.service.getStreamConsumerStats().delivered).to.equal(0);
+  });
+
   it("drains in-flight handlers on stop and closes its connections", async () => {
     await writeBacklog(6);
     let finished = 0;
