@@ -3,7 +3,7 @@
  * state in Redis so that any coordinator instance can continue where a dead one stopped.
  *
  * Public interface:
- *   new WindowAssembler(redis, { keys, targetSamples, source?: { stream, group }, stateTtlS? })
+ *   new WindowAssembler(redis, { keys, targetSamples | targetDurationS, source?: { stream, group }, stateTtlS? })
  *   assembler.append(vehicleId, messageId, batch: SensorWindow): Promise<AppendOutcome>
  *   assembler.complete(vehicleId, windowKey): Promise<string[]>   — after the window's results are written
  *   assembler.bufferedSamples(vehicleId): Promise<number>
@@ -54,12 +54,16 @@ import type { Redis } from "ioredis";
 import type { SensorWindow } from "../../analyzers/types.js";
 import type { RedisKeys } from "../redis.js";
 import { RedisScript } from "../redis-script.js";
-import { batchSampleCount, decodeBatch, encodeBatch, mergeBatches, type MergedWindow } from "./window-codec.js";
+import {
+  batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow,
+} from "./window-codec.js";
 
 export interface WindowAssemblerOptions {
   keys: Pick<RedisKeys, "assembly">;
   /** Window length in samples of the reference channel (the longest channel of a batch). */
-  targetSamples: number;
+  targetSamples?: number;
+  /** Or in seconds: targetSamples = ceil(targetDurationS × the reference channel's rate), per batch. */
+  targetDurationS?: number;
   /** The consumer group the batches are read from (see header: needed to recognise finished entries). */
   source?: { stream: string; group: string };
   stateTtlS?: number;
@@ -181,7 +185,9 @@ export class WindowAssembler {
   private readonly ttlS: number;
 
   constructor(private readonly redis: Redis, private readonly opts: WindowAssemblerOptions) {
-    if (!(opts.targetSamples > 0)) throw new Error("targetSamples must be positive");
+    if (!((opts.targetSamples ?? 0) > 0) && !((opts.targetDurationS ?? 0) > 0)) {
+      throw new Error("WindowAssembler needs a positive targetSamples or targetDurationS");
+    }
     this.ttlS = opts.stateTtlS ?? 24 * 3600;
   }
 
@@ -195,7 +201,7 @@ export class WindowAssembler {
       this.key(vehicleId, `w:${messageId}`), this.opts.source?.stream ?? this.key(vehicleId, "none"),
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
-      messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.opts.targetSamples, this.ttlS,
+      messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.targetSamples(batch), this.ttlS,
       this.opts.source?.group ?? "", vehicleId, this.opts.maxPendingInspected ?? 1000,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
@@ -222,6 +228,13 @@ export class WindowAssembler {
       default:
         throw new Error(`unexpected window-assembler status ${status}`);
     }
+  }
+
+  private targetSamples(batch: SensorWindow): number {
+    if (this.opts.targetSamples !== undefined) return this.opts.targetSamples;
+    const { rateHz } = referenceChannel(batch);
+    // The epsilon keeps 0.1 s × 3000 Hz (= 300.00000000000006 in floating point) at 300 samples.
+    return rateHz > 0 ? Math.ceil((this.opts.targetDurationS ?? 0) * rateHz - 1e-9) : Number.MAX_SAFE_INTEGER;
   }
 
   /** Forgets a diagnosed window and (with `source`) XACKs all its raw entries atomically; returns their ids. */

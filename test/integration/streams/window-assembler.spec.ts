@@ -181,6 +181,15 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
     }
   });
 
+  it("sizes windows by duration at the batches' sample rate", async () => {
+    const ids = await deliver(4);
+    const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetDurationS: 0.01, source: { stream, group } });
+    const statuses = [];
+    for (let k = 0; k < 4; k++) statuses.push((await asm.append("V1", ids[k], legacyBatch(k))).status);
+    // 0.01 s at 3000 Hz = 30 samples = three 10-row batches.
+    expect(statuses).to.deep.equal(["buffered", "buffered", "window", "buffered"]);
+  });
+
   it("keeps vehicles apart and expires idle state", async () => {
     const ids = await deliver(2);
     const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetSamples: 100, source: { stream, group }, stateTtlS: 60 });
