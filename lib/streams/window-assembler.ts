@@ -233,7 +233,7 @@ export class WindowAssembler {
   private targetSamples(batch: SensorWindow): number {
     if (this.opts.targetSamples !== undefined) return this.opts.targetSamples;
     const { rateHz } = referenceChannel(batch);
-    // The epsilon keeps 0.1 s × 3000 Hz (= 300.00000000000006 in floating point) at 300 samples.
+    // The epsilon keeps 1.1 s × 3000 Hz (= 3300.0000000000005 in floating point) at 3300 samples.
     return rateHz > 0 ? Math.ceil((this.opts.targetDurationS ?? 0) * rateHz - 1e-9) : Number.MAX_SAFE_INTEGER;
   }
 
