@@ -202,7 +202,9 @@ export class StreamConsumer {
       if (!this.running || !this.block) break;
       const room = Math.min(this.opts.batchSize, this.opts.maxInFlight - this.inFlight.size);
       try {
-        const reply = await this.block.call("XREADGROUP", "GROUP", this.opts.group, this.opts.consumer,
+        // Replies as Buffers, decoded per field: measured 1.5–2.5× faster than ioredis' string replies for
+        // 23 KB entries (bench/streams.bench.ts notes).
+        const reply = await this.block.callBuffer("XREADGROUP", "GROUP", this.opts.group, this.opts.consumer,
           "COUNT", room, "BLOCK", this.opts.blockMs, "STREAMS", this.opts.stream, ">");
         failures = 0;
         // Entries read are now pending under this consumer: handle them even if stop() began meanwhile.
@@ -297,7 +299,7 @@ export class StreamConsumer {
       do {
         const room = this.opts.maxInFlight - this.inFlight.size;
         if (room <= 0 || !this.running || !this.cmd) return;
-        const reply = await this.cmd.call("XAUTOCLAIM", this.opts.stream, this.opts.group, this.opts.consumer,
+        const reply = await this.cmd.callBuffer("XAUTOCLAIM", this.opts.stream, this.opts.group, this.opts.consumer,
           this.opts.claimIdleMs, cursor, "COUNT", room);
         const { next, entries, deleted } = parseAutoClaimReply(reply);
         cursor = next;

@@ -271,13 +271,16 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await waitFor(() => got.length === 3);
     for (let round = 0; round < 3; round++) {
       // Only this consumer's own connections: the Redis is shared with other test runs.
+      await waitFor(async () => (await clientIdsNamed(redis, "killme:consumer")).length === 2, 5000, "both connections up");
       const ids = await clientIdsNamed(redis, "killme:consumer");
-      expect(ids).to.have.length(2);
       for (const id of ids) await redis.call("CLIENT", "KILL", "ID", id);
       await sleep(100);
       await writeBacklog(2);
       await waitFor(() => got.length === 5 + round * 2, 10_000, `resume after kill ${round}`);
     }
+    // Reconnected, not duplicated: still exactly the two connections (and they stay two).
+    await waitFor(async () => (await clientsNamed(redis, "killme:consumer")) === 2, 5000, "reconnected");
+    await sleep(300);
     expect(await clientsNamed(redis, "killme:consumer")).to.equal(2);
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });
