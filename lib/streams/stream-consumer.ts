@@ -14,7 +14,7 @@
  * - Claim loop (every `claimIntervalMs`): renews the lease of entries this consumer is still handling
  *   (XCLAIM ... JUSTID resets their idle time without counting a delivery, so a slow handler is not
  *   duplicated by another consumer), then XAUTOCLAIMs entries idle longer than `claimIdleMs` — those of dead
- *   consumers and its own "retry"s — with their delivery counts from one XPENDING range query.
+ *   consumers and its own "retry"s — with their delivery counts from XPENDING.
  * - Redis down: every loop catches, records the error, backs off (capped, jittered) and resumes; nothing is
  *   thrown out of the loops, so there are no unhandled rejections.
  * - stop(): stop reading (CLIENT UNBLOCK wakes the blocked read at once), wait for in-flight handlers up to
@@ -23,7 +23,7 @@
 import type { Redis } from "ioredis";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../redis.js";
 import {
-  objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, compareStreamIds, type StreamEntry,
+  objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-entry.js";
 
 export type EntryVerdict = "ack" | "retry" | "dead";
@@ -314,9 +314,13 @@ export class StreamConsumer {
 
   private async handleClaimed(claimed: StreamEntry[]): Promise<void> {
     if (!this.cmd) return;
-    const ids = claimed.map((e) => e.id).sort(compareStreamIds);
-    const counts = parsePendingCounts(await this.cmd.call("XPENDING", this.opts.stream, this.opts.group,
-      ids[0], ids[ids.length - 1], ids.length + this.inFlight.size, this.opts.consumer));
+    // One XPENDING per id (pipelined): a range query could be cut short by this consumer's other pending entries.
+    const pipeline = this.cmd.pipeline();
+    for (const e of claimed) pipeline.call("XPENDING", this.opts.stream, this.opts.group, e.id, e.id, 1);
+    const counts = new Map<string, number>();
+    for (const reply of await execOrThrow(pipeline.exec())) {
+      for (const [id, n] of parsePendingCounts(reply)) counts.set(id, n);
+    }
     const toHandle: StreamEntry[] = [];
     for (const e of claimed) {
       const deliveries = counts.get(e.id) ?? 1;
