@@ -57,6 +57,8 @@ export interface RedisStreamConsumerMixinOptions {
   startId?: string;
   /** Longest wait for in-flight handlers on stop (default 10000). */
   drainTimeoutMs?: number;
+  /** Group consumers idle this long with nothing pending are deleted (default 1 h). */
+  forgetIdleConsumersMs?: number;
   /** Start on `$broker.started` (default true); false: call startStreamConsumer() yourself. */
   autoStart?: boolean;
 }
@@ -90,7 +92,7 @@ function resolveOptions(opts: RedisStreamConsumerMixinOptions, svc: Service): St
     ...definedOnly({
       batchSize: opts.batchSize, blockMs: opts.blockMs, maxInFlight: opts.maxInFlight, claimIdleMs: opts.claimIdleMs,
       claimIntervalMs: opts.claimIntervalMs, maxDeliveries: opts.maxDeliveries, deadLetterMaxLen: opts.deadLetterMaxLen,
-      startId: opts.startId, drainTimeoutMs: opts.drainTimeoutMs,
+      startId: opts.startId, drainTimeoutMs: opts.drainTimeoutMs, forgetIdleConsumersMs: opts.forgetIdleConsumersMs,
     }),
   };
 }

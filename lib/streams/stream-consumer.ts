@@ -23,7 +23,7 @@
 import type { Redis } from "ioredis";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../redis.js";
 import {
-  objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
+  fieldsToObject, objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-entry.js";
 
 export type EntryVerdict = "ack" | "retry" | "dead";
@@ -49,6 +49,8 @@ export interface StreamConsumerOptions {
   /** Where a newly created group starts: "0" consumes a backlog written before the group existed. */
   startId: string;
   drainTimeoutMs: number;
+  /** Consumers of the group with nothing pending and idle this long are deleted (dead processes' names). */
+  forgetIdleConsumersMs: number;
 }
 
 export const DEFAULT_CONSUMER_OPTIONS = {
@@ -61,6 +63,7 @@ export const DEFAULT_CONSUMER_OPTIONS = {
   deadLetterMaxLen: 100_000,
   startId: "0",
   drainTimeoutMs: 10_000,
+  forgetIdleConsumersMs: 3_600_000,
 } as const;
 
 export interface StreamConsumerStats {
@@ -116,6 +119,7 @@ export class StreamConsumer {
   private readonly inFlight = new Map<string, number>();
   private capacityWaiters: (() => void)[] = [];
   private lastLoggedErrorAt = 0;
+  private lastConsumerSweep = 0;
   private readonly counters = { delivered: 0, reclaimed: 0, acked: 0, retried: 0, deadLettered: 0, deletedWhilePending: 0, errors: 0 };
   private lastError?: { message: string; at: string };
 
@@ -295,6 +299,7 @@ export class StreamConsumer {
   private async claimOnce(): Promise<void> {
     try {
       await this.renewLeases();
+      await this.forgetIdleConsumers();
       let cursor = "0-0";
       do {
         const room = this.opts.maxInFlight - this.inFlight.size;
@@ -332,6 +337,23 @@ export class StreamConsumer {
     }
     for (let i = 0; i < toHandle.length; i += this.opts.batchSize) {
       this.dispatch(toHandle.slice(i, i + this.opts.batchSize), true);
+    }
+  }
+
+  /**
+   * Every process start adds a consumer name to the group; names of dead processes with nothing pending are
+   * removed (about once a minute). A live consumer removed by mistake is re-created by its next read.
+   */
+  private async forgetIdleConsumers(): Promise<void> {
+    const now = Date.now();
+    if (!this.cmd || now - this.lastConsumerSweep < 60_000) return;
+    this.lastConsumerSweep = now;
+    const reply = await this.cmd.call("XINFO", "CONSUMERS", this.opts.stream, this.opts.group);
+    for (const row of Array.isArray(reply) ? reply : []) {
+      const c = fieldsToObject(row);
+      if (c.name !== this.opts.consumer && Number(c.pending) === 0 && Number(c.idle) > this.opts.forgetIdleConsumersMs) {
+        await this.cmd.xgroup("DELCONSUMER", this.opts.stream, this.opts.group, c.name);
+      }
     }
   }
 

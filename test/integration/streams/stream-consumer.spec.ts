@@ -169,6 +169,21 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     expect(handled.every((e) => e.deliveries === 2)).to.equal(true);
     await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
     expect(h.service.getStreamConsumerStats().reclaimed).to.equal(5);
+    // The dead consumer's name is kept while it idles less than forgetIdleConsumersMs (1 h by default).
+    expect((await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[]).length).to.equal(2);
+  });
+
+  it("forgets the names of dead consumers that have nothing pending", async () => {
+    await writeBacklog(1);
+    await redis.xgroup("CREATE", stream, "g", "$", "MKSTREAM");
+    await redis.xgroup("CREATECONSUMER", stream, "g", "long-gone"); // a name left behind, nothing pending
+    await sleep(50);
+    const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) => entries.map(() => "ack" as const));
+    harnesses.push(h);
+    await waitFor(async () => {
+      const names = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => fieldsToObject(c).name);
+      return !names.includes("long-gone");
+    }, 3000, "long-gone forgotten");
   });
 
   it("a second broker takes over what a stopped-without-ack broker left pending", async () => {
