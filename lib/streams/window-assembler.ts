@@ -31,8 +31,9 @@
  *     appended: several coordinators draining a backlog hold neighbouring chunks of the stream at once, and
  *     closing the window then would leave a hole in it (and make the older batch "late"). The window stays open
  *     ("buffered", waitingFor: that id) and closes on a later append, that batch's own included; it is then
- *     longer than the target but contiguous. The check reads XPENDING up to the newest open id (entries being
- *     handled: about consumers × maxInFlight) and XRANGE of the unknown ones, once per window.
+ *     longer than the target but contiguous. The check reads XPENDING between the vehicle's previous window
+ *     and the newest open id (entries being handled: about consumers × maxInFlight) and XRANGE of the ones not
+ *     appended yet, once per window close.
  *
  * Acknowledgement protocol (the consumer handler's side):
  *   "buffered" | "duplicate" | "in_window" | "done" | "late" → ack the entry now. Its samples are in Redis (same
@@ -67,7 +68,11 @@ export interface WindowAssemblerOptions {
   /** The consumer group the batches are read from (see header: needed to recognise finished entries). */
   source?: { stream: string; group: string };
   stateTtlS?: number;
-  /** Pending entries inspected for an older batch of the same vehicle before a window is closed (default 1000). */
+  /**
+   * Pending entries inspected for an older batch of the same vehicle before a window is closed (default 256).
+   * The vehicle of each is read once by XRANGE (the whole entry is copied) and then kept in a per-minute index
+   * `<stream>:vidx:<minute>` (hash id → vehicle, expires after an hour).
+   */
   maxPendingInspected?: number;
 }
 
@@ -99,7 +104,8 @@ end
 `;
 
 // KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
-// ARGV: id, n, blob, target, ttl, group ('' = none), vehicle id, pending entries inspected at most
+// ARGV: id, n, blob, target, ttl, group ('' = none), vehicle id, pending entries inspected at most,
+//       prefix of the per-minute id → vehicle index
 const appendScript = new RedisScript(`${ID_LESS}
 local id = ARGV[1]
 local function touch()
@@ -134,22 +140,30 @@ end
 if ARGV[6] ~= '' then
   -- An older batch of this vehicle still in some coordinator's hands (pending, not yet appended) would leave
   -- a hole in the window: wait for it; its own append closes the window.
-  local pend = redis.call('XPENDING', KEYS[6], ARGV[6], '-', newest, ARGV[8])
+  -- Only after the vehicle's previous window: an older batch could no longer join this one anyway.
+  local pend = redis.call('XPENDING', KEYS[6], ARGV[6], hw and ('(' .. hw) or '-', newest, ARGV[8])
   for _, row in ipairs(pend) do
     local pid = row[1]
     if redis.call('HEXISTS', KEYS[2], pid) == 0 then
-      local e = redis.call('XRANGE', KEYS[6], pid, pid)
-      if #e > 0 then
-        local f = e[1][2]
-        for j = 1, #f, 2 do
-          if f[j] == 'vehicle_id' then
-            if f[j + 1] == ARGV[7] then
-              touch()
-              return {'buffered', tostring(n), pid}
-            end
-            break
+      -- Vehicle of a pending entry: read once with XRANGE (copies the whole entry), then from a per-minute
+      -- index that expires on its own.
+      local idx = ARGV[9] .. math.floor(tonumber(string.match(pid, '^(%d+)')) / 60000)
+      local owner = redis.call('HGET', idx, pid)
+      if not owner then
+        owner = ''
+        local e = redis.call('XRANGE', KEYS[6], pid, pid)
+        if #e > 0 then
+          local f = e[1][2]
+          for j = 1, #f, 2 do
+            if f[j] == 'vehicle_id' then owner = f[j + 1]; break end
           end
         end
+        redis.call('HSET', idx, pid, owner)
+        redis.call('EXPIRE', idx, 3600)
+      end
+      if owner == ARGV[7] then
+        touch()
+        return {'buffered', tostring(n), pid}
       end
     end
   end
@@ -202,7 +216,8 @@ export class WindowAssembler {
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
       messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.targetSamples(batch), this.ttlS,
-      this.opts.source?.group ?? "", vehicleId, this.opts.maxPendingInspected ?? 1000,
+      this.opts.source?.group ?? "", vehicleId, this.opts.maxPendingInspected ?? 256,
+      `${this.opts.source?.stream ?? ""}:vidx:`,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
     const status = str(reply[0]);
