@@ -23,7 +23,7 @@
  *
  * 3×BPFO ≈ 2×BPFI (10.75× vs 10.83× for a 6205) and sidebands fill the ±2 % windows of higher
  * harmonics, so one comb can lift another family. The winner is the family with the worst status
- * and, among equals, the largest sum of its three harmonic levels: a real comb is strong at h1
+ * and, among equals, the largest sum of its K harmonic levels: a real comb is strong at h1
  * and h2 as well, a borrowed line lifts only one harmonic.
  *
  * Requirements, checked per window because they depend on speed:
