@@ -1,7 +1,8 @@
 /**
  * The squared-envelope spectrum of one demodulation band and the harmonic levels of each defect
  * family in it (SCIENCE.md §3 steps 3–5): band-pass + analytic signal (one small inverse FFT from
- * the window's spectrum), |z|² minus its mean, Hann, FFT; then for k = 1..3 the largest bin within
+ * the window's spectrum), |z|² minus its mean, Hann, FFT; then for k = 1..K (K = 3, or 2 when the
+ * demodulation band cannot hold a third harmonic, bearing.ts) the largest bin within
  * ±2 % of k·f (rolling elements slip 1–2 %, Randall & Antoni 2011) over the median of the ±25 %
  * neighbourhood, in dB.
  * Buffers are cached per size and reused: the result holds only small plain objects.
@@ -15,7 +16,10 @@ import { medianInPlace } from "./dsp/statistics";
 export const SLIP_TOLERANCE = 0.02;
 /** Local-median neighbourhood half-width as a fraction of the line frequency. */
 export const NEIGHBOURHOOD = 0.25;
-export const HARMONICS = 3;
+/** Harmonics scored per family when the band holds them (SCIENCE.md §3: "harmonics 1–3"). */
+export const MAX_HARMONICS = 3;
+/** Fewest harmonics the "≥ X dB on 2 of K" family rule can be applied to. */
+export const MIN_HARMONICS = 2;
 
 export interface HarmonicLine {
   harmonic: number;
@@ -116,21 +120,21 @@ export function lineLevel(magnitude: Float64Array, binHz: number, targetHz: numb
   return { frequencyHz: best * binHz, levelDb };
 }
 
-/** Envelope spectrum of `band` and the harmonic levels of every family in it. */
-export function evaluateBand(ctx: EnvelopeContext, band: BandSpec, families: readonly DefectFamily[]): BandEvaluation {
+/** Envelope spectrum of `band` and the levels of harmonics 1..`harmonics` of every family in it. */
+export function evaluateBand(ctx: EnvelopeContext, band: BandSpec, families: readonly DefectFamily[], harmonics: number): BandEvaluation {
   const { magnitude, binHz } = squaredEnvelopeSpectrum(ctx, band);
   let score = -Infinity;
   const levels: FamilyLevels[] = [];
   for (const family of families) {
     const lines: HarmonicLine[] = [];
     let sum = 0;
-    for (let h = 1; h <= HARMONICS; h++) {
+    for (let h = 1; h <= harmonics; h++) {
       const l = lineLevel(magnitude, binHz, h * family.frequencyHz);
       lines.push({ harmonic: h, frequencyHz: l.frequencyHz, levelDb: l.levelDb });
       sum += l.levelDb;
     }
     levels.push({ family, lines });
-    score = Math.max(score, sum / HARMONICS);
+    score = Math.max(score, sum / harmonics);
   }
   return { score, families: levels };
 }

@@ -12,20 +12,25 @@
  *    of the best family — because kurtosis alone can pick a band of impulsive noise; with none
  *    significant, the highest-SK band is used;
  * 3. band-pass + analytic signal + squared envelope, Hann, FFT (bearing-envelope.ts);
- * 4. per family, harmonics k = 1..3: peak within ±2 % of k·f over the ±25 % local median, dB;
+ * 4. per family, harmonics k = 1..K: peak within ±2 % of k·f over the ±25 % local median, dB;
+ *    K = 3 (SCIENCE.md §3), or K = 2 when the demodulation range cannot hold the band a third
+ *    harmonic needs (a fast shaft at a modest rate, e.g. a 6207 at 5400 rpm sampled at 8192 Hz);
  * 5. family rule [D, SCIENCE.md §3, CWRU: healthy ≤ 11 dB, inner/outer race 27–52 dB]:
- *    normal below 12 dB; warning ≥ 15 dB on ≥ 2 of 3 harmonics; fault ≥ 25 dB on ≥ 2 of 3.
- *    "≥ X on 2 of 3" is "the second-highest of the three ≥ X", which is the severity indicator.
+ *    normal below 12 dB; warning ≥ 15 dB on ≥ 2 of K harmonics; fault ≥ 25 dB on ≥ 2 of K.
+ *    "≥ X on 2 of K" is "the second-highest of the K levels ≥ X", which is the severity indicator;
+ *    with K = 2 it asks both harmonics to clear X — stricter than 2 of 3, never looser, so the
+ *    false-alarm argument of the 2-of-3 rule (one stray line cannot raise a family) still holds.
  *
  * 3×BPFO ≈ 2×BPFI (10.75× vs 10.83× for a 6205) and sidebands fill the ±2 % windows of higher
  * harmonics, so one comb can lift another family. The winner is the family with the worst status
- * and, among equals, the largest sum of its three harmonic levels: a real comb is strong at h1
+ * and, among equals, the largest sum of its K harmonic levels: a real comb is strong at h1
  * and h2 as well, a borrowed line lifts only one harmonic.
  *
  * Requirements, checked per window because they depend on speed:
  * - rate: the demodulation range 500 Hz … 0.4·fs must hold a band at least twice the highest line
- *   scored (3 × the largest of BPFO/BPFI/2×BSF, +2 %); a narrower band's squared envelope has
- *   no flat floor up there (its spectrum falls to zero at the band width);
+ *   scored (K × the largest of BPFO/BPFI/2×BSF, +2 %); a narrower band's squared envelope has
+ *   no flat floor up there (its spectrum falls to zero at the band width). K is the largest of
+ *   3, 2 that fits; below 2 the family rule cannot be applied and the answer is insufficient_data;
  * - duration: the Hann main lobe (±2/T Hz) must fit inside the ±2 % slip window of the first
  *   harmonic, T ≥ 2/(0.02·f) = 100/f — 0.93 s for a 107 Hz BPFO (SCIENCE: "≥ ~0.5–1 s"); with a
  *   1 s window that is ≥ ~1700 rpm for a 6205-class bearing. The looser T ≥ 50/f was tried and
@@ -35,13 +40,14 @@
  *   The cage family (FTF ≈ 0.4·f_r) needs about 8 s at 1800 rpm and is scored only when resolved.
  */
 import { bearingFrequencies, defectFamilies, geometryProblem, type DefectFamily } from "./bearing-frequencies";
-import { evaluateBand, HARMONICS, NEIGHBOURHOOD, SLIP_TOLERANCE, type BandEvaluation, type FamilyLevels } from "./bearing-envelope";
+import { evaluateBand, MAX_HARMONICS, MIN_HARMONICS, NEIGHBOURHOOD, SLIP_TOLERANCE, type BandEvaluation, type FamilyLevels } from "./bearing-envelope";
+import { DEFAULT_MOTOR_PROFILE } from "./default-profile";
 import { nextPowerOfTwo, realFft } from "./dsp/fft";
 import { candidateBands, chooseBand, isImpulsive, rankBandsByKurtosis } from "./dsp/spectral-kurtosis";
 import { kurtosis } from "./dsp/statistics";
 import { isoClassForPowerKw, isoZone, severityBand, velocityRmsFromSpectrum, zoneNumber } from "./dsp/vibration-severity";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
-import type { Analyzer, Evidence, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
+import type { Analyzer, BearingGeometry, Evidence, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
 /** SCIENCE.md §3 family rule, dB of the second-highest harmonic; saturation where CWRU faults sit. */
 export const BEARING_SCALE: SeverityScale = { warning: 15, fault: 25, saturation: 45 };
@@ -97,7 +103,36 @@ function vibrationChannel(window: SensorWindow): { name: string; signal: Sampled
   return null;
 }
 
-/** Second-highest of the harmonic levels: "≥ X dB on ≥ 2 of 3" ⇔ indicator ≥ X. */
+/** Demodulation band that scoring harmonics 1..k of a line at `lineHz` needs: twice the highest, +2 % slip. */
+function bandForHarmonics(k: number, lineHz: number): number {
+  return 2 * k * lineHz * (1 + SLIP_TOLERANCE);
+}
+
+/** Most harmonics (≤ 3) whose band fits in the demodulation range; 0 when not even one does. */
+export function harmonicsThatFit(demodRangeHz: number, highestLineHz: number): number {
+  for (let k = MAX_HARMONICS; k >= 1; k--) if (bandForHarmonics(k, highestLineHz) <= demodRangeHz) return k;
+  return 0;
+}
+
+/** Sampling rate whose demodulation range 500 Hz … 0.4·fs holds the band k harmonics need. */
+export function rateForHarmonics(k: number, highestLineHz: number): number {
+  return (2 * (DEMOD_MIN_HZ + bandForHarmonics(k, highestLineHz))) / DEMOD_MAX_FRACTION_OF_NYQUIST;
+}
+
+/** Record whose Hann main lobe (±2/T) fits in the ±2 % slip window of a line at `lineHz`. */
+export function recordForLine(lineHz: number): number {
+  return 2 / (SLIP_TOLERANCE * lineHz);
+}
+
+/** Lowest rate (2 harmonics) and shortest record a bearing at `rpm` needs — what analyze() checks per window. */
+export function bearingWindowNeeds(geometry: BearingGeometry, rpm: number): { sampleRateHz: number; fullSampleRateHz: number; durationS: number } {
+  const raceAndBall = defectFamilies(bearingFrequencies(geometry, rpm / 60)).filter((f) => f.defect !== "cage");
+  const highest = Math.max(...raceAndBall.map((f) => f.frequencyHz));
+  const lowest = Math.min(...raceAndBall.map((f) => f.frequencyHz));
+  return { sampleRateHz: rateForHarmonics(MIN_HARMONICS, highest), fullSampleRateHz: rateForHarmonics(MAX_HARMONICS, highest), durationS: recordForLine(lowest) };
+}
+
+/** Second-highest of the harmonic levels: "≥ X dB on ≥ 2 of K" ⇔ indicator ≥ X (K = 2 or 3). */
 function familyIndicator(f: FamilyLevels): number {
   const sorted = f.lines.map((l) => l.levelDb).sort((a, b) => b - a);
   return sorted[1] ?? sorted[0] ?? 0;
@@ -116,10 +151,10 @@ function rankFamilies(levels: readonly FamilyLevels[]): FamilyLevels[] {
 /** Pairs of harmonics of two families that fall within each other's slip windows. */
 function coincidentLines(a: FamilyLevels, b: FamilyLevels): string[] {
   const out: string[] = [];
-  for (let i = 1; i <= HARMONICS; i++) {
-    for (let j = 1; j <= HARMONICS; j++) {
-      const fa = i * a.family.frequencyHz, fb = j * b.family.frequencyHz;
-      if (Math.abs(fa - fb) <= SLIP_TOLERANCE * Math.max(fa, fb)) out.push(`${i}×${a.family.line} ≈ ${j}×${b.family.line}`);
+  for (const la of a.lines) {
+    for (const lb of b.lines) {
+      const fa = la.harmonic * a.family.frequencyHz, fb = lb.harmonic * b.family.frequencyHz;
+      if (Math.abs(fa - fb) <= SLIP_TOLERANCE * Math.max(fa, fb)) out.push(`${la.harmonic}×${a.family.line} ≈ ${lb.harmonic}×${b.family.line}`);
     }
   }
   return out;
@@ -143,22 +178,24 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   const freqs = bearingFrequencies(geometry, rpm / 60);
   const allFamilies = defectFamilies(freqs);
   const raceAndBall = allFamilies.filter((f) => f.defect !== "cage");
-  const highestLine = HARMONICS * Math.max(...raceAndBall.map((f) => f.frequencyHz)) * (1 + SLIP_TOLERANCE);
-  const minBandHz = 2 * highestLine;
+  const highestFamilyHz = Math.max(...raceAndBall.map((f) => f.frequencyHz));
   const demodMaxHz = DEMOD_MAX_FRACTION_OF_NYQUIST * rateHz / 2;
-  if (demodMaxHz - DEMOD_MIN_HZ < minBandHz) {
-    const neededRate = (2 * (DEMOD_MIN_HZ + minBandHz)) / DEMOD_MAX_FRACTION_OF_NYQUIST;
+  const harmonics = harmonicsThatFit(demodMaxHz - DEMOD_MIN_HZ, highestFamilyHz);
+  if (harmonics < MIN_HARMONICS) {
     return insufficientData(
       "bearing",
       `sampling rate ${rateHz} Hz too low: demodulation range ${DEMOD_MIN_HZ}–${demodMaxHz.toFixed(0)} Hz cannot hold the ` +
-        `${minBandHz.toFixed(0)} Hz band that 3 harmonics at ${rpm} rpm need (needs ≥ ${Math.ceil(neededRate)} Hz)`,
+        `${bandForHarmonics(MIN_HARMONICS, highestFamilyHz).toFixed(0)} Hz band that ${MIN_HARMONICS} harmonics at ${rpm} rpm need ` +
+        `(needs ≥ ${Math.ceil(rateForHarmonics(MIN_HARMONICS, highestFamilyHz))} Hz)`,
     );
   }
+  const highestLine = harmonics * highestFamilyHz * (1 + SLIP_TOLERANCE);
+  const minBandHz = 2 * highestLine;
   // Hann main lobe ±2/T inside the ±2 % slip window of the first harmonic.
-  const resolvable = (f: DefectFamily): boolean => duration >= 2 / (SLIP_TOLERANCE * f.frequencyHz);
+  const resolvable = (f: DefectFamily): boolean => duration >= recordForLine(f.frequencyHz);
   const lowest = raceAndBall.reduce((a, b) => (a.frequencyHz < b.frequencyHz ? a : b));
   if (!resolvable(lowest)) {
-    const needed = 2 / (SLIP_TOLERANCE * lowest.frequencyHz);
+    const needed = recordForLine(lowest.frequencyHz);
     return insufficientData(
       "bearing",
       `record of ${duration.toFixed(3)} s too short: resolving ${lowest.line} = ${lowest.frequencyHz.toFixed(1)} Hz within ±2 % needs ≥ ${needed.toFixed(2)} s`,
@@ -186,7 +223,7 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
     ranked,
     TOP_SK_BANDS,
     (r) => isImpulsive(r, validDuration),
-    (band) => evaluateBand(ctx, band, families),
+    (band) => evaluateBand(ctx, band, families, harmonics),
   );
   if (!choice) return insufficientData("bearing", "no demodulation band could be formed");
   const band = choice.chosen.band;
@@ -226,6 +263,7 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
     periodicity_db: round(choice.evaluation.score, 2),
     envelope_resolution_hz: round(1 / duration, 4),
     cage_resolved: families.some((f) => f.defect === "cage") ? 1 : 0,
+    harmonics_scored: harmonics,
   });
 
   const threshold = status === "fault" ? BEARING_SCALE.fault : BEARING_SCALE.warning;
@@ -248,12 +286,14 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   );
 
   const levels = winner.lines.map((l) => l.levelDb.toFixed(1)).join("/");
+  const names = winner.lines.map((l) => `h${l.harmonic}`).join("/");
   let reason =
     status !== "normal"
-      ? `${winner.family.defect.replace("_", " ")} defect: ${winner.family.line} harmonics ${levels} dB over the local median`
+      ? `${winner.family.defect.replace("_", " ")} defect: ${winner.family.line} harmonics ${levels} dB over the local median, ` +
+        `≥ ${threshold} dB on 2 of ${harmonics}`
       : indicator >= NORMAL_BELOW_DB
-        ? `grey zone, watch: ${winner.family.line} at ${levels} dB (h1/h2/h3), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of 3`
-        : `no defect comb: strongest family ${winner.family.line} at ${levels} dB (h1/h2/h3) over the local median`;
+        ? `grey zone, watch: ${winner.family.line} at ${levels} dB (${names}), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of ${harmonics}`
+        : `no defect comb: strongest family ${winner.family.line} at ${levels} dB (${names}) over the local median`;
   const runnerUp = ordered[1];
   if (status !== "normal" && runnerUp && severityStatus(familyIndicator(runnerUp), BEARING_SCALE) !== "normal") {
     const shared = coincidentLines(winner, runnerUp);
@@ -261,6 +301,10 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
       (shared.length ? `, sharing ${shared.join(", ")}` : "") + `, weaker as a family`;
   }
   reason += `; band ${band.loHz.toFixed(0)}–${band.hiHz.toFixed(0)} Hz`;
+  if (harmonics < MAX_HARMONICS) {
+    reason += `; ${harmonics} harmonics scored: the ${DEMOD_MIN_HZ}–${demodMaxHz.toFixed(0)} Hz demodulation range at ${rateHz} Hz cannot hold ` +
+      `the ${bandForHarmonics(MAX_HARMONICS, highestFamilyHz).toFixed(0)} Hz band ${MAX_HARMONICS} need at ${rpm} rpm`;
+  }
 
   const finding: Finding = {
     fault_type: "bearing",
@@ -279,13 +323,20 @@ function round(x: number, digits: number): number {
   return Math.round(x * p) / p;
 }
 
+/**
+ * Informational: what a window needs for the default profile's 6205-class bearing at its rated speed
+ * (4000 rpm): the rate for 2 harmonics of BPFI (~4.9 kHz; 3 need ~6.8 kHz) and the record that resolves
+ * BPFO within ±2 % (~0.42 s). Both scale with speed — a slower shaft needs a longer record (T ∝ 1/rpm),
+ * a faster one a higher rate — so analyze() checks them per window against the window's rpm and profile.
+ */
+const REFERENCE_NEEDS = bearingWindowNeeds(DEFAULT_MOTOR_PROFILE.bearing, DEFAULT_MOTOR_PROFILE.rated_rpm);
+
 export const bearingAnalyzer: Analyzer = {
   faultType: "bearing",
   requirements: {
     channelsAnyOf: [["vib_x"], ["vib_y"], ["vib_z"]],
-    // Floors only: the band and duration actually needed depend on speed and are checked per window.
-    minSampleRateHz: 4096,
-    minDurationS: 0.5,
+    minSampleRateHz: Math.ceil(REFERENCE_NEEDS.sampleRateHz),
+    minDurationS: Math.ceil(100 * REFERENCE_NEEDS.durationS) / 100,
     scalars: ["rpm"],
   },
   analyze: (window, profile) => analyzeBearing(window, profile),

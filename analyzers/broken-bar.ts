@@ -4,11 +4,28 @@
  * line at (1 − 2s)f (LSB) and, through the speed ripple, (1 + 2s)f (USB). Severity is ΔdB, how far the
  * LSB sits below the fundamental in the same spectrum, read against the Thomson & Fenger table.
  *
- * Status mapping (no baseline), from the table and the load dependence of the IEEE rig data (§1):
- *   ΔdB > 48            normal   — "excellent/good/moderate"; a healthy rotor at full load reads 49–50 dB,
- *                                   so a 54 dB limit would alarm healthy motors under load;
- *   42 < ΔdB ≤ 48       warning  — "bar crack or high-resistance joint" (1 bar at full load reads ~43);
- *   ΔdB ≤ 42            fault    — "1–2 broken bars likely" and worse.
+ * Status mapping without a baseline: load-dependent limits (SCIENCE.md §1: "thresholds must be load- or
+ * slip-dependent"). The sidebands grow with load — the rotor current that a broken bar diverts grows with
+ * torque — so one fixed ΔdB limit either alarms healthy motors at full load or misses broken bars at half
+ * load. The limits follow the IEEE DataPort rig (Treml et al., 1 hp 4-pole 60 Hz motor; medians of 10 runs
+ * per class, analysed in github:amurthy-sunysb/mcsa_tsfm/docs/IEEE_dataset.md), LSB re fundamental:
+ *
+ *   rotor     0.5 N·m (≈ 12.5 % load)   4 N·m (≈ rated torque of a 1 hp 4-pole motor, 100 %)
+ *   healthy   −58.7 dB                  −49.4 dB
+ *   1 bar     −54.9 dB                  −42.6 dB
+ *   4 bars    −42.9 dB                  −30.0 dB
+ *
+ * Each curve is interpolated linearly in load fraction between the two measured points and clamped to
+ * them (no extrapolation beyond what was measured). With H(L), B1(L) the healthy and 1-bar ΔdB at load L:
+ *   ΔdB > (H + B1)/2          normal   — closer to the healthy median than to the 1-bar median;
+ *   B1 < ΔdB ≤ (H + B1)/2     warning  — on the way to one broken bar (a crack, a high-resistance joint);
+ *   ΔdB ≤ B1                  fault    — at or beyond the 1-bar median;
+ * the score reaches 1 at the 4-bar curve. At full load that is normal > 46.0, fault ≤ 42.6 (a healthy rotor
+ * reads 49.4: normal); at half load normal > 52.2, fault ≤ 49.6 (1 bar reads 49.6). The Thomson & Fenger
+ * row words (a rated-load table) and the bar-count estimate stay in the evidence.
+ * The load is the window's load reading or, without one on a fixed supply, slip over rated slip (slip ∝
+ * torque). With neither, the full-load limits are used: they are the lowest ΔdB limits, and a healthy
+ * rotor reads higher ΔdB at any lighter load, so an unknown load cannot cause a false alarm (only a miss).
  * With a baseline (broken_bar.lsb_delta_db, ideally taken at a similar load) the call follows the trend:
  * a drop of ≥ 6 dB (one table row, ~1 bar on the IEEE rig) warns, ≥ 12 dB (~2 bars) is a fault; an
  * absolute ΔdB ≤ 36 ("multiple broken bars") is a fault whatever the baseline says.
@@ -37,8 +54,70 @@ const MAX_DRIFT = 0.005;
 /** §1 pitfalls: "only call a fault above roughly 40–50 % load". */
 export const MIN_LOAD_PCT = 40;
 
-/** Absolute scale on 60 − ΔdB (0 at the "excellent" boundary): warning at ΔdB 48, fault at 42, score 1 at 30. */
-const ABSOLUTE: SeverityScale = { warning: 12, fault: 18, saturation: 30 };
+/**
+ * IEEE DataPort rig (Treml et al.), median LSB ΔdB = −LSB dB re fundamental (SCIENCE.md §1), at the two
+ * measured loads: 0.5 N·m and 4 N·m on a 1 hp 4-pole motor whose rated torque is ≈ 4 N·m.
+ */
+const RIG_LOAD_FRACTIONS = [0.5 / 4, 1] as const;
+const RIG_DELTA_DB = {
+  healthy: [58.7, 49.4],
+  oneBar: [54.9, 42.6],
+  fourBars: [42.9, 30.0],
+} as const;
+
+/** Thomson & Fenger (2001) rows, ΔdB lower bound → rotor condition (SCIENCE.md §1 table). */
+const THOMSON_FENGER: readonly { aboveDb: number; condition: string }[] = [
+  { aboveDb: 60, condition: "excellent" },
+  { aboveDb: 54, condition: "good" },
+  { aboveDb: 48, condition: "moderate" },
+  { aboveDb: 42, condition: "bar crack or high-resistance joint" },
+  { aboveDb: 36, condition: "1–2 broken bars likely" },
+  { aboveDb: 30, condition: "multiple broken bars" },
+  { aboveDb: -Infinity, condition: "severe, multiple bars / end rings" },
+];
+
+export function thomsonFengerCondition(deltaDb: number): string {
+  return (THOMSON_FENGER.find((row) => deltaDb > row.aboveDb) ?? THOMSON_FENGER[THOMSON_FENGER.length - 1]).condition;
+}
+
+/** ΔdB limits at one load: normal above warningDeltaDb, fault at or below faultDeltaDb. */
+export interface LoadLimits {
+  /** Load fraction the rig curves were read at (clamped to the measured 0.125…1). */
+  loadFraction: number;
+  healthyDeltaDb: number;
+  warningDeltaDb: number;
+  faultDeltaDb: number;
+  /** 4-bar curve: the score saturates here. */
+  saturationDeltaDb: number;
+}
+
+function interpolate(curve: readonly [number, number], loadFraction: number): number {
+  const [l0, l1] = RIG_LOAD_FRACTIONS;
+  const t = (Math.min(l1, Math.max(l0, loadFraction)) - l0) / (l1 - l0);
+  return curve[0] + (curve[1] - curve[0]) * t;
+}
+
+/** The rig's healthy and 1-bar medians at `loadFraction`; warning from their midpoint, fault at the 1-bar curve. */
+export function loadDependentLimits(loadFraction: number): LoadLimits {
+  const healthy = interpolate(RIG_DELTA_DB.healthy, loadFraction);
+  const oneBar = interpolate(RIG_DELTA_DB.oneBar, loadFraction);
+  return {
+    loadFraction: Math.min(RIG_LOAD_FRACTIONS[1], Math.max(RIG_LOAD_FRACTIONS[0], loadFraction)),
+    healthyDeltaDb: healthy,
+    warningDeltaDb: (healthy + oneBar) / 2,
+    faultDeltaDb: oneBar,
+    saturationDeltaDb: interpolate(RIG_DELTA_DB.fourBars, loadFraction),
+  };
+}
+
+/** Scale on the drop below the healthy curve, so that status and score follow the load's limits. */
+function limitScale(limits: LoadLimits): SeverityScale {
+  return {
+    warning: limits.healthyDeltaDb - limits.warningDeltaDb,
+    fault: limits.healthyDeltaDb - limits.faultDeltaDb,
+    saturation: limits.healthyDeltaDb - limits.saturationDeltaDb,
+  };
+}
 /** Trend scale on the drop of ΔdB below the vehicle's baseline. */
 const TREND: SeverityScale = { warning: 6, fault: 12, saturation: 24 };
 /** "Multiple broken bars" in the table: a fault even when a baseline says this is usual for the motor. */
@@ -61,13 +140,17 @@ interface Decision {
   basis: string;
 }
 
-function decide(deltaDb: number, baselineDeltaDb: number | undefined): Decision {
-  const absoluteIndicator = 60 - deltaDb;
+function decide(deltaDb: number, baselineDeltaDb: number | undefined, limits: LoadLimits, loadSource: string): Decision {
+  const scale = limitScale(limits);
+  const belowHealthy = limits.healthyDeltaDb - deltaDb;
   if (baselineDeltaDb === undefined) {
     return {
-      status: severityStatus(absoluteIndicator, ABSOLUTE),
-      score: severityScore(absoluteIndicator, ABSOLUTE),
-      basis: "absolute thresholds (no baseline): normal > 48 dB, warning 42–48, fault ≤ 42",
+      status: severityStatus(belowHealthy, scale),
+      score: severityScore(belowHealthy, scale),
+      basis:
+        `load-dependent limits (no baseline) at ${fmt(100 * limits.loadFraction, 0)} % load (${loadSource}): ` +
+        `normal > ${fmt(limits.warningDeltaDb)} dB, warning ${fmt(limits.faultDeltaDb)}–${fmt(limits.warningDeltaDb)}, fault ≤ ${fmt(limits.faultDeltaDb)} ` +
+        `(IEEE rig medians: healthy ${fmt(limits.healthyDeltaDb)}, 1 bar ${fmt(limits.faultDeltaDb)} dB)`,
     };
   }
   const drop = baselineDeltaDb - deltaDb;
@@ -75,7 +158,7 @@ function decide(deltaDb: number, baselineDeltaDb: number | undefined): Decision 
   let score = severityScore(drop, TREND);
   if (deltaDb <= ABSOLUTE_FAULT_WITH_BASELINE_DB) {
     status = "fault";
-    score = Math.max(score, severityScore(absoluteIndicator, ABSOLUTE));
+    score = Math.max(score, severityScore(belowHealthy, scale));
   }
   return { status, score, basis: `baseline ${fmt(baselineDeltaDb)} dB, drop ${fmt(drop)} dB (warning ≥ 6, fault ≥ 12)` };
 }
@@ -103,13 +186,20 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
   const spacing = 2 * Math.abs(s) * f;
   const neededS = minimumRecordSeconds(spacing, TOLERANCE_HZ, TAPER, DYNAMIC_RANGE_DB);
   const features: Record<string, number> = { supply_hz: round(f, 3), slip: round(s, 5), sideband_spacing_hz: round(spacing, 3), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
-  if (window.loadPct !== undefined) features.load_pct = window.loadPct;
-  else {
+  let loadFraction = 1;
+  let loadSource = "load unknown: full-load limits, the least sensitive";
+  if (window.loadPct !== undefined) {
+    features.load_pct = window.loadPct;
+    loadFraction = window.loadPct / 100;
+    loadSource = "load reading";
+  } else {
     // No load reading: on a fixed supply slip ∝ torque, so rated slip (from rated_rpm) gives the load.
     const ratedSlip = profile.supply_hz ? 1 - (profile.pole_pairs * profile.rated_rpm) / (60 * profile.supply_hz) : 0;
     if (ratedSlip > 0) {
       const loadFromSlip = (100 * Math.abs(s) * f) / (ratedSlip * (profile.supply_hz ?? f));
       features.load_from_slip_pct = round(loadFromSlip, 1);
+      loadFraction = loadFromSlip / 100;
+      loadSource = "from slip vs rated slip";
       if (loadFromSlip < MIN_LOAD_PCT)
         return insufficientData(FAULT, `load ≈ ${fmt(loadFromSlip, 0)} % (slip ${fmt(100 * s, 2)} % of rated ${fmt(100 * ratedSlip, 2)} %) < ${MIN_LOAD_PCT} %: sidebands too weak to judge the rotor`, features);
     }
@@ -150,11 +240,20 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
     baselineNote = `; baseline taken at slip ${fmt(100 * base.slip, 2)} % (other load), absolute thresholds used`;
     baselineDeltaDb = undefined;
   }
-  const decision = decide(deltaDb, baselineDeltaDb);
+  const limits = loadDependentLimits(loadFraction);
+  features.limit_load_pct = round(100 * limits.loadFraction, 1);
+  features.warning_delta_db = round(limits.warningDeltaDb, 2);
+  features.fault_delta_db = round(limits.faultDeltaDb, 2);
+  const decision = decide(deltaDb, baselineDeltaDb, limits, loadSource);
+  const condition = thomsonFengerCondition(deltaDb);
   const evidence: Evidence[] = [
     { name: "fundamental f", frequency_hz: round(f, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
     { name: "slip s", value: round(s, 5), reference: `speed ${fmt(rpm, 0)} rpm, synchronous ${fmt(slipEstimate.synchronousRpm, 0)} rpm` },
-    ...measured.map((m, i) => sidebandEvidence(m, i === 0 ? (baselineDeltaDb === undefined ? -48 : -(baselineDeltaDb - TREND.warning)) : undefined)),
+    ...measured.map((m, i) => {
+      if (i > 0) return sidebandEvidence(m);
+      const e = sidebandEvidence(m, baselineDeltaDb === undefined ? -round(limits.warningDeltaDb, 1) : -(baselineDeltaDb - TREND.warning));
+      return { ...e, reference: `${e.reference}; Thomson & Fenger (rated load): ${condition}` };
+    }),
     { name: "record length", value: round(cs.durationS, 2), unit: "s", threshold: round(neededS, 2), reference: `needed to resolve 2sf = ${fmt(spacing, 2)} Hz` },
   ];
 
@@ -170,7 +269,8 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
   const level = lsb.isUpperBound ? `below the floor, ΔdB ≥ ${fmt(deltaDb)}` : `ΔdB = ${fmt(deltaDb)}`;
   const reason =
     `LSB (1-2s)f at ${fmt(lsb.frequencyHz, 2)} Hz: ${level} (s = ${fmt(100 * s, 2)} %, 2sf = ${fmt(spacing, 2)} Hz, ` +
-    `window ${fmt(cs.durationS)} s ≥ ${fmt(neededS)} s needed); ${decision.basis}${baselineNote}` +
+    `window ${fmt(cs.durationS)} s ≥ ${fmt(neededS)} s needed); ${decision.basis}${baselineNote}; ` +
+    `Thomson & Fenger: ${condition}${lsb.isUpperBound ? " or better" : ""}` +
     (barsText.length ? `; ${barsText.join(", ")}` : "");
   return {
     fault_type: FAULT,

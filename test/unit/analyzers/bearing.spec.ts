@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { bearingAnalyzer, BEARING_SCALE } from "../../../analyzers/bearing";
+import { bearingAnalyzer, bearingWindowNeeds, BEARING_SCALE, harmonicsThatFit } from "../../../analyzers/bearing";
 import { bearingFrequencies, bearingOrders } from "../../../analyzers/bearing-frequencies";
 import { DEFAULT_MOTOR_PROFILE } from "../../../analyzers/default-profile";
 import type { BearingDefect, Finding, MotorProfile, SensorWindow } from "../../../analyzers/types";
 import { bearingSignal, type BearingSignalOptions } from "../../helpers/bearing-signal";
+import { PMSM_800V } from "../../../simulator/profiles";
 
 const RATE = 8192;
 const RPM = 1800;
@@ -110,6 +111,65 @@ describe("bearing analyzer on synthetic impulse trains (1 s at 8192 Hz, 1800 rpm
     const x = bearingSignal({ rateHz: RATE, durationS: 1, defectHz: F.bpfo, impulseG: 0.4, resonanceHz: 2600, seed: 5 });
     const r = bearingAnalyzer.analyze({ channels: { vib_y: { samples: x, rateHz: RATE } }, rpm: RPM }, PROFILE);
     expect(r.bearing_defect).to.equal("outer_race");
+  });
+});
+
+describe("bearing analyzer on a fast shaft: scores the harmonics the band can hold (K = 2 of 3)", () => {
+  // PMSM_800V's 6207-class bearing at 5400 rpm: BPFI ≈ 489 Hz, so 3 harmonics need a 2993 Hz band
+  // but 500 Hz … 0.4·8192 Hz holds 2777 Hz — 2 harmonics (1996 Hz) fit.
+  const rpm = 5400;
+  const f = bearingFrequencies(PMSM_800V.bearing, rpm / 60);
+  const fast = (o: Partial<BearingSignalOptions>): Finding => {
+    const x = bearingSignal({ rateHz: RATE, durationS: 1, resonanceHz: 2600, shaftHz: rpm / 60, noiseRmsG: 0.05, ...o });
+    return bearingAnalyzer.analyze(windowOf(x, rpm), PMSM_800V);
+  };
+
+  it("decides an outer- and an inner-race fault at 8192 Hz with 2 harmonics, both ≥ the fault level", () => {
+    const cases = [
+      { defect: "outer_race", line: "BPFO", o: { defectHz: f.bpfo } },
+      { defect: "inner_race", line: "BPFI", o: { defectHz: f.bpfi, modulationHz: f.shaftHz, modulationDepth: 0.6 } },
+    ] as const;
+    for (const c of cases) {
+      const r = fast({ ...c.o, impulseG: 0.4, seed: 3 });
+      expect(r.status, r.reason).to.equal("fault");
+      expect(r.bearing_defect).to.equal(c.defect);
+      expect(r.features.harmonics_scored).to.equal(2);
+      expect(r.reason).to.match(/2 of 2/).and.match(/2 harmonics scored/);
+      const lines = r.evidence.filter((e) => e.name.startsWith(`${c.line} h`));
+      expect(lines.map((e) => e.name)).to.deep.equal([`${c.line} h1`, `${c.line} h2`]);
+      lines.forEach((e) => expect(e.level_db!).to.be.at.least(BEARING_SCALE.fault));
+    }
+  });
+
+  it("calls the healthy fast bearing normal on every seed with K = 2", () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const r = fast({ seed });
+      expect(r.status, r.reason).to.equal("normal");
+      expect(r.features.harmonics_scored).to.equal(2);
+    }
+  });
+
+  it("scores 3 harmonics again when the rate allows (16384 Hz)", () => {
+    const x = bearingSignal({ rateHz: 16384, durationS: 1, resonanceHz: 2600, shaftHz: rpm / 60, defectHz: f.bpfo, impulseG: 0.4, seed: 3 });
+    const r = bearingAnalyzer.analyze(windowOf(x, rpm, 16384), PMSM_800V);
+    expect(r.status, r.reason).to.equal("fault");
+    expect(r.features.harmonics_scored).to.equal(3);
+    expect(r.evidence.filter((e) => e.name.startsWith("BPFO h"))).to.have.length(3);
+  });
+});
+
+describe("bearing analyzer window needs", () => {
+  it("declares the default bearing's needs at rated speed, the same figures analyze() checks", () => {
+    const needs = bearingWindowNeeds(PROFILE.bearing, PROFILE.rated_rpm);
+    expect(bearingAnalyzer.requirements.minSampleRateHz).to.equal(Math.ceil(needs.sampleRateHz));
+    expect(bearingAnalyzer.requirements.minDurationS).to.be.at.least(needs.durationS);
+    expect(needs.fullSampleRateHz).to.be.above(needs.sampleRateHz);
+    // A 6205-class bearing at 1800 rpm: BPFO ≈ 107.5 Hz needs 2/(0.02·107.5) ≈ 0.93 s (header).
+    expect(bearingWindowNeeds(PROFILE.bearing, 1800).durationS).to.be.closeTo(100 / F.bpfo, 1e-9);
+    expect(harmonicsThatFit(2777, 489)).to.equal(2);
+    expect(harmonicsThatFit(3100, 489)).to.equal(3);
+    expect(harmonicsThatFit(1500, 489)).to.equal(1); // below MIN_HARMONICS: insufficient_data
+    expect(harmonicsThatFit(900, 489)).to.equal(0);
   });
 });
 
