@@ -69,7 +69,8 @@ function collectFields(fields: unknown): Map<string, unknown> {
     const rawName: unknown = fields[i];
     const name = typeof rawName === "string" ? rawName : Buffer.isBuffer(rawName) ? rawName.toString("utf8") : undefined;
     if (name === undefined) throw new InputError(joinPath("entry", i), "field name is not a string");
-    if (out.has(name)) throw new InputError(name, "field repeated in the entry");
+    // An empty or odd name cannot stand as the field path itself: name its position instead.
+    if (out.has(name)) throw new InputError(name || joinPath("entry", i), `field ${JSON.stringify(name)} repeated in the entry`);
     out.set(name, fields[i + 1]);
   }
   return out;
