@@ -1,0 +1,171 @@
+/**
+ * Pure endpoint scoring for the intelligent load-balancing strategy.
+ *
+ * Follows the original plan's IntelligentLoadBalancer: a weighted sum over response time (0.30), success rate (0.25),
+ * CPU (0.20), memory (0.15) and queue length (0.10), scaled by a health factor. Here every term is a *penalty* in
+ * [0, 1] (0 = ideal), the weighted sum plus a small base is the endpoint's cost, the cost is divided by the health
+ * factor, and an endpoint is drawn with probability ∝ 1/cost, blended with a uniform exploration share so that a node
+ * that recovered keeps receiving a trickle of traffic and can prove it. No I/O here: the strategy feeds it numbers.
+ */
+
+/** What the caller knows about one node; every field may be missing for a node never heard from. */
+export interface EndpointStats {
+	/** EWMA of remote call latency seen by this caller, ms. */
+	latencyEwmaMs?: number;
+	/** Calls that completed in the current window (success, failure). */
+	successes?: number;
+	failures?: number;
+	/** Failures since the last success. */
+	consecutiveFailures?: number;
+	/** Host CPU 0..100 from the node's heartbeat (`ep.node.cpu`). */
+	cpuPercent?: number | null;
+	/** Worker memory use 0..1 reported in response meta. */
+	memoryRatio?: number;
+	/** Requests the worker was executing when it answered plus this caller's own in-flight calls to it. */
+	queueLength?: number;
+	/** Event-loop delay (p99, ms) reported by the worker. */
+	eventLoopDelayMs?: number;
+}
+
+export interface ScoreWeights {
+	responseTime: number;
+	successRate: number;
+	cpu: number;
+	memory: number;
+	queueLength: number;
+}
+
+export interface ScoreOptions {
+	weights: ScoreWeights;
+	/** Latency at which the response-time penalty reaches 0.5 (saturating curve rt / (rt + ref)). */
+	referenceLatencyMs: number;
+	/** Queue length at which the queue penalty reaches 0.5. */
+	referenceQueueLength: number;
+	/**
+	 * Beta-prior pseudo-counts for the success rate: (successes + priorSuccesses) / (n + priorSuccesses + priorFailures).
+	 * A node never called has the prior mean, and one failure does not condemn a node: the breaker does hard removal.
+	 */
+	priorSuccesses: number;
+	priorFailures: number;
+	/** Cost floor so that a perfect node does not get an infinite share. */
+	baseCost: number;
+	/** Health-factor thresholds (see healthFactor). */
+	degradedEventLoopDelayMs: number;
+	unhealthyConsecutiveFailures: number;
+	/** Uniform share 0..1 of picks spread over all endpoints regardless of score. */
+	exploration: number;
+}
+
+export const DEFAULT_WEIGHTS: Readonly<ScoreWeights> = Object.freeze({
+	responseTime: 0.3,
+	successRate: 0.25,
+	cpu: 0.2,
+	memory: 0.15,
+	queueLength: 0.1
+});
+
+export const DEFAULT_SCORE_OPTIONS: Readonly<ScoreOptions> = Object.freeze({
+	weights: DEFAULT_WEIGHTS,
+	referenceLatencyMs: 20,
+	referenceQueueLength: 4,
+	priorSuccesses: 2,
+	priorFailures: 0,
+	baseCost: 0.1,
+	degradedEventLoopDelayMs: 100,
+	unhealthyConsecutiveFailures: 3,
+	exploration: 0.05
+});
+
+/** Neutral values for a node we know nothing about: the middle of each penalty's range is not assumed, the prior is. */
+const NEUTRAL_LATENCY_PENALTY = 0.5;
+const NEUTRAL_CPU_PENALTY = 0.5;
+const NEUTRAL_MEMORY_PENALTY = 0.5;
+
+function clamp01(x: number): number {
+	if (!Number.isFinite(x)) return 1;
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function saturating(value: number, reference: number): number {
+	return value <= 0 ? 0 : value / (value + reference);
+}
+
+/** Success rate with the Beta prior, so unknown nodes get the prior mean rather than 0 or 1. */
+export function smoothedSuccessRate(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number {
+	const s = stats.successes ?? 0;
+	const f = stats.failures ?? 0;
+	const denom = s + f + opts.priorSuccesses + opts.priorFailures;
+	return denom > 0 ? (s + opts.priorSuccesses) / denom : 1;
+}
+
+export interface Penalties {
+	responseTime: number;
+	successRate: number;
+	cpu: number;
+	memory: number;
+	queueLength: number;
+}
+
+export function penalties(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): Penalties {
+	return {
+		responseTime:
+			stats.latencyEwmaMs == null ? NEUTRAL_LATENCY_PENALTY : saturating(stats.latencyEwmaMs, opts.referenceLatencyMs),
+		successRate: clamp01(1 - smoothedSuccessRate(stats, opts)),
+		cpu: stats.cpuPercent == null ? NEUTRAL_CPU_PENALTY : clamp01(stats.cpuPercent / 100),
+		memory: stats.memoryRatio == null ? NEUTRAL_MEMORY_PENALTY : clamp01(stats.memoryRatio),
+		// An unknown queue is taken as empty: queue length only ever adds cost once observed.
+		queueLength: saturating(stats.queueLength ?? 0, opts.referenceQueueLength)
+	};
+}
+
+/**
+ * Health factor in (0, 1]: 1 healthy; 0.5 degraded (event loop lagging, so heartbeats and answers are late);
+ * 0.1 unhealthy (a run of consecutive failures). Multiplies the "goodness", i.e. divides the cost.
+ */
+export function healthFactor(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number {
+	if ((stats.consecutiveFailures ?? 0) >= opts.unhealthyConsecutiveFailures) return 0.1;
+	if ((stats.eventLoopDelayMs ?? 0) >= opts.degradedEventLoopDelayMs) return 0.5;
+	return 1;
+}
+
+/** Cost of sending the next call to this endpoint: lower is better, always > 0. */
+export function endpointCost(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number {
+	const p = penalties(stats, opts);
+	const w = opts.weights;
+	const weighted =
+		w.responseTime * p.responseTime +
+		w.successRate * p.successRate +
+		w.cpu * p.cpu +
+		w.memory * p.memory +
+		w.queueLength * p.queueLength;
+	return (opts.baseCost + weighted) / healthFactor(stats, opts);
+}
+
+/** Selection probabilities: (1 − exploration)·(1/cost)/Σ(1/cost) + exploration/n. Sums to 1. */
+export function selectionProbabilities(costs: readonly number[], exploration: number): number[] {
+	const n = costs.length;
+	if (n === 0) return [];
+	const inv = costs.map(c => 1 / Math.max(c, 1e-9));
+	const total = inv.reduce((a, b) => a + b, 0);
+	const e = clamp01(exploration);
+	return inv.map(v => (1 - e) * (v / total) + e / n);
+}
+
+/** Index drawn from the probabilities with `u` uniform in [0, 1). */
+export function drawIndex(probabilities: readonly number[], u: number): number {
+	let acc = 0;
+	for (let i = 0; i < probabilities.length; i++) {
+		acc += probabilities[i];
+		if (u < acc) return i;
+	}
+	return probabilities.length - 1;
+}
+
+/** Merge user options (e.g. from `registry.strategyOptions`) over the defaults; weights merge key by key. */
+export function resolveScoreOptions(partial?: Partial<Omit<ScoreOptions, "weights">> & { weights?: Partial<ScoreWeights> }): ScoreOptions {
+	return {
+		...DEFAULT_SCORE_OPTIONS,
+		...(partial ?? {}),
+		weights: { ...DEFAULT_WEIGHTS, ...(partial?.weights ?? {}) }
+	};
+}
