@@ -6,6 +6,10 @@
 import os from "node:os";
 import type { BrokerOptions, Errors, LogLevels, MetricRegistry } from "moleculer";
 import { EmbeddablePrometheusReporter } from "./lib/metrics-reporter";
+import { NodeLoadMiddleware } from "./middlewares/node-load.middleware";
+import { registerIntelligentStrategy } from "./strategies/intelligent.strategy";
+
+registerIntelligentStrategy();
 
 type MetricsReporter = MetricRegistry.MetricsReporter;
 
@@ -76,10 +80,14 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
     tracking: { enabled: true, shutdownTimeout: 10_000 },
 
     registry: {
-      // TODO(cluster branch): switch to the IntelligentStrategy from strategies/intelligent.strategy.ts when it lands.
-      strategy: "CpuUsage",
-      preferLocal: true,
+      // Scores nodes by latency, success rate, CPU, memory, queue (strategies/intelligent.strategy.ts).
+      // preferLocal off: a node that hosts a worker itself must still spread load to the others.
+      strategy: "Intelligent",
+      strategyOptions: { exploration: 0.05 },
+      preferLocal: false,
     },
+    // Feeds the strategy: caller-side latency/success/in-flight, callee-side memory/queue/loop delay in response meta.
+    middlewares: [NodeLoadMiddleware()],
 
     metrics: {
       enabled: true,

@@ -59,3 +59,9 @@ export async function fanOut(
   if (options.onFailure === "fail" && Object.keys(failures).length > 0) throw new FanOutError(failures);
   return results;
 }
+
+/** True when some node currently offers the service (the registry drops a node's services when it leaves). */
+export function hasServiceAnywhere(registry: { hasService(fullName: string, nodeID: string): boolean }, fullName: string): boolean {
+  // Moleculer's hasService matches any node when nodeID is null; the typing wants a string.
+  return registry.hasService(fullName, null as unknown as string);
+}
