@@ -24,7 +24,8 @@ import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
 import { listDeadLetters, replayDeadLetter } from "../lib/streams/dead-letter";
 import { appendRawEntry, appendRawEntryOnce } from "../lib/streams/raw-entry";
 import { VehicleProfiles } from "../lib/vehicle-profile";
-import { VehicleStateStore } from "../lib/vehicle-state";
+import { claimVehicle, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts } from "../lib/vehicle-state";
+import { fleetOverview } from "../lib/fleet-overview";
 import type { DiagnosisEvent, HealthEvent, AlarmEvent } from "./diagnosis.service";
 
 interface ApiMeta {
@@ -43,7 +44,6 @@ interface ApiVars {
   keys: RedisKeys;
   apiKeys: ApiKeyStore;
   limiter: RateLimiter;
-  state: VehicleStateStore;
   profiles: VehicleProfiles;
   io: IOServer;
 }
@@ -216,7 +216,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         if (!limit.allowed) {
           throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: limit.retryAfterS });
         }
-        if (principal.fleetId !== ALL_FLEETS && !(await this.state.claimVehicle(principal.fleetId, vehicleId))) {
+        if (principal.fleetId !== ALL_FLEETS && (await claimVehicle(this.redis, this.keys, principal.fleetId, vehicleId)) !== principal.fleetId) {
           throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
         }
         const entry = { vehicleId, timestamp: new Date(), sensorData: body.sensor_data as object, metadata: (body.metadata ?? {}) as object };
@@ -231,7 +231,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
     vehicleHealth: {
       async handler(ctx: ApiContext<{ vehicle_id: string }>) {
         const { vehicleId } = await this.requireVehicle(ctx, ctx.params.vehicle_id);
-        const state = await this.state.getState(vehicleId);
+        const state = await getVehicleState(this.redis, this.keys, vehicleId);
         if (!state) throw new HttpError(404, "not_found", "no diagnosis for this vehicle yet", "vehicle_id");
         return state;
       },
@@ -241,7 +241,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
       async handler(ctx: ApiContext<{ vehicle_id: string; limit?: string }>) {
         const { vehicleId } = await this.requireVehicle(ctx, ctx.params.vehicle_id);
         const limit = Math.min(500, Math.max(1, Number(ctx.params.limit ?? 50) || 50));
-        return { vehicle_id: vehicleId, history: await this.state.getHistory(vehicleId, limit) };
+        return { vehicle_id: vehicleId, history: await getVehicleHistory(this.redis, this.keys, vehicleId, { count: limit }) };
       },
     },
 
@@ -250,7 +250,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         const principal = this.requirePermission(ctx, "read");
         const fleetId = principal.fleetId === ALL_FLEETS ? String(ctx.params.fleet_id ?? "") : principal.fleetId;
         if (!fleetId) throw new HttpError(400, "invalid_input", "fleet_id is required for an all-fleet key", "fleet_id");
-        return this.state.fleetOverview(fleetId);
+        return fleetOverview(this.redis, this.keys, fleetId);
       },
     },
 
@@ -259,7 +259,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         const principal = this.requirePermission(ctx, "read");
         const fleetId = principal.fleetId === ALL_FLEETS ? String(ctx.params.fleet_id ?? "") : principal.fleetId;
         if (!fleetId) throw new HttpError(400, "invalid_input", "fleet_id is required for an all-fleet key", "fleet_id");
-        return { fleet_id: fleetId, alerts: await this.state.criticalAlerts(fleetId) };
+        return { fleet_id: fleetId, alerts: await listCriticalAlerts(this.redis, this.keys, fleetId) };
       },
     },
 
@@ -375,9 +375,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
       if (!isValidVehicleId(vehicleId)) throw new HttpError(400, "invalid_input", "invalid vehicle id", "vehicle_id");
       if (principal.fleetId === ALL_FLEETS) return { principal, vehicleId };
       if (opts.claim) {
-        if (!(await this.state.claimVehicle(principal.fleetId, vehicleId))) throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
+        if ((await claimVehicle(this.redis, this.keys, principal.fleetId, vehicleId)) !== principal.fleetId) throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
       } else {
-        const owner = await this.state.ownerOf(vehicleId);
+        const owner = await getVehicleOwner(this.redis, this.keys, vehicleId);
         if (owner === null || !canAccessFleet(principal, owner)) throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
       }
       return { principal, vehicleId };
@@ -402,7 +402,6 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
     });
     this.apiKeys = new ApiKeyStore(this.redis, this.keys.prefix);
     this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: INGEST_LIMIT_PER_S, windowS: 1 });
-    this.state = new VehicleStateStore(this.redis, this.keys);
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
   },
 
@@ -428,7 +427,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
       const principal = socket.data.principal as Principal;
       void socket.join(`fleet:${principal.fleetId}`);
       socket.on("subscribe", async (vehicleId: unknown, ack?: (r: unknown) => void) => {
-        const ok = isValidVehicleId(vehicleId) && (principal.fleetId === ALL_FLEETS || (await this.state.ownerOf(vehicleId).catch(() => null)) === principal.fleetId);
+        const ok = isValidVehicleId(vehicleId) && (principal.fleetId === ALL_FLEETS || (await getVehicleOwner(this.redis, this.keys, vehicleId).catch(() => null)) === principal.fleetId);
         if (ok) await socket.join(`vehicle:${vehicleId}`);
         if (typeof ack === "function") ack(ok ? { ok: true, room: `vehicle:${String(vehicleId)}` } : { ok: false, error: "vehicle not found" });
       });

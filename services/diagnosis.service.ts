@@ -29,7 +29,7 @@ import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
 import { writeResults } from "../lib/streams/results-writer";
 import { WindowAssembler } from "../lib/streams/window-assembler";
 import { resolveProfile, VehicleProfiles, type ProfileSource } from "../lib/vehicle-profile";
-import { VehicleStateStore } from "../lib/vehicle-state";
+import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../lib/vehicle-state";
 import { asTypedWindow } from "../lib/window-transport";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
@@ -37,6 +37,8 @@ import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from ".
 const ANALYZE_TIMEOUT_MS = Number(process.env.ANALYZE_TIMEOUT_MS ?? 5000);
 const RESULTS_MAXLEN = Number(process.env.RESULTS_STREAM_MAXLEN ?? 500_000);
 const keysAtLoad = redisKeys();
+/** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
+export const UNOWNED_FLEET = "_unowned";
 
 export interface FindingSummary {
   fault_type: FaultType;
@@ -102,7 +104,6 @@ export interface SubmitResult {
 interface DiagnosisVars {
   redis: Redis;
   keys: RedisKeys;
-  state: VehicleStateStore;
   profiles: VehicleProfiles;
   assembler: WindowAssembler;
   analyzeCall: AnalyzeCall;
@@ -127,6 +128,10 @@ interface WindowJob {
 
 function summary(f: Finding): FindingSummary {
   return { fault_type: f.fault_type, status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
+}
+
+function stateSummary(f: Finding): StateFindingSummary {
+  return { status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
 }
 
 function errorText(err: unknown): string {
@@ -219,18 +224,17 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         maxLen: RESULTS_MAXLEN,
       });
 
-      const fleetId = await this.state.ownerOf(job.vehicleId);
+      const fleetId = await getVehicleOwner(this.redis, this.keys, job.vehicleId);
       const summaries = findings.map(summary);
-      await this.state.saveDiagnosis({
-        vehicleId: job.vehicleId,
-        fleetId,
-        messageId: job.messageId,
-        timestamp: now,
-        sensorTimestamp: job.timestamp,
-        health: health.health,
+      await saveVehicleState(this.redis, this.keys, job.vehicleId, {
+        // A vehicle written straight into the stream by a legacy producer belongs to no fleet yet.
+        fleetId: fleetId ?? UNOWNED_FLEET,
+        // NaN serialises as null: "no family could decide" is not the same as healthy.
+        health: health.health ?? Number.NaN,
         status: health.status,
-        profile: source,
-        findings: summaries,
+        findings: Object.fromEntries(findings.map((f) => [f.fault_type, stateSummary(f)])),
+        updatedAt: now,
+        originalMessageId: job.messageId,
       });
 
       const statuses = Object.fromEntries(findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
@@ -255,7 +259,12 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
       for (const t of transitions) {
         const f = findings.find((x) => x.fault_type === t.faultType);
         const event = alarmEvent(base, t, f);
-        if (t.kind === "raised" && t.level === "fault" && fleetId) await this.state.addCriticalAlert(fleetId, event);
+        if (t.kind === "raised" && t.level === "fault" && fleetId && f) {
+          await pushCriticalAlert(this.redis, this.keys, fleetId, {
+            vehicleId: job.vehicleId, fleetId, faultType: t.faultType, status: f.status, score: f.score,
+            ...(f.reason ? { reason: f.reason } : {}), timestamp: now, originalMessageId: job.messageId,
+          });
+        }
         this.broker.broadcast(`alarm.${t.kind}`, event);
       }
     },
@@ -283,7 +292,6 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
       commandTimeoutMs: 5000,
       onError: (err) => this.logger.debug("redis:", err.message),
     });
-    this.state = new VehicleStateStore(this.redis, this.keys);
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
     this.assembler = new WindowAssembler(this.redis, this.keys);
     this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
