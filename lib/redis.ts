@@ -91,3 +91,12 @@ export function redisKeys(prefix: string = process.env.VTOX_PREFIX ?? "vtox", ov
     dedupe: (kind, id) => `${prefix}:dedupe:${kind}:${id}`,
   };
 }
+
+/** Awaits a MULTI/pipeline `exec()` and returns its replies, throwing the first command error (or an abort). */
+export async function execOrThrow(pending: Promise<[Error | null, unknown][] | null>): Promise<unknown[]> {
+  const results = await pending;
+  if (!results) throw new Error("transaction aborted");
+  const failed = results.find(([err]) => err);
+  if (failed?.[0]) throw failed[0];
+  return results.map(([, value]) => value);
+}

@@ -21,7 +21,7 @@
  *   `drainTimeoutMs` (whatever is still running stays pending and is reclaimed elsewhere), close both connections.
  */
 import type { Redis } from "ioredis";
-import { createRedis, reconnectDelayMs } from "../redis.js";
+import { createRedis, execOrThrow, reconnectDelayMs } from "../redis.js";
 import {
   objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, compareStreamIds, type StreamEntry,
 } from "./stream-entry.js";
@@ -275,12 +275,10 @@ export class StreamConsumer {
       "deliveries", String(entry.deliveries ?? 1),
       "failed_at", new Date().toISOString(),
     ];
-    const results = await this.cmd.multi()
+    await execOrThrow(this.cmd.multi()
       .xadd(this.opts.deadLetterStream, "MAXLEN", "~", this.opts.deadLetterMaxLen, "*", ...fields)
       .xack(this.opts.stream, this.opts.group, entry.id)
-      .exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error("dead-letter transaction aborted");
+      .exec());
     this.counters.deadLettered++;
     this.log.warn(`stream ${this.opts.stream}: entry ${entry.id} dead-lettered to ${this.opts.deadLetterStream}: ${error}`);
   }
