@@ -68,9 +68,12 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
       minRequestCount: 5,
       windowTime: 60,
       halfOpenTime: 10_000,
+      // Count only failures of the node (5xx, timeouts, transport); a client's bad input (4xx, InputError,
+      // ValidationError) must never open a breaker.
       check: (err: Error) => {
         const code = (err as Errors.MoleculerError).code;
-        return typeof code !== "number" || code >= 500;
+        if (typeof code === "number") return code >= 500;
+        return err.name !== "InputError" && err.name !== "ValidationError";
       },
     },
     // Bulkheads are set per action on the fault workers (mixins/analyzer-worker.mixin.ts), not globally,

@@ -30,12 +30,14 @@ interface ErrorLike {
 export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   if (isInputError(err)) return { status: 422, body: err.toBody() };
   const e = (err ?? {}) as ErrorLike;
-  // body-parser errors: status + type ("entity.too.large", "entity.parse.failed", ...)
-  if (typeof e.status === "number" && typeof e.type === "string" && e.type.startsWith("entity.")) {
+  // body-parser errors ("entity.too.large", "entity.parse.failed", ...), re-wrapped by moleculer-web with code = status
+  if (typeof e.type === "string" && e.type.startsWith("entity.")) {
     const field = "body";
-    if (e.status === 413) return { status: 413, body: { error: "payload_too_large", field, message: "request body exceeds the size limit" } };
+    const status = typeof e.status === "number" ? e.status : typeof e.code === "number" ? e.code : 400;
+    if (status === 413) return { status: 413, body: { error: "payload_too_large", field, message: "request body exceeds the size limit" } };
     if (e.type === "entity.parse.failed") return { status: 400, body: { error: "invalid_json", field, message: "request body is not valid JSON" } };
-    return { status: e.status, body: { error: "bad_request", field, message: String(e.message ?? "bad request") } };
+    if (e.type === "entity.verify.failed" || status === 415) return { status: 415, body: { error: "unsupported_media_type", field: "content-type", message: "unsupported body encoding" } };
+    return { status: status >= 400 && status < 500 ? status : 400, body: { error: "bad_request", field, message: String(e.message ?? "bad request") } };
   }
   const code = typeof e.code === "number" && e.code >= 400 && e.code < 600 ? e.code : 500;
   if (e.name === "ValidationError") {

@@ -11,6 +11,7 @@ import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "mole
 import ApiGateway from "moleculer-web";
 import SocketIOMixin from "moleculer-io";
 import type { Server as IOServer, Socket } from "socket.io";
+import { isInputError } from "../analyzers/decode/errors";
 import { decodeIngestBody } from "../analyzers/decode/ingest-body";
 import { isValidVehicleId } from "../analyzers/decode/vehicle-id";
 import { parseMotorProfile } from "../analyzers/profile";
@@ -104,6 +105,19 @@ function onBeforeCall(ctx: ApiContext, _route: unknown, req: IncomingMessage): v
 function onAfterCall(_ctx: ApiContext, _route: unknown, _req: IncomingMessage, res: ServerResponse, data: unknown): unknown {
   setSecurityHeaders(res);
   return data;
+}
+
+/**
+ * Decoders throw InputError (a plain Error): rethrown as a 422 Moleculer error so that neither the circuit breaker
+ * nor the load statistics count a client's bad input as a failure of this node.
+ */
+function decodeOrReject<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (isInputError(err)) throw new HttpError(422, "invalid_input", err.reason, err.field);
+    throw err;
+  }
 }
 
 function requireJson(ctx: ApiContext): void {
@@ -210,8 +224,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         const { vehicle_id: vehicleId, ...body } = ctx.params;
         if (!isValidVehicleId(vehicleId)) throw new HttpError(400, "invalid_input", "invalid vehicle id", "vehicle_id");
         // Validation is the full decode: what is accepted here, the coordinator can diagnose.
-        const decoded = decodeIngestBody(body);
-        void decoded;
+        decodeOrReject(() => decodeIngestBody(body));
         const limit = await this.limiter.hit(`ingest:${principal.keyId}`);
         if (!limit.allowed) {
           throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: limit.retryAfterS });
@@ -315,7 +328,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         const { vehicle_id: vehicleId, ...body } = ctx.params;
         const { principal } = await this.requireVehicle(ctx, vehicleId, { claim: true });
         void principal;
-        const profile = parseMotorProfile(body);
+        const profile = decodeOrReject(() => parseMotorProfile(body));
         await this.profiles.setProfile(String(vehicleId), profile);
         return { vehicle_id: vehicleId, profile };
       },

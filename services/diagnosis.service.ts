@@ -27,7 +27,6 @@ import { fanOut, type AnalyzeCall, type TimedFinding } from "../lib/fan-out";
 import { aggregateHealth, type VehicleHealth } from "../lib/health";
 import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
 import { writeResults } from "../lib/streams/results-writer";
-import { WindowAssembler } from "../lib/streams/window-assembler";
 import { resolveProfile, VehicleProfiles, type ProfileSource } from "../lib/vehicle-profile";
 import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../lib/vehicle-state";
 import { asTypedWindow } from "../lib/window-transport";
@@ -105,7 +104,6 @@ interface DiagnosisVars {
   redis: Redis;
   keys: RedisKeys;
   profiles: VehicleProfiles;
-  assembler: WindowAssembler;
   analyzeCall: AnalyzeCall;
 }
 
@@ -193,13 +191,12 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         if (isInputError(err)) return { outcome: "dead", error: `${err.field}: ${err.reason}` };
         throw err;
       }
-      const assembled = await this.assembler.add(entry.id, decoded);
-      if (assembled.kind === "pending") return "ack";
+      // TODO(stream branch): short legacy batches through lib/streams/window-assembler.ts once it lands.
       await this.diagnoseWindow({
         vehicleId: decoded.vehicleId,
-        messageId: assembled.messageId,
+        messageId: entry.id,
         timestamp: decoded.timestamp,
-        window: assembled.window,
+        window: decoded.window,
         metadata: decoded.metadata,
       });
       return "ack";
@@ -293,7 +290,6 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
       onError: (err) => this.logger.debug("redis:", err.message),
     });
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
-    this.assembler = new WindowAssembler(this.redis, this.keys);
     this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
   },
 
