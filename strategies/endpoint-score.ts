@@ -25,6 +25,8 @@ export interface EndpointStats {
 	queueLength?: number;
 	/** Event-loop delay (p99, ms) reported by the worker. */
 	eventLoopDelayMs?: number;
+	/** How long calls to the node have been outstanding with no answer at all, ms (0 when nothing is pending). */
+	stalledMs?: number;
 }
 
 export interface ScoreWeights {
@@ -52,6 +54,7 @@ export interface ScoreOptions {
 	/** Health-factor thresholds (see healthFactor). */
 	degradedEventLoopDelayMs: number;
 	unhealthyConsecutiveFailures: number;
+	stalledAfterMs: number;
 	/** Uniform share 0..1 of picks spread over all endpoints regardless of score. */
 	exploration: number;
 }
@@ -73,6 +76,7 @@ export const DEFAULT_SCORE_OPTIONS: Readonly<ScoreOptions> = Object.freeze({
 	baseCost: 0.1,
 	degradedEventLoopDelayMs: 100,
 	unhealthyConsecutiveFailures: 3,
+	stalledAfterMs: 1000,
 	exploration: 0.05
 });
 
@@ -128,6 +132,17 @@ export function healthFactor(stats: EndpointStats, opts: ScoreOptions = DEFAULT_
 	return 1;
 }
 
+/**
+ * Stalled: calls are pending and the node has answered nothing for max(stalledAfterMs, 10 × its usual latency).
+ * A SIGKILLed or hung node looks like this until the heartbeat timeout removes it from the registry (4–8 s with a
+ * 4 s timeout, since Moleculer checks every heartbeatTimeout), so it is skipped meanwhile; its pending calls are the
+ * probe that tells whether it is back.
+ */
+export function isStalled(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): boolean {
+	const limit = Math.max(opts.stalledAfterMs, 10 * (stats.latencyEwmaMs ?? 0));
+	return (stats.stalledMs ?? 0) >= limit;
+}
+
 /** Cost of sending the next call to this endpoint: lower is better, always > 0. */
 export function endpointCost(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number {
 	const p = penalties(stats, opts);
@@ -141,14 +156,19 @@ export function endpointCost(stats: EndpointStats, opts: ScoreOptions = DEFAULT_
 	return (opts.baseCost + weighted) / healthFactor(stats, opts);
 }
 
-/** Selection probabilities: (1 − exploration)·(1/cost)/Σ(1/cost) + exploration/n. Sums to 1. */
-export function selectionProbabilities(costs: readonly number[], exploration: number): number[] {
-	const n = costs.length;
-	if (n === 0) return [];
-	const inv = costs.map(c => 1 / Math.max(c, 1e-9));
+/**
+ * Selection probabilities: (1 − exploration)·(1/cost)/Σ(1/cost) + exploration/n over the eligible endpoints; the
+ * excluded ones (stalled) get 0 unless every endpoint is excluded, in which case all are eligible. Sums to 1.
+ */
+export function selectionProbabilities(costs: readonly number[], exploration: number, excluded?: readonly boolean[]): number[] {
+	if (costs.length === 0) return [];
+	const allExcluded = excluded != null && costs.every((_, i) => excluded[i]);
+	const eligible = costs.map((_, i) => allExcluded || !excluded?.[i]);
+	const n = eligible.filter(Boolean).length;
+	const inv = costs.map((c, i) => (eligible[i] ? 1 / Math.max(c, 1e-9) : 0));
 	const total = inv.reduce((a, b) => a + b, 0);
 	const e = clamp01(exploration);
-	return inv.map(v => (1 - e) * (v / total) + e / n);
+	return inv.map((v, i) => (eligible[i] ? (1 - e) * (v / total) + e / n : 0));
 }
 
 /** Index drawn from the probabilities with `u` uniform in [0, 1). */

@@ -23,8 +23,10 @@ import { Strategies, type Context, type Endpoint, type Registry, type ServiceBro
 import {
 	drawIndex,
 	endpointCost,
+	isStalled,
 	resolveScoreOptions,
 	selectionProbabilities,
+	type EndpointStats,
 	type ScoreOptions,
 	type ScoreWeights
 } from "./endpoint-score";
@@ -56,16 +58,28 @@ export class IntelligentStrategy extends Strategies.Base {
 		return nodeStatsStoreOf(this.broker);
 	}
 
+	private statsOf(ep: Endpoint): EndpointStats {
+		return { ...this.store.stats(ep.id), cpuPercent: ep.node?.cpu ?? null };
+	}
+
 	/** Cost of each endpoint, in list order; exposed for the monitor and for tests. */
 	costs(list: readonly Endpoint[]): number[] {
-		const store = this.store;
-		return list.map(ep => endpointCost({ ...store.stats(ep.id), cpuPercent: ep.node?.cpu ?? null }, this.scoreOptions));
+		return list.map(ep => endpointCost(this.statsOf(ep), this.scoreOptions));
+	}
+
+	/** Probability of each endpoint being picked next, in list order. */
+	probabilities(list: readonly Endpoint[]): number[] {
+		const stats = list.map(ep => this.statsOf(ep));
+		return selectionProbabilities(
+			stats.map(s => endpointCost(s, this.scoreOptions)),
+			this.scoreOptions.exploration,
+			stats.map(s => isStalled(s, this.scoreOptions))
+		);
 	}
 
 	select(list: Endpoint[], _ctx?: Context): Endpoint {
 		if (list.length === 1) return list[0];
-		const probabilities = selectionProbabilities(this.costs(list), this.scoreOptions.exploration);
-		return list[drawIndex(probabilities, this.random())];
+		return list[drawIndex(this.probabilities(list), this.random())];
 	}
 }
 

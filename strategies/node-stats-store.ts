@@ -47,6 +47,7 @@ interface NodeRecord {
 	buckets: Bucket[];
 	consecutiveFailures: number;
 	inFlight: Map<string, number>;
+	lastCompletionAt?: number;
 	report?: NodeLoadReport;
 	reportAt?: number;
 }
@@ -103,6 +104,7 @@ export class NodeStatsStore {
 		const rec = this.record(nodeID);
 		const t = this.now();
 		rec.inFlight.delete(callID);
+		rec.lastCompletionAt = t;
 		const bucket = this.currentBucket(rec, t);
 		if (ok) {
 			bucket.successes++;
@@ -142,6 +144,10 @@ export class NodeStatsStore {
 			successes += b.successes;
 			failures += b.failures;
 		}
+		let oldestInFlight = Infinity;
+		for (const started of rec.inFlight.values()) oldestInFlight = Math.min(oldestInFlight, started);
+		// silent since the later of: the oldest pending call was sent, the node last answered anything
+		const stalledMs = rec.inFlight.size > 0 ? t - Math.max(oldestInFlight, rec.lastCompletionAt ?? -Infinity) : 0;
 		const fresh = rec.report != null && rec.reportAt != null && t - rec.reportAt <= this.opts.reportTtlMs;
 		return {
 			latencyEwmaMs: rec.latencyEwmaMs,
@@ -150,7 +156,8 @@ export class NodeStatsStore {
 			consecutiveFailures: rec.consecutiveFailures,
 			memoryRatio: fresh ? rec.report?.memoryRatio : undefined,
 			queueLength: (fresh ? (rec.report?.queueLength ?? 0) : 0) + rec.inFlight.size,
-			eventLoopDelayMs: fresh ? rec.report?.eventLoopDelayMs : undefined
+			eventLoopDelayMs: fresh ? rec.report?.eventLoopDelayMs : undefined,
+			stalledMs
 		};
 	}
 

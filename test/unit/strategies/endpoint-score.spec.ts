@@ -4,6 +4,7 @@ import {
 	drawIndex,
 	endpointCost,
 	healthFactor,
+	isStalled,
 	penalties,
 	resolveScoreOptions,
 	selectionProbabilities,
@@ -75,6 +76,20 @@ describe("endpoint-score", () => {
 		expect(p.responseTime).to.equal(0.5);
 		expect(p.cpu).to.equal(0.5);
 		expect(p.queueLength).to.equal(0);
+	});
+
+	it("a node silent for longer than stalledAfterMs (or 10× its latency) with calls pending is stalled", () => {
+		expect(isStalled({ ...fastHealthy, stalledMs: 1200 })).to.equal(true);
+		expect(isStalled({ ...fastHealthy, stalledMs: 200 })).to.equal(false);
+		// a node whose answers usually take 500 ms is not stalled after 1.2 s
+		expect(isStalled({ ...fastHealthy, latencyEwmaMs: 500, stalledMs: 1200 })).to.equal(false);
+	});
+
+	it("stalled endpoints get no share unless every endpoint is stalled", () => {
+		expect(selectionProbabilities([0.2, 0.2, 0.2], 0.05, [false, true, false])).to.deep.equal([0.5, 0, 0.5]);
+		const all = selectionProbabilities([0.2, 0.4], 0.05, [true, true]);
+		expect(all[0]).to.be.greaterThan(all[1]);
+		expect(all[0] + all[1]).to.be.closeTo(1, 1e-12);
 	});
 
 	it("event-loop lag marks a node degraded", () => {

@@ -40,6 +40,22 @@ describe("NodeStatsStore", () => {
 		expect(store.stats("a").failures).to.equal(0);
 	});
 
+	it("measures how long a node has been silent with calls pending", () => {
+		let now = 0;
+		const store = new NodeStatsStore({}, () => now);
+		store.callStarted("a", "1");
+		now = 300;
+		store.callStarted("a", "2");
+		now = 1500;
+		expect(store.stats("a").stalledMs).to.equal(1500);
+		store.callFinished("a", "1", 1500, true);
+		now = 1600;
+		// it answered 100 ms ago; call 2 started before that answer
+		expect(store.stats("a").stalledMs).to.equal(100);
+		store.callFinished("a", "2", 1300, true);
+		expect(store.stats("a").stalledMs).to.equal(0);
+	});
+
 	it("ignores stale load reports and lost in-flight calls", () => {
 		let now = 0;
 		const store = new NodeStatsStore({ reportTtlMs: 1000, inFlightTtlMs: 5000 }, () => now);
