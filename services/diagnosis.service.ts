@@ -28,6 +28,7 @@ import { aggregateHealth, type VehicleHealth } from "../lib/health";
 import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
 import { writeResults } from "../lib/streams/results-writer";
 import { resolveProfile, VehicleProfiles, type ProfileSource } from "../lib/vehicle-profile";
+import { WindowAssembler } from "../lib/streams/window-assembler";
 import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../lib/vehicle-state";
 import { asTypedWindow } from "../lib/window-transport";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
@@ -35,6 +36,13 @@ import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from ".
 /** Per-call budget of one `fault.*.analyze`; the broker's retry policy may add attempts within the window. */
 const ANALYZE_TIMEOUT_MS = Number(process.env.ANALYZE_TIMEOUT_MS ?? 5000);
 const RESULTS_MAXLEN = Number(process.env.RESULTS_STREAM_MAXLEN ?? 500_000);
+/**
+ * Below this many samples per channel an entry is a batch, not a window: no spectral line can be resolved from it
+ * (256 samples at 3 kHz is 85 ms, a 12 Hz bin). Such batches are assembled into windows of ASSEMBLY_TARGET_SAMPLES
+ * (4096 at 3 kHz ≈ 1.4 s, a 0.7 Hz bin — enough to separate (1 ± 2s)f sidebands at typical slip).
+ */
+const SHORT_BATCH_SAMPLES = Number(process.env.SHORT_BATCH_SAMPLES ?? 256);
+const ASSEMBLY_TARGET_SAMPLES = Number(process.env.ASSEMBLY_TARGET_SAMPLES ?? 4096);
 const keysAtLoad = redisKeys();
 /** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
 export const UNOWNED_FLEET = "_unowned";
@@ -105,6 +113,7 @@ interface DiagnosisVars {
   keys: RedisKeys;
   profiles: VehicleProfiles;
   analyzeCall: AnalyzeCall;
+  assembler: WindowAssembler;
 }
 
 interface DiagnosisMethods {
@@ -126,6 +135,11 @@ interface WindowJob {
 
 function summary(f: Finding): FindingSummary {
   return { fault_type: f.fault_type, status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
+}
+
+/** Samples of the longest channel (the assembler's reference channel). */
+function referenceSamples(window: SensorWindow): number {
+  return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
 }
 
 function stateSummary(f: Finding): StateFindingSummary {
@@ -191,7 +205,22 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         if (isInputError(err)) return { outcome: "dead", error: `${err.field}: ${err.reason}` };
         throw err;
       }
-      // TODO(stream branch): short legacy batches through lib/streams/window-assembler.ts once it lands.
+      if (referenceSamples(decoded.window) < SHORT_BATCH_SAMPLES) {
+        // A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full.
+        const out = await this.assembler.append(decoded.vehicleId, entry.id, decoded.window);
+        if (out.status === "late") this.logger.warn(`vehicle ${decoded.vehicleId}: batch ${entry.id} arrived after its window closed; dropped`);
+        // Buffered batches are acked at once (their samples are in Redis); the completing entry is the window's lease.
+        if (out.status !== "window") return "ack";
+        await this.diagnoseWindow({
+          vehicleId: decoded.vehicleId,
+          messageId: out.window.windowKey,
+          timestamp: decoded.timestamp,
+          window: out.window.window,
+          metadata: decoded.metadata,
+        });
+        await this.assembler.complete(decoded.vehicleId, out.window.windowKey);
+        return "ack";
+      }
       await this.diagnoseWindow({
         vehicleId: decoded.vehicleId,
         messageId: entry.id,
@@ -290,6 +319,11 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
       onError: (err) => this.logger.debug("redis:", err.message),
     });
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
+    this.assembler = new WindowAssembler(this.redis, {
+      keys: this.keys,
+      targetSamples: ASSEMBLY_TARGET_SAMPLES,
+      source: { stream: this.keys.rawStream, group: "diagnosis" },
+    });
     this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
   },
 

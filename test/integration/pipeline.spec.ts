@@ -62,6 +62,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       DIAGNOSIS_CLAIM_IDLE_MS: "1000",
       DIAGNOSIS_MAX_DELIVERIES: "3",
       INGEST_BODY_LIMIT: "2mb",
+      ASSEMBLY_TARGET_SAMPLES: "200",
     });
     keys = redisKeys(tag);
     redis = createRedis(REDIS_URL);
@@ -175,6 +176,32 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       return r.length >= 5 ? r : undefined;
     }, 15_000, "five results for the legacy entry");
     expect(new Set(results.map((r) => r.faultType)).size).to.equal(5);
+  });
+
+  it("assembles legacy 10-row batches into one window and diagnoses it once", async () => {
+    const rateHz = 3000;
+    const batches: string[] = [];
+    for (let b = 0; b < 20; b++) {
+      const rows = Array.from({ length: 10 }, (_, i) => {
+        const t = (b * 10 + i) / rateHz;
+        const ph = 2 * Math.PI * 50 * t;
+        return { "时间": t, Ia: 10 * Math.sin(ph), Ib: 10 * Math.sin(ph - (2 * Math.PI) / 3), Ic: 10 * Math.sin(ph + (2 * Math.PI) / 3), rpm: 1500, load: 60 };
+      });
+      batches.push((await redis.xadd(keys.rawStream, "*", ...rawEntryFields({ vehicleId: "EV-BATCH-1", timestamp: new Date(), sensorData: { data: rows, sampling_rate: rateHz }, metadata: {} })))!);
+    }
+    // 20 × 10 samples reach the 200-sample target with the last batch: that entry's id keys the window.
+    const windowKey = batches[batches.length - 1];
+    const results = await waitFor(async () => {
+      const r = await resultsFor(windowKey);
+      return r.length >= 5 ? r : undefined;
+    }, 15_000, "five results for the assembled window");
+    expect(new Set(results.map((r) => r.faultType)).size).to.equal(5);
+    for (const id of batches.slice(0, -1)) expect(await resultsFor(id)).to.have.length(0);
+    // Every batch is acknowledged once the window is diagnosed.
+    await waitFor(async () => {
+      const pending = (await redis.xpending(keys.rawStream, "diagnosis")) as [number, ...unknown[]];
+      return pending[0] === 0 ? true : undefined;
+    }, 5000, "no pending entries");
   });
 
   it("answers diagnosis.submit with five findings and the health, without touching the streams", async () => {
