@@ -49,8 +49,8 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
 
     // A SIGKILLed node must be dropped within 5 s: heartbeat every 1 s, declared dead after 4 s without one
     // (plus the 1 s check period). An analyzer must therefore never block its event loop for seconds.
-    heartbeatInterval: 1,
-    heartbeatTimeout: 4,
+    heartbeatInterval: Number(env.HEARTBEAT_INTERVAL_S ?? 1),
+    heartbeatTimeout: Number(env.HEARTBEAT_TIMEOUT_S ?? 4),
 
     requestTimeout: 10_000,
     // Only retryable errors (timeouts, a node that vanished) are retried; `analyze` is idempotent (pure function).
