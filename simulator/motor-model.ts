@@ -9,6 +9,7 @@ import { insulationReadings } from "./insulation";
 import { DEFAULT_IMPERFECTIONS, motorTraits } from "./motor-traits";
 import { operatingPoint } from "./operating-point";
 import { Prng, deriveSeed } from "./prng";
+import { scratch, toFloat32 } from "./scratch";
 import { addThreePhaseTones } from "./tones";
 import type { SimulationSpec } from "./types";
 import { simulateVibration } from "./vibration";
@@ -41,8 +42,9 @@ function validate(spec: SimulationSpec, rateHz: number, vibRateHz: number): void
   }
 }
 
+/** Channels leave the simulator as Float32, like the compact ingest encoding (f32le). */
 function signal(samples: Float64Array, rateHz: number): SampledSignal {
-  return { samples, rateHz };
+  return { samples: toFloat32(samples), rateHz };
 }
 
 export function simulateWindow(spec: SimulationSpec): SensorWindow {
@@ -59,7 +61,7 @@ export function simulateWindow(spec: SimulationSpec): SensorWindow {
   const phases = new Prng(deriveSeed(spec.seed, "phases"));
   const el = electricalTones(spec.profile, op, spec.loadPct, levels, traits, imperfections.harmonicsPct, imperfections.supplyUnbalancePct, phases);
 
-  const ia = new Float64Array(n), ib = new Float64Array(n), ic = new Float64Array(n);
+  const ia = scratch("ia", n), ib = scratch("ib", n), ic = scratch("ic", n);
   addThreePhaseTones(el.currents, rateHz, ia, ib, ic);
   const currentNoise = new Prng(deriveSeed(spec.seed, "current-noise"));
   const sigmaI = el.currentRmsA / Math.pow(10, (spec.noise?.currentSnrDb ?? DEFAULT_CURRENT_SNR_DB) / 20);
@@ -73,7 +75,7 @@ export function simulateWindow(spec: SimulationSpec): SensorWindow {
   if (spec.startTime !== undefined) window.startTime = spec.startTime;
 
   if (spec.includeVoltages) {
-    const va = new Float64Array(n), vb = new Float64Array(n), vc = new Float64Array(n);
+    const va = scratch("va", n), vb = scratch("vb", n), vc = scratch("vc", n);
     addThreePhaseTones(el.voltages, rateHz, va, vb, vc);
     const voltageNoise = new Prng(deriveSeed(spec.seed, "voltage-noise"));
     const sigmaV = el.voltageRmsV / Math.pow(10, VOLTAGE_SNR_DB / 20);

@@ -11,6 +11,7 @@ import type { FaultLevels } from "./currents";
 import type { MotorTraits } from "./motor-traits";
 import { clampLoad, type OperatingPoint } from "./operating-point";
 import type { Prng } from "./prng";
+import { scratch } from "./scratch";
 import type { SimulatedBearingDefect } from "./types";
 import { addTones, tone, type Tone } from "./tones";
 
@@ -86,7 +87,7 @@ function addBearingImpacts(out: Float64Array, rateHz: number, inp: VibrationInpu
   const freqs = bearingDefectFrequencies(inp.profile.bearing, inp.op.shaftHz);
   const modHz = inp.bearingDefect === "inner_race" ? inp.op.shaftHz : inp.bearingDefect === "ball" ? freqs.ftf : 0;
   const modPhase = rng.between(0, 2 * Math.PI);
-  const impulses = new Float64Array(n);
+  const impulses = scratch("impulses", n);
   const period = 1 / rate;
   const duration = n / rateHz;
   for (let t = rng.uniform() * period; t < duration; ) {
@@ -107,8 +108,9 @@ function addBearingImpacts(out: Float64Array, rateHz: number, inp: VibrationInpu
   }
 }
 
+/** Returns a scratch buffer: copy it before the next call. */
 export function simulateVibration(n: number, rateHz: number, inp: VibrationInputs, rng: Prng, noiseRng: Prng): Float64Array {
-  const out = new Float64Array(n);
+  const out = scratch("vib", n);
   addTones(machineLines(inp, rng), rateHz, out);
   addBearingImpacts(out, rateHz, inp, rng);
   noiseRng.addGaussianNoise(out, inp.noiseG);

@@ -19,9 +19,9 @@ function spec(profile: MotorProfile, over: Partial<SimulationSpec> = {}): Simula
   return { profile, rpm: 0.6 * profile.rated_rpm, loadPct: 80, durationS: 1, fault: { type: "healthy", severity: 0 }, seed: 7, ...over };
 }
 
-function samples(w: SensorWindow, ch: "ia" | "ib" | "ic" | "vib_x"): Float64Array {
+function samples(w: SensorWindow, ch: "ia" | "ib" | "ic" | "vib_x"): Float32Array | Float64Array {
   const s = w.channels[ch]?.samples;
-  if (!(s instanceof Float64Array)) throw new Error(`missing ${ch}`);
+  if (!s) throw new Error(`missing ${ch}`);
   return s;
 }
 
@@ -138,6 +138,35 @@ describe("simulator/motor-model", () => {
     expect(mean(ratios(0.25))).to.be.within(0.05, 0.09);
     expect(mean(ratios(0.5))).to.be.within(0.1, 0.16);
     expect(mean(ratios(1))).to.be.within(0.18, 0.22);
+  });
+
+  it("turn fault: the Park's-vector modulus carries a 2f ripple of about I2/I1 (EPVA follows from the currents)", () => {
+    const profile = PMSM_400V;
+    const s = spec(profile, { fault: { type: "turn_fault", severity: 1, phase: "C" }, imperfections: CLEAN, seed: 22 });
+    const w = simulateWindow(s);
+    const [a, b, c] = (["ia", "ib", "ic"] as const).map((ch) => samples(w, ch));
+    const mod = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.sqrt(2 / 3) * a[i] - b[i] / Math.sqrt(6) - c[i] / Math.sqrt(6);
+      const q = (b[i] - c[i]) / Math.SQRT2;
+      mod[i] = Math.hypot(d, q);
+    }
+    const f = expectedHz(profile, s.rpm, s.loadPct);
+    const dc = mod.reduce((p, x) => p + x, 0) / mod.length;
+    const ripple = magnitude(phasorAt(mod, RATE, 2 * f));
+    expect(ripple / dc).to.be.closeTo(turnFaultNegativeSequenceRatio(1), 0.02);
+  });
+
+  it("supply unbalance: voltages carry V2/V1 as requested and drive a negative-sequence current", () => {
+    const profile = INDUCTION_400V;
+    const s = spec(profile, { includeVoltages: true, imperfections: { ...CLEAN, supplyUnbalancePct: 1 }, seed: 23 });
+    const w = simulateWindow(s);
+    const f = expectedHz(profile, s.rpm, s.loadPct);
+    const [va, vb, vc] = (["va", "vb", "vc"] as const).map((ch) => phasorAt(w.channels[ch]!.samples, RATE, f));
+    const v = sequenceComponents(va, vb, vc);
+    expect(magnitude(v.i2) / magnitude(v.i1)).to.be.closeTo(0.01, 0.001);
+    // NEMA MG-1: 1 % voltage unbalance → 6–10 % (and more at light load) current unbalance.
+    expect(negativeSequence(w, f).ratio).to.be.within(0.06, 0.15);
   });
 
   it("bearing: impacts repeat at BPFO, BPFI and 2×BSF (squared-envelope spectrum, within 0.5 %)", () => {
