@@ -89,7 +89,8 @@ const MonitorService: ServiceSchema<ServiceSettingSchema, MonitorMethods, Monito
     },
 
     rates: {
-      handler() {
+      async handler() {
+        await this.streamsView().catch(() => null); // refreshes the ingest-rate sample
         const perFamily = Object.fromEntries(
           FAULT_TYPES.map((f) => {
             const s = this.familyLatency[f];

@@ -45,6 +45,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   let ingestA: string;
   let viewerA: string;
   let viewerB: string;
+  let operatorA: string;
   const sockets: Socket[] = [];
   let window: SensorWindow;
   const saved = { ...process.env };
@@ -79,6 +80,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     ingestA = (await store.create("fleetA", "ingest")).key;
     viewerA = (await store.create("fleetA", "viewer")).key;
     viewerB = (await store.create("fleetB", "viewer")).key;
+    operatorA = (await store.create("fleetA", "operator")).key;
 
     const fleet = makeFleet({ vehicles: 1, seed: 7, faultyShare: 0, durationS: 0.5 });
     window = nextWindow(fleet.vehicles[0], 0);
@@ -204,6 +206,25 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     }, 5000, "no pending entries");
   });
 
+  it("takes a motor profile per vehicle from PUT /api/v1/vehicles/{id} (operator), validated field by field", async () => {
+    const auth = { "content-type": "application/json", authorization: `Bearer ${operatorA}` };
+    const profile = { motor_type: "induction", pole_pairs: 2, rated_rpm: 1470, rated_current_a: 30, rated_voltage_v: 400, rotor_bars: 28, supply_hz: 50, bearing: { n_balls: 9, ball_diameter_mm: 9.525, pitch_diameter_mm: 46, contact_angle_deg: 0 }, insulation_class: "F", dc_bus_v: 560 };
+    const bad = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify({ ...profile, pole_pairs: -1 }) });
+    expect(bad.status).to.equal(422);
+    expect(((await bad.json()) as { field: string }).field).to.match(/pole_pairs/);
+    const viewerPut = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: { ...auth, authorization: `Bearer ${viewerA}` }, body: JSON.stringify(profile) });
+    expect(viewerPut.status).to.equal(403);
+    const ok = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify(profile) });
+    expect(ok.status).to.equal(200);
+    const res = (await gateway.call("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", sensor_data: encodeColumnar(window) })) as { profile: string };
+    expect(res.profile).to.equal("vehicle");
+    // Fleet B cannot take over fleet A's vehicle.
+    const store = new ApiKeyStore(redis, tag);
+    const operatorB = (await store.create("fleetB", "operator")).key;
+    const steal = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: { ...auth, authorization: `Bearer ${operatorB}` }, body: JSON.stringify(profile) });
+    expect(steal.status).to.equal(404);
+  });
+
   it("answers diagnosis.submit with five findings and the health, without touching the streams", async () => {
     const before = await redis.xlen(keys.resultsStream);
     const res = (await gateway.call("diagnosis.submit", { sensor_data: encodeColumnar(window) })) as {
@@ -245,6 +266,16 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     const poison = await redis.xadd(keys.rawStream, "*", "vehicle_id", "EV-POISON", "timestamp", new Date().toISOString(), "sensor_data", "{ not json", "metadata", "{}", "data_type", "motor_sensor_data");
     const letter = await waitFor(async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === poison), 10_000, "the poison entry in the DLQ");
     expect(letter.error).to.match(/sensor_data/);
+    // Visible and replayable through the API, for operators only.
+    const auth = { authorization: `Bearer ${operatorA}` };
+    expect((await fetch(`${base}/api/v1/diagnosis-stream/dlq`, { headers: { authorization: `Bearer ${viewerA}` } })).status).to.equal(403);
+    const listed = (await (await fetch(`${base}/api/v1/diagnosis-stream/dlq`, { headers: auth })).json()) as { entries: { id: string; originalId: string }[] };
+    expect(listed.entries.map((e) => e.originalId)).to.include(poison);
+    const replay = await fetch(`${base}/api/v1/diagnosis-stream/dlq/${letter.id}/replay`, { method: "POST", headers: auth });
+    expect(replay.status).to.equal(202);
+    // The replayed copy is still poison: it lands in the DLQ again instead of blocking the stream.
+    const { message_id: replayedId } = (await replay.json()) as { message_id: string };
+    await waitFor(async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === replayedId), 10_000, "the replayed entry dead-lettered again");
     // The next good window still goes through.
     const res = await post("EV-PIPE-1", { sensor_data: encodeCompact(window) });
     const { message_id: messageId } = (await res.json()) as { message_id: string };
