@@ -1,9 +1,321 @@
-/** PLACEHOLDER until the analyzer lands: answers insufficient_data and says why. Replaced by issue #2 work. */
-import { insufficientData } from "./finding";
-import type { Analyzer } from "./types";
+/**
+ * Inter-turn short circuit (ITSC) from the three phase currents: negative-sequence current
+ * I2/I1 at the measured fundamental, compensated for supply unbalance when the phase voltages
+ * are present, with the faulted phase from ∠I2 − ∠I1. SCIENCE.md §4.
+ *
+ * Why I2: a shorted turn makes one phase's impedance differ from the other two, and any such
+ * asymmetry under a balanced supply draws negative-sequence current. I2/I1 is unit-free, so it
+ * needs no current-sensor calibration beyond the (constant) gain mismatch a baseline absorbs.
+ */
+import { estimateFundamental } from "./dsp/fundamental";
+import { phasorsAt, refineFrequency } from "./dsp/phasor";
+import {
+  angleDeg360, divide, fromPolar, magnitude, multiply, parkVectorModulation, sequenceComponents, subtract,
+  type Complex, type SequenceComponents,
+} from "./dsp/symmetrical-components";
+import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import type {
+  Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Phase, SampledSignal, SensorWindow,
+} from "./types";
+
+/**
+ * ≥ 10 fundamental cycles: the Hann main lobe is ±2 bins wide and the tone's own image sits at
+ * 2f = 2·cycles bins, so 10 cycles keep the image below −90 dB and the phasor exact to < 0.1 %.
+ */
+export const MIN_FUNDAMENTAL_CYCLES = 10;
+/** ≥ 10 samples per cycle: the phasor is exact at any rate above 2f, but the Park's vector 2f line and the 3rd/5th harmonics need headroom. */
+export const MIN_SAMPLES_PER_CYCLE = 10;
+/**
+ * The line is searched on at most this many samples (a 16k-point padded FFT), then refined over
+ * the whole window by the half-to-half phase advance (refineFrequency): same precision as a
+ * full-length padded FFT at about half the cost on 1 s, 8 kHz windows. Never less than 1/8 of the
+ * window, so the coarse error stays far inside the refinement's ±1/T capture range.
+ */
+const MAX_SAMPLES_FOR_FREQUENCY = 4096;
+/** The fundamental must carry at least a quarter of the current power (RMS ≥ half): otherwise the motor is idle or the record is noise. */
+const MIN_FUNDAMENTAL_POWER_SHARE = 0.25;
+
+/**
+ * SCIENCE.md §4 "suggested rule", in % of I1. Without a baseline: normal < 4 %, fault > 8 %
+ * (healthy ITSC runs 2.3–3.8 %, 20 % shorted turns 8–18 %); the score saturates at 15 %, where
+ * SCIENCE says to trip or derate at once.
+ */
+export const ABSOLUTE_SCALE: SeverityScale = { warning: 4, fault: 8, saturation: 15 };
+/**
+ * With a baseline, the rise of I2/I1 over the vehicle's own healthy value, in % points: warning
+ * from +2, fault from +6. SCIENCE names +2–4 as the warning band and > +6 as fault; the +4..+6
+ * gap is kept as WARNING (the fault threshold is the literature's +6, not +4), with the score
+ * still rising linearly through it so the trend shows. Saturation +12 ≈ the 15 % trip level above a typical 3 % healthy value.
+ */
+export const BASELINE_RISE_SCALE: SeverityScale = { warning: 2, fault: 6, saturation: 12 };
+
+/** SCIENCE.md §4: gate on V2/V1 < 1 %; above it the compensated index is used but marked lower confidence. */
+export const VOLTAGE_UNBALANCE_GATE = 0.01;
+/**
+ * |Z1/Z2| ≈ 6: NEMA MG-1 / SCIENCE §4 "1 % voltage unbalance gives 6–10× that in current
+ * unbalance" (Z2 is close to the locked-rotor impedance, and locked-rotor current is ~6× rated).
+ * The low end, so that the compensation never removes more I2 than the supply can explain.
+ */
+export const TYPICAL_Z1_OVER_Z2 = 6;
+/** ∠Z2 ≈ 75°: negative sequence sees the rotor at slip ≈ 2, a mostly reactive (locked-rotor-like) impedance, power factor ~0.25. */
+export const TYPICAL_Z2_ANGLE_DEG = 75;
+
+/**
+ * Where I2 points, relative to I1, for a turn fault in phase A (degrees).
+ *
+ * Derivation (balanced positive-sequence supply, A-B-C, star with isolated neutral so I0 = 0).
+ * Model the fault as an extra series impedance ΔZ in phase A. In sequence quantities a series
+ * ΔZ in phase A alone adds ΔZ/3·(I0 + I1 + I2) to every sequence voltage; the negative-sequence
+ * supply voltage is zero, so
+ *     0 = Z2·I2 + ΔZ/3·(I1 + I2)   ⇒   I2/I1 = −ΔZ / (3·Z2 + ΔZ) ≈ −ΔZ/(3·Z2).
+ * The same fault in phase B enters through a²·Ib = a²(a²I1 + aI2) = a·I1 + I2, giving
+ * I2/I1 = −a·ΔZ/(3Z2 + ΔZ): the angle moves by +120°; phase C by +240°. So the three phases
+ * give three directions 120° apart, in the order A → B → C counter-clockwise.
+ * The direction for phase A: the shorted turns are a short-circuited secondary coupled to the
+ * phase (mutual reactance X_M), which reflects ΔZ = X_M²/Z_loop into it: ∠ΔZ = −∠Z_loop, i.e.
+ * the fault removes reactance and adds loss. Hence ∠(I2/I1) = 180° − ∠Z_loop − ∠Z2. A shorted
+ * loop is leakage-reactance dominated but lossy (∠Z_loop ≈ 45–75°) and Z2 of an induction motor
+ * is locked-rotor-like (∠Z2 ≈ 45–75° for small, up to ~85° for large machines): phase A lands in
+ * about 20–90°; we take 60° and split the circle into ±60° sectors around 60° (A), 180° (B) and
+ * 300° (C). Sign conventions: phasor of A·cos(ωt + φ) is A·e^{jφ}; a = e^{+j2π/3}.
+ * Check against the ITSC rig (realdata/README.md, ≥ 20 % turns, raw angles): A 48–66° and
+ * C 297–324° fall in their sectors; B 172–265° does only up to 240°. The B runs above 240° would be
+ * located as C unless the healthy I2 vector is removed with a baseline (the rig's standing I2 of
+ * ~3–4 % at ~330° pulls faults toward it). Not re-tuned to that rig.
+ */
+export const PHASE_A_FAULT_ANGLE_DEG = 60;
+
+const REQUIRED_CURRENTS = ["ia", "ib", "ic"] as const;
+const PHASE_VOLTAGES = ["va", "vb", "vc"] as const;
+
+interface ThreePhase {
+  a: SampledSignal;
+  b: SampledSignal;
+  c: SampledSignal;
+  rateHz: number;
+  length: number;
+}
+
+/** The three channels at one common rate, cut to a common length; or why not. */
+function threePhaseSet(window: SensorWindow, names: readonly ["ia", "ib", "ic"] | readonly ["va", "vb", "vc"]): ThreePhase | string {
+  const missing = names.filter((n) => !window.channels[n] || window.channels[n].samples.length === 0);
+  if (missing.length) return `missing channel${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`;
+  const [a, b, c] = names.map((n) => window.channels[n] as SampledSignal);
+  if (a.rateHz !== b.rateHz || a.rateHz !== c.rateHz) return `${names.join("/")} are sampled at different rates`;
+  if (!(a.rateHz > 0)) return `${names[0]} has no valid sample rate`;
+  return { a, b, c, rateHz: a.rateHz, length: Math.min(a.samples.length, b.samples.length, c.samples.length) };
+}
+
+function variance(x: SampledSignal["samples"], n: number): number {
+  let s = 0, s2 = 0;
+  for (let i = 0; i < n; i++) { s += x[i]; s2 += x[i] * x[i]; }
+  return n ? Math.max(0, s2 / n - (s / n) ** 2) : 0; // NaN or ∞ when a sample is not finite
+}
+
+/** Prior for the fundamental search: speed × pole pairs when speed is known, else a fixed supply frequency. */
+function expectedFundamentalHz(window: SensorWindow, profile: MotorProfile): number | undefined {
+  if (window.rpm !== undefined && Number.isFinite(window.rpm) && window.rpm > 0 && profile.pole_pairs > 0) {
+    return (window.rpm * profile.pole_pairs) / 60;
+  }
+  return profile.supply_hz && profile.supply_hz > 0 ? profile.supply_hz : undefined;
+}
+
+/** Index 0/1/2 of the 120° sector around PHASE_A_FAULT_ANGLE_DEG + k·120° that `angleDeg` falls in, and the margin to the sector edge. */
+export function faultSector(angleDeg: number): { sector: 0 | 1 | 2; marginDeg: number } {
+  const rel = (((angleDeg - PHASE_A_FAULT_ANGLE_DEG + 60) % 360) + 360) % 360;
+  const sector = Math.min(2, Math.floor(rel / 120)) as 0 | 1 | 2;
+  return { sector, marginDeg: 60 - Math.abs((rel % 120) - 60) };
+}
+
+const toPercent = (ratio: number): number => 100 * ratio;
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 export const turnFaultAnalyzer: Analyzer = {
   faultType: "turn_fault",
-  requirements: { channelsAnyOf: [], minSampleRateHz: 0, minDurationS: 0, scalars: [] },
-  analyze: () => insufficientData("turn_fault", "analyzer not implemented yet"),
+  requirements: {
+    channelsAnyOf: [REQUIRED_CURRENTS],
+    // Static floor for callers (10 cycles and 10 samples per cycle of a 50 Hz supply); the analyzer
+    // checks both against the measured fundamental of each window.
+    minSampleRateHz: 500,
+    minDurationS: 0.2,
+    scalars: [],
+  },
+
+  analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+    const currents = threePhaseSet(window, REQUIRED_CURRENTS);
+    if (typeof currents === "string") {
+      return insufficientData("turn_fault", currents.startsWith("missing") ? `${currents}: I2/I1 needs all three phase currents` : currents);
+    }
+    const { rateHz, length } = currents;
+
+    // Estimate f on the phase with the most signal (a phase may be open or its CT missing).
+    const variances = [currents.a, currents.b, currents.c].map((s) => variance(s.samples, length));
+    const corrupt = REQUIRED_CURRENTS.filter((_, i) => !Number.isFinite(variances[i]));
+    if (corrupt.length) return insufficientData("turn_fault", `non-finite samples in ${corrupt.join(", ")}`);
+    const strongest = [currents.a, currents.b, currents.c][variances.indexOf(Math.max(...variances))];
+    const prior = expectedFundamentalHz(window, profile);
+    if (prior !== undefined && prior >= rateHz / 2) {
+      return insufficientData("turn_fault", `expected fundamental ${prior.toFixed(1)} Hz is above Nyquist at ${rateHz} Hz`);
+    }
+    const fundamental = estimateFundamental(
+      { samples: strongest.samples.subarray(0, Math.min(length, Math.max(MAX_SAMPLES_FOR_FREQUENCY, Math.ceil(length / 8)))), rateHz },
+      prior !== undefined ? { expectedHz: prior, tolerance: 0.2 } : {},
+    );
+    if (!fundamental) return insufficientData("turn_fault", "no fundamental current line found");
+    const f = refineFrequency(strongest.samples, rateHz, fundamental.frequencyHz, length);
+    const cycles = (length * f) / rateHz;
+    if (cycles < MIN_FUNDAMENTAL_CYCLES) {
+      return insufficientData("turn_fault",
+        `${cycles.toFixed(1)} cycles of ${f.toFixed(2)} Hz in the window; a clean phasor needs ≥ ${MIN_FUNDAMENTAL_CYCLES}`,
+        { fundamental_hz: f, cycles });
+    }
+    if (rateHz < MIN_SAMPLES_PER_CYCLE * f) {
+      return insufficientData("turn_fault",
+        `sample rate ${rateHz} Hz is below ${MIN_SAMPLES_PER_CYCLE}× the ${f.toFixed(1)} Hz fundamental`,
+        { fundamental_hz: f });
+    }
+
+    const [pa, pb, pc] = phasorsAt([currents.a.samples, currents.b.samples, currents.c.samples], rateHz, f, length);
+    const fundamentalPower = (pa.amplitude ** 2 + pb.amplitude ** 2 + pc.amplitude ** 2) / 2;
+    const totalPower = variances[0] + variances[1] + variances[2];
+    if (!(fundamentalPower > 0) || fundamentalPower < MIN_FUNDAMENTAL_POWER_SHARE * totalPower) {
+      return insufficientData("turn_fault",
+        `the ${f.toFixed(1)} Hz line carries only ${(100 * fundamentalPower / (totalPower || 1)).toFixed(0)} % of the current power: motor idle or signal is noise`,
+        { fundamental_hz: f });
+    }
+
+    // A motor turning the other way (A-C-B) shows up as |I2| > |I1|: swap the roles, and B/C in the phase map.
+    const raw = sequenceComponents(pa, pb, pc);
+    const reversed = magnitude(raw.negative) > magnitude(raw.positive);
+    const orient = (s: SequenceComponents): SequenceComponents =>
+      reversed ? { zero: s.zero, positive: s.negative, negative: s.positive } : s;
+    const seq = orient(raw);
+    const i1 = seq.positive;
+    const i1Amplitude = magnitude(i1);
+    const rawRatio = divide(seq.negative, i1); // complex I2/I1
+    const epva = parkVectorModulation(currents.a.samples, currents.b.samples, currents.c.samples, rateHz, f, length);
+    const nema = nemaUnbalance([pa.amplitude, pb.amplitude, pc.amplitude]);
+
+    const features: Record<string, number> = {
+      fundamental_hz: round(f, 4),
+      i1_amplitude: i1Amplitude,
+      i2_over_i1_uncompensated: magnitude(rawRatio),
+      i0_over_i1: magnitude(seq.zero) / i1Amplitude,
+      epva_2f_over_dc: epva.ratio,
+      nema_unbalance_pct: nema,
+      phase_sequence_reversed: reversed ? 1 : 0,
+    };
+    const evidence: Evidence[] = [
+      { name: "I1 (positive sequence)", frequency_hz: round(f, 4), value: i1Amplitude, unit: "peak, signal unit" },
+    ];
+    const notes: string[] = [];
+
+    // Voltage compensation: remove the I2 the supply's own V2 drives through the motor's Z2.
+    let ratio = rawRatio;
+    let lowConfidence = false;
+    const voltages = threePhaseSet(window, PHASE_VOLTAGES);
+    if (typeof voltages !== "string") {
+      const comp = compensateForSupplyUnbalance(voltages, f, seq, i1Amplitude, orient);
+      if (comp) {
+        ratio = subtract(rawRatio, comp.explainedRatio);
+        features.v2_over_v1 = comp.v2OverV1;
+        features.i2_explained_by_v2_over_i1 = magnitude(comp.explainedRatio);
+        evidence.push({
+          name: "V2/V1 (supply unbalance)", value: round(toPercent(comp.v2OverV1), 3), unit: "%",
+          threshold: toPercent(VOLTAGE_UNBALANCE_GATE), reference: "V1",
+        });
+        if (comp.v2OverV1 >= VOLTAGE_UNBALANCE_GATE) {
+          lowConfidence = true;
+          notes.push(`supply unbalance V2/V1 = ${toPercent(comp.v2OverV1).toFixed(2)} % ≥ 1 %: I2 compensated with a typical |Z1/Z2| = ${TYPICAL_Z1_OVER_Z2}, lower confidence`);
+        }
+      }
+    } else if (PHASE_VOLTAGES.some((n) => window.channels[n])) {
+      notes.push(`voltages not used (${voltages})`);
+    }
+    if (!("v2_over_v1" in features)) notes.push("no phase voltages: supply unbalance not compensated");
+
+    const i2OverI1 = magnitude(ratio);
+    features.i2_over_i1 = i2OverI1;
+    features.angle_i2_minus_i1_deg = angleDeg360(ratio);
+    if (lowConfidence) features.low_confidence = 1;
+
+    // Decision: rise over the vehicle's own healthy value when known, else absolute limits.
+    const base = baseline?.turn_fault;
+    const baseRatio = base?.i2_over_i1;
+    const baseAngle = base?.angle_i2_minus_i1_deg;
+    let indicator: number, scaleUsed: SeverityScale, localisation: Complex, basis: string;
+    if (baseRatio !== undefined && Number.isFinite(baseRatio)) {
+      scaleUsed = BASELINE_RISE_SCALE;
+      if (baseAngle !== undefined && Number.isFinite(baseAngle)) {
+        // Subtract the healthy I2 as a vector: sensor gain mismatch and inherent asymmetry are
+        // constant phasors, and removing them leaves the I2 the fault added (and its direction).
+        localisation = subtract(ratio, fromPolar(baseRatio, (baseAngle * Math.PI) / 180));
+        indicator = toPercent(magnitude(localisation));
+        basis = `|I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %∠${baseAngle.toFixed(0)}°|`;
+      } else {
+        localisation = ratio;
+        indicator = toPercent(i2OverI1 - baseRatio);
+        basis = `I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %`;
+      }
+      features.i2_over_i1_rise_pct = indicator;
+    } else {
+      scaleUsed = ABSOLUTE_SCALE;
+      localisation = ratio;
+      indicator = toPercent(i2OverI1);
+      basis = "I2/I1 (absolute, no baseline)";
+    }
+    const status = severityStatus(indicator, scaleUsed);
+    const score = severityScore(indicator, scaleUsed);
+
+    const angleDeg = angleDeg360(localisation);
+    evidence.push(
+      { name: "I2/I1", value: round(toPercent(i2OverI1), 3), unit: "%", threshold: ABSOLUTE_SCALE.warning, reference: "I1" },
+      { name: basis, value: round(indicator, 3), unit: "%", threshold: scaleUsed.warning, reference: baseRatio !== undefined ? "baseline" : "I1" },
+      { name: "∠I2 − ∠I1", value: round(angleDeg, 1), unit: "deg" },
+      { name: "EPVA |i| 2f/DC", frequency_hz: round(2 * f, 4), value: round(toPercent(epva.ratio), 3), unit: "%", reference: "|i| DC" },
+    );
+
+    let faultedPhase: Phase | undefined;
+    if (status !== "normal") {
+      const { sector, marginDeg } = faultSector(angleDeg);
+      const phases: readonly Phase[] = reversed ? ["A", "C", "B"] : ["A", "B", "C"];
+      faultedPhase = phases[sector];
+      features.faulted_phase_margin_deg = marginDeg;
+    }
+
+    const summary = `${basis} = ${indicator.toFixed(2)} % → ${status}` +
+      (faultedPhase ? `, ∠I2−∠I1 = ${angleDeg.toFixed(0)}° points to phase ${faultedPhase}` : "") +
+      (notes.length ? `; ${notes.join("; ")}` : "");
+    const finding: Finding = {
+      fault_type: "turn_fault", status, score, features, evidence, reason: summary,
+      baseline_used: baseRatio !== undefined && Number.isFinite(baseRatio),
+    };
+    if (faultedPhase) finding.faulted_phase = faultedPhase;
+    return finding;
+  },
 };
+
+/** NEMA MG-1 style magnitude unbalance, %: max deviation from the mean over the mean. For information only (CT gain mismatch dominates it). */
+function nemaUnbalance(amplitudes: readonly number[]): number {
+  const mean = amplitudes.reduce((s, x) => s + x, 0) / amplitudes.length;
+  return mean > 0 ? (100 * Math.max(...amplitudes.map((x) => Math.abs(x - mean)))) / mean : 0;
+}
+
+/**
+ * The I2/I1 that the supply's negative-sequence voltage alone drives: I2_V = V2·Y2 with
+ * |Y2| = |Z1/Z2|·|I1|/|V1| (Y1 ≈ I1/V1 measured, |Z1/Z2| typical) and ∠Y2 = −∠Z2 typical.
+ * Assumes va/vb/vc are phase (line-to-neutral) voltages sampled from the same instant as the currents.
+ */
+function compensateForSupplyUnbalance(
+  v: ThreePhase, f: number, currentSeq: SequenceComponents, i1Amplitude: number,
+  orient: (s: SequenceComponents) => SequenceComponents,
+): { v2OverV1: number; explainedRatio: Complex } | null {
+  if ((v.length * f) / v.rateHz < MIN_FUNDAMENTAL_CYCLES) return null;
+  const [va, vb, vc] = phasorsAt([v.a.samples, v.b.samples, v.c.samples], v.rateHz, f, v.length);
+  const vs = orient(sequenceComponents(va, vb, vc));
+  const v1 = magnitude(vs.positive);
+  if (!(v1 > 0)) return null;
+  const y2 = fromPolar((TYPICAL_Z1_OVER_Z2 * i1Amplitude) / v1, (-TYPICAL_Z2_ANGLE_DEG * Math.PI) / 180);
+  const explainedI2 = multiply(vs.negative, y2);
+  return { v2OverV1: magnitude(vs.negative) / v1, explainedRatio: divide(explainedI2, currentSeq.positive) };
+}

@@ -52,18 +52,18 @@ function planFor(size: number): Plan {
 }
 
 /**
- * Real FFT of `signal` (optionally multiplied by `taper`), zero-padded to `size`.
- * Returns a view of the plan's interleaved complex buffer holding bins 0..size/2;
- * it is overwritten by the next transform of the same size, so copy what you keep.
+ * Real FFT of (`signal` − `offset`) × `taper`, zero-padded to `size`. The offset lets callers
+ * remove the mean without a centred copy. Returns a view of the plan's interleaved complex
+ * buffer holding bins 0..size/2; it is overwritten by the next transform of the same size.
  */
-export function realFft(signal: Samples | ArrayLike<number>, size: number, taper?: Float64Array): Float64Array {
+export function realFft(signal: Samples | ArrayLike<number>, size: number, taper?: Float64Array, offset = 0): Float64Array {
   const plan = planFor(size);
   const n = Math.min(signal.length, size);
   const input = plan.input;
   if (taper) {
-    for (let i = 0; i < n; i++) input[i] = signal[i] * taper[i];
+    for (let i = 0; i < n; i++) input[i] = (signal[i] - offset) * taper[i];
   } else {
-    for (let i = 0; i < n; i++) input[i] = signal[i];
+    for (let i = 0; i < n; i++) input[i] = signal[i] - offset;
   }
   input.fill(0, n);
   plan.fft.realTransform(plan.output, input);

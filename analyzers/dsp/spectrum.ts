@@ -31,22 +31,22 @@ export function mean(x: Samples | ArrayLike<number>): number {
   return x.length ? s / x.length : 0;
 }
 
-export function amplitudeSpectrum(signal: Samples, rateHz: number, options: SpectrumOptions = {}): AmplitudeSpectrum {
+export function amplitudeSpectrum(
+  signal: Samples,
+  rateHz: number,
+  options: SpectrumOptions = {},
+  /** Reuse this array for the result when it has the right length (hot paths). */
+  into?: Float64Array,
+): AmplitudeSpectrum {
   const n = signal.length;
   const size = options.size ?? nextPowerOfTwo(n);
   const len = Math.min(n, size);
   const name = options.taper ?? "hann";
   const t = taper(name, len);
-  let work: Samples = signal;
-  if (options.removeMean ?? true) {
-    const m = mean(signal.subarray(0, len));
-    const centred = new Float64Array(len);
-    for (let i = 0; i < len; i++) centred[i] = signal[i] - m;
-    work = centred;
-  }
-  const spec = realFft(work, size, t.values);
+  const offset = options.removeMean ?? true ? mean(signal.subarray(0, len)) : 0;
+  const spec = realFft(signal, size, t.values, offset);
   const bins = size / 2 + 1;
-  const amplitude = new Float64Array(bins);
+  const amplitude = into && into.length === bins ? into : new Float64Array(bins);
   const norm = 2 / (len * t.coherentGain);
   for (let k = 0; k < bins; k++) {
     const re = spec[2 * k], im = spec[2 * k + 1];

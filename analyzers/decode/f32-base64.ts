@@ -1,0 +1,43 @@
+/**
+ * The compact channel encoding `f32le-base64`: little-endian IEEE-754 float32 samples, standard
+ * base64 (RFC 4648 §4, with padding). Decoding copies only when Node's buffer pool hands back a
+ * buffer whose offset is not 4-byte aligned (small strings); large channels are viewed in place.
+ */
+import { InputError } from "./errors";
+
+export const COMPACT_ENCODING = "f32le-base64";
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Decodes one channel; throws InputError on broken base64 or a byte count not a multiple of 4. */
+export function base64ToFloat32(text: string, field: string): Float32Array {
+  // Buffer.from silently skips invalid characters, so the alphabet and padding are checked first.
+  if (text.length % 4 !== 0 || !BASE64.test(text)) {
+    throw new InputError(field, "not valid base64 (standard alphabet, padded to a multiple of 4 characters)");
+  }
+  const bytes = Buffer.from(text, "base64");
+  if (bytes.byteLength % 4 !== 0) {
+    throw new InputError(field, `${bytes.byteLength} bytes is not a whole number of float32 samples (multiple of 4)`);
+  }
+  const n = bytes.byteLength / 4;
+  if (!HOST_IS_LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+    return out;
+  }
+  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** Encodes samples as f32le-base64 (Float64 input is rounded to float32). */
+export function float32ToBase64(samples: Float32Array | Float64Array | readonly number[]): string {
+  const f32 = samples instanceof Float32Array ? samples : Float32Array.from(samples);
+  if (!HOST_IS_LITTLE_ENDIAN) {
+    const bytes = Buffer.alloc(f32.length * 4);
+    for (let i = 0; i < f32.length; i++) bytes.writeFloatLE(f32[i], 4 * i);
+    return bytes.toString("base64");
+  }
+  return Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString("base64");
+}

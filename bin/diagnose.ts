@@ -1,0 +1,9 @@
+/** `npm run diagnose -- FILE [--profile PROFILE.json] [--json]`: see lib/diagnose-cli.ts. */
+import { readFileSync } from "node:fs";
+import { runDiagnose } from "../lib/diagnose-cli";
+
+process.exitCode = runDiagnose(process.argv.slice(2), {
+  readText: (path) => readFileSync(path, "utf8"),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

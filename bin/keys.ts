@@ -1,0 +1,55 @@
+/**
+ * `npm run keys -- create --fleet F --role ingest|viewer|operator|admin [--label L]`
+ * `npm run keys -- list --fleet F` · `npm run keys -- revoke KEYID` · `npm run keys -- generate`
+ * Keys are printed once and stored only as hashes (lib/auth/api-keys.ts). Redis from REDIS_URL.
+ */
+import Redis from "ioredis";
+import { ApiKeyStore, generateKey } from "../lib/auth/api-keys";
+import { isRole } from "../lib/auth/roles";
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`keys: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  if (command === "generate") {
+    // For VTOX_ADMIN_KEY: a key in the accepted format, never stored by this command.
+    process.stdout.write(`${generateKey()}\n`);
+    return;
+  }
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://localhost:6379", { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect().catch((e: Error) => fail(`cannot reach Redis at REDIS_URL: ${e.message}`));
+    const store = new ApiKeyStore(redis, process.env.VTOX_PREFIX ?? "vtox", { cacheTtlMs: 0 });
+    if (command === "create") {
+      const fleet = option(args, "fleet") ?? fail("create needs --fleet F");
+      const role = option(args, "role") ?? fail("create needs --role ingest|viewer|operator|admin");
+      if (!isRole(role)) fail(`unknown role ${JSON.stringify(role)}: use ingest, viewer, operator or admin`);
+      const created = await store.create(fleet, role, option(args, "label") ?? "").catch((e: Error) => fail(e.message));
+      process.stdout.write(`${created.key}\n`);
+      process.stderr.write(`key ${created.principal.keyId} for fleet ${fleet} (${role}) — shown once, store it now\n`);
+    } else if (command === "list") {
+      const fleet = option(args, "fleet") ?? fail("list needs --fleet F");
+      for (const k of await store.list(fleet)) {
+        process.stdout.write(`${k.keyId}\t${k.role}\t${k.revoked ? "revoked" : "active"}\t${k.createdAt}\t${k.label}\n`);
+      }
+    } else if (command === "revoke") {
+      const keyId = args[0] ?? fail("revoke needs a key id");
+      if (!(await store.revoke(keyId))) fail(`no key ${keyId}`);
+      process.stdout.write(`revoked ${keyId}\n`);
+    } else {
+      fail("usage: keys create --fleet F --role ROLE [--label L] | list --fleet F | revoke KEYID | generate");
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+void main();

@@ -1,0 +1,49 @@
+/**
+ * Cluster-wide rate limiting kept in Redis (moleculer-web's built-in limiter counts per process).
+ * GCRA (the generic cell-rate algorithm): one key per bucket holding the theoretical arrival time,
+ * which allows a burst of `limit` and then a steady `limit` per `windowS`, without the double burst
+ * a fixed window allows at its edges. Time comes from the Redis server so API replicas agree.
+ */
+import type Redis from "ioredis";
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Seconds until the next request would be allowed (for Retry-After), 0 when allowed. */
+  retryAfterS: number;
+  remaining: number;
+}
+
+export interface RateLimiterOptions {
+  prefix: string;
+  limit: number;
+  windowS: number;
+}
+
+const GCRA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
+local burst = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local newTat = tat + interval
+local allowAt = newTat - burst
+if allowAt > now then
+  return {0, math.ceil(allowAt - now), 0}
+end
+redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now) + 1)
+return {1, 0, math.floor((burst - (newTat - now)) / interval)}
+`;
+
+export class RateLimiter {
+  constructor(private readonly redis: Redis, private readonly options: RateLimiterOptions) {
+    if (!(options.limit > 0) || !(options.windowS > 0)) throw new RangeError("rate limit and window must be positive");
+  }
+
+  async hit(bucket: string, limit = this.options.limit): Promise<RateLimitDecision> {
+    const windowMs = this.options.windowS * 1000;
+    const reply = (await this.redis.eval(GCRA, 1, `${this.options.prefix}:ratelimit:${bucket}`, windowMs, limit)) as number[];
+    const [allowed, waitMs, remaining] = reply;
+    return { allowed: allowed === 1, retryAfterS: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)), remaining };
+  }
+}

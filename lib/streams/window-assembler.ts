@@ -1,0 +1,202 @@
+/**
+ * Assembling diagnosis windows from short legacy batches (original vehicles send 10 rows per POST), with all
+ * state in Redis so that any coordinator instance can continue where a dead one stopped.
+ *
+ * Public interface:
+ *   new WindowAssembler(redis, { keys, targetSamples, source?: { stream, group }, stateTtlS? })
+ *   assembler.append(vehicleId, messageId, batch: SensorWindow): Promise<AppendOutcome>
+ *   assembler.complete(vehicleId, windowKey): Promise<string[]>   — after the window's results are written
+ *   assembler.bufferedSamples(vehicleId): Promise<number>
+ *
+ * Keys per vehicle (prefix P = keys.assembly(vehicleId), hash-tagged so one vehicle's keys share a cluster slot):
+ *   P:open  list of encoded batches (window-codec.ts) not yet in a window     P:n   their sample count
+ *   P:ids   hash raw message id → "open" | window key                         P:hw  newest id taken into a window
+ *   P:w:<windowKey>  list of the batches of a window being diagnosed; windowKey = id of the entry that completed it
+ *
+ * append() is one Lua script, so two coordinators appending batches of the same vehicle are serialised by Redis:
+ *   - id already "open"                   → "duplicate"  (a replayed/reclaimed batch is never appended twice)
+ *   - id is the key of a window in P:w:*  → "window" again, reissued (its completing coordinator died before
+ *                                           complete(); the entry was reclaimed: diagnose it again — results
+ *                                           are idempotent per window key)
+ *   - id belongs to another in-progress window → "in_window"
+ *   - unknown id, not pending in `source`'s group → "done" (its window was completed and acknowledged)
+ *   - unknown id older than P:hw          → "late": a newer batch already closed the window this one belonged
+ *                                           to; it is not spliced into the next window (a time jump inside a
+ *                                           window would put false lines in every spectrum) — the caller acks
+ *                                           it and counts it
+ *   - else RPUSH + count; when the count reaches targetSamples the open list is RENAMEd to P:w:<this id>
+ *     (all batches, so windows hold ≥ targetSamples and < targetSamples + one batch), its ids are mapped to
+ *     the window key, and "window" is returned with the batches merged in stream-id order.
+ *
+ * Acknowledgement protocol (the consumer handler's side):
+ *   "buffered" | "duplicate" | "in_window" | "done" | "late" → ack the entry now. Its samples are in Redis (same
+ *       durability as the stream), so keeping it pending would only make the claim loop redeliver it every
+ *       claimIdleMs and eventually dead-letter a healthy entry, and would make the group's pending count useless
+ *       as a lag measure. (This departs from "raw entries stay pending until diagnosed" on purpose.)
+ *   "window" → diagnose, write results, then complete(vehicleId, windowKey), then ack. The completing entry stays
+ *       pending until then: it is the window's lease. If the coordinator dies, that entry is reclaimed and
+ *       append() hands the same window to the survivor. complete() forgets the window's ids and (with `source`)
+ *       XACKs all of them in the same atomic step, so a copy of one of them still in flight elsewhere is
+ *       recognised as "done" rather than appended again.
+ * Without `source`, ids of completed windows are forgotten and cannot be told apart from new ones: use it
+ * whenever the batches come from a consumer group.
+ *
+ * Known limits: a window whose completing entry is dead-lettered stays in P:w:* until stateTtlS (default 24 h;
+ * every key of a vehicle expires that long after its last append).
+ */
+import type { Redis } from "ioredis";
+import type { SensorWindow } from "../../analyzers/types.js";
+import type { RedisKeys } from "../redis.js";
+import { RedisScript } from "../redis-script.js";
+import { batchSampleCount, decodeBatch, encodeBatch, mergeBatches, type MergedWindow } from "./window-codec.js";
+
+export interface WindowAssemblerOptions {
+  keys: Pick<RedisKeys, "assembly">;
+  /** Window length in samples of the reference channel (the longest channel of a batch). */
+  targetSamples: number;
+  /** The consumer group the batches are read from (see header: needed to recognise finished entries). */
+  source?: { stream: string; group: string };
+  stateTtlS?: number;
+}
+
+export interface AssembledWindow extends MergedWindow {
+  vehicleId: string;
+  /** Identifies the window: the id of the entry that completed it. Use it as the results' original_message_id. */
+  windowKey: string;
+  /** True when this window had been handed out before (its completing entry was redelivered). */
+  reissued: boolean;
+}
+
+export type AppendOutcome =
+  | { status: "buffered"; bufferedSamples: number }
+  | { status: "duplicate"; bufferedSamples: number }
+  | { status: "in_window"; windowKey: string }
+  | { status: "done" }
+  | { status: "late"; newestWindowId: string }
+  | { status: "window"; window: AssembledWindow };
+
+const ID_LESS = `
+local function id_less(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  if am ~= bm then return am < bm end
+  return as < bs
+end
+`;
+
+// KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream | ARGV: id, n, blob, target, ttl, group
+const appendScript = new RedisScript(`${ID_LESS}
+local id = ARGV[1]
+local function touch()
+  for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
+end
+local state = redis.call('HGET', KEYS[2], id)
+if state then
+  if state == 'open' then return {'duplicate', redis.call('GET', KEYS[3]) or '0'} end
+  if state == id and redis.call('EXISTS', KEYS[5]) == 1 then
+    return {'reissued', id, redis.call('LRANGE', KEYS[5], 0, -1)}
+  end
+  return {'in_window', state}
+end
+if ARGV[6] ~= '' then
+  local p = redis.call('XPENDING', KEYS[6], ARGV[6], id, id, 1)
+  if #p == 0 then return {'done'} end
+end
+local hw = redis.call('GET', KEYS[4])
+if hw and id_less(id, hw) then return {'late', hw} end
+redis.call('RPUSH', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[2], id, 'open')
+local n = redis.call('INCRBY', KEYS[3], ARGV[2])
+if n < tonumber(ARGV[4]) then
+  touch()
+  return {'buffered', tostring(n)}
+end
+redis.call('RENAME', KEYS[1], KEYS[5])
+local all = redis.call('HGETALL', KEYS[2])
+local newest = id
+for i = 1, #all, 2 do
+  if all[i + 1] == 'open' then
+    redis.call('HSET', KEYS[2], all[i], id)
+    if id_less(newest, all[i]) then newest = all[i] end
+  end
+end
+if not hw or id_less(hw, newest) then redis.call('SET', KEYS[4], newest) end
+redis.call('DEL', KEYS[3])
+touch()
+return {'window', id, redis.call('LRANGE', KEYS[5], 0, -1)}
+`);
+
+// KEYS: ids, window, raw stream | ARGV: windowKey, group
+const completeScript = new RedisScript(`
+local all = redis.call('HGETALL', KEYS[1])
+local ids = {}
+for i = 1, #all, 2 do
+  if all[i + 1] == ARGV[1] then ids[#ids + 1] = all[i] end
+end
+if #ids > 0 then
+  redis.call('HDEL', KEYS[1], unpack(ids))
+  if ARGV[2] ~= '' then redis.call('XACK', KEYS[3], ARGV[2], unpack(ids)) end
+end
+redis.call('DEL', KEYS[2])
+return ids
+`);
+
+const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
+
+export class WindowAssembler {
+  private readonly ttlS: number;
+
+  constructor(private readonly redis: Redis, private readonly opts: WindowAssemblerOptions) {
+    if (!(opts.targetSamples > 0)) throw new Error("targetSamples must be positive");
+    this.ttlS = opts.stateTtlS ?? 24 * 3600;
+  }
+
+  private key(vehicleId: string, part: string): string {
+    return `${this.opts.keys.assembly(vehicleId)}:${part}`;
+  }
+
+  async append(vehicleId: string, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
+    const keys = [
+      this.key(vehicleId, "open"), this.key(vehicleId, "ids"), this.key(vehicleId, "n"), this.key(vehicleId, "hw"),
+      this.key(vehicleId, `w:${messageId}`), this.opts.source?.stream ?? this.key(vehicleId, "none"),
+    ];
+    const reply = await appendScript.runBuffer(this.redis, keys, [
+      messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.opts.targetSamples, this.ttlS,
+      this.opts.source?.group ?? "",
+    ]);
+    if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
+    const status = str(reply[0]);
+    switch (status) {
+      case "buffered":
+      case "duplicate":
+        return { status, bufferedSamples: Number(str(reply[1])) };
+      case "in_window":
+        return { status, windowKey: str(reply[1]) };
+      case "done":
+        return { status };
+      case "late":
+        return { status, newestWindowId: str(reply[1]) };
+      case "window":
+      case "reissued": {
+        const blobs = Array.isArray(reply[2]) ? reply[2].filter(Buffer.isBuffer) : [];
+        const merged = mergeBatches(blobs.map(decodeBatch));
+        return { status: "window", window: { ...merged, vehicleId, windowKey: str(reply[1]), reissued: status === "reissued" } };
+      }
+      default:
+        throw new Error(`unexpected window-assembler status ${status}`);
+    }
+  }
+
+  /** Forgets a diagnosed window and (with `source`) XACKs all its raw entries atomically; returns their ids. */
+  async complete(vehicleId: string, windowKey: string): Promise<string[]> {
+    const reply = await completeScript.run(this.redis,
+      [this.key(vehicleId, "ids"), this.key(vehicleId, `w:${windowKey}`), this.opts.source?.stream ?? this.key(vehicleId, "none")],
+      [windowKey, this.opts.source?.group ?? ""]);
+    return Array.isArray(reply) ? reply.map(String) : [];
+  }
+
+  async bufferedSamples(vehicleId: string): Promise<number> {
+    return Number((await this.redis.get(this.key(vehicleId, "n"))) ?? 0);
+  }
+}

@@ -1,0 +1,97 @@
+import { expect } from "chai";
+import Redis from "ioredis";
+import { ApiKeyStore, generateKey, keyFromHeaders } from "../../../lib/auth/api-keys";
+import { can, canAccessFleet } from "../../../lib/auth/roles";
+import { RateLimiter } from "../../../lib/auth/rate-limiter";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+describe("auth: API keys and rate limits (real Redis)", () => {
+  let redis: Redis;
+  const prefix = `vtox-test-auth-${process.pid}-${Date.now()}`;
+
+  before(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  after(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("stores only a hash, verifies the key once shown, and rejects tampered or unknown keys", async () => {
+    const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });
+    const { key, principal } = await store.create("fleet-a", "viewer", "ops desk");
+    expect(principal).to.include({ fleetId: "fleet-a", role: "viewer" });
+    const dump = JSON.stringify(await redis.hgetall(`${prefix}:apikey:${principal.keyId}`));
+    expect(dump).to.not.include(key.split("_")[2]);
+    expect(await store.verify(key)).to.deep.equal(principal);
+    const tampered = key.slice(0, -1) + (key.endsWith("A") ? "B" : "A");
+    expect(await store.verify(tampered)).to.equal(null);
+    expect(await store.verify(generateKey())).to.equal(null);
+    expect(await store.verify("not-a-key")).to.equal(null);
+  });
+
+  it("revocation takes effect, and listing shows the fleet's keys without secrets", async () => {
+    const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });
+    const { key, principal } = await store.create("fleet-r", "ingest");
+    expect(await store.revoke(principal.keyId)).to.equal(true);
+    expect(await store.verify(key)).to.equal(null);
+    expect(await store.revoke("0123456789abcdef")).to.equal(false);
+    const listed = await store.list("fleet-r");
+    expect(listed).to.have.length(1);
+    expect(listed[0]).to.include({ keyId: principal.keyId, revoked: true, role: "ingest" });
+    expect(JSON.stringify(listed)).to.not.include(key);
+  });
+
+  it("registers a bootstrap admin key from the environment, seeing all fleets", async () => {
+    const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });
+    const key = generateKey();
+    await store.registerBootstrapKey(key);
+    const p = await store.verify(key);
+    expect(p).to.include({ role: "admin", fleetId: "*" });
+    expect(canAccessFleet(p!, "any-fleet")).to.equal(true);
+    let error: unknown;
+    await store.registerBootstrapKey("changeme").catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/VTOX_ADMIN_KEY/);
+  });
+
+  it("roles grant exactly their permissions", () => {
+    expect(can("ingest", "ingest")).to.equal(true);
+    expect(can("ingest", "read")).to.equal(false);
+    expect(can("viewer", "read")).to.equal(true);
+    expect(can("viewer", "ingest")).to.equal(false);
+    expect(can("viewer", "operate")).to.equal(false);
+    expect(can("operator", "operate")).to.equal(true);
+    expect(can("operator", "admin")).to.equal(false);
+    expect(can("admin", "admin")).to.equal(true);
+    expect(canAccessFleet({ keyId: "k", fleetId: "a", role: "admin" }, "b")).to.equal(false);
+  });
+
+  it("reads the key from Bearer or X-API-Key headers", () => {
+    expect(keyFromHeaders({ authorization: "Bearer abc" })).to.equal("abc");
+    expect(keyFromHeaders({ "x-api-key": " xyz " })).to.equal("xyz");
+    expect(keyFromHeaders({ authorization: "Basic abc" })).to.equal(null);
+    expect(keyFromHeaders({})).to.equal(null);
+  });
+
+  it("GCRA limiter allows a burst of `limit`, then refuses with Retry-After, across limiter instances", async () => {
+    const a = new RateLimiter(redis, { prefix, limit: 5, windowS: 60 });
+    const b = new RateLimiter(redis, { prefix, limit: 5, windowS: 60 });
+    const decisions = [];
+    for (let i = 0; i < 7; i++) decisions.push(await (i % 2 ? a : b).hit("key:k1"));
+    expect(decisions.map((d) => d.allowed)).to.deep.equal([true, true, true, true, true, false, false]);
+    expect(decisions[5].retryAfterS).to.be.within(1, 12);
+    expect(decisions[4].remaining).to.equal(0);
+    expect((await a.hit("key:other")).allowed).to.equal(true);
+  });
+
+  it("GCRA limiter refills at limit/window", async () => {
+    const fast = new RateLimiter(redis, { prefix, limit: 2, windowS: 0.2 });
+    expect((await fast.hit("refill")).allowed).to.equal(true);
+    expect((await fast.hit("refill")).allowed).to.equal(true);
+    expect((await fast.hit("refill")).allowed).to.equal(false);
+    await new Promise((r) => setTimeout(r, 120));
+    expect((await fast.hit("refill")).allowed).to.equal(true);
+  });
+});
