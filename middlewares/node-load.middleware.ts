@@ -27,6 +27,9 @@ export interface NodeLoadMiddlewareOptions {
 	eventLoopSampleMs?: number;
 }
 
+/** Moleculer calls wrapped handlers as plain functions of the context. */
+type ContextHandler = (ctx: Context) => Promise<unknown>;
+
 interface CodedError {
 	code?: unknown;
 }
@@ -89,13 +92,14 @@ export function NodeLoadMiddleware(opts: NodeLoadMiddlewareOptions = {}): Middle
 			});
 		},
 
-		stopped() {
+		async stopped() {
 			if (sampler) clearInterval(sampler);
 			histogram?.disable();
 		},
 
-		localAction(this: ServiceBroker, next, _action) {
+		localAction(this: ServiceBroker, nextHandler, _action) {
 			const broker = this;
+			const next = nextHandler as unknown as ContextHandler;
 			return function nodeLoadCallee(ctx: Context) {
 				localInFlight++;
 				const remoteCaller = ctx.nodeID != null && ctx.nodeID !== broker.nodeID;
@@ -123,8 +127,9 @@ export function NodeLoadMiddleware(opts: NodeLoadMiddlewareOptions = {}): Middle
 			};
 		},
 
-		remoteAction(this: ServiceBroker, next, _action) {
+		remoteAction(this: ServiceBroker, nextHandler, _action) {
 			const broker = this;
+			const next = nextHandler as unknown as ContextHandler;
 			const store = () => nodeStatsStoreOf(broker);
 			return function nodeLoadCaller(ctx: Context) {
 				const nodeID = ctx.nodeID;

@@ -4,7 +4,7 @@
  * Follows the original plan's IntelligentLoadBalancer: a weighted sum over response time (0.30), success rate (0.25),
  * CPU (0.20), memory (0.15) and queue length (0.10), scaled by a health factor. Here every term is a *penalty* in
  * [0, 1] (0 = ideal), the weighted sum plus a small base is the endpoint's cost, the cost is divided by the health
- * factor, and an endpoint is drawn with probability ∝ 1/cost, blended with a uniform exploration share so that a node
+ * factor, and an endpoint is drawn with probability ∝ cost^−sharpness (sharpness 2 by default), blended with a uniform exploration share so that a node
  * that recovered keeps receiving a trickle of traffic and can prove it. No I/O here: the strategy feeds it numbers.
  */
 
@@ -39,7 +39,11 @@ export interface ScoreWeights {
 
 export interface ScoreOptions {
 	weights: ScoreWeights;
-	/** Latency at which the response-time penalty reaches 0.5 (saturating curve rt / (rt + ref)). */
+	/**
+	 * Latency at which the response-time penalty reaches 0.5 (saturating curve rt / (rt + ref)); used only when no
+	 * candidate has a latency yet. Otherwise the penalty is relative to the fastest candidate, 1 − best/rt, which is
+	 * scale-free: right for a 2 ms action and a 200 ms FFT alike.
+	 */
 	referenceLatencyMs: number;
 	/** Queue length at which the queue penalty reaches 0.5. */
 	referenceQueueLength: number;
@@ -57,6 +61,11 @@ export interface ScoreOptions {
 	stalledAfterMs: number;
 	/** Uniform share 0..1 of picks spread over all endpoints regardless of score. */
 	exploration: number;
+	/**
+	 * Exponent k in probability ∝ cost^−k. k = 1 is plain 1/cost; terms all nodes share (same host CPU, the base cost)
+	 * flatten that a lot, so the default 2 gives a node twice as costly a quarter of the traffic instead of half.
+	 */
+	sharpness: number;
 }
 
 export const DEFAULT_WEIGHTS: Readonly<ScoreWeights> = Object.freeze({
@@ -77,7 +86,8 @@ export const DEFAULT_SCORE_OPTIONS: Readonly<ScoreOptions> = Object.freeze({
 	degradedEventLoopDelayMs: 100,
 	unhealthyConsecutiveFailures: 3,
 	stalledAfterMs: 1000,
-	exploration: 0.05
+	exploration: 0.05,
+	sharpness: 2
 });
 
 /** Neutral values for a node we know nothing about: the middle of each penalty's range is not assumed, the prior is. */
@@ -110,10 +120,16 @@ export interface Penalties {
 	queueLength: number;
 }
 
-export function penalties(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): Penalties {
+function latencyPenalty(latencyMs: number | undefined, bestLatencyMs: number | undefined, opts: ScoreOptions): number {
+	if (latencyMs == null) return NEUTRAL_LATENCY_PENALTY;
+	if (bestLatencyMs != null && bestLatencyMs > 0 && latencyMs > 0) return clamp01(1 - bestLatencyMs / latencyMs);
+	return saturating(latencyMs, opts.referenceLatencyMs);
+}
+
+/** `bestLatencyMs`: the lowest latency among the candidates (relative scoring); omit for the absolute curve. */
+export function penalties(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS, bestLatencyMs?: number): Penalties {
 	return {
-		responseTime:
-			stats.latencyEwmaMs == null ? NEUTRAL_LATENCY_PENALTY : saturating(stats.latencyEwmaMs, opts.referenceLatencyMs),
+		responseTime: latencyPenalty(stats.latencyEwmaMs, bestLatencyMs, opts),
 		successRate: clamp01(1 - smoothedSuccessRate(stats, opts)),
 		cpu: stats.cpuPercent == null ? NEUTRAL_CPU_PENALTY : clamp01(stats.cpuPercent / 100),
 		memory: stats.memoryRatio == null ? NEUTRAL_MEMORY_PENALTY : clamp01(stats.memoryRatio),
@@ -123,13 +139,16 @@ export function penalties(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCO
 }
 
 /**
- * Health factor in (0, 1]: 1 healthy; 0.5 degraded (event loop lagging, so heartbeats and answers are late);
- * 0.1 unhealthy (a run of consecutive failures). Multiplies the "goodness", i.e. divides the cost.
+ * Health factor in (0, 1]: 0.1 unhealthy (a run of consecutive failures); otherwise 1, lowered linearly to 0.5 as the
+ * worker's event-loop delay goes from degradedEventLoopDelayMs to 3× that (a lagging loop answers and heartbeats
+ * late: moleculer#484). A ramp rather than a step, because p99 loop delay on a busy host hovers near any threshold.
+ * Multiplies the "goodness", i.e. divides the cost.
  */
 export function healthFactor(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number {
 	if ((stats.consecutiveFailures ?? 0) >= opts.unhealthyConsecutiveFailures) return 0.1;
-	if ((stats.eventLoopDelayMs ?? 0) >= opts.degradedEventLoopDelayMs) return 0.5;
-	return 1;
+	const lag = stats.eventLoopDelayMs ?? 0;
+	const over = clamp01((lag - opts.degradedEventLoopDelayMs) / (2 * opts.degradedEventLoopDelayMs));
+	return 1 - 0.5 * over;
 }
 
 /**
@@ -144,8 +163,8 @@ export function isStalled(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCO
 }
 
 /** Cost of sending the next call to this endpoint: lower is better, always > 0. */
-export function endpointCost(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number {
-	const p = penalties(stats, opts);
+export function endpointCost(stats: EndpointStats, opts: ScoreOptions = DEFAULT_SCORE_OPTIONS, bestLatencyMs?: number): number {
+	const p = penalties(stats, opts, bestLatencyMs);
 	const w = opts.weights;
 	const weighted =
 		w.responseTime * p.responseTime +
@@ -156,16 +175,28 @@ export function endpointCost(stats: EndpointStats, opts: ScoreOptions = DEFAULT_
 	return (opts.baseCost + weighted) / healthFactor(stats, opts);
 }
 
+/** Costs of a candidate list, latency scored relative to the fastest candidate that has a latency. */
+export function candidateCosts(list: readonly EndpointStats[], opts: ScoreOptions = DEFAULT_SCORE_OPTIONS): number[] {
+	const known = list.map(s => s.latencyEwmaMs).filter((x): x is number => x != null && x > 0);
+	const best = known.length > 0 ? Math.min(...known) : undefined;
+	return list.map(s => endpointCost(s, opts, best));
+}
+
 /**
- * Selection probabilities: (1 − exploration)·(1/cost)/Σ(1/cost) + exploration/n over the eligible endpoints; the
+ * Selection probabilities: (1 − exploration)·cost^−k/Σcost^−k + exploration/n over the eligible endpoints; the
  * excluded ones (stalled) get 0 unless every endpoint is excluded, in which case all are eligible. Sums to 1.
  */
-export function selectionProbabilities(costs: readonly number[], exploration: number, excluded?: readonly boolean[]): number[] {
+export function selectionProbabilities(
+	costs: readonly number[],
+	exploration: number,
+	excluded?: readonly boolean[],
+	sharpness = 1
+): number[] {
 	if (costs.length === 0) return [];
 	const allExcluded = excluded != null && costs.every((_, i) => excluded[i]);
 	const eligible = costs.map((_, i) => allExcluded || !excluded?.[i]);
 	const n = eligible.filter(Boolean).length;
-	const inv = costs.map((c, i) => (eligible[i] ? 1 / Math.max(c, 1e-9) : 0));
+	const inv = costs.map((c, i) => (eligible[i] ? Math.max(c, 1e-9) ** -sharpness : 0));
 	const total = inv.reduce((a, b) => a + b, 0);
 	const e = clamp01(exploration);
 	return inv.map((v, i) => (eligible[i] ? (1 - e) * (v / total) + e / n : 0));

@@ -2,8 +2,8 @@
  * Intelligent load-balancing strategy (the original plan's IntelligentLoadBalancer, on Moleculer's own mechanism).
  *
  * For each call with more than one available endpoint, every endpoint gets a cost from strategies/endpoint-score.ts
- * (response time, success rate, CPU, memory, queue length, health factor) and one is drawn with probability ∝ 1/cost
- * plus a uniform exploration share. CPU comes from heartbeats (`ep.node.cpu`); the rest from the per-broker
+ * (response time, success rate, CPU, memory, queue length, health factor) and one is drawn with probability ∝ cost^−2
+ * (configurable sharpness) plus a uniform exploration share. CPU comes from heartbeats (`ep.node.cpu`); the rest from the per-broker
  * NodeStatsStore filled by middlewares/node-load.middleware.ts. Without that middleware every node stays at the prior
  * and the draw degrades to CPU-weighted random, which is still safe.
  *
@@ -22,7 +22,7 @@
 import { Strategies, type Context, type Endpoint, type Registry, type ServiceBroker } from "moleculer";
 import {
 	drawIndex,
-	endpointCost,
+	candidateCosts,
 	isStalled,
 	resolveScoreOptions,
 	selectionProbabilities,
@@ -64,16 +64,17 @@ export class IntelligentStrategy extends Strategies.Base {
 
 	/** Cost of each endpoint, in list order; exposed for the monitor and for tests. */
 	costs(list: readonly Endpoint[]): number[] {
-		return list.map(ep => endpointCost(this.statsOf(ep), this.scoreOptions));
+		return candidateCosts(list.map(ep => this.statsOf(ep)), this.scoreOptions);
 	}
 
 	/** Probability of each endpoint being picked next, in list order. */
 	probabilities(list: readonly Endpoint[]): number[] {
 		const stats = list.map(ep => this.statsOf(ep));
 		return selectionProbabilities(
-			stats.map(s => endpointCost(s, this.scoreOptions)),
+			candidateCosts(stats, this.scoreOptions),
 			this.scoreOptions.exploration,
-			stats.map(s => isStalled(s, this.scoreOptions))
+			stats.map(s => isStalled(s, this.scoreOptions)),
+			this.scoreOptions.sharpness
 		);
 	}
 

@@ -29,7 +29,7 @@ export interface NodeStatsOptions {
 }
 
 export const DEFAULT_NODE_STATS_OPTIONS: Readonly<NodeStatsOptions> = Object.freeze({
-	latencyAlpha: 0.3,
+	latencyAlpha: 0.2,
 	windowMs: 30_000,
 	buckets: 6,
 	reportTtlMs: 30_000,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+	candidateCosts,
 	DEFAULT_SCORE_OPTIONS,
 	drawIndex,
 	endpointCost,
@@ -18,7 +19,7 @@ const slow: EndpointStats = { ...fastHealthy, latencyEwmaMs: 32 };
 const failing: EndpointStats = { ...fastHealthy, latencyEwmaMs: 1, successes: 0, failures: 6, consecutiveFailures: 6 };
 
 function shares(list: EndpointStats[], opts = DEFAULT_SCORE_OPTIONS): number[] {
-	return selectionProbabilities(list.map(s => endpointCost(s, opts)), opts.exploration);
+	return selectionProbabilities(candidateCosts(list, opts), opts.exploration, undefined, opts.sharpness);
 }
 
 describe("endpoint-score", () => {
@@ -62,6 +63,17 @@ describe("endpoint-score", () => {
 		expect(f).to.be.greaterThan(s);
 	});
 
+	it("scores latency relative to the fastest candidate, whatever the action's time scale", () => {
+		const scaled = (k: number) => shares([{ ...fastHealthy, latencyEwmaMs: 2 * k }, { ...slow, latencyEwmaMs: 32 * k }]);
+		const [a1, b1] = scaled(1);
+		const [a100, b100] = scaled(100);
+		expect(a1 / b1).to.be.closeTo(a100 / b100, 1e-9);
+		expect(a1).to.be.greaterThan(b1);
+		// alone, a node's latency is scored on the absolute curve
+		expect(penalties({ latencyEwmaMs: 20 }).responseTime).to.equal(0.5);
+		expect(penalties({ latencyEwmaMs: 40 }, DEFAULT_SCORE_OPTIONS, 10).responseTime).to.equal(0.75);
+	});
+
 	it("weights merge key by key over the defaults", () => {
 		const opts = resolveScoreOptions({ weights: { cpu: 0.5 } });
 		expect(opts.weights).to.deep.equal({ responseTime: 0.3, successRate: 0.25, cpu: 0.5, memory: 0.15, queueLength: 0.1 });
@@ -92,10 +104,13 @@ describe("endpoint-score", () => {
 		expect(all[0] + all[1]).to.be.closeTo(1, 1e-12);
 	});
 
-	it("event-loop lag marks a node degraded", () => {
-		expect(healthFactor({ eventLoopDelayMs: 250 })).to.equal(0.5);
+	it("event-loop lag degrades a node gradually, down to half its goodness at 3× the threshold", () => {
 		expect(healthFactor({ eventLoopDelayMs: 5 })).to.equal(1);
-		expect(endpointCost({ ...fastHealthy, eventLoopDelayMs: 250 })).to.equal(2 * endpointCost(fastHealthy));
+		expect(healthFactor({ eventLoopDelayMs: 100 })).to.equal(1);
+		expect(healthFactor({ eventLoopDelayMs: 200 })).to.equal(0.75);
+		expect(healthFactor({ eventLoopDelayMs: 300 })).to.equal(0.5);
+		expect(healthFactor({ eventLoopDelayMs: 5000 })).to.equal(0.5);
+		expect(endpointCost({ ...fastHealthy, eventLoopDelayMs: 300 })).to.equal(2 * endpointCost(fastHealthy));
 	});
 
 	it("probabilities sum to 1 and exploration keeps every node reachable", () => {
@@ -103,6 +118,13 @@ describe("endpoint-score", () => {
 		expect(p.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-12);
 		expect(p[2]).to.be.at.least(0.02);
 		expect(selectionProbabilities([], 0.05)).to.deep.equal([]);
+	});
+
+	it("sharpness k makes probability ∝ cost^−k", () => {
+		const [a1, b1] = selectionProbabilities([1, 2], 0, undefined, 1);
+		expect(a1 / b1).to.be.closeTo(2, 1e-12);
+		const [a2, b2] = selectionProbabilities([1, 2], 0, undefined, 2);
+		expect(a2 / b2).to.be.closeTo(4, 1e-12);
 	});
 
 	it("drawIndex maps uniform draws onto the cumulative distribution", () => {

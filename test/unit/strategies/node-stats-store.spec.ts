@@ -93,7 +93,9 @@ describe("IntelligentStrategy.select", () => {
 		let u = 0;
 		const strategy = new IntelligentStrategy(broker.registry, broker, { exploration: 0, random: () => u });
 		const [fastCost, slowCost] = strategy.costs(list);
-		const pFast = (1 / fastCost) / (1 / fastCost + 1 / slowCost);
+		const k = strategy.scoreOptions.sharpness;
+		const pFast = fastCost ** -k / (fastCost ** -k + slowCost ** -k);
+		expect(strategy.probabilities(list)[0]).to.be.closeTo(pFast, 1e-12);
 		u = pFast - 1e-6;
 		expect(strategy.select(list).id).to.equal("fast");
 		u = pFast + 1e-6;
