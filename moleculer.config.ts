@@ -5,6 +5,7 @@
  */
 import os from "node:os";
 import type { BrokerOptions, Errors, LogLevels, MetricRegistry } from "moleculer";
+import { HealthProbeMiddleware } from "./lib/health-probes";
 import { EmbeddablePrometheusReporter } from "./lib/metrics-reporter";
 import { NodeLoadMiddleware } from "./middlewares/node-load.middleware";
 import { registerIntelligentStrategy } from "./strategies/intelligent.strategy";
@@ -89,8 +90,9 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
       strategyOptions: { exploration: 0.05 },
       preferLocal: false,
     },
-    // Feeds the strategy: caller-side latency/success/in-flight, callee-side memory/queue/loop delay in response meta.
-    middlewares: [NodeLoadMiddleware()],
+    // NodeLoad feeds the strategy (caller-side latency/success/in-flight, callee-side memory/queue/loop delay in
+    // response meta); HealthProbe serves /live and /ready on HEALTH_PORT for nodes without HTTP (off when unset).
+    middlewares: [NodeLoadMiddleware(), HealthProbeMiddleware()],
 
     metrics: {
       enabled: true,

@@ -164,10 +164,21 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     expect(other.status).to.equal(404);
     const sub = await new Promise<{ ok: boolean }>((resolve) => b.emit("subscribe", "EV-PIPE-1", resolve));
     expect(sub.ok).to.equal(false);
+    const subA = await new Promise<{ ok: boolean }>((resolve) => a.emit("subscribe", "EV-PIPE-1", resolve));
+    expect(subA.ok).to.equal(true);
     const mine = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-PIPE-1/health`, { headers: { authorization: `Bearer ${viewerA}` } });
     expect(mine.status).to.equal(200);
     expect(((await mine.json()) as { originalMessageId: string }).originalMessageId).to.equal(messageId);
     expect(mine.headers.get("x-content-type-options")).to.equal("nosniff");
+  });
+
+  it("accepts a retried POST with the same Idempotency-Key once, answering the first message id", async () => {
+    const body = { sensor_data: encodeCompact(window) };
+    const before = await redis.xlen(keys.rawStream);
+    const first = (await (await post("EV-PIPE-1", body, { "idempotency-key": "upload-42" })).json()) as { message_id: string };
+    const second = (await (await post("EV-PIPE-1", body, { "idempotency-key": "upload-42" })).json()) as { message_id: string };
+    expect(second.message_id).to.equal(first.message_id);
+    expect(await redis.xlen(keys.rawStream)).to.equal(before + 1);
   });
 
   it("diagnoses a legacy entry written straight into the raw stream by an old producer", async () => {
