@@ -39,6 +39,9 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     if (e.type === "entity.verify.failed" || status === 415) return { status: 415, body: { error: "unsupported_media_type", field: "content-type", message: "unsupported body encoding" } };
     return { status: status >= 400 && status < 500 ? status : 400, body: { error: "bad_request", field, message: String(e.message ?? "bad request") } };
   }
+  if (isRedisUnavailable(e)) {
+    return { status: 503, body: { error: "service_unavailable", message: "storage temporarily unavailable, retry later" } };
+  }
   const code = typeof e.code === "number" && e.code >= 400 && e.code < 600 ? e.code : 500;
   if (e.name === "ValidationError") {
     const first = Array.isArray(e.data) ? (e.data[0] as { field?: string; message?: string } | undefined) : undefined;
@@ -59,4 +62,12 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
       message: String(e.message ?? "request rejected"),
     },
   };
+}
+
+/** ioredis failures while Redis is down or unreachable: the request may be retried, so 503 rather than 500. */
+function isRedisUnavailable(e: ErrorLike): boolean {
+  if (e.name === "MaxRetriesPerRequestError") return true;
+  const code = typeof e.code === "string" ? e.code : "";
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code)) return true;
+  return /Connection is closed|Command timed out|Stream isn't writeable|enableOfflineQueue/.test(String(e.message ?? ""));
 }
