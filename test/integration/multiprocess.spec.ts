@@ -106,6 +106,8 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
     // The entries A held at the moment of death: their diagnosis time measures the failover.
     const orphans = ((await redis.xpending(keys.rawStream, "diagnosis", "-", "+", 10_000, consumerA)) as [string][]).map((p) => p[0]);
     let orphansDoneAt = 0;
+    // Failure detection by heartbeat (1 s interval, 4 s timeout): when the registry drops the dead node.
+    const detected = waitFor(() => (observer.registry.nodes.get("coordA")?.available === false ? Date.now() : undefined), 15_000, "coordA dropped from the registry");
 
     // Every window gets its five results; none gets two of one family.
     const counts = await waitFor(async () => {
@@ -122,10 +124,12 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
       return ids.every((id) => perWindow.get(id)?.size === 5) ? perWindow : undefined;
     }, 60_000, "all windows diagnosed");
     const doneAt = Date.now();
+    const detectedAt = await detected;
     for (const id of ids) for (const [, n] of counts.get(id)!) expect(n, id).to.equal(1);
     const pending = (await redis.xpending(keys.rawStream, "diagnosis")) as [number];
     expect(pending[0]).to.equal(0);
     expect(orphans.length).to.be.greaterThan(0);
-    console.log(`      ${N} windows; coordinator A held ${heldByA} (${orphans.length} still pending at SIGKILL); its windows diagnosed by B ${orphansDoneAt - killedAt} ms after the kill; all ${N} done ${doneAt - killedAt} ms after the kill, ${doneAt - t0} ms after the first XADD`);
+    console.log(`      ${N} windows; coordinator A held ${heldByA} (${orphans.length} still pending at SIGKILL); its windows diagnosed by B ${orphansDoneAt - killedAt} ms after the kill; all ${N} done ${doneAt - killedAt} ms after the kill, ${doneAt - t0} ms after the first XADD; registry dropped coordA ${detectedAt - killedAt} ms after the kill`);
+    expect(detectedAt - killedAt).to.be.below(8000);
   });
 });
