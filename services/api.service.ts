@@ -406,6 +406,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
   },
 
   created() {
+    // Read at creation, not at module load: one process may create several api services (tests).
+    this.settings.port = Number(process.env.PORT ?? 8000);
+    this.settings.ip = process.env.HOST ?? "0.0.0.0";
     this.keys = redisKeys();
     this.redis = createRedis(process.env.REDIS_URL, {
       connectionName: `api:${this.broker.nodeID}`,
