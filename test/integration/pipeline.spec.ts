@@ -164,6 +164,9 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     expect(other.status).to.equal(404);
     const sub = await new Promise<{ ok: boolean }>((resolve) => b.emit("subscribe", "EV-PIPE-1", resolve));
     expect(sub.ok).to.equal(false);
+    // Sockets receive only: an action call over Socket.IO is refused.
+    const call = await new Promise<{ name?: string }>((resolve) => a.emit("call", "diagnosis.submit", {}, resolve));
+    expect(call.name).to.equal("Forbidden");
     const subA = await new Promise<{ ok: boolean }>((resolve) => a.emit("subscribe", "EV-PIPE-1", resolve));
     expect(subA.ok).to.equal(true);
     const mine = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-PIPE-1/health`, { headers: { authorization: `Bearer ${viewerA}` } });
