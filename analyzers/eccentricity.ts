@@ -1,9 +1,196 @@
-/** PLACEHOLDER until the analyzer lands: answers insufficient_data and says why. Replaced by issue #2 work. */
-import { insufficientData } from "./finding";
-import type { Analyzer } from "./types";
+/**
+ * Air-gap eccentricity by motor-current signature analysis (SCIENCE.md §2; Dorrell, Thomson & Roach
+ * 1997; Nandi, Toliyat & Li 2005; Ebrahimi, Faiz & Roshtkhari 2009 for PMSMs).
+ * A rotor off-centre modulates the air-gap permeance once per revolution, so the stator current
+ * carries lines at f ± k·f_r:
+ *   induction: f ± k·f_r, k = 1, 2, f_r = rpm/60 (mixed eccentricity; strong when static and dynamic coexist);
+ *   PMSM:      f(1 ± k/p), k odd (1, 3), i.e. f ± k·f_r with f_r = f/p (the rotor turns synchronously).
+ * The indicator `sideband_db` is the stronger of the lowest-order pair (f ± f_r), dB re the fundamental.
+ * Thresholds (§2, no universal table exists): against the vehicle's baseline (eccentricity.sideband_db)
+ * warning at +6 dB and fault at +12 dB; without one, warning above −40 dB and fault above −30 dB, and the
+ * finding says no baseline was available. Vibration (vib_x) 2f and 1× lines are reported as supporting
+ * evidence only (soft foot, looseness and unbalance make them too).
+ */
+import { currentSpectrum } from "./dsp/current-spectrum";
+import { decimate, decimationFactorFor } from "./dsp/decimate";
+import { nextPowerOfTwo } from "./dsp/fft";
+import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence, type FrequencyBand, type SidebandMeasurement } from "./dsp/sideband";
+import { amplitudeSpectrum, bandMedian, peakInBand, toDb } from "./dsp/spectrum";
+import type { TaperName } from "./dsp/window-functions";
+import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { estimateSlip } from "./slip";
+import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
+
+const FAULT = "eccentricity" as const;
+const TAPER: TaperName = "blackman-harris";
+/** Search half-width: 0.2 Hz plus the line's share of a 0.5 % speed error (SCIENCE §3: speed known to ~0.5 %). */
+const BASE_TOLERANCE_HZ = 0.2;
+const SPEED_UNCERTAINTY = 0.005;
+/** Healthy lines sit 50–60 dB down (§2): measure to −60 dB with the fundamental's leakage 10 dB under that. */
+const DYNAMIC_RANGE_DB = 70;
+const MAX_DRIFT = 0.02;
+/** Lines closer than this to DC carry drift and 1/f noise, not eccentricity. */
+const MIN_LINE_HZ = 2;
+
+/** Baseline trend: rise of sideband_db over the vehicle's healthy level (§2 practice). */
+const TREND: SeverityScale = { warning: 6, fault: 12, saturation: 24 };
+/** Absolute, on sideband_db + 60 (0 at −60 dB): warning at −40 dB, fault at −30 dB, score 1 at −10 dB. */
+const ABSOLUTE: SeverityScale = { warning: 20, fault: 30, saturation: 50 };
+const ABSOLUTE_OFFSET_DB = 60;
+
+interface PredictedLine {
+  name: string;
+  feature: string;
+  k: number;
+  hz: number;
+}
+
+function fmt(x: number, digits = 1): string {
+  return x.toFixed(digits);
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
+
+/** f ± k·f_r for the motor type; lines below DC, near DC or on a supply harmonic are left out. */
+export function eccentricityLines(motorType: MotorProfile["motor_type"], f: number, shaftHz: number, keepOutHz: number): PredictedLine[] {
+  const orders = motorType === "pmsm" ? [1, 3] : [1, 2];
+  const lines: PredictedLine[] = [];
+  for (const k of orders) {
+    for (const sign of [-1, 1] as const) {
+      const hz = f + sign * k * shaftHz;
+      if (hz < Math.max(MIN_LINE_HZ, keepOutHz)) continue;
+      const harmonic = Math.round(hz / f);
+      // On a supply harmonic (e.g. f + f_r = 2f for a 2-pole PMSM) the line cannot be told apart.
+      if (harmonic >= 1 && Math.abs(hz - harmonic * f) < keepOutHz) continue;
+      if (lines.some((l) => Math.abs(l.hz - hz) < keepOutHz)) continue;
+      lines.push({ name: `f${sign < 0 ? "-" : "+"}${k === 1 ? "" : k}fr`, feature: `${sign < 0 ? "lsb" : "usb"}_k${k}_db`, k, hz });
+    }
+  }
+  return lines;
+}
+
+/** 2f and 1× lines of vib_x: amplitude (g) and prominence over the local median, as supporting evidence. */
+function vibrationEvidence(vib: SampledSignal, f: number, shaftHz: number, features: Record<string, number>): Evidence[] {
+  const highest = 2 * f + 10;
+  if (vib.samples.length < 64 || highest >= 0.45 * vib.rateHz) return [];
+  const q = decimationFactorFor(vib.rateHz, highest);
+  const x = decimate(vib.samples, q);
+  const rate = vib.rateHz / q;
+  const s = amplitudeSpectrum(x, rate, { taper: "hann", size: nextPowerOfTwo(x.length) * 2 });
+  const out: Evidence[] = [];
+  for (const [name, key, hz] of [["vibration 2f", "vib_2f", 2 * f], ["vibration 1x", "vib_1x", shaftHz]] as const) {
+    const tol = Math.max(0.2, 2 * s.resolutionHz);
+    const peak = peakInBand(s, hz - tol, hz + tol);
+    if (!peak) continue;
+    const floor = bandMedian(s, Math.max(0.5, hz - 10 * tol), hz + 10 * tol, hz, 2 * tol);
+    const prominence = toDb(peak.amplitude, floor);
+    features[`${key}_g`] = round(peak.amplitude, 5);
+    features[`${key}_prominence_db`] = round(prominence, 1);
+    out.push({ name, frequency_hz: round(peak.frequencyHz, 2), value: round(peak.amplitude, 5), unit: "g", level_db: round(prominence, 1), reference: "local median of the vibration spectrum (supporting evidence only)" });
+  }
+  return out;
+}
+
+function analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+  if (!window.channels.ia) return insufficientData(FAULT, "no phase current (ia) in the window");
+  const rpm = window.rpm !== undefined && Number.isFinite(window.rpm) ? window.rpm : undefined;
+  if (profile.motor_type === "induction" && rpm === undefined) return insufficientData(FAULT, "rpm required: the shaft frequency f_r sets where f ± k·f_r lie");
+  const p = profile.pole_pairs;
+  const ia = window.channels.ia;
+  const durationS = ia.samples.length / ia.rateHz;
+  const floorHalfWidthHz = Math.max(4, 20 / durationS);
+  // Highest line as a multiple of f: induction f + 2f_r ≤ f(1 + 2/p); PMSM f(1 + 3/p).
+  const highestRatio = 1 + (profile.motor_type === "pmsm" ? 3 : 2) / p;
+  const prior = profile.supply_hz ?? (rpm !== undefined ? (rpm * p) / 60 : undefined);
+  const cs = currentSpectrum(window, { priorHz: prior, priorTolerance: 0.15, highestRatio, marginHz: floorHalfWidthHz + 2, taper: TAPER });
+  if ("problem" in cs) return insufficientData(FAULT, cs.problem);
+  const f = cs.fundamentalHz;
+  // A drifting speed smears f ± k·f_r; beyond ~2 % in a window the lines leave their search bands.
+  if (Math.abs(cs.driftHz) > MAX_DRIFT * f)
+    return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
+  const slip = estimateSlip(profile, f, rpm);
+  if (!slip.ok) return insufficientData(FAULT, slip.reason, { supply_hz: round(f, 3) });
+  const shaftHz = slip.shaftHz;
+
+  const speedTolHz = (k: number) => BASE_TOLERANCE_HZ + (slip.source === "speed" ? k * SPEED_UNCERTAINTY * shaftHz : 0);
+  const neededS = minimumRecordSeconds(shaftHz, speedTolHz(1), TAPER, DYNAMIC_RANGE_DB);
+  const features: Record<string, number> = { supply_hz: round(f, 3), shaft_hz: round(shaftHz, 3), slip: round(slip.slip, 5), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
+  if (cs.durationS < neededS)
+    return insufficientData(
+      FAULT,
+      `window too short to separate f ± f_r from f: f_r = ${fmt(shaftHz, 2)} Hz needs ${Number.isFinite(neededS) ? `${fmt(neededS, 2)} s` : "a running shaft"} (Blackman-Harris), have ${fmt(cs.durationS, 2)} s`,
+      features,
+    );
+
+  const lobeHz = MAIN_LOBE_BINS[TAPER] * cs.spectrum.resolutionHz;
+  const keepOutHz = lobeHz + speedTolHz(2);
+  const lines = eccentricityLines(profile.motor_type, f, shaftHz, keepOutHz);
+  if (lines.length === 0) return insufficientData(FAULT, `no f ± k·f_r line clear of DC and the supply harmonics (f = ${fmt(f, 2)} Hz, f_r = ${fmt(shaftHz, 2)} Hz, p = ${p})`, features);
+  const exclusions: FrequencyBand[] = [...lines.map((l) => ({ centerHz: l.hz, halfWidthHz: lobeHz + speedTolHz(l.k) }))];
+  for (let h = 1; h * f <= cs.rateHz / 2; h++) exclusions.push({ centerHz: h * f, halfWidthHz: lobeHz + BASE_TOLERANCE_HZ });
+  const measured: { line: PredictedLine; m: SidebandMeasurement }[] = lines.map((line) => ({
+    line,
+    m: measureSideband(cs.spectrum, 1, `${line.name} (k=${line.k})`, line.hz, { toleranceHz: speedTolHz(line.k), floorHalfWidthHz, exclusions }),
+  }));
+  for (const { line, m } of measured) features[line.feature] = round(m.reportedDb, 2);
+
+  // The indicator: the stronger line of the lowest order present (normally f ± f_r).
+  const lowestK = Math.min(...lines.map((l) => l.k));
+  const primary = measured.filter((x) => x.line.k === lowestK).map((x) => x.m);
+  const strongest = primary.reduce((a, b) => (b.reportedDb > a.reportedDb ? b : a));
+  const sidebandDb = strongest.reportedDb;
+  features.sideband_db = round(sidebandDb, 2);
+  features.sideband_detected = strongest.detected ? 1 : 0;
+
+  const baselineDb = baseline?.eccentricity?.sideband_db;
+  const useBaseline = baselineDb !== undefined && Number.isFinite(baselineDb);
+  const indicator = useBaseline ? sidebandDb - baselineDb : sidebandDb + ABSOLUTE_OFFSET_DB;
+  const scale = useBaseline ? TREND : ABSOLUTE;
+  const status = severityStatus(indicator, scale);
+  const score = severityScore(indicator, scale);
+  const warnAtDb = useBaseline ? baselineDb + TREND.warning : ABSOLUTE.warning - ABSOLUTE_OFFSET_DB;
+  const basis = useBaseline
+    ? `baseline ${fmt(baselineDb)} dB, rise ${fmt(indicator)} dB (warning ≥ +6, fault ≥ +12)`
+    : "no baseline: absolute limits (warning above −40 dB, fault above −30 dB re fundamental)";
+
+  const evidence: Evidence[] = [
+    { name: "fundamental f", frequency_hz: round(f, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
+    { name: "shaft frequency f_r", frequency_hz: round(shaftHz, 3), reference: slip.source === "speed" ? `speed ${fmt(rpm ?? 0, 0)} rpm` : "f/p (synchronous)" },
+    ...measured.map(({ line, m }) => sidebandEvidence(m, line.k === lowestK ? round(warnAtDb, 1) : undefined)),
+  ];
+  const vib = window.channels.vib_x;
+  if (vib) evidence.push(...vibrationEvidence(vib, f, shaftHz, features));
+
+  const which = `${strongest.name} at ${fmt(strongest.frequencyHz, 2)} Hz`;
+  if (strongest.isUpperBound && status !== "normal")
+    return {
+      ...insufficientData(FAULT, `${which}: no line above the local floor (${fmt(strongest.floorDb)} dB), and that floor is too high to clear the air gap (${basis})`, features),
+      evidence,
+    };
+  const level = strongest.isUpperBound ? `below the floor (≤ ${fmt(sidebandDb)} dB)` : `${fmt(sidebandDb)} dB re fundamental`;
+  return {
+    fault_type: FAULT,
+    status,
+    score,
+    features,
+    evidence,
+    reason: `${which}: ${level}; ${basis}; f_r = ${fmt(shaftHz, 2)} Hz, window ${fmt(cs.durationS, 2)} s`,
+    baseline_used: useBaseline,
+  };
+}
 
 export const eccentricityAnalyzer: Analyzer = {
-  faultType: "eccentricity",
-  requirements: { channelsAnyOf: [], minSampleRateHz: 0, minDurationS: 0, scalars: [] },
-  analyze: () => insufficientData("eccentricity", "analyzer not implemented yet"),
+  faultType: FAULT,
+  requirements: {
+    channelsAnyOf: [["ia"]],
+    minSampleRateHz: 500,
+    // f_r is several Hz from f (§2): 1 s resolves it down to ~5 Hz shaft speed (300 rpm); checked per window.
+    minDurationS: 1,
+    // rpm is required for induction motors only (a PMSM's f_r is f/p), so it is not listed as mandatory.
+    scalars: [],
+  },
+  analyze,
 };

@@ -3,9 +3,9 @@
  * `npm run keys -- list --fleet F` · `npm run keys -- revoke KEYID` · `npm run keys -- generate`
  * Keys are printed once and stored only as hashes (lib/auth/api-keys.ts). Redis from REDIS_URL.
  */
-import Redis from "ioredis";
 import { ApiKeyStore, generateKey } from "../lib/auth/api-keys";
 import { isRole } from "../lib/auth/roles";
+import { createRedis } from "../lib/redis";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${generateKey()}\n`);
     return;
   }
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://localhost:6379", { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = createRedis(undefined, { lazyConnect: true, connectionName: "vtox-keys-cli" });
   try {
     await redis.connect().catch((e: Error) => fail(`cannot reach Redis at REDIS_URL: ${e.message}`));
     const store = new ApiKeyStore(redis, process.env.VTOX_PREFIX ?? "vtox", { cacheTtlMs: 0 });

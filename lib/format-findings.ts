@@ -22,11 +22,14 @@ export function formatEvidence(e: Evidence): string {
 /** The key evidence of a finding: its reason, then its first two pieces of evidence. */
 export function keyEvidence(f: Finding, maxEvidence = 2): string {
   const items = f.evidence.slice(0, maxEvidence).map(formatEvidence);
-  const extra: string[] = [];
-  if (f.faulted_phase) extra.push(`phase ${f.faulted_phase}`);
-  if (f.bearing_defect) extra.push(f.bearing_defect.replace("_", " "));
-  if (f.baseline_used) extra.push("vs baseline");
-  return [f.reason ?? "", ...extra, ...items].filter((s) => s !== "").join("; ");
+  const reason = f.reason ?? "";
+  // Structured fields the reason does not already state.
+  const extra = [
+    f.faulted_phase ? `phase ${f.faulted_phase}` : "",
+    f.bearing_defect ? f.bearing_defect.replace("_", " ") : "",
+    f.baseline_used ? "vs baseline" : "",
+  ].filter((s) => s !== "" && !reason.includes(s));
+  return [reason, ...extra, ...items].filter((s) => s !== "").join("; ");
 }
 
 export function describeWindow(w: SensorWindow): string {

@@ -57,6 +57,8 @@ export interface RedisStreamConsumerMixinOptions {
   startId?: string;
   /** Longest wait for in-flight handlers on stop (default 10000). */
   drainTimeoutMs?: number;
+  /** Group consumers idle this long with nothing pending are deleted (default 1 h). */
+  forgetIdleConsumersMs?: number;
   /** Start on `$broker.started` (default true); false: call startStreamConsumer() yourself. */
   autoStart?: boolean;
 }
@@ -90,7 +92,7 @@ function resolveOptions(opts: RedisStreamConsumerMixinOptions, svc: Service): St
     ...definedOnly({
       batchSize: opts.batchSize, blockMs: opts.blockMs, maxInFlight: opts.maxInFlight, claimIdleMs: opts.claimIdleMs,
       claimIntervalMs: opts.claimIntervalMs, maxDeliveries: opts.maxDeliveries, deadLetterMaxLen: opts.deadLetterMaxLen,
-      startId: opts.startId, drainTimeoutMs: opts.drainTimeoutMs,
+      startId: opts.startId, drainTimeoutMs: opts.drainTimeoutMs, forgetIdleConsumersMs: opts.forgetIdleConsumersMs,
     }),
   };
 }
@@ -100,9 +102,11 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promise<EntryOutcome[]> {
-  if (typeof svc.handleStreamEntries === "function") return (entries) => svc.handleStreamEntries!(entries);
-  if (typeof svc.handleStreamEntry === "function") {
-    return (entries) => Promise.all(entries.map((e) => svc.handleStreamEntry!(e).catch(
+  const batch = svc.handleStreamEntries;
+  if (typeof batch === "function") return (entries) => batch.call(svc, entries);
+  const single = svc.handleStreamEntry;
+  if (typeof single === "function") {
+    return (entries) => Promise.all(entries.map((e) => single.call(svc, e).catch(
       (err: unknown): EntryOutcome => ({ outcome: "retry", error: err instanceof Error ? err : String(err) }))));
   }
   throw new Error(`service ${svc.fullName} uses RedisStreamConsumerMixin but has no handleStreamEntries/handleStreamEntry method`);
@@ -111,30 +115,30 @@ function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promi
 export function RedisStreamConsumerMixin(opts: RedisStreamConsumerMixinOptions): Partial<ServiceSchema> {
   const schema: Partial<ServiceSchema<ServiceSettingSchema, StreamConsumerMethods & StreamEntryHandlers>> = {
     methods: {
-    getStreamConsumerStats(): StreamConsumerStats {
-      const consumer = consumers.get(this);
-      if (consumer) return consumer.stats();
-      const o = resolveOptions(opts, this);
-      return {
-        stream: o.stream, group: o.group, consumer: o.consumer, running: false, delivered: 0, reclaimed: 0, acked: 0,
-        retried: 0, deadLettered: 0, deletedWhilePending: 0, inFlight: 0, errors: 0,
-      };
-    },
-    async ackStreamEntries(ids: string[]): Promise<number> {
-      const consumer = consumers.get(this);
-      if (!consumer) throw new Error("stream consumer not started");
-      return consumer.ack(ids);
-    },
-    async startStreamConsumer(): Promise<void> {
-      if (consumers.has(this)) return;
-      const consumer = new StreamConsumer(resolveOptions(opts, this), batchHandlerOf(this), this.logger);
-      consumers.set(this, consumer);
-      await consumer.start();
-      this.logger.info(`consuming ${opts.stream} as ${consumer.stats().consumer} in group ${opts.group}`);
-    },
-    async stopStreamConsumer(): Promise<void> {
-      await consumers.get(this)?.stop();
-    },
+      getStreamConsumerStats(): StreamConsumerStats {
+        const consumer = consumers.get(this);
+        if (consumer) return consumer.stats();
+        const o = resolveOptions(opts, this);
+        return {
+          stream: o.stream, group: o.group, consumer: o.consumer, running: false, delivered: 0, reclaimed: 0, acked: 0,
+          retried: 0, deadLettered: 0, deletedWhilePending: 0, inFlight: 0, errors: 0,
+        };
+      },
+      async ackStreamEntries(ids: string[]): Promise<number> {
+        const consumer = consumers.get(this);
+        if (!consumer) throw new Error("stream consumer not started");
+        return consumer.ack(ids);
+      },
+      async startStreamConsumer(): Promise<void> {
+        if (consumers.has(this)) return;
+        const consumer = new StreamConsumer(resolveOptions(opts, this), batchHandlerOf(this), this.logger);
+        consumers.set(this, consumer);
+        await consumer.start();
+        this.logger.info(`consuming ${opts.stream} as ${consumer.stats().consumer} in group ${opts.group}`);
+      },
+      async stopStreamConsumer(): Promise<void> {
+        await consumers.get(this)?.stop();
+      },
     },
     events: {
       "$broker.started": {

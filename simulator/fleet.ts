@@ -96,9 +96,10 @@ export function makeFleet(options: FleetOptions): Fleet {
   const prefix = options.idPrefix ?? "SIM";
   const vehicles: SimulatedVehicle[] = [];
   let faultIndex = 0;
+  const profileOffset = rng.int(profiles.length);
   for (let i = 0; i < count; i++) {
     const vr = new Prng(deriveSeed(options.seed, `vehicle-${i}`));
-    const profile = profiles[(i + rng.int(profiles.length)) % profiles.length];
+    const profile = profiles[(i + profileOffset) % profiles.length];
     let fault: VehicleFault | null = null;
     if (faulty.has(i)) {
       const kinds = profile.motor_type === "induction" ? [...FAULTS_ANY_MOTOR, "broken_bar" as const] : FAULTS_ANY_MOTOR;

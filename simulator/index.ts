@@ -1,4 +1,15 @@
-/** The motor simulator: physics-based, seeded, pure. */
+/**
+ * The motor simulator: physics-based, seeded, pure (no I/O, no Math.random).
+ *
+ * simulateWindow(spec) builds one SensorWindow: three phase currents as phasor tones (fundamental at
+ * p·f_r/(1 − s) or p·f_r, 5th/7th harmonics, inherent and supply-driven negative sequence, turn fault
+ * as a lowered impedance of the faulted phase, eccentricity sidebands f ± k·f_r / f(1 ± k/p),
+ * broken-bar sidebands (1 ± 2s)f and (1 ± 4s)f), CT gain mismatch and sensor noise; optional phase
+ * voltages; housing vibration (1×, 2×, 2f, gear mesh, bearing impacts at BPFO/BPFI/2×BSF ringing a
+ * structural resonance, broadband noise); insulation scalars (winding temperature, R_iso, leakage).
+ * Severity → level mappings are in faults.ts, each anchored on SCIENCE.md.
+ * makeFleet/nextWindow drive many vehicles through drive cycles with growing faults.
+ */
 export { simulateWindow, faultLevels, DEFAULT_RATE_HZ, DEFAULT_CURRENT_SNR_DB, DEFAULT_VIBRATION_NOISE_G } from "./motor-model";
 export {
   makeFleet, nextWindow, nextVehicleWindow, conditionAt, drivePointAt,

@@ -93,7 +93,6 @@ export function simulateWindow(spec: SimulationSpec): SensorWindow {
     {
       profile: spec.profile,
       op,
-      rpm: spec.rpm,
       loadPct: spec.loadPct,
       levels,
       bearingDefect: spec.fault.bearingDefect ?? "outer_race",
@@ -113,7 +112,8 @@ export function simulateWindow(spec: SimulationSpec): SensorWindow {
     traits,
     new Prng(deriveSeed(spec.seed, "insulation")),
   );
-  window.rpm = spec.rpm;
+  // The asked speed, or the slip speed of a fixed-supply induction motor.
+  window.rpm = spec.profile.motor_type === "induction" && spec.profile.supply_hz ? 60 * op.shaftHz : spec.rpm;
   window.loadPct = spec.loadPct;
   window.windingTempC = insulation.windingTempC;
   window.insulationResistanceKohm = insulation.insulationResistanceKohm;

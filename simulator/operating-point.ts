@@ -31,7 +31,7 @@ export interface OperatingPoint {
   slip: number;
   /** f, Hz. */
   electricalHz: number;
-  /** f_r = rpm/60, Hz. */
+  /** f_r = rpm/60, Hz (for a fixed-supply induction motor: (1 − s)·supply_hz/p, whatever rpm was asked). */
   shaftHz: number;
   /** Positive-sequence phase current, A RMS. */
   currentRmsA: number;
@@ -50,11 +50,16 @@ export function clampLoad(loadPct: number): number {
 export function operatingPoint(profile: MotorProfile, rpm: number, loadPct: number): OperatingPoint {
   const load = clampLoad(loadPct) / 100;
   const p = profile.pole_pairs;
-  const shaftHz = Math.max(0, rpm) / 60;
   const induction = profile.motor_type === "induction";
   const slip = induction ? RATED_SLIP * load : 0;
+  let shaftHz = Math.max(0, rpm) / 60;
   // Induction: f = p·f_r/(1 − s) (f_r = (1 − s) f / p); PMSM: synchronous, f = p·f_r.
-  const electricalHz = (shaftHz * p) / (1 - slip);
+  let electricalHz = (shaftHz * p) / (1 - slip);
+  if (induction && profile.supply_hz) {
+    // Fixed supply (ARCHITECTURE §4): f is the supply's, and the speed follows from the slip.
+    electricalHz = profile.supply_hz;
+    shaftHz = ((1 - slip) * electricalHz) / p;
+  }
   const ratedHz = induction ? (profile.rated_rpm / 60) * p / (1 - RATED_SLIP) : (profile.rated_rpm / 60) * p;
 
   let currentPu: number, powerFactorAngleRad: number;

@@ -46,4 +46,5 @@ export const INDUCTION_600V: Readonly<MotorProfile> = Object.freeze({
   dc_bus_v: 600,
 }) as MotorProfile;
 
-export const SIMULATED_PROFILES: readonly Readonly<MotorProfile>[] = [PMSM_400V, PMSM_800V, INDUCTION_400V, INDUCTION_600V];
+/** Alternating motor types, so any two consecutive fleet vehicles include one of each. */
+export const SIMULATED_PROFILES: readonly Readonly<MotorProfile>[] = [PMSM_400V, INDUCTION_400V, PMSM_800V, INDUCTION_600V];

@@ -42,7 +42,7 @@ export interface Imperfections {
 
 export interface SimulationSpec {
   profile: MotorProfile;
-  /** Shaft speed, rev/min. */
+  /** Shaft speed, rev/min. Ignored for an induction motor whose profile has supply_hz: its speed follows from the slip. */
   rpm: number;
   /** Load, % of rated torque. */
   loadPct: number;

@@ -24,7 +24,6 @@ const MODULATION_DEPTH = 0.7;
 export interface VibrationInputs {
   profile: MotorProfile;
   op: OperatingPoint;
-  rpm: number;
   loadPct: number;
   levels: FaultLevels;
   bearingDefect: SimulatedBearingDefect;
@@ -38,10 +37,15 @@ export function bearingImpactRateHz(profile: MotorProfile, shaftHz: number, defe
   return defect === "outer_race" ? f.bpfo : defect === "inner_race" ? f.bpfi : 2 * f.bsf;
 }
 
+/**
+ * Discrete lines of a running machine. The g levels are model choices of the right order for a
+ * small traction motor (no published per-line levels exist); analyzers judge them relative to the
+ * same motor's baseline or to each other, never against these numbers.
+ */
 function machineLines(inp: VibrationInputs, rng: Prng): Tone[] {
   const { op, traits, levels } = inp;
   const fr = op.shaftHz;
-  const speedPu = Math.max(0, inp.rpm) / inp.profile.rated_rpm;
+  const speedPu = (60 * fr) / inp.profile.rated_rpm;
   const load = clampLoad(inp.loadPct) / 100;
   // Unbalance force ∝ ω² (m·e·ω²); dynamic eccentricity adds a 1× magnetic pull.
   const oneX = traits.unbalanceG * speedPu * speedPu + 0.05 * levels.eccentricity * speedPu;

@@ -26,6 +26,7 @@ import {
   optionalNumber,
   rejectUnknownKeys,
   type JsonObject,
+  type NumberRange,
 } from "./validate";
 
 export const COLUMNAR_KEYS: ReadonlySet<string> = new Set([
@@ -61,7 +62,7 @@ export function decodeColumnar(sensorData: JsonObject, field: string): SensorWin
   if (sensorData.start_time !== undefined && sensorData.start_time !== null) {
     window.startTime = expectIsoTime(sensorData.start_time, joinPath(field, "start_time"));
   }
-  const scalar = (key: string, range: Parameters<typeof optionalNumber>[2]): number | undefined =>
+  const scalar = (key: string, range: NumberRange): number | undefined =>
     optionalNumber(sensorData[key], joinPath(field, key), range);
   assignDefined(window, "rpm", scalar("rpm", RPM));
   assignDefined(window, "loadPct", scalar("load_pct", LOAD_PCT));

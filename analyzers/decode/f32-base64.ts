@@ -7,16 +7,31 @@ import { InputError } from "./errors";
 
 export const COMPACT_ENCODING = "f32le-base64";
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Strict standard base64 → bytes, or null when the text is not `^[A-Za-z0-9+/]*={0,2}$` with a
+ * length that is a multiple of 4. Buffer.from skips characters outside the alphabet (and stops at
+ * an inner '='), so any of them makes the decoded length fall short of 3·L/4 − padding; it also
+ * accepts base64url's '-' and '_', which are refused here. As strict as the regular expression,
+ * at a fraction of its cost on long channels (a regex pass over 21 kB took as long as the decode).
+ */
+export function decodeStrictBase64(text: string): Buffer | null {
+  if (text.length % 4 !== 0) return null;
+  let padding = 0;
+  while (padding < text.length && text.charCodeAt(text.length - 1 - padding) === 61 /* = */) padding++;
+  if (padding > 2) return null;
+  if (text.indexOf("-") !== -1 || text.indexOf("_") !== -1) return null;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.byteLength === (text.length / 4) * 3 - padding ? bytes : null;
+}
 
 /** Decodes one channel; throws InputError on broken base64 or a byte count not a multiple of 4. */
 export function base64ToFloat32(text: string, field: string): Float32Array {
-  // Buffer.from silently skips invalid characters, so the alphabet and padding are checked first.
-  if (text.length % 4 !== 0 || !BASE64.test(text)) {
+  const bytes = decodeStrictBase64(text);
+  if (bytes === null) {
     throw new InputError(field, "not valid base64 (standard alphabet, padded to a multiple of 4 characters)");
   }
-  const bytes = Buffer.from(text, "base64");
   if (bytes.byteLength % 4 !== 0) {
     throw new InputError(field, `${bytes.byteLength} bytes is not a whole number of float32 samples (multiple of 4)`);
   }

@@ -58,7 +58,8 @@ const LEGACY_RANGE: Readonly<Record<LegacyScalar, NumberRange>> = {
   leakage_current: { ...LEAKAGE_CURRENT_MA, max: LEAKAGE_CURRENT_MA.max / 1000, unit: "A" },
 };
 const SAMPLE_RANGE: NumberRange = { min: -MAX_ABS_SAMPLE, max: MAX_ABS_SAMPLE };
-const TIME_RANGE: NumberRange = { min: -1e9, max: 1e9, unit: "s" };
+// Seconds; wide enough for absolute Unix times (≈1.7e9 s) that some producers write instead of relative ones.
+const TIME_RANGE: NumberRange = { min: -1e10, max: 1e10, unit: "s" };
 
 export function rangeOfLegacyQuantity(q: LegacyQuantity): NumberRange {
   if (q === "time") return TIME_RANGE;

@@ -25,6 +25,8 @@ export interface RealdataRecording {
   profile: MotorProfile;
 }
 
+const CWRU_RATED_HP = 2;
+
 /** Line-fed motors have no DC bus; the rectified peak of the 230 V line (√2·230 ≈ 325 V) stands in. */
 const RECTIFIED_230V = 325;
 
@@ -79,8 +81,9 @@ export function readRealdata(json: unknown): RealdataRecording {
     const rpm = expectNumber(operating.shaft_rpm_nominal, "operating_point.shaft_rpm_nominal", RPM);
     const window: SensorWindow = { channels: { vib_x: { samples: vibration, rateHz } }, rpm };
     if (operating.load_hp !== undefined) {
-      // Load as % of the motor's 2 hp rating (CWRU runs at 0–3 hp).
-      window.loadPct = expectNumber((expectNumber(operating.load_hp, "operating_point.load_hp", { min: 0, max: 10 }) / 2) * 100, "operating_point.load_hp", LOAD_PCT);
+      // Load as % of the motor's 2 hp rating (CWRU ran it at 0–3 hp, i.e. up to 150 %).
+      const loadHp = expectNumber(operating.load_hp, "operating_point.load_hp", { min: 0, max: (LOAD_PCT.max / 100) * CWRU_RATED_HP, unit: "hp" });
+      window.loadPct = (loadHp / CWRU_RATED_HP) * 100;
     }
     return { id, rig: "cwru", label, window, profile: cwruProfile(expectObject(file.bearing, "bearing")) };
   }

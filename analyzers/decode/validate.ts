@@ -98,12 +98,20 @@ export function optionalNumber(value: unknown, field: string, range: NumberRange
   return expectNumber(value, field, range);
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
-/** An ISO 8601 date-time string that also parses to a real instant (rejects 2024-13-45T99:00). */
+/** True when the calendar fields name a real instant (Date.parse would roll 02-30 over to 03-01). */
+function isRealDateTime(m: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k] ?? 0));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 60;
+}
+
+/** An ISO 8601 date-time string naming a real instant (rejects 2024-13-45T99:00 and 2024-02-30). */
 export function expectIsoTime(value: unknown, field: string): string {
   const text = expectString(value, field, 64);
-  if (!ISO_8601.test(text) || Number.isNaN(Date.parse(text))) {
+  const m = ISO_8601.exec(text);
+  if (m === null || !isRealDateTime(m) || Number.isNaN(Date.parse(text))) {
     throw new InputError(field, `expected an ISO 8601 date-time, got ${JSON.stringify(shown(text))}`);
   }
   return text;

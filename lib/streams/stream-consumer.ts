@@ -14,7 +14,7 @@
  * - Claim loop (every `claimIntervalMs`): renews the lease of entries this consumer is still handling
  *   (XCLAIM ... JUSTID resets their idle time without counting a delivery, so a slow handler is not
  *   duplicated by another consumer), then XAUTOCLAIMs entries idle longer than `claimIdleMs` — those of dead
- *   consumers and its own "retry"s — with their delivery counts from one XPENDING range query.
+ *   consumers and its own "retry"s — with their delivery counts from XPENDING.
  * - Redis down: every loop catches, records the error, backs off (capped, jittered) and resumes; nothing is
  *   thrown out of the loops, so there are no unhandled rejections.
  * - stop(): stop reading (CLIENT UNBLOCK wakes the blocked read at once), wait for in-flight handlers up to
@@ -23,7 +23,7 @@
 import type { Redis } from "ioredis";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../redis.js";
 import {
-  objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, compareStreamIds, type StreamEntry,
+  fieldsToObject, objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-entry.js";
 
 export type EntryVerdict = "ack" | "retry" | "dead";
@@ -49,6 +49,8 @@ export interface StreamConsumerOptions {
   /** Where a newly created group starts: "0" consumes a backlog written before the group existed. */
   startId: string;
   drainTimeoutMs: number;
+  /** Consumers of the group with nothing pending and idle this long are deleted (dead processes' names). */
+  forgetIdleConsumersMs: number;
 }
 
 export const DEFAULT_CONSUMER_OPTIONS = {
@@ -61,6 +63,7 @@ export const DEFAULT_CONSUMER_OPTIONS = {
   deadLetterMaxLen: 100_000,
   startId: "0",
   drainTimeoutMs: 10_000,
+  forgetIdleConsumersMs: 3_600_000,
 } as const;
 
 export interface StreamConsumerStats {
@@ -116,6 +119,7 @@ export class StreamConsumer {
   private readonly inFlight = new Map<string, number>();
   private capacityWaiters: (() => void)[] = [];
   private lastLoggedErrorAt = 0;
+  private lastConsumerSweep = 0;
   private readonly counters = { delivered: 0, reclaimed: 0, acked: 0, retried: 0, deadLettered: 0, deletedWhilePending: 0, errors: 0 };
   private lastError?: { message: string; at: string };
 
@@ -202,7 +206,9 @@ export class StreamConsumer {
       if (!this.running || !this.block) break;
       const room = Math.min(this.opts.batchSize, this.opts.maxInFlight - this.inFlight.size);
       try {
-        const reply = await this.block.call("XREADGROUP", "GROUP", this.opts.group, this.opts.consumer,
+        // Replies as Buffers, decoded per field: measured 1.5–2.5× faster than ioredis' string replies for
+        // 23 KB entries (bench/streams.bench.ts notes).
+        const reply = await this.block.callBuffer("XREADGROUP", "GROUP", this.opts.group, this.opts.consumer,
           "COUNT", room, "BLOCK", this.opts.blockMs, "STREAMS", this.opts.stream, ">");
         failures = 0;
         // Entries read are now pending under this consumer: handle them even if stop() began meanwhile.
@@ -293,11 +299,12 @@ export class StreamConsumer {
   private async claimOnce(): Promise<void> {
     try {
       await this.renewLeases();
+      await this.forgetIdleConsumers();
       let cursor = "0-0";
       do {
         const room = this.opts.maxInFlight - this.inFlight.size;
         if (room <= 0 || !this.running || !this.cmd) return;
-        const reply = await this.cmd.call("XAUTOCLAIM", this.opts.stream, this.opts.group, this.opts.consumer,
+        const reply = await this.cmd.callBuffer("XAUTOCLAIM", this.opts.stream, this.opts.group, this.opts.consumer,
           this.opts.claimIdleMs, cursor, "COUNT", room);
         const { next, entries, deleted } = parseAutoClaimReply(reply);
         cursor = next;
@@ -312,9 +319,13 @@ export class StreamConsumer {
 
   private async handleClaimed(claimed: StreamEntry[]): Promise<void> {
     if (!this.cmd) return;
-    const ids = claimed.map((e) => e.id).sort(compareStreamIds);
-    const counts = parsePendingCounts(await this.cmd.call("XPENDING", this.opts.stream, this.opts.group,
-      ids[0], ids[ids.length - 1], ids.length + this.inFlight.size, this.opts.consumer));
+    // One XPENDING per id (pipelined): a range query could be cut short by this consumer's other pending entries.
+    const pipeline = this.cmd.pipeline();
+    for (const e of claimed) pipeline.call("XPENDING", this.opts.stream, this.opts.group, e.id, e.id, 1);
+    const counts = new Map<string, number>();
+    for (const reply of await execOrThrow(pipeline.exec())) {
+      for (const [id, n] of parsePendingCounts(reply)) counts.set(id, n);
+    }
     const toHandle: StreamEntry[] = [];
     for (const e of claimed) {
       const deliveries = counts.get(e.id) ?? 1;
@@ -326,6 +337,23 @@ export class StreamConsumer {
     }
     for (let i = 0; i < toHandle.length; i += this.opts.batchSize) {
       this.dispatch(toHandle.slice(i, i + this.opts.batchSize), true);
+    }
+  }
+
+  /**
+   * Every process start adds a consumer name to the group; names of dead processes with nothing pending are
+   * removed (about once a minute). A live consumer removed by mistake is re-created by its next read.
+   */
+  private async forgetIdleConsumers(): Promise<void> {
+    const now = Date.now();
+    if (!this.cmd || now - this.lastConsumerSweep < 60_000) return;
+    this.lastConsumerSweep = now;
+    const reply = await this.cmd.call("XINFO", "CONSUMERS", this.opts.stream, this.opts.group);
+    for (const row of Array.isArray(reply) ? reply : []) {
+      const c = fieldsToObject(row);
+      if (c.name !== this.opts.consumer && Number(c.pending) === 0 && Number(c.idle) > this.opts.forgetIdleConsumersMs) {
+        await this.cmd.xgroup("DELCONSUMER", this.opts.stream, this.opts.group, c.name);
+      }
     }
   }
 

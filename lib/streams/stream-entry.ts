@@ -1,6 +1,7 @@
 /**
  * Stream entries as handlers see them, and parsers for the RESP2 replies of XREADGROUP / XAUTOCLAIM /
- * XRANGE / XPENDING (ioredis `call` returns `unknown`; these check the shape instead of casting).
+ * XRANGE / XPENDING (ioredis `call` returns `unknown`; these check the shape instead of casting). Bulk strings
+ * may arrive as Buffers (`callBuffer`): String(buffer) decodes them as UTF-8.
  */
 
 /** One stream entry with its fields read as UTF-8 strings. */

@@ -3,7 +3,7 @@
  * state in Redis so that any coordinator instance can continue where a dead one stopped.
  *
  * Public interface:
- *   new WindowAssembler(redis, { keys, targetSamples, source?: { stream, group }, stateTtlS? })
+ *   new WindowAssembler(redis, { keys, targetSamples | targetDurationS, source?: { stream, group }, stateTtlS? })
  *   assembler.append(vehicleId, messageId, batch: SensorWindow): Promise<AppendOutcome>
  *   assembler.complete(vehicleId, windowKey): Promise<string[]>   — after the window's results are written
  *   assembler.bufferedSamples(vehicleId): Promise<number>
@@ -25,8 +25,15 @@
  *                                           window would put false lines in every spectrum) — the caller acks
  *                                           it and counts it
  *   - else RPUSH + count; when the count reaches targetSamples the open list is RENAMEd to P:w:<this id>
- *     (all batches, so windows hold ≥ targetSamples and < targetSamples + one batch), its ids are mapped to
- *     the window key, and "window" is returned with the batches merged in stream-id order.
+ *     (all batches, so windows hold ≥ targetSamples and < targetSamples + one batch in steady state), its ids
+ *     are mapped to the window key, and "window" is returned with the batches merged in stream-id order —
+ *     UNLESS (with `source`) an older entry of the same vehicle is still pending in the group and not yet
+ *     appended: several coordinators draining a backlog hold neighbouring chunks of the stream at once, and
+ *     closing the window then would leave a hole in it (and make the older batch "late"). The window stays open
+ *     ("buffered", waitingFor: that id) and closes on a later append, that batch's own included; it is then
+ *     longer than the target but contiguous. The check reads XPENDING between the vehicle's previous window
+ *     and the newest open id (entries being handled: about consumers × maxInFlight) and XRANGE of the ones not
+ *     appended yet, once per window close.
  *
  * Acknowledgement protocol (the consumer handler's side):
  *   "buffered" | "duplicate" | "in_window" | "done" | "late" → ack the entry now. Its samples are in Redis (same
@@ -48,15 +55,25 @@ import type { Redis } from "ioredis";
 import type { SensorWindow } from "../../analyzers/types.js";
 import type { RedisKeys } from "../redis.js";
 import { RedisScript } from "../redis-script.js";
-import { batchSampleCount, decodeBatch, encodeBatch, mergeBatches, type MergedWindow } from "./window-codec.js";
+import {
+  batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow,
+} from "./window-codec.js";
 
 export interface WindowAssemblerOptions {
   keys: Pick<RedisKeys, "assembly">;
   /** Window length in samples of the reference channel (the longest channel of a batch). */
-  targetSamples: number;
+  targetSamples?: number;
+  /** Or in seconds: targetSamples = ceil(targetDurationS × the reference channel's rate), per batch. */
+  targetDurationS?: number;
   /** The consumer group the batches are read from (see header: needed to recognise finished entries). */
   source?: { stream: string; group: string };
   stateTtlS?: number;
+  /**
+   * Pending entries inspected for an older batch of the same vehicle before a window is closed (default 256).
+   * The vehicle of each is read once by XRANGE (the whole entry is copied) and then kept in a per-minute index
+   * `<stream>:vidx:<minute>` (hash id → vehicle, expires after an hour).
+   */
+  maxPendingInspected?: number;
 }
 
 export interface AssembledWindow extends MergedWindow {
@@ -68,7 +85,8 @@ export interface AssembledWindow extends MergedWindow {
 }
 
 export type AppendOutcome =
-  | { status: "buffered"; bufferedSamples: number }
+  /** waitingFor: the window is long enough but an older batch of this vehicle (that id) is still being handled. */
+  | { status: "buffered"; bufferedSamples: number; waitingFor?: string }
   | { status: "duplicate"; bufferedSamples: number }
   | { status: "in_window"; windowKey: string }
   | { status: "done" }
@@ -85,7 +103,9 @@ local function id_less(a, b)
 end
 `;
 
-// KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream | ARGV: id, n, blob, target, ttl, group
+// KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
+// ARGV: id, n, blob, target, ttl, group ('' = none), vehicle id, pending entries inspected at most,
+//       prefix of the per-minute id → vehicle index
 const appendScript = new RedisScript(`${ID_LESS}
 local id = ARGV[1]
 local function touch()
@@ -112,14 +132,45 @@ if n < tonumber(ARGV[4]) then
   touch()
   return {'buffered', tostring(n)}
 end
-redis.call('RENAME', KEYS[1], KEYS[5])
 local all = redis.call('HGETALL', KEYS[2])
 local newest = id
 for i = 1, #all, 2 do
-  if all[i + 1] == 'open' then
-    redis.call('HSET', KEYS[2], all[i], id)
-    if id_less(newest, all[i]) then newest = all[i] end
+  if all[i + 1] == 'open' and id_less(newest, all[i]) then newest = all[i] end
+end
+if ARGV[6] ~= '' then
+  -- An older batch of this vehicle still in some coordinator's hands (pending, not yet appended) would leave
+  -- a hole in the window: wait for it; its own append closes the window.
+  -- Only after the vehicle's previous window: an older batch could no longer join this one anyway.
+  local pend = redis.call('XPENDING', KEYS[6], ARGV[6], hw and ('(' .. hw) or '-', newest, ARGV[8])
+  for _, row in ipairs(pend) do
+    local pid = row[1]
+    if redis.call('HEXISTS', KEYS[2], pid) == 0 then
+      -- Vehicle of a pending entry: read once with XRANGE (copies the whole entry), then from a per-minute
+      -- index that expires on its own.
+      local idx = ARGV[9] .. math.floor(tonumber(string.match(pid, '^(%d+)')) / 60000)
+      local owner = redis.call('HGET', idx, pid)
+      if not owner then
+        owner = ''
+        local e = redis.call('XRANGE', KEYS[6], pid, pid)
+        if #e > 0 then
+          local f = e[1][2]
+          for j = 1, #f, 2 do
+            if f[j] == 'vehicle_id' then owner = f[j + 1]; break end
+          end
+        end
+        redis.call('HSET', idx, pid, owner)
+        redis.call('EXPIRE', idx, 3600)
+      end
+      if owner == ARGV[7] then
+        touch()
+        return {'buffered', tostring(n), pid}
+      end
+    end
   end
+end
+redis.call('RENAME', KEYS[1], KEYS[5])
+for i = 1, #all, 2 do
+  if all[i + 1] == 'open' then redis.call('HSET', KEYS[2], all[i], id) end
 end
 if not hw or id_less(hw, newest) then redis.call('SET', KEYS[4], newest) end
 redis.call('DEL', KEYS[3])
@@ -148,7 +199,9 @@ export class WindowAssembler {
   private readonly ttlS: number;
 
   constructor(private readonly redis: Redis, private readonly opts: WindowAssemblerOptions) {
-    if (!(opts.targetSamples > 0)) throw new Error("targetSamples must be positive");
+    if (!((opts.targetSamples ?? 0) > 0) && !((opts.targetDurationS ?? 0) > 0)) {
+      throw new Error("WindowAssembler needs a positive targetSamples or targetDurationS");
+    }
     this.ttlS = opts.stateTtlS ?? 24 * 3600;
   }
 
@@ -162,13 +215,17 @@ export class WindowAssembler {
       this.key(vehicleId, `w:${messageId}`), this.opts.source?.stream ?? this.key(vehicleId, "none"),
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
-      messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.opts.targetSamples, this.ttlS,
-      this.opts.source?.group ?? "",
+      messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.targetSamples(batch), this.ttlS,
+      this.opts.source?.group ?? "", vehicleId, this.opts.maxPendingInspected ?? 256,
+      `${this.opts.source?.stream ?? ""}:vidx:`,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
     const status = str(reply[0]);
     switch (status) {
       case "buffered":
+        return reply[2] === undefined
+          ? { status, bufferedSamples: Number(str(reply[1])) }
+          : { status, bufferedSamples: Number(str(reply[1])), waitingFor: str(reply[2]) };
       case "duplicate":
         return { status, bufferedSamples: Number(str(reply[1])) };
       case "in_window":
@@ -186,6 +243,13 @@ export class WindowAssembler {
       default:
         throw new Error(`unexpected window-assembler status ${status}`);
     }
+  }
+
+  private targetSamples(batch: SensorWindow): number {
+    if (this.opts.targetSamples !== undefined) return this.opts.targetSamples;
+    const { rateHz } = referenceChannel(batch);
+    // The epsilon keeps 1.1 s × 3000 Hz (= 3300.0000000000005 in floating point) at 3300 samples.
+    return rateHz > 0 ? Math.ceil((this.opts.targetDurationS ?? 0) * rateHz - 1e-9) : Number.MAX_SAFE_INTEGER;
   }
 
   /** Forgets a diagnosed window and (with `source`) XACKs all its raw entries atomically; returns their ids. */

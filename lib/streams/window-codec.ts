@@ -30,11 +30,18 @@ export interface DecodedBatch {
   window: SensorWindow;
 }
 
-/** Samples that count towards the window: the longest channel (all channels at one rate in legacy rows). */
+/** The channel that counts towards the window length: the longest (all channels share one rate in legacy rows). */
+export function referenceChannel(batch: SensorWindow): { samples: number; rateHz: number } {
+  let best = { samples: 0, rateHz: 0 };
+  for (const name of CHANNEL_NAMES) {
+    const s = batch.channels[name];
+    if (s && s.samples.length > best.samples) best = { samples: s.samples.length, rateHz: s.rateHz };
+  }
+  return best;
+}
+
 export function batchSampleCount(batch: SensorWindow): number {
-  let n = 0;
-  for (const name of CHANNEL_NAMES) n = Math.max(n, batch.channels[name]?.samples.length ?? 0);
-  return n;
+  return referenceChannel(batch).samples;
 }
 
 export function encodeBatch(id: string, batch: SensorWindow): Buffer {

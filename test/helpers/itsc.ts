@@ -6,18 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { MotorProfile, SensorWindow } from "../../analyzers/types";
 import { DEFAULT_MOTOR_PROFILE } from "../../analyzers/default-profile";
+import { realdataDir } from "./realdata-dir";
 
-/** `<repoRoot>/../shared/realdata`, or the nearest `shared/realdata` further up (git worktrees sit deeper). */
-function findRealdataDir(): string {
-  const repoRoot = path.resolve(__dirname, "..", "..");
-  for (let dir = path.dirname(repoRoot); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "shared", "realdata");
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return path.join(path.dirname(repoRoot), "shared", "realdata");
-  }
-}
-
-export const REALDATA_DIR = findRealdataDir();
+export const REALDATA_DIR = realdataDir();
 
 export interface ItscReference {
   I1_amp: number;

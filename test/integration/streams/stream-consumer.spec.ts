@@ -169,6 +169,21 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     expect(handled.every((e) => e.deliveries === 2)).to.equal(true);
     await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
     expect(h.service.getStreamConsumerStats().reclaimed).to.equal(5);
+    // The dead consumer's name is kept while it idles less than forgetIdleConsumersMs (1 h by default).
+    expect((await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[]).length).to.equal(2);
+  });
+
+  it("forgets the names of dead consumers that have nothing pending", async () => {
+    await writeBacklog(1);
+    await redis.xgroup("CREATE", stream, "g", "$", "MKSTREAM");
+    await redis.xgroup("CREATECONSUMER", stream, "g", "long-gone"); // a name left behind, nothing pending
+    await sleep(50);
+    const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) => entries.map(() => "ack" as const));
+    harnesses.push(h);
+    await waitFor(async () => {
+      const names = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => fieldsToObject(c).name);
+      return !names.includes("long-gone");
+    }, 3000, "long-gone forgotten");
   });
 
   it("a second broker takes over what a stopped-without-ack broker left pending", async () => {
@@ -184,6 +199,56 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     harnesses.push(b);
     await waitFor(() => handledByB.length === 4, 5000, "takeover");
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
+  });
+
+  it("accepts a per-entry handler: a throw means retry, and ackStreamEntries acks outside the batch", async () => {
+    const ids = await writeBacklog(3);
+    const attempts = new Map<string, number>();
+    const broker = new ServiceBroker({ logger: false, nodeID: "single" });
+    const service = broker.createService({
+      name: "consumer",
+      mixins: [RedisStreamConsumerMixin({ redisUrl: REDIS_URL, stream, group: "g", claimIdleMs: 150, claimIntervalMs: 30 })],
+      methods: {
+        async handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
+          attempts.set(entry.id, (attempts.get(entry.id) ?? 0) + 1);
+          if (entry.id === ids[0] && attempts.get(entry.id) === 1) throw new Error("transient");
+          // The last entry is left pending on purpose and acknowledged through ackStreamEntries below.
+          return entry.id === ids[2] ? "retry" : "ack";
+        },
+      },
+    }) as Service & StreamConsumerMethods;
+    harnesses.push({ broker, service });
+    await broker.start();
+    await waitFor(() => (attempts.get(ids[0]) ?? 0) === 2 && (attempts.get(ids[1]) ?? 0) === 1, 5000, "retry of the throw");
+    expect(await service.ackStreamEntries([ids[2]])).to.equal(1);
+    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
+    expect(service.getStreamConsumerStats().lastError?.message).to.match(/transient|retry/);
+  });
+
+  it("renews the lease of a slow handler so that another consumer does not take its entries", async () => {
+    await writeBacklog(4);
+    const handled: string[] = [];
+    const opts = { stream, group: "g", claimIdleMs: 200, claimIntervalMs: 30, batchSize: 4 };
+    const slow = await startConsumer("slow", opts, async (entries) => {
+      await sleep(800); // four times the claim idle time
+      handled.push(...entries.map((e) => e.id));
+      return entries.map(() => "ack" as const);
+    });
+    harnesses.push(slow);
+    await waitFor(() => slow.service.getStreamConsumerStats().inFlight === 4);
+    const other = await startConsumer("other", opts, async (entries) => {
+      handled.push(...entries.map((e) => e.id));
+      return entries.map(() => "ack" as const);
+    });
+    harnesses.push(other);
+    await sleep(500);
+    // Still being handled: owned by the slow consumer, delivered once (a reclaim would have counted a delivery).
+    const rows = (await redis.xpending(stream, "g", "-", "+", 10)) as [string, string, number, number][];
+    expect(rows.map((r) => [r[1], r[3]])).to.deep.equal(Array(4).fill(["slow:consumer", 1]));
+    await waitFor(() => slow.service.getStreamConsumerStats().acked === 4, 5000, "slow handler done");
+    await sleep(300);
+    expect(handled).to.have.length(4);
+    expect(other.service.getStreamConsumerStats().delivered).to.equal(0);
   });
 
   it("drains in-flight handlers on stop and closes its connections", async () => {
@@ -221,13 +286,16 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await waitFor(() => got.length === 3);
     for (let round = 0; round < 3; round++) {
       // Only this consumer's own connections: the Redis is shared with other test runs.
+      await waitFor(async () => (await clientIdsNamed(redis, "killme:consumer")).length === 2, 5000, "both connections up");
       const ids = await clientIdsNamed(redis, "killme:consumer");
-      expect(ids).to.have.length(2);
       for (const id of ids) await redis.call("CLIENT", "KILL", "ID", id);
       await sleep(100);
       await writeBacklog(2);
       await waitFor(() => got.length === 5 + round * 2, 10_000, `resume after kill ${round}`);
     }
+    // Reconnected, not duplicated: still exactly the two connections (and they stay two).
+    await waitFor(async () => (await clientsNamed(redis, "killme:consumer")) === 2, 5000, "reconnected");
+    await sleep(300);
     expect(await clientsNamed(redis, "killme:consumer")).to.equal(2);
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });

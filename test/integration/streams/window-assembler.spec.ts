@@ -114,18 +114,37 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
     expect(iaOf(window!)).to.deep.equal(range(0, 100));
   });
 
-  it("does not append a replayed batch twice, and refuses a batch older than a window already closed", async () => {
+  it("does not append a replayed batch twice", async () => {
     const ids = await deliver(12);
     const asm = assembler(redis);
     for (let k = 0; k < 5; k++) await asm.append("V1", ids[k], legacyBatch(k));
     expect(await asm.append("V1", ids[2], legacyBatch(2))).to.deep.equal({ status: "duplicate", bufferedSamples: 50 });
     expect(await asm.bufferedSamples("V1")).to.equal(50);
-    // Batch 9 is overtaken: 5..8 and 10 complete the window first.
-    for (const k of [5, 6, 7, 8]) await asm.append("V1", ids[k], legacyBatch(k));
-    const out = await asm.append("V1", ids[10], legacyBatch(10));
+    let window: AssembledWindow | undefined;
+    for (let k = 5; k < 10; k++) {
+      const out = await asm.append("V1", ids[k], legacyBatch(k));
+      if (out.status === "window") window = out.window;
+    }
+    expect(iaOf(window!)).to.deep.equal(range(0, 100));
+  });
+
+  it("keeps a window open while an older batch of the vehicle is still being handled elsewhere", async () => {
+    const ids = await deliver(11);
+    const asm = assembler(redis);
+    for (let k = 0; k < 9; k++) await asm.append("V1", ids[k], legacyBatch(k));
+    // Batch 9 is in another coordinator's hands (pending, not appended) when batch 10 arrives.
+    expect(await asm.append("V1", ids[10], legacyBatch(10))).to.deep.equal({ status: "buffered", bufferedSamples: 100, waitingFor: ids[9] });
+    const out = await asm.append("V1", ids[9], legacyBatch(9));
     expect(out.status).to.equal("window");
-    const late = await asm.append("V1", ids[9], legacyBatch(9));
-    expect(late).to.deep.equal({ status: "late", newestWindowId: ids[10] });
+    expect(iaOf((out as { window: AssembledWindow }).window)).to.deep.equal(range(0, 110));
+  });
+
+  it("without a source group, refuses a batch older than a window already closed instead of splicing it", async () => {
+    const ids = await deliver(11);
+    const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetSamples: 100 });
+    for (const k of [0, 1, 2, 3, 4, 5, 6, 7, 8]) await asm.append("V1", ids[k], legacyBatch(k));
+    expect((await asm.append("V1", ids[10], legacyBatch(10))).status).to.equal("window");
+    expect(await asm.append("V1", ids[9], legacyBatch(9))).to.deep.equal({ status: "late", newestWindowId: ids[10] });
     expect(await asm.bufferedSamples("V1")).to.equal(0);
   });
 
@@ -160,6 +179,15 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
     } finally {
       await other.quit();
     }
+  });
+
+  it("sizes windows by duration at the batches' sample rate", async () => {
+    const ids = await deliver(4);
+    const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetDurationS: 0.01, source: { stream, group } });
+    const statuses = [];
+    for (let k = 0; k < 4; k++) statuses.push((await asm.append("V1", ids[k], legacyBatch(k))).status);
+    // 0.01 s at 3000 Hz = 30 samples = three 10-row batches.
+    expect(statuses).to.deep.equal(["buffered", "buffered", "window", "buffered"]);
   });
 
   it("keeps vehicles apart and expires idle state", async () => {

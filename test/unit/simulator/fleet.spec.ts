@@ -41,6 +41,13 @@ describe("simulator/fleet", () => {
     expect(late.type).to.equal(v.fault!.type);
   });
 
+  it("any two vehicles include both motor types", () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const f = makeFleet({ vehicles: 2, seed, faultyShare: 0 });
+      expect(new Set(f.vehicles.map((v) => v.profile.motor_type)).size).to.equal(2);
+    }
+  });
+
   it("windows carry the drive point, scalars and an optional start time", () => {
     const f = makeFleet({ vehicles: 2, seed: 1, faultyShare: 0, startEpochMs: Date.UTC(2026, 0, 1), includeVoltages: true });
     const w = nextVehicleWindow(f.vehicles[0], 10);

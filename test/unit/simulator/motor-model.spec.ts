@@ -59,6 +59,13 @@ describe("simulator/motor-model", () => {
     }
   });
 
+  it("a fixed-supply induction motor runs at supply_hz with the speed its slip gives", () => {
+    const profile = { ...INDUCTION_400V, pole_pairs: 2, rated_rpm: 1455, supply_hz: 50 };
+    const w = simulateWindow(spec(profile, { rpm: 1234, loadPct: 100 }));
+    expect(estimateFundamental(w.channels.ia!, { expectedHz: 50 })!.frequencyHz).to.be.closeTo(50, 0.02);
+    expect(w.rpm).to.be.closeTo(1500 * (1 - RATED_SLIP), 1e-9);
+  });
+
   it("places eccentricity sidebands at f ± f_r (induction) and f(1 ± 1/p) (PMSM) at the requested level ±1.5 dB", () => {
     for (const profile of [INDUCTION_400V, PMSM_400V]) {
       for (const severity of [0, 0.3, 0.6, 1]) {

@@ -54,6 +54,12 @@ describe("decode/stream-entry", () => {
     expect(decodeStreamEntry(entry({ sensor_data: JSON.stringify(compact()) })).window.channels.vib_x!.samples).to.be.instanceOf(Float32Array);
   });
 
+  it("accepts the ISO forms older producers write (Python isoformat, space separator, offsets, leap day)", () => {
+    for (const ts of ["2024-01-15T08:30:00.123456", "2024-01-15 08:30:00", "2024-01-15T08:30:00+08:00", "2024-02-29T00:00:00Z"]) {
+      expect(decodeStreamEntry(entry({ timestamp: ts })).timestamp).to.equal(ts);
+    }
+  });
+
   it("ignores unknown extra fields (forward compatible)", () => {
     expect(decodeStreamEntry([...entry(), "trace_id", "abc"]).vehicleId).to.equal("VIN-5YJ3E1EA7KF317000");
   });
@@ -99,7 +105,9 @@ export const STREAM_ENTRY_BAD_CASES: BadCase[] = [
   { name: "vehicle id with a slash", fields: entry({ vehicle_id: "../etc" }), field: "vehicle_id" },
   { name: "vehicle id with a glob character", fields: entry({ vehicle_id: "bus*" }), field: "vehicle_id" },
   { name: "timestamp not ISO", fields: entry({ timestamp: "1700000000" }), field: "timestamp" },
-  { name: "timestamp impossible", fields: entry({ timestamp: "2026-02-30T25:61:00Z" }), field: "timestamp" },
+  { name: "timestamp impossible time of day", fields: entry({ timestamp: "2026-01-10T25:61:00Z" }), field: "timestamp" },
+  { name: "timestamp impossible date (Date.parse would roll it over)", fields: entry({ timestamp: "2026-02-30T10:00:00Z" }), field: "timestamp" },
+  { name: "timestamp with trailing text", fields: entry({ timestamp: "2026-01-10T10:00:00Z; drop" }), field: "timestamp" },
   { name: "sensor_data not JSON", fields: entry({ sensor_data: "{sampling_rate: 1" }), field: "sensor_data", message: "not valid JSON" },
   { name: "sensor_data empty string", fields: entry({ sensor_data: "" }), field: "sensor_data", message: "not valid JSON" },
   { name: "sensor_data JSON null", fields: entry({ sensor_data: "null" }), field: "sensor_data" },

@@ -1,0 +1,61 @@
+/**
+ * Stream and consumer-group figures for the monitor (invariant 4: lag is measured and alarmed).
+ *
+ * Public interface:
+ *   streamGroupInfo(redis, stream, group): Promise<StreamGroupInfo | null>   null when the stream or group is absent
+ *
+ * `lag` is Redis 7's count of entries not yet delivered to the group (null when Redis cannot tell, e.g. after
+ * trimming or XDEL); `pending` counts delivered but unacknowledged entries. With MAXLEN trimming, an entry
+ * still in `lag` when the stream reaches its bound is dropped unread: alarm on lag approaching `length`.
+ */
+import type { Redis } from "ioredis";
+
+export interface ConsumerInfo {
+  name: string;
+  pending: number;
+  idleMs: number;
+}
+
+export interface StreamGroupInfo {
+  stream: string;
+  group: string;
+  length: number;
+  lag: number | null;
+  pending: number;
+  lastDeliveredId: string;
+  consumers: ConsumerInfo[];
+}
+
+/** XINFO replies are flat [name, value, ...] lists. */
+function record(list: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(list)) for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
+  return out;
+}
+
+export async function streamGroupInfo(redis: Redis, stream: string, group: string): Promise<StreamGroupInfo | null> {
+  let groups: unknown;
+  try {
+    groups = await redis.call("XINFO", "GROUPS", stream);
+  } catch (err) {
+    if (err instanceof Error && /no such key/i.test(err.message)) return null;
+    throw err;
+  }
+  const g = (Array.isArray(groups) ? groups.map(record) : []).find((r) => String(r.name) === group);
+  if (!g) return null;
+  const [length, consumers] = await Promise.all([
+    redis.xlen(stream),
+    redis.call("XINFO", "CONSUMERS", stream, group),
+  ]);
+  return {
+    stream,
+    group,
+    length,
+    lag: g.lag === null || g.lag === undefined ? null : Number(g.lag),
+    pending: Number(g.pending ?? 0),
+    lastDeliveredId: String(g["last-delivered-id"] ?? ""),
+    consumers: (Array.isArray(consumers) ? consumers.map(record) : []).map((c) => ({
+      name: String(c.name), pending: Number(c.pending ?? 0), idleMs: Number(c.idle ?? 0),
+    })),
+  };
+}
