@@ -1,0 +1,16 @@
+/**
+ * The Moleculer REPL joined to the running cluster: a broker with the same config (REDIS_URL, NAMESPACE) and no
+ * services. Try: `nodes`, `services`, `call diagnosis.submit --load examples/window.json`, `call monitor.streams`.
+ */
+import { ServiceBroker } from "moleculer";
+import { brokerConfig } from "../moleculer.config";
+
+const broker = new ServiceBroker({ ...brokerConfig({ ...process.env, NODE_ID: process.env.NODE_ID ?? `repl-${process.pid}` }) });
+
+broker
+  .start()
+  .then(() => broker.repl())
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -1,0 +1,142 @@
+/**
+ * `npm start`: the whole cluster on this machine plus a simulated fleet, then prints where to look.
+ * 1. Redis at REDIS_URL; if none answers and `redis-server` is installed, a private one on a free port
+ *    (AOF everysec, temp dir); otherwise it says what to install.
+ * 2. A demo fleet with an ingest key (for the feeder) and an operator key (for you), printed once.
+ * 3. Two moleculer-runner processes: gateway (api, diagnosis, monitor) and workers (the five fault.*),
+ *    so analysis runs on another core than HTTP and the coordinator.
+ * 4. The feeder (bin/feed-fleet.ts) once /ready answers.
+ * Ctrl-C stops everything it started.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ApiKeyStore } from "../lib/auth/api-keys";
+import { createRedis, redisKeys } from "../lib/redis";
+
+const root = path.resolve(__dirname, "..");
+const children: ChildProcess[] = [];
+const env: NodeJS.ProcessEnv = { ...process.env };
+env.REDIS_URL ??= "redis://localhost:6379";
+env.NAMESPACE ??= "vtox";
+env.PORT ??= "8000";
+// Large payload buffers: glibc's default mmap threshold makes 10–100 KB allocations 2–3× slower (PERFORMANCE_NOTES).
+env.MALLOC_MMAP_THRESHOLD_ ??= "268435456";
+env.MALLOC_TRIM_THRESHOLD_ ??= "1073741824";
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const r = createRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, ioredis: { retryStrategy: () => null, connectTimeout: 1000 } });
+  try {
+    await r.connect();
+    return (await r.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function ensureRedis(): Promise<void> {
+  if (await redisAnswers(env.REDIS_URL!)) return;
+  if (spawnSync("redis-server", ["--version"]).status !== 0) {
+    console.error(`No Redis answers at ${env.REDIS_URL} and redis-server is not installed.
+Install Redis 7 (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.`);
+    process.exit(1);
+  }
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-redis-"));
+  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""], { stdio: "ignore" });
+  children.push(redis);
+  env.REDIS_URL = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL)); i++) await new Promise((r) => setTimeout(r, 100));
+  console.log(`Started a private Redis on ${env.REDIS_URL} (data in ${dir}, AOF everysec)`);
+}
+
+function runner(name: string, services: string[]): ChildProcess {
+  const args = ["--import", "tsx", path.join(root, "node_modules/moleculer/bin/moleculer-runner.js"), "--config", "moleculer.config.ts", ...services];
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_ID: `${os.hostname()}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (!stopping) console.error(`${name} exited (${signal ?? code})`);
+  });
+  return child;
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status === 200) return true;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+let stopping = false;
+function stopAll(): void {
+  if (stopping) return;
+  stopping = true;
+  // Reverse order: feeder, services, then Redis last.
+  for (const c of [...children].reverse()) if (c.exitCode === null) c.kill("SIGTERM");
+  setTimeout(() => process.exit(0), 12_000).unref();
+}
+
+async function main(): Promise<void> {
+  await ensureRedis();
+  const redis = createRedis(env.REDIS_URL);
+  const keys = new ApiKeyStore(redis, redisKeys(env.VTOX_PREFIX).prefix);
+  const fleetId = env.DEMO_FLEET ?? "demo";
+  const ingest = await keys.create(fleetId, "ingest", "npm start feeder");
+  const operator = await keys.create(fleetId, "operator", "npm start operator");
+  await redis.quit();
+
+  process.on("SIGINT", stopAll);
+  process.on("SIGTERM", stopAll);
+  runner("gateway", ["services/api.service.ts", "services/diagnosis.service.ts", "services/monitor.service.ts"]);
+  runner("workers", ["services/fault-turn.service.ts", "services/fault-insulation.service.ts", "services/fault-bearing.service.ts", "services/fault-eccentricity.service.ts", "services/fault-broken-bar.service.ts"]);
+
+  const base = `http://127.0.0.1:${env.PORT}`;
+  if (!(await waitReady(`${base}/ready`, 60_000))) console.error(`${base}/ready did not answer 200 within 60 s; see the logs above`);
+  const feeder = spawn(process.execPath, ["--import", "tsx", "bin/feed-fleet.ts"], {
+    cwd: root,
+    env: { ...env, API_URL: base, VTOX_INGEST_KEY: ingest.key, VTOX_OPERATOR_KEY: operator.key },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.push(feeder);
+
+  console.log(`
+VTOX is running (namespace ${env.NAMESPACE}, Redis ${env.REDIS_URL}).
+Demo fleet "${fleetId}" — keys are shown once:
+  operator key: ${operator.key}
+  ingest key:   ${ingest.key}   (used by the simulated fleet)
+
+  Dashboard:   ${base}/   (paste the operator key)
+  REST:        curl -H "Authorization: Bearer ${operator.key}" ${base}/api/v1/diagnosis-stream/fleet/overview
+               curl -H "Authorization: Bearer ${operator.key}" ${base}/api/v1/diagnosis-stream/vehicles/SIM-0001/health
+               curl -H "Authorization: Bearer ${operator.key}" ${base}/api/v1/cluster/status
+  Socket.IO:   io("${base}", { auth: { token: "<operator key>" } }); socket.emit("subscribe", "SIM-0001"); events diagnosis, health, alarm
+  REPL:        REDIS_URL=${env.REDIS_URL} NAMESPACE=${env.NAMESPACE} npm run repl   →  call diagnosis.submit --load examples/window.json
+  Probes:      ${base}/live  ${base}/ready  ${base}/metrics
+Ctrl-C stops everything.`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  stopAll();
+});

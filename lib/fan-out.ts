@@ -1,0 +1,67 @@
+/**
+ * Fan-out of one window to the five fault workers, in parallel, with a per-call timeout.
+ * What to do when a worker fails is the caller's policy:
+ *  - "fail": the whole window fails (the stream path: the window stays pending and is retried, so
+ *    no result set is ever written with a hole in it — invariants 1 and 2);
+ *  - "degrade": the family answers insufficient_data "worker unavailable: …" (the `submit` path,
+ *    which has no stream to retry from).
+ */
+import { insufficientData } from "../analyzers/finding";
+import { FAULT_TYPES, type FaultType, type FeatureBaseline, type Finding, type MotorProfile, type SensorWindow } from "../analyzers/types";
+
+/** Moleculer service name of each family's worker. */
+export const FAULT_SERVICES: Readonly<Record<FaultType, string>> = {
+  turn_fault: "fault.turn",
+  insulation: "fault.insulation",
+  bearing: "fault.bearing",
+  eccentricity: "fault.eccentricity",
+  broken_bar: "fault.broken-bar",
+};
+
+export type AnalyzeCall = (action: string, params: { window: SensorWindow; profile: MotorProfile; baseline?: FeatureBaseline }, timeoutMs: number) => Promise<Finding>;
+
+export class FanOutError extends Error {
+  constructor(readonly failures: Partial<Record<FaultType, string>>) {
+    super(`fault workers failed: ${Object.entries(failures).map(([f, m]) => `${f}: ${m}`).join("; ")}`);
+    this.name = "FanOutError";
+  }
+}
+
+export interface TimedFinding {
+  finding: Finding;
+  /** Wall time of the call as seen by the coordinator, ms. */
+  elapsedMs: number;
+}
+
+export async function fanOut(
+  call: AnalyzeCall,
+  window: SensorWindow,
+  profile: MotorProfile,
+  baseline: FeatureBaseline | undefined,
+  options: { timeoutMs: number; onFailure: "fail" | "degrade" },
+): Promise<TimedFinding[]> {
+  const settled = await Promise.allSettled(
+    FAULT_TYPES.map(async (faultType) => {
+      const t0 = performance.now();
+      const finding = await call(`${FAULT_SERVICES[faultType]}.analyze`, { window, profile, ...(baseline ? { baseline } : {}) }, options.timeoutMs);
+      if (finding?.fault_type !== faultType) throw new Error(`worker answered for ${String(finding?.fault_type)}`);
+      return { finding, elapsedMs: performance.now() - t0 };
+    }),
+  );
+  const failures: Partial<Record<FaultType, string>> = {};
+  const results = settled.map((s, i): TimedFinding => {
+    if (s.status === "fulfilled") return s.value;
+    const faultType = FAULT_TYPES[i];
+    const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
+    failures[faultType] = message;
+    return { finding: insufficientData(faultType, `worker unavailable: ${message}`), elapsedMs: 0 };
+  });
+  if (options.onFailure === "fail" && Object.keys(failures).length > 0) throw new FanOutError(failures);
+  return results;
+}
+
+/** True when some node currently offers the service (the registry drops a node's services when it leaves). */
+export function hasServiceAnywhere(registry: { hasService(fullName: string, nodeID: string): boolean }, fullName: string): boolean {
+  // Moleculer's hasService matches any node when nodeID is null; the typing wants a string.
+  return registry.hasService(fullName, null as unknown as string);
+}

@@ -1,0 +1,30 @@
+/** Fleet overview for the api and the dashboard: every vehicle's latest state in one MGET, counted by status. */
+import type { Redis } from "ioredis";
+import type { FindingStatus } from "../analyzers/types";
+import type { RedisKeys } from "./redis";
+import { listVehicles, type VehicleState } from "./vehicle-state";
+
+export interface FleetOverview {
+  fleet_id: string;
+  vehicle_count: number;
+  by_status: Partial<Record<FindingStatus, number>>;
+  /** Mean health over vehicles that have one. */
+  mean_health: number | null;
+  vehicles: { vehicle_id: string; health: number | null; status: FindingStatus; updated_at: string }[];
+}
+
+export async function fleetOverview(redis: Redis, keys: RedisKeys, fleetId: string, limit = 1000): Promise<FleetOverview> {
+  const ids = await listVehicles(redis, keys, fleetId, { count: limit });
+  const raw = ids.length ? await redis.mget(ids.map((id) => keys.vehicleState(id))) : [];
+  const states = raw.map((r) => (r ? (JSON.parse(r) as VehicleState) : null)).filter((s): s is VehicleState => s !== null);
+  const byStatus: Partial<Record<FindingStatus, number>> = {};
+  for (const s of states) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
+  const healths = states.map((s) => s.health).filter((h): h is number => typeof h === "number" && Number.isFinite(h));
+  return {
+    fleet_id: fleetId,
+    vehicle_count: ids.length,
+    by_status: byStatus,
+    mean_health: healths.length ? healths.reduce((a, b) => a + b, 0) / healths.length : null,
+    vehicles: states.map((s) => ({ vehicle_id: s.vehicleId, health: typeof s.health === "number" ? s.health : null, status: s.status, updated_at: s.updatedAt })),
+  };
+}

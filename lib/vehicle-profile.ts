@@ -1,0 +1,52 @@
+/**
+ * Per-vehicle motor profile and feature baseline in Redis.
+ * The profile is set by an operator (PUT /api/v1/vehicles/{id}) and validated there; the baseline
+ * (the vehicle's healthy feature values, FeatureBaseline) is set the same way — it is never learned
+ * silently, so a vehicle that is already faulty when first seen cannot become its own "healthy" reference.
+ */
+import type Redis from "ioredis";
+import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
+import type { FeatureBaseline, MotorProfile } from "../analyzers/types";
+
+export type ProfileSource = "vehicle" | "metadata" | "default";
+
+export interface ResolvedProfile {
+  profile: MotorProfile;
+  source: ProfileSource;
+}
+
+export function profileKey(prefix: string, vehicleId: string): string {
+  return `${prefix}:vehicle:${vehicleId}:profile`;
+}
+
+export function baselineKey(prefix: string, vehicleId: string): string {
+  return `${prefix}:vehicle:${vehicleId}:baseline`;
+}
+
+export class VehicleProfiles {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  async setProfile(vehicleId: string, profile: MotorProfile): Promise<void> {
+    await this.redis.set(profileKey(this.prefix, vehicleId), JSON.stringify(profile));
+  }
+
+  async setBaseline(vehicleId: string, baseline: FeatureBaseline): Promise<void> {
+    await this.redis.set(baselineKey(this.prefix, vehicleId), JSON.stringify(baseline));
+  }
+
+  /** Profile and baseline in one round trip. */
+  async load(vehicleId: string): Promise<{ profile?: MotorProfile; baseline?: FeatureBaseline }> {
+    const [profile, baseline] = await this.redis.mget(profileKey(this.prefix, vehicleId), baselineKey(this.prefix, vehicleId));
+    return {
+      ...(profile ? { profile: JSON.parse(profile) as MotorProfile } : {}),
+      ...(baseline ? { baseline: JSON.parse(baseline) as FeatureBaseline } : {}),
+    };
+  }
+}
+
+/** The registered profile wins, then one sent in the window's metadata, then the documented default. */
+export function resolveProfile(registered: MotorProfile | undefined, fromMetadata: MotorProfile | undefined): ResolvedProfile {
+  if (registered) return { profile: registered, source: "vehicle" };
+  if (fromMetadata) return { profile: fromMetadata, source: "metadata" };
+  return { profile: DEFAULT_MOTOR_PROFILE, source: "default" };
+}

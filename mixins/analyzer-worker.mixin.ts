@@ -1,0 +1,76 @@
+/**
+ * One fault family as a Moleculer service: action `analyze` runs the family's pure analyzer on a decoded
+ * window and returns the Finding. The worker's load rides back in the response meta (`$workerLoad`) for the
+ * load-balancing strategy, and action `load` reports it on demand (monitor, benchmarks).
+ */
+import type { Context, ServiceSchema } from "moleculer";
+import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
+import { insufficientData } from "../analyzers/finding";
+import type { Analyzer, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "../analyzers/types";
+import { asTypedWindow } from "../lib/window-transport";
+import { WorkerLoad, type WorkerLoadSnapshot } from "../lib/worker-load";
+
+export interface AnalyzeParams {
+  window: SensorWindow;
+  profile?: MotorProfile;
+  baseline?: FeatureBaseline;
+}
+
+export interface AnalyzeMeta {
+  $workerLoad?: WorkerLoadSnapshot;
+}
+
+interface WorkerVars {
+  workerLoad: WorkerLoad;
+}
+
+/** Concurrency cap per worker: analysis is synchronous, so the queue bound is what protects memory. */
+const BULKHEAD = { enabled: true, concurrency: 4, maxQueueSize: 200 };
+
+export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> {
+  const schema: Partial<ServiceSchema<Record<string, unknown>, Record<string, unknown>, WorkerVars>> = {
+    metadata: { faultType: analyzer.faultType },
+    actions: {
+      analyze: {
+        params: {
+          window: { type: "object", props: { channels: { type: "object" } } },
+          profile: { type: "object", optional: true },
+          baseline: { type: "object", optional: true },
+        },
+        bulkhead: BULKHEAD,
+        handler(this: WorkerVars, ctx: Context<AnalyzeParams, AnalyzeMeta>): Finding {
+          this.workerLoad.begin();
+          const t0 = performance.now();
+          let finding: Finding;
+          try {
+            finding = analyzer.analyze(asTypedWindow(ctx.params.window), ctx.params.profile ?? DEFAULT_MOTOR_PROFILE, ctx.params.baseline);
+          } catch (err) {
+            // A deterministic analyzer bug would fail on every retry and block the window: answer undecided, loudly.
+            const message = err instanceof Error ? err.message : String(err);
+            (this as unknown as { logger: { error(...a: unknown[]): void } }).logger.error(`${analyzer.faultType} analyzer threw:`, err);
+            finding = insufficientData(analyzer.faultType, `analyzer error: ${message}`);
+          }
+          const ms = performance.now() - t0;
+          this.workerLoad.end(ms);
+          ctx.meta.$workerLoad = this.workerLoad.snapshot(ms);
+          return finding;
+        },
+      },
+      load: {
+        handler(this: WorkerVars): WorkerLoadSnapshot {
+          return this.workerLoad.snapshot();
+        },
+      },
+    },
+    created(this: WorkerVars & { broker: { nodeID: string } }) {
+      this.workerLoad = new WorkerLoad(this.broker.nodeID);
+    },
+    async started(this: WorkerVars) {
+      this.workerLoad.start();
+    },
+    async stopped(this: WorkerVars) {
+      this.workerLoad.stop();
+    },
+  };
+  return schema as Partial<ServiceSchema>;
+}

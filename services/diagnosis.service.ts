@@ -1,0 +1,348 @@
+/**
+ * diagnosis: the coordinator. Consumes `motor_raw_data` in consumer group "diagnosis" (any number of instances),
+ * decodes each entry, assembles short legacy batches into windows, fans each window out to the five `fault.*`
+ * workers in parallel, aggregates vehicle health (lib/health.ts), writes one result per family (idempotent per
+ * original message id), updates vehicle state, alarms and history, broadcasts events for the live push, then acks.
+ *
+ * Failure policy (invariants 1–3):
+ * - an entry that does not decode is dead-lettered at once with the field that failed (it would fail forever);
+ * - a window whose fan-out fails (a worker down, a timeout after retries) is NOT acked: it stays pending and is
+ *   re-delivered after the consumer's claim idle time, up to `maxDeliveries` (then the DLQ keeps it, replayable).
+ *   Writing "worker unavailable" results instead would break "one result set per window" on the retry;
+ * - results are written before the ack and keyed by (original message id, family), so a window processed twice
+ *   after a crash writes each family once.
+ * Action `submit` runs the same analysis without streams (REPL, tests, offline) and degrades a failed family to
+ * insufficient_data "worker unavailable: …" instead, since there is nothing to retry from.
+ */
+import type { Redis } from "ioredis";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { isInputError } from "../analyzers/decode/errors";
+import { decodeIngestBody } from "../analyzers/decode/ingest-body";
+import { decodeStreamEntry } from "../analyzers/decode/stream-entry";
+import { parseMotorProfile } from "../analyzers/profile";
+import type { FaultType, FeatureBaseline, Finding, FindingStatus, MotorProfile, SensorWindow } from "../analyzers/types";
+import { loadAlarms, saveAlarms } from "../lib/alarm-store";
+import { alarmTransitions, type AlarmTransition } from "../lib/alarms";
+import { fanOut, type AnalyzeCall, type TimedFinding } from "../lib/fan-out";
+import { aggregateHealth, type VehicleHealth } from "../lib/health";
+import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
+import { writeResults } from "../lib/streams/results-writer";
+import { resolveProfile, VehicleProfiles, type ProfileSource } from "../lib/vehicle-profile";
+import { WindowAssembler } from "../lib/streams/window-assembler";
+import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../lib/vehicle-state";
+import { asTypedWindow } from "../lib/window-transport";
+import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
+
+/** Per-call budget of one `fault.*.analyze`; the broker's retry policy may add attempts within the window. */
+const ANALYZE_TIMEOUT_MS = Number(process.env.ANALYZE_TIMEOUT_MS ?? 5000);
+const RESULTS_MAXLEN = Number(process.env.RESULTS_STREAM_MAXLEN ?? 500_000);
+/**
+ * Below this many samples per channel an entry is a batch, not a window: no spectral line can be resolved from it
+ * (256 samples at 3 kHz is 85 ms, a 12 Hz bin). Such batches are assembled into windows of ASSEMBLY_TARGET_SAMPLES
+ * (4096 at 3 kHz ≈ 1.4 s, a 0.7 Hz bin — enough to separate (1 ± 2s)f sidebands at typical slip).
+ */
+const SHORT_BATCH_SAMPLES = Number(process.env.SHORT_BATCH_SAMPLES ?? 256);
+const ASSEMBLY_TARGET_SAMPLES = Number(process.env.ASSEMBLY_TARGET_SAMPLES ?? 4096);
+const keysAtLoad = redisKeys();
+/** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
+export const UNOWNED_FLEET = "_unowned";
+
+export interface FindingSummary {
+  fault_type: FaultType;
+  status: FindingStatus;
+  score: number;
+  reason?: string;
+}
+
+/** Payload of `diagnosis.completed` (pushed to Socket.IO as `diagnosis`). */
+export interface DiagnosisEvent {
+  vehicle_id: string;
+  fleet_id: string | null;
+  message_id: string;
+  timestamp: string;
+  health: number | null;
+  status: FindingStatus;
+  profile: ProfileSource;
+  findings: FindingSummary[];
+  processing_ms: number;
+  /** Wall time of each family's analyze call as seen by the coordinator, ms (for the monitor). */
+  latency_ms: Partial<Record<FaultType, number>>;
+}
+
+/** Payload of `vehicle.health` (pushed as `health`). */
+export interface HealthEvent {
+  vehicle_id: string;
+  fleet_id: string | null;
+  timestamp: string;
+  health: number | null;
+  status: FindingStatus;
+}
+
+/** Payload of `alarm.raised` / `alarm.cleared` (pushed as `alarm`). */
+export interface AlarmEvent {
+  vehicle_id: string;
+  fleet_id: string | null;
+  timestamp: string;
+  kind: "raised" | "cleared";
+  fault_type: FaultType;
+  level?: "warning" | "fault";
+  previous?: "warning" | "fault";
+  score?: number;
+  reason?: string;
+}
+
+export interface SubmitParams {
+  vehicle_id?: string;
+  sensor_data?: unknown;
+  metadata?: Record<string, unknown>;
+  profile?: unknown;
+  /** An already decoded window (typed arrays or number arrays). */
+  window?: SensorWindow;
+}
+
+export interface SubmitResult {
+  vehicle_id?: string;
+  profile: ProfileSource;
+  findings: Finding[];
+  health: VehicleHealth;
+  processing_ms: number;
+}
+
+interface DiagnosisVars {
+  redis: Redis;
+  keys: RedisKeys;
+  profiles: VehicleProfiles;
+  analyzeCall: AnalyzeCall;
+  assembler: WindowAssembler;
+}
+
+interface DiagnosisMethods {
+  handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome>;
+  profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<{ profile: MotorProfile; source: ProfileSource; baseline?: FeatureBaseline }>;
+  diagnoseWindow(job: WindowJob): Promise<void>;
+  ackStreamEntries(ids: string[]): Promise<number>;
+  stopStreamConsumer(): Promise<void>;
+}
+
+interface WindowJob {
+  vehicleId: string;
+  /** The message id results are keyed by: the entry's own id, or the first raw id of an assembled window. */
+  messageId: string;
+  timestamp: string;
+  window: SensorWindow;
+  metadata: Record<string, unknown>;
+}
+
+function summary(f: Finding): FindingSummary {
+  return { fault_type: f.fault_type, status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
+}
+
+/** Samples of the longest channel (the assembler's reference channel). */
+function referenceSamples(window: SensorWindow): number {
+  return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
+}
+
+function stateSummary(f: Finding): StateFindingSummary {
+  return { status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, DiagnosisVars> = {
+  name: "diagnosis",
+  mixins: [
+    RedisStreamConsumerMixin({
+      stream: keysAtLoad.rawStream,
+      group: "diagnosis",
+      deadLetterStream: keysAtLoad.deadLetterStream,
+      batchSize: Number(process.env.DIAGNOSIS_BATCH ?? 16),
+      maxInFlight: Number(process.env.DIAGNOSIS_MAX_IN_FLIGHT ?? 32),
+      claimIdleMs: Number(process.env.DIAGNOSIS_CLAIM_IDLE_MS ?? 5000),
+      maxDeliveries: Number(process.env.DIAGNOSIS_MAX_DELIVERIES ?? 5),
+    }),
+  ],
+
+  actions: {
+    submit: {
+      params: {
+        vehicle_id: { type: "string", optional: true },
+        sensor_data: { type: "object", optional: true },
+        metadata: { type: "object", optional: true },
+        profile: { type: "object", optional: true },
+        window: { type: "object", optional: true },
+      },
+      async handler(ctx: Context<SubmitParams>): Promise<SubmitResult> {
+        const t0 = performance.now();
+        const { vehicle_id: vehicleId, metadata = {}, profile: explicit } = ctx.params;
+        let window: SensorWindow;
+        if (ctx.params.window) window = asTypedWindow(ctx.params.window);
+        else window = decodeIngestBody({ sensor_data: ctx.params.sensor_data, metadata }).window;
+        const resolved = explicit !== undefined
+          ? { profile: parseMotorProfile(explicit), source: "metadata" as ProfileSource, baseline: undefined }
+          : await this.profileFor(vehicleId, metadata);
+        const timed = await fanOut(this.analyzeCall, window, resolved.profile, resolved.baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "degrade" });
+        const findings = timed.map((t) => t.finding);
+        return {
+          ...(vehicleId ? { vehicle_id: vehicleId } : {}),
+          profile: resolved.source,
+          findings,
+          health: aggregateHealth(findings),
+          processing_ms: performance.now() - t0,
+        };
+      },
+    },
+  },
+
+  methods: {
+    /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
+    async handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
+      let decoded;
+      try {
+        decoded = decodeStreamEntry(entry.fields);
+      } catch (err) {
+        if (isInputError(err)) return { outcome: "dead", error: `${err.field}: ${err.reason}` };
+        throw err;
+      }
+      if (referenceSamples(decoded.window) < SHORT_BATCH_SAMPLES) {
+        // A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full.
+        const out = await this.assembler.append(decoded.vehicleId, entry.id, decoded.window);
+        if (out.status === "late") this.logger.warn(`vehicle ${decoded.vehicleId}: batch ${entry.id} arrived after its window closed; dropped`);
+        // Buffered batches are acked at once (their samples are in Redis); the completing entry is the window's lease.
+        if (out.status !== "window") return "ack";
+        await this.diagnoseWindow({
+          vehicleId: decoded.vehicleId,
+          messageId: out.window.windowKey,
+          timestamp: decoded.timestamp,
+          window: out.window.window,
+          metadata: decoded.metadata,
+        });
+        await this.assembler.complete(decoded.vehicleId, out.window.windowKey);
+        return "ack";
+      }
+      await this.diagnoseWindow({
+        vehicleId: decoded.vehicleId,
+        messageId: entry.id,
+        timestamp: decoded.timestamp,
+        window: decoded.window,
+        metadata: decoded.metadata,
+      });
+      return "ack";
+    },
+
+    async diagnoseWindow(job: WindowJob): Promise<void> {
+      const t0 = performance.now();
+      const { profile, source, baseline } = await this.profileFor(job.vehicleId, job.metadata);
+      // Throws (→ retry, entry stays pending) when any worker fails: no partial result set is written.
+      const timed: TimedFinding[] = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "fail" });
+      const findings = timed.map((t) => t.finding);
+      const health = aggregateHealth(findings);
+      const processingMs = performance.now() - t0;
+      const now = new Date().toISOString();
+
+      await writeResults(this.redis, this.keys.resultsStream, {
+        vehicleId: job.vehicleId,
+        originalMessageId: job.messageId,
+        findings,
+        processingTimeMs: processingMs,
+        timestamp: now,
+        maxLen: RESULTS_MAXLEN,
+      });
+
+      const fleetId = await getVehicleOwner(this.redis, this.keys, job.vehicleId);
+      const summaries = findings.map(summary);
+      await saveVehicleState(this.redis, this.keys, job.vehicleId, {
+        // A vehicle written straight into the stream by a legacy producer belongs to no fleet yet.
+        fleetId: fleetId ?? UNOWNED_FLEET,
+        // NaN serialises as null: "no family could decide" is not the same as healthy.
+        health: health.health ?? Number.NaN,
+        status: health.status,
+        findings: Object.fromEntries(findings.map((f) => [f.fault_type, stateSummary(f)])),
+        updatedAt: now,
+        originalMessageId: job.messageId,
+      });
+
+      const statuses = Object.fromEntries(findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
+      const open = await loadAlarms(this.redis, this.keys.prefix, job.vehicleId);
+      const { transitions, next } = alarmTransitions(open, statuses);
+      if (transitions.length > 0) await saveAlarms(this.redis, this.keys.prefix, job.vehicleId, next);
+
+      // Broadcast: every api instance holds its own sockets, so each must see every event.
+      const base = { vehicle_id: job.vehicleId, fleet_id: fleetId, timestamp: now };
+      const completed: DiagnosisEvent = {
+        ...base,
+        message_id: job.messageId,
+        health: health.health,
+        status: health.status,
+        profile: source,
+        findings: summaries,
+        processing_ms: processingMs,
+        latency_ms: Object.fromEntries(timed.map((t) => [t.finding.fault_type, t.elapsedMs])),
+      };
+      this.broker.broadcast("diagnosis.completed", completed);
+      this.broker.broadcast("vehicle.health", { ...base, health: health.health, status: health.status } satisfies HealthEvent);
+      for (const t of transitions) {
+        const f = findings.find((x) => x.fault_type === t.faultType);
+        const event = alarmEvent(base, t, f);
+        if (t.kind === "raised" && t.level === "fault" && fleetId && f) {
+          await pushCriticalAlert(this.redis, this.keys, fleetId, {
+            vehicleId: job.vehicleId, fleetId, faultType: t.faultType, status: f.status, score: f.score,
+            ...(f.reason ? { reason: f.reason } : {}), timestamp: now, originalMessageId: job.messageId,
+          });
+        }
+        this.broker.broadcast(`alarm.${t.kind}`, event);
+      }
+    },
+
+    async profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined) {
+      const stored = vehicleId ? await this.profiles.load(vehicleId) : {};
+      let fromMetadata: MotorProfile | undefined;
+      if (metadata && metadata.profile !== undefined) {
+        try {
+          fromMetadata = parseMotorProfile(metadata.profile, "metadata.profile");
+        } catch (err) {
+          // A bad profile in metadata must not poison the window: fall back and say so in the log.
+          this.logger.warn(`vehicle ${vehicleId ?? "?"}: ignoring metadata.profile (${errorText(err)})`);
+        }
+      }
+      const { profile, source } = resolveProfile(stored.profile, fromMetadata);
+      return { profile, source, ...(stored.baseline ? { baseline: stored.baseline } : {}) };
+    },
+  },
+
+  created() {
+    this.keys = redisKeys();
+    this.redis = createRedis(process.env.REDIS_URL, {
+      connectionName: `diagnosis:${this.broker.nodeID}`,
+      commandTimeoutMs: 5000,
+      onError: (err) => this.logger.debug("redis:", err.message),
+    });
+    this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
+    this.assembler = new WindowAssembler(this.redis, {
+      keys: this.keys,
+      targetSamples: ASSEMBLY_TARGET_SAMPLES,
+      source: { stream: this.keys.rawStream, group: "diagnosis" },
+    });
+    this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
+  },
+
+  async stopped() {
+    // The consumer uses this.redis through the handler: drain it before closing the connection.
+    await this.stopStreamConsumer();
+    await this.redis?.quit().catch(() => undefined);
+  },
+};
+
+function alarmEvent(base: { vehicle_id: string; fleet_id: string | null; timestamp: string }, t: AlarmTransition, f: Finding | undefined): AlarmEvent {
+  return {
+    ...base,
+    kind: t.kind,
+    fault_type: t.faultType,
+    ...(t.kind === "raised" ? { level: t.level } : {}),
+    ...(t.previous ? { previous: t.previous } : {}),
+    ...(f ? { score: f.score, ...(f.reason ? { reason: f.reason } : {}) } : {}),
+  };
+}
+
+export default DiagnosisService as unknown as ServiceSchema;

@@ -1,0 +1,67 @@
+/**
+ * The api when its Redis (streams, keys, state) does not answer: ingest and reads fail fast with 503, /ready says
+ * not ready, /live stays up. The transporter keeps using the real Redis; only the api's data connection is cut.
+ */
+import { expect } from "chai";
+import net from "node:net";
+import type { ServiceBroker, ServiceSchema } from "moleculer";
+import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+describe("api with its Redis down", function () {
+  this.timeout(30_000);
+  const tag = uniqueName("down");
+  let broker: ServiceBroker;
+  let base: string;
+  const saved = { ...process.env };
+
+  before(async () => {
+    const [httpPort, deadPort] = await Promise.all([freePort(), freePort()]);
+    broker = makeBroker(tag, "api-down");
+    // Data connection to a port where nothing listens; the api reads REDIS_URL when the service is created.
+    Object.assign(process.env, { PORT: String(httpPort), HOST: "127.0.0.1", REDIS_URL: `redis://127.0.0.1:${deadPort}`, VTOX_PREFIX: tag });
+    const file = "../../services/api.service";
+    const mod = (await import(file)) as { default: ServiceSchema & { default?: ServiceSchema } };
+    broker.createService(mod.default.default ?? mod.default);
+    process.env.REDIS_URL = REDIS_URL;
+    await broker.start();
+    base = `http://127.0.0.1:${httpPort}`;
+  });
+
+  after(async () => {
+    await broker?.stop();
+    process.env = saved;
+  });
+
+  it("answers ingest with 503 within a few seconds, never 500, and no stack", async () => {
+    const t0 = Date.now();
+    const res = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-1/data`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer vtox_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+      body: JSON.stringify({ sensor_data: { sampling_rate: 1000, channels: { ia: [1, 2, 3] } } }),
+    });
+    const elapsed = Date.now() - t0;
+    const body = (await res.json()) as { error: string; message: string };
+    expect(res.status).to.equal(503);
+    expect(body.error).to.equal("service_unavailable");
+    expect(JSON.stringify(body)).not.to.match(/\.ts:\d+/);
+    expect(elapsed).to.be.below(5000);
+  });
+
+  it("is live but not ready", async () => {
+    expect((await fetch(`${base}/live`)).status).to.equal(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).to.equal(503);
+    expect(((await ready.json()) as { checks: { redis: boolean } }).checks.redis).to.equal(false);
+  });
+});
