@@ -17,7 +17,7 @@ import { isValidVehicleId } from "../analyzers/decode/vehicle-id";
 import { parseMotorProfile } from "../analyzers/profile";
 import { ApiKeyStore, keyFromHeaders } from "../lib/auth/api-keys";
 import { RateLimiter } from "../lib/auth/rate-limiter";
-import { ALL_FLEETS, can, canAccessFleet, type Permission, type Principal } from "../lib/auth/roles";
+import { ALL_FLEETS, can, canAccessFleet, FLEET_ID_PATTERN, isRole, ROLES, type Permission, type Principal } from "../lib/auth/roles";
 import { FAULT_SERVICES, hasServiceAnywhere } from "../lib/fan-out";
 import { HttpError, toHttpError } from "../lib/http-errors";
 import { EmbeddablePrometheusReporter } from "../lib/metrics-reporter";
@@ -71,6 +71,8 @@ const BODY_LIMIT = process.env.INGEST_BODY_LIMIT ?? "4mb";
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 /** Per-key ingest budget: a telematics box sends a window every few seconds; 50/s per key is generous. */
 const INGEST_LIMIT_PER_S = Number(process.env.INGEST_RATE_LIMIT ?? 50);
+/** Per-vehicle budget, whatever key it uses: one box uploads a window every ~1–5 s, so 5/s catches a runaway loop. */
+const VEHICLE_LIMIT_PER_S = Number(process.env.INGEST_VEHICLE_RATE_LIMIT ?? 5);
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
@@ -167,6 +169,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
           "GET /cluster/status": "api.clusterStatus",
           "PUT /vehicles/:vehicle_id": "api.putVehicleProfile",
           "PUT /vehicles/:vehicle_id/baseline": "api.putVehicleBaseline",
+          "POST /keys": "api.createKey",
+          "GET /keys": "api.listKeys",
+          "DELETE /keys/:key_id": "api.revokeKey",
         },
       },
     ],
@@ -225,9 +230,16 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         if (!isValidVehicleId(vehicleId)) throw new HttpError(400, "invalid_input", "invalid vehicle id", "vehicle_id");
         // Validation is the full decode: what is accepted here, the coordinator can diagnose.
         decodeOrReject(() => decodeIngestBody(body));
-        const limit = await this.limiter.hit(`ingest:${principal.keyId}`);
-        if (!limit.allowed) {
-          throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: limit.retryAfterS });
+        // Both budgets live in Redis, so every api replica counts against the same buckets.
+        const [perKey, perVehicle] = await Promise.all([
+          this.limiter.hit(`ingest:${principal.keyId}`),
+          this.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, VEHICLE_LIMIT_PER_S),
+        ]);
+        if (!perKey.allowed) {
+          throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: perKey.retryAfterS });
+        }
+        if (!perVehicle.allowed) {
+          throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
         }
         if (principal.fleetId !== ALL_FLEETS && (await claimVehicle(this.redis, this.keys, principal.fleetId, vehicleId)) !== principal.fleetId) {
           throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
@@ -318,6 +330,45 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         if (!newId) throw new HttpError(404, "not_found", "no such dead letter", "id");
         ctx.meta.$statusCode = 202;
         return { message_id: newId };
+      },
+    },
+
+    /** Admin only; a fleet-scoped admin creates keys for its own fleet only. The key is in this response and nowhere else. */
+    createKey: {
+      async handler(ctx: ApiContext<{ fleet?: unknown; role?: unknown; label?: unknown }>) {
+        const principal = this.requirePermission(ctx, "admin");
+        requireJson(ctx);
+        const fleet = ctx.params.fleet ?? (principal.fleetId === ALL_FLEETS ? undefined : principal.fleetId);
+        if (typeof fleet !== "string" || !FLEET_ID_PATTERN.test(fleet)) throw new HttpError(422, "invalid_input", "fleet must match [A-Za-z0-9._-]{1,64}", "fleet");
+        if (!isRole(ctx.params.role)) throw new HttpError(422, "invalid_input", `role must be one of ${ROLES.join(", ")}`, "role");
+        const label = ctx.params.label ?? "";
+        if (typeof label !== "string" || label.length > 200) throw new HttpError(422, "invalid_input", "label must be a string of at most 200 characters", "label");
+        if (!canAccessFleet(principal, fleet)) throw new HttpError(403, "forbidden", "this key may only manage keys of its own fleet", "fleet");
+        const created = await this.apiKeys.create(fleet, ctx.params.role, label);
+        ctx.meta.$statusCode = 201;
+        return { key: created.key, key_id: created.principal.keyId, fleet: created.principal.fleetId, role: created.principal.role };
+      },
+    },
+
+    listKeys: {
+      async handler(ctx: ApiContext<{ fleet?: string }>) {
+        const principal = this.requirePermission(ctx, "admin");
+        const fleet = principal.fleetId === ALL_FLEETS ? String(ctx.params.fleet ?? "") : principal.fleetId;
+        if (!FLEET_ID_PATTERN.test(fleet)) throw new HttpError(400, "invalid_input", "fleet is required for an all-fleet key", "fleet");
+        const records = await this.apiKeys.list(fleet);
+        return { fleet, keys: records.map((r) => ({ key_id: r.keyId, role: r.role, label: r.label, created_at: r.createdAt, revoked: r.revoked })) };
+      },
+    },
+
+    revokeKey: {
+      async handler(ctx: ApiContext<{ key_id: string }>) {
+        const principal = this.requirePermission(ctx, "admin");
+        const keyId = String(ctx.params.key_id);
+        const record = /^[0-9a-f]{16}$/.test(keyId) ? await this.apiKeys.describe(keyId) : null;
+        // Another fleet's key does not exist for a fleet-scoped admin.
+        if (!record || !canAccessFleet(principal, record.fleetId)) throw new HttpError(404, "not_found", "no such key", "key_id");
+        await this.apiKeys.revoke(keyId);
+        return { key_id: keyId, revoked: true };
       },
     },
 

@@ -115,6 +115,13 @@ export class ApiKeyStore {
     return true;
   }
 
+  /** One key's record (without its hash), or null when unknown. */
+  async describe(keyId: string): Promise<KeyRecord | null> {
+    const r = await this.redis.hgetall(this.recordKey(keyId));
+    if (!r.hash || !isRole(r.role)) return null;
+    return { keyId, fleetId: r.fleet, role: r.role, label: r.label ?? "", createdAt: r.created_at ?? "", revoked: r.revoked === "1" };
+  }
+
   async list(fleetId: string): Promise<KeyRecord[]> {
     const ids = await this.redis.smembers(this.fleetIndex(fleetId));
     const records = await Promise.all(ids.map(async (keyId) => ({ keyId, r: await this.redis.hgetall(this.recordKey(keyId)) })));
