@@ -101,13 +101,32 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+const NO_WORKER = /Service '[^']+' is not (available|found)|is not found on '/;
+const REDIS_AWAY = /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|Command timed out/;
+
+/**
+ * Failures that say nothing about the entry: no node offers a needed service (killed, not yet restarted, breaker
+ * open), or Redis is away. Timeouts and worker errors are NOT transient: a window that hangs or crashes a worker
+ * must still reach the dead-letter stream after its bounded deliveries.
+ */
+export function isTransientFailure(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; failures?: Record<string, string> } | null;
+  if (!e) return false;
+  if (e.name === "ServiceNotAvailableError" || e.name === "ServiceNotFoundError") return true;
+  if (e.failures && typeof e.failures === "object") {
+    const messages = Object.values(e.failures);
+    return messages.length > 0 && messages.every((m) => NO_WORKER.test(m) || REDIS_AWAY.test(m));
+  }
+  return REDIS_AWAY.test(String(e.message ?? "")) || e.name === "MaxRetriesPerRequestError";
+}
+
 function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promise<EntryOutcome[]> {
   const batch = svc.handleStreamEntries;
   if (typeof batch === "function") return (entries) => batch.call(svc, entries);
   const single = svc.handleStreamEntry;
   if (typeof single === "function") {
     return (entries) => Promise.all(entries.map((e) => single.call(svc, e).catch(
-      (err: unknown): EntryOutcome => ({ outcome: "retry", error: err instanceof Error ? err : String(err) }))));
+      (err: unknown): EntryOutcome => ({ outcome: "retry", error: err instanceof Error ? err : String(err), transient: isTransientFailure(err) }))));
   }
   throw new Error(`service ${svc.fullName} uses RedisStreamConsumerMixin but has no handleStreamEntries/handleStreamEntry method`);
 }

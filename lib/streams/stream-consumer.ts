@@ -28,7 +28,12 @@ import {
 
 export type EntryVerdict = "ack" | "retry" | "dead";
 /** What a handler decides for one entry; the object form carries the reason for retry/dead. */
-export type EntryOutcome = EntryVerdict | { outcome: EntryVerdict; error?: string | Error };
+/**
+ * `transient: true` on a retry says the failure is not the entry's fault (no worker registered, Redis away): the
+ * consumer keeps holding the entry (lease renewed, no delivery counted) and runs it again after a short backoff,
+ * for up to `transientRetryMs`, so an outage of the cluster never pushes healthy windows into the dead-letter stream.
+ */
+export type EntryOutcome = EntryVerdict | { outcome: EntryVerdict; error?: string | Error; transient?: boolean };
 export type BatchHandler = (entries: StreamEntry[]) => Promise<EntryOutcome[]>;
 
 export interface StreamConsumerOptions {
@@ -51,6 +56,8 @@ export interface StreamConsumerOptions {
   drainTimeoutMs: number;
   /** Consumers of the group with nothing pending and idle this long are deleted (dead processes' names). */
   forgetIdleConsumersMs: number;
+  /** How long a transient failure is retried in place before it counts as an ordinary retry (delivery). */
+  transientRetryMs?: number;
 }
 
 export const DEFAULT_CONSUMER_OPTIONS = {
@@ -231,16 +238,36 @@ export class StreamConsumer {
     void this.handle(entries);
   }
 
-  /** Never rejects: handler errors become "retry", Redis errors leave the entries pending. */
-  private async handle(entries: StreamEntry[]): Promise<void> {
-    let outcomes: EntryOutcome[];
+  private async runHandler(entries: StreamEntry[]): Promise<EntryOutcome[]> {
     try {
-      outcomes = await this.handler(entries);
+      const outcomes = await this.handler(entries);
       if (!Array.isArray(outcomes)) throw new Error("handler did not return an outcome array");
+      return outcomes;
     } catch (err) {
       const error = errorMessage(err);
-      outcomes = entries.map(() => ({ outcome: "retry" as const, error }));
+      return entries.map(() => ({ outcome: "retry" as const, error }));
     }
+  }
+
+  /** Never rejects: handler errors become "retry", Redis errors leave the entries pending. */
+  private async handle(entries: StreamEntry[]): Promise<void> {
+    const started = Date.now();
+    const transientRetryMs = this.opts.transientRetryMs ?? 60_000;
+    const final = new Map<string, EntryOutcome>();
+    let todo = entries;
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      const outcomes = await this.runHandler(todo);
+      const again: StreamEntry[] = [];
+      todo.forEach((e, i) => {
+        const o = outcomes[i];
+        const transient = typeof o === "object" && o.outcome === "retry" && o.transient === true;
+        if (transient && this.running && Date.now() - started < transientRetryMs) again.push(e);
+        else final.set(e.id, o);
+      });
+      if (again.length > 0) await this.pause(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+      todo = again;
+    }
+    const outcomes = entries.map((e) => final.get(e.id) ?? "retry");
     try {
       await this.settle(entries, outcomes);
     } catch (err) {
