@@ -34,6 +34,7 @@ interface ApiMeta {
   $statusCode?: number;
   $responseType?: string;
   $responseHeaders?: Record<string, string>;
+  $location?: string;
   contentType?: string;
   idempotencyKey?: string;
 }
@@ -45,6 +46,7 @@ interface ApiVars {
   keys: RedisKeys;
   apiKeys: ApiKeyStore;
   limiter: RateLimiter;
+  vehicleLimitPerS: number;
   profiles: VehicleProfiles;
   io: IOServer;
 }
@@ -72,14 +74,16 @@ const IDEMPOTENCY_TTL_S = 24 * 3600;
 /** Per-key ingest budget: a telematics box sends a window every few seconds; 50/s per key is generous. */
 const INGEST_LIMIT_PER_S = Number(process.env.INGEST_RATE_LIMIT ?? 50);
 /** Per-vehicle budget, whatever key it uses: one box uploads a window every ~1–5 s, so 5/s catches a runaway loop. */
-const VEHICLE_LIMIT_PER_S = Number(process.env.INGEST_VEHICLE_RATE_LIMIT ?? 5);
+const DEFAULT_VEHICLE_LIMIT_PER_S = 5;
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
   "Cross-Origin-Resource-Policy": "same-origin",
-  "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'",
+  // 'self' in connect-src also covers ws:/wss: to the same host (CSP 3), i.e. the Socket.IO endpoint on this server;
+  // frame-ancestors 'none' is the CSP form of X-Frame-Options DENY.
+  "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 };
 
 function setSecurityHeaders(res: ServerResponse): void {
@@ -137,7 +141,8 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
     ip: process.env.HOST ?? "0.0.0.0",
     use404Handler: true,
     onError: sendJsonError,
-    assets: { folder: path.resolve(__dirname, "..", "public"), options: { index: "index.html" } },
+    // serve-static's setHeaders: the dashboard gets the same headers (and CSP) as the API.
+    assets: { folder: path.resolve(__dirname, "..", "public"), options: { index: "index.html", setHeaders: setSecurityHeaders } },
     routes: [
       {
         // Probes and metrics: no key, no body.
@@ -233,7 +238,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         // Both budgets live in Redis, so every api replica counts against the same buckets.
         const [perKey, perVehicle] = await Promise.all([
           this.limiter.hit(`ingest:${principal.keyId}`),
-          this.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, VEHICLE_LIMIT_PER_S),
+          this.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, this.vehicleLimitPerS),
         ]);
         if (!perKey.allowed) {
           throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: perKey.retryAfterS });
@@ -346,6 +351,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         if (!canAccessFleet(principal, fleet)) throw new HttpError(403, "forbidden", "this key may only manage keys of its own fleet", "fleet");
         const created = await this.apiKeys.create(fleet, ctx.params.role, label);
         ctx.meta.$statusCode = 201;
+        ctx.meta.$location = `/api/v1/keys/${created.principal.keyId}`;
         return { key: created.key, key_id: created.principal.keyId, fleet: created.principal.fleetId, role: created.principal.role };
       },
     },
@@ -468,7 +474,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
       onError: (err) => this.logger.debug("redis:", err.message),
     });
     this.apiKeys = new ApiKeyStore(this.redis, this.keys.prefix);
-    this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: INGEST_LIMIT_PER_S, windowS: 1 });
+    // Limits are read here too, so that several api instances in one process (tests) can differ.
+    this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: Number(process.env.INGEST_RATE_LIMIT ?? INGEST_LIMIT_PER_S), windowS: 1 });
+    this.vehicleLimitPerS = Number(process.env.INGEST_VEHICLE_RATE_LIMIT ?? DEFAULT_VEHICLE_LIMIT_PER_S);
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
   },
 

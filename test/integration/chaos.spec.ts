@@ -15,7 +15,7 @@ describe("chaos: kills and a Redis restart under load lose and duplicate nothing
   it("every accepted window has exactly one result per fault family", async function () {
     if (!redisServerInstalled()) this.skip();
     const report = await runChaos({
-      durationS: 18, killEveryS: 4, killPlan: ["worker", "coordinator", "api"], redisRestartBeforeEndS: 5,
+      durationS: 15, killEveryS: 4, killPlan: ["worker", "coordinator", "api"], redisRestartBeforeEndS: 4,
       ratePerS: 3, vehicles: 6, windowS: 0.25, rateHz: 4096, splitWorkers: false, drainTimeoutS: 60, seed: 5,
     });
     console.log(formatChaosReport(report).split("\n").map((l) => `      ${l}`).join("\n"));
@@ -25,6 +25,6 @@ describe("chaos: kills and a Redis restart under load lose and duplicate nothing
     expect(report.audit.duplicatedEntries, "windows written twice").to.deep.equal([]);
     expect(report.pending, "pending entries").to.equal(0);
     expect(report.deadLetters, "dead letters").to.equal(0);
-    expect(report.recoveries.map((r) => r.disruption.kind).sort()).to.deep.equal(["api", "coordinator", "redis", "worker"]);
+    expect(new Set(report.recoveries.map((r) => r.disruption.kind))).to.deep.equal(new Set(["api", "coordinator", "redis", "worker"]));
   });
 });

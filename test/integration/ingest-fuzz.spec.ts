@@ -20,7 +20,8 @@ interface BadRequest {
   status?: number;
 }
 
-const BODY_LIMIT = 2 * 1024 * 1024;
+/** Over the api's default 4 MB body limit and the 2 MB some tests set (the first test to load the api fixes it). */
+const OVERSIZED = 5 * 1024 * 1024;
 
 describe("ingest fuzz: malformed requests are rejected with a 4xx naming the problem", function () {
   this.timeout(60_000);
@@ -171,7 +172,7 @@ describe("ingest fuzz: malformed requests are rejected with a 4xx naming the pro
         .map((ct): BadRequest => ({ ...good(null), body, contentType: ct, what: `content-type ${ct}`, status: 415 })),
       fc.constantFrom("{", "{\"sensor_data\":", "{'a':1}", "{\"a\":1,}", "\u0000", "{\"sensor_data\":{}}}")
         .map((b): BadRequest => ({ ...good(null), body: b, what: `invalid JSON ${json(b)}` })),
-      fc.constant<BadRequest>({ ...good(null), body: json({ sensor_data: columnar, pad: "x".repeat(BODY_LIMIT + 1) }), what: "body over the limit", status: 413 }),
+      fc.constant<BadRequest>({ ...good(null), body: json({ sensor_data: columnar, pad: "x".repeat(OVERSIZED) }), what: "body over the limit", status: 413 }),
     );
     await checkBatch(arb, 60);
   });
