@@ -6,6 +6,7 @@
 import os from "node:os";
 import type { BrokerOptions, Errors, LogLevels, MetricRegistry } from "moleculer";
 import { HealthProbeMiddleware } from "./lib/health-probes";
+import { LeakFreeRedisTransporter } from "./lib/redis-transporter";
 import { EmbeddablePrometheusReporter } from "./lib/metrics-reporter";
 import { NodeLoadMiddleware } from "./middlewares/node-load.middleware";
 import { registerIntelligentStrategy } from "./strategies/intelligent.strategy";
@@ -44,7 +45,8 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
     logger: { type: "Console", options: { formatter: "short", colors: env.NO_COLOR == null } },
     logLevel: logLevel(env.LOG_LEVEL),
 
-    transporter: { type: "Redis", options: redisOptions(redisUrl) },
+    // Moleculer's Redis transporter minus its reconnect leak (moleculer#1363; lib/redis-transporter.ts).
+    transporter: new LeakFreeRedisTransporter(redisOptions(redisUrl)),
     // CBOR (cbor-x) carries Float32Array windows natively and costs ~1/4 of JSON for sensor payloads (MOLECULER_NOTES).
     serializer: "CBOR",
 

@@ -1,0 +1,53 @@
+/**
+ * Moleculer's Redis transporter with the reconnect leak of moleculer#1363 closed.
+ * In 0.15.2 every "ready" of the subscriber client (each reconnect after Redis restarts) creates a NEW publisher
+ * client and never closes the previous one, which keeps reconnecting on its own: +1 connection per node per Redis
+ * restart (measured: 4 → 10 connections for two nodes after three restarts, test/integration/redis-restart.spec.ts).
+ * Here the superseded publisher is closed once its replacement is ready — after its listeners are removed, since
+ * its "close" handler would otherwise mark the transporter disconnected. A repeated connect() (Transit retries a
+ * failed first connect) first closes the clients of the earlier attempt, so two subscribers never coexist
+ * (the duplicate-delivery half of #1363).
+ */
+import { Transporters } from "moleculer";
+import type { Redis, RedisOptions } from "ioredis";
+
+type RedisTransporterBase = InstanceType<typeof Transporters.Redis>;
+
+interface TransporterInternals {
+  _clientSub?: Redis;
+  _clientPub?: Redis;
+  clientPub?: Redis | null;
+}
+
+function retire(client: Redis | undefined): void {
+  if (!client) return;
+  client.removeAllListeners();
+  // A late socket error after disconnect() must not become an unhandled 'error' event.
+  client.on("error", () => undefined);
+  client.disconnect();
+}
+
+export class LeakFreeRedisTransporter extends Transporters.Redis {
+  override connect(): Promise<void> {
+    const self = this as unknown as TransporterInternals;
+    retire(self._clientSub);
+    retire(self._clientPub);
+    self._clientSub = undefined;
+    self._clientPub = undefined;
+    return (Transporters.Redis.prototype as unknown as { connect(this: RedisTransporterBase): Promise<void> }).connect.call(this);
+  }
+
+  override getRedisClient(opts: RedisOptions): Redis {
+    const self = this as unknown as TransporterInternals;
+    const base = Transporters.Redis.prototype as unknown as { getRedisClient(this: RedisTransporterBase, o: RedisOptions): Redis };
+    const client = base.getRedisClient.call(this, opts);
+    // Called for the publisher when the subscriber exists: the previous publisher is superseded once this one is up.
+    const superseded = self._clientSub ? self._clientPub : undefined;
+    if (superseded) {
+      client.once("ready", () => setImmediate(() => {
+        if (self.clientPub !== superseded) retire(superseded);
+      }));
+    }
+    return client;
+  }
+}

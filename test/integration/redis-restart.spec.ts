@@ -1,0 +1,127 @@
+/**
+ * Redis restarts under a running cluster (a PRIVATE redis-server on its own port, AOF on; the shared 6379 is never
+ * touched): while Redis is down, ingest answers 503 quickly and /ready 503; after it returns everything resumes by
+ * itself, each window is diagnosed exactly once, and the number of Redis connections does not grow (moleculer#1363).
+ */
+import { expect } from "chai";
+import type { Redis } from "ioredis";
+import { ServiceBroker } from "moleculer";
+import { brokerConfig } from "../../moleculer.config";
+import { encodeCompact } from "../../analyzers/decode/sensor-data";
+import { ApiKeyStore } from "../../lib/auth/api-keys";
+import { FAULT_FAMILIES, indexResults } from "../../lib/chaos/audit";
+import { PrivateRedis, freePort, redisServerInstalled } from "../../lib/chaos/private-redis";
+import { createRedis, redisKeys } from "../../lib/redis";
+import { makeFleet, nextWindow } from "../../simulator";
+import { loadService } from "./api-harness";
+import { uniqueName, waitFor } from "./helpers";
+
+/** CLIENT LIST grouped by connection name ("(unnamed)" for Moleculer's transporter clients), the observer excluded. */
+async function connectionsByName(redis: Redis): Promise<Record<string, number>> {
+  const list = String(await redis.client("LIST"));
+  const out: Record<string, number> = {};
+  for (const line of list.split("\n")) {
+    if (!line.trim()) continue;
+    const name = /\bname=(\S*)/.exec(line)?.[1] ?? "";
+    if (name === "redis-restart-observer") continue;
+    const key = name === "" ? "(unnamed)" : name.replace(/[0-9a-f]{8}/g, "*");
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+
+describe("Redis restarts: 503 while down, resume alone, exactly once, no connection leak", function () {
+  this.timeout(120_000);
+  const tag = uniqueName("rr");
+  let server: PrivateRedis;
+  let gateway: ServiceBroker;
+  let workers: ServiceBroker;
+  let redis: Redis;
+  let base: string;
+  let ingestKey: string;
+  const saved = { ...process.env };
+  const keys = redisKeys(tag, { rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
+  const sd = encodeCompact(nextWindow(makeFleet({ vehicles: 1, seed: 9, faultyShare: 0, durationS: 0.25, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0));
+  const accepted: string[] = [];
+
+  before(async function () {
+    if (!redisServerInstalled()) this.skip();
+    server = await PrivateRedis.start();
+    const port = await freePort();
+    Object.assign(process.env, {
+      REDIS_URL: server.url, VTOX_PREFIX: tag, RAW_STREAM: keys.rawStream, RESULTS_STREAM: keys.resultsStream, PORT: String(port), HOST: "127.0.0.1",
+      DIAGNOSIS_CLAIM_IDLE_MS: "1000", INGEST_RATE_LIMIT: "1000", INGEST_VEHICLE_RATE_LIMIT: "1000",
+    });
+    base = `http://127.0.0.1:${port}`;
+    // The production broker config (its transporter included) on the private Redis.
+    const brokerOn = (nodeID: string) => new ServiceBroker(brokerConfig({ ...process.env, REDIS_URL: server.url, NAMESPACE: tag, NODE_ID: nodeID, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" }));
+    gateway = brokerOn("rr-gateway");
+    workers = brokerOn("rr-workers");
+    for (const f of ["api", "diagnosis"]) gateway.createService(await loadService(`../../services/${f}.service`));
+    for (const f of ["turn", "insulation", "bearing", "eccentricity", "broken-bar"]) workers.createService(await loadService(`../../services/fault-${f}.service`));
+    await Promise.all([gateway.start(), workers.start()]);
+    redis = createRedis(server.url, { connectionName: "redis-restart-observer", maxRetriesPerRequest: 5 });
+    ingestKey = (await new ApiKeyStore(redis, tag).create("fleetR", "ingest")).key;
+    await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 20_000, "ready");
+  });
+
+  after(async () => {
+    await Promise.all([gateway?.stop(), workers?.stop()]);
+    redis?.disconnect();
+    await server?.destroy();
+    process.env = saved;
+  });
+
+  async function post(i: number): Promise<Response> {
+    return fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-RR-${i % 3}/data`, {
+      method: "POST", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json", "idempotency-key": `w${i}` },
+      body: JSON.stringify({ sensor_data: sd }), signal: AbortSignal.timeout(10_000),
+    });
+  }
+
+  it("survives three restarts: 503 fast while down, resumes alone, results exactly once, connections stable", async () => {
+    let seq = 0;
+    for (let i = 0; i < 3; i++) {
+      const res = await post(seq++);
+      expect(res.status).to.equal(202);
+      accepted.push(((await res.json()) as { message_id: string }).message_id);
+    }
+    await waitFor(async () => { const ix = await indexResults(redis, keys); return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined; }, 30_000, "first windows");
+    const before = await connectionsByName(redis);
+    const downTimes: number[] = [];
+    const resumeTimes: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      await server.stop();
+      const t0 = Date.now();
+      const res = await post(seq++);
+      downTimes.push(Date.now() - t0);
+      expect(res.status, "ingest while Redis is down").to.equal(503);
+      const body = (await res.json()) as { error: string };
+      expect(body.error).to.equal("service_unavailable");
+      expect((await fetch(`${base}/ready`)).status, "/ready while Redis is down").to.equal(503);
+      await new Promise((r) => setTimeout(r, 500));
+      const { restartedAt } = await server.restart().then(() => ({ restartedAt: Date.now() }));
+      await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 30_000, "ready again");
+      // The client retries the window it could not deliver, with the same Idempotency-Key.
+      for (let i = 0; i < 3; i++) {
+        const again = await waitFor(async () => { const r = await post(seq - 1 + i); return r.status === 202 ? r : undefined; }, 20_000, "ingest accepted again");
+        accepted.push(((await again.json()) as { message_id: string }).message_id);
+      }
+      seq += 2;
+      await waitFor(async () => { const ix = await indexResults(redis, keys); return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined; }, 30_000, "windows after the restart");
+      resumeTimes.push(Date.now() - restartedAt);
+    }
+    // Let late reconnects settle before counting.
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await connectionsByName(redis);
+    const ix = await indexResults(redis, keys);
+    for (const id of accepted) for (const f of FAULT_FAMILIES) expect(ix.counts.get(id)?.get(f), `${id} ${f}`).to.equal(1);
+    expect(new Set(accepted).size).to.equal(accepted.length);
+    console.log(`      ingest answered 503 in ${downTimes.join(" / ")} ms while Redis was down; results flowed again ${resumeTimes.join(" / ")} ms after each restart`);
+    console.log(`      Redis connections before: ${JSON.stringify(before)} (${total(before)}); after 3 restarts: ${JSON.stringify(after)} (${total(after)})`);
+    for (const t of downTimes) expect(t).to.be.below(5000);
+    expect(total(after), "connections after the restarts").to.be.at.most(total(before));
+  });
+});
