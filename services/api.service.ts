@@ -533,4 +533,14 @@ function parseBaseline(body: Record<string, unknown>): Record<string, Record<str
   return out;
 }
 
-export default ApiService as unknown as ServiceSchema;
+/**
+ * Moleculer's `merged` hook runs before moleculer-web builds its routes (the typings do not declare it): the body
+ * limit is read per service instance, like the port, so api instances in one process may differ (tests).
+ */
+function readBodyLimit(schema: ServiceSchema): void {
+  const settings = schema.settings as ApiSettings;
+  const limit = process.env.INGEST_BODY_LIMIT ?? BODY_LIMIT;
+  settings.routes = settings.routes.map((r) => (r.path === "/api/v1" ? { ...r, bodyParsers: { json: { limit, strict: true } } } : r));
+}
+
+export default { ...ApiService, merged: readBodyLimit } as unknown as ServiceSchema;
