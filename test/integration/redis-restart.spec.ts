@@ -4,12 +4,16 @@
  * itself, each window is diagnosed exactly once, and the number of Redis connections does not grow (moleculer#1363).
  */
 import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
 import { brokerConfig } from "../../moleculer.config";
 import { encodeCompact } from "../../analyzers/decode/sensor-data";
 import { ApiKeyStore } from "../../lib/auth/api-keys";
 import { FAULT_FAMILIES, indexResults } from "../../lib/chaos/audit";
+import { NodeSet } from "../../lib/chaos/node-processes";
 import { PrivateRedis, freePort, redisServerInstalled } from "../../lib/chaos/private-redis";
 import { createRedis, redisKeys } from "../../lib/redis";
 import { makeFleet, nextWindow } from "../../simulator";
@@ -37,7 +41,8 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
   const tag = uniqueName("rr");
   let server: PrivateRedis;
   let gateway: ServiceBroker;
-  let workers: ServiceBroker;
+  let children: NodeSet;
+  let logDir = "";
   let redis: Redis;
   let base: string;
   let ingestKey: string;
@@ -55,20 +60,27 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       DIAGNOSIS_CLAIM_IDLE_MS: "1000", INGEST_RATE_LIMIT: "1000", INGEST_VEHICLE_RATE_LIMIT: "1000",
     });
     base = `http://127.0.0.1:${port}`;
-    // The production broker config (its transporter included) on the private Redis.
-    const brokerOn = (nodeID: string) => new ServiceBroker(brokerConfig({ ...process.env, REDIS_URL: server.url, NAMESPACE: tag, NODE_ID: nodeID, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" }));
-    gateway = brokerOn("rr-gateway");
-    workers = brokerOn("rr-workers");
-    for (const f of ["api", "diagnosis"]) gateway.createService(await loadService(`../../services/${f}.service`));
-    for (const f of ["turn", "insulation", "bearing", "eccentricity", "broken-bar"]) workers.createService(await loadService(`../../services/fault-${f}.service`));
-    await Promise.all([gateway.start(), workers.start()]);
+    // The production broker config (its transporter included) on the private Redis: the api in this process (it
+    // reads its settings when created), the coordinator and the five workers in a moleculer-runner child process
+    // (the coordinator reads its stream names when its module loads, which another test file may have done).
+    gateway = new ServiceBroker(brokerConfig({ ...process.env, REDIS_URL: server.url, NAMESPACE: tag, NODE_ID: "rr-gateway", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" }));
+    gateway.createService(await loadService("../../services/api.service"));
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-rr-logs-"));
+    children = new NodeSet(path.resolve(__dirname, "../.."), logDir, [{
+      name: "rr-pipeline", kind: "worker",
+      services: ["services/diagnosis.service.ts", ...["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`)],
+      env: { ...process.env, NAMESPACE: tag, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" },
+    }]);
+    children.startAll();
+    await gateway.start();
     redis = createRedis(server.url, { connectionName: "redis-restart-observer", maxRetriesPerRequest: 5 });
     ingestKey = (await new ApiKeyStore(redis, tag).create("fleetR", "ingest")).key;
-    await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 20_000, "ready");
+    await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 60_000, "ready");
   });
 
   after(async () => {
-    await Promise.all([gateway?.stop(), workers?.stop()]);
+    await Promise.all([gateway?.stop(), children?.stopAll()]);
+    if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
     redis?.disconnect();
     await server?.destroy();
     process.env = saved;
