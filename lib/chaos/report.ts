@@ -19,8 +19,12 @@ export function formatChaosReport(r: ChaosReport): string {
     "disruptions (recovery = from the kill until the first result of a window accepted after it; orphans = entries the dead coordinator held):",
     ...r.recoveries.map((x) => {
       const d = x.disruption;
-      const extra = d.kind === "redis" ? `, down ${d.restartedAt - d.at} ms` : d.orphans.length ? `, ${d.orphans.length} orphans all diagnosed ${ms(x.orphansDoneAfterMs)} after the kill` : "";
-      return `  ${d.kind.padEnd(11)} ${d.target.padEnd(14)} new results after ${ms(x.newResultsAfterMs)}${extra}`;
+      const down = d.restartedAt - d.at;
+      const extra = d.kind === "redis"
+        ? `, down ${down} ms, results ${ms(x.newResultsAfterMs === null ? null : x.newResultsAfterMs - down)} after it was back`
+        : d.orphans.length ? `, ${d.orphans.length} orphans all diagnosed ${ms(x.orphansDoneAfterMs)} after the kill` : "";
+      const worst = Math.max(x.newResultsAfterMs ?? Infinity, x.orphansDoneAfterMs ?? 0) - (d.kind === "redis" ? down : 0);
+      return `  ${d.kind.padEnd(11)} ${d.target.padEnd(14)} new results after ${ms(x.newResultsAfterMs)}${extra} [goal ≤ 5 s: ${worst <= 5000 ? "met" : "MISSED"}]`;
     }),
     ...(r.unexpectedExits.length ? [`unexpected process exits: ${r.unexpectedExits.join(", ")}`] : []),
     ...(r.audit.lost.length ? [`lost (first 10): ${r.audit.lost.slice(0, 10).join(" ")}`] : []),
