@@ -540,7 +540,12 @@ function parseBaseline(body: Record<string, unknown>): Record<string, Record<str
 function readBodyLimit(schema: ServiceSchema): void {
   const settings = schema.settings as ApiSettings;
   const limit = process.env.INGEST_BODY_LIMIT ?? BODY_LIMIT;
-  settings.routes = settings.routes.map((r) => (r.path === "/api/v1" ? { ...r, bodyParsers: { json: { limit, strict: true } } } : r));
+  // Only the limit changes: the route's other body-parser options (e.g. a verify hook) are kept.
+  settings.routes = settings.routes.map((r) => {
+    if (r.path !== "/api/v1") return r;
+    const parsers = (r.bodyParsers ?? {}) as { json?: Record<string, unknown> };
+    return { ...r, bodyParsers: { ...parsers, json: { ...parsers.json, limit } } };
+  });
 }
 
 export default { ...ApiService, merged: readBodyLimit } as unknown as ServiceSchema;
