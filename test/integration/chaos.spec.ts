@@ -5,6 +5,7 @@
  * dead-lettered. Timings are printed (npm run chaos reports them in full), never asserted.
  */
 import { expect } from "chai";
+import fs from "node:fs";
 import { formatChaosReport } from "../../lib/chaos/report";
 import { redisServerInstalled } from "../../lib/chaos/private-redis";
 import { runChaos } from "../../lib/chaos/run";
@@ -25,6 +26,8 @@ describe("chaos: kills and a Redis restart under load lose and duplicate nothing
     expect(report.audit.duplicatedEntries, "windows written twice").to.deep.equal([]);
     expect(report.pending, "pending entries").to.equal(0);
     expect(report.deadLetters, "dead letters").to.equal(0);
+    // Process logs are kept for a failing run only.
+    fs.rmSync(report.logDir, { recursive: true, force: true });
     expect(new Set(report.recoveries.map((r) => r.disruption.kind))).to.deep.equal(new Set(["api", "coordinator", "redis", "worker"]));
   });
 });
