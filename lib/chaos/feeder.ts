@@ -90,7 +90,7 @@ export class ChaosFeeder {
           return;
         }
         if (res.status < 500 && res.status !== 429) {
-          this.stats.rejected.push({ idempotencyKey, status: res.status });
+          this.stats.rejected.push({ idempotencyKey, status: `HTTP ${res.status} ${text.slice(0, 120)}` });
           return;
         }
         cause = `HTTP ${res.status}`;

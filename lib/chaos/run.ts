@@ -39,7 +39,7 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   options: ChaosOptions;
-  feeder: { accepted: number; rejected: number; retries: FeederStats["retries"] };
+  feeder: { accepted: number; rejected: number; rejectedBy: Record<string, number>; retries: FeederStats["retries"] };
   audit: WindowAudit;
   pending: number;
   deadLetters: number;
@@ -175,7 +175,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const lastResult = Math.max(0, ...index.lastResultAt.values());
     return {
       options,
-      feeder: { accepted: accepted.length, rejected: feeder.stats.rejected.length, retries: feeder.stats.retries },
+      feeder: {
+        accepted: accepted.length,
+        rejected: feeder.stats.rejected.length,
+        rejectedBy: feeder.stats.rejected.reduce<Record<string, number>>((m, r) => ({ ...m, [String(r.status)]: (m[String(r.status)] ?? 0) + 1 }), {}),
+        retries: feeder.stats.retries,
+      },
       audit,
       pending: await pendingCount(redis, keys),
       deadLetters: await deadLetterCount(redis, keys),
