@@ -150,7 +150,7 @@
     const card = el("article", null, "finding " + f.status);
     card.dataset.family = f.fault_type;
     const h = el("h3", (FAMILY_NAMES[f.fault_type] || f.fault_type) + " ");
-    h.append(pill(f.status), el("span", " score " + num(f.score), "score"));
+    h.append(pill(f.status), el("span", " score " + (Number(f.score) || 0).toFixed(2), "score"));
     card.append(h);
     if (f.reason) card.append(el("p", f.reason, "reason"));
     if (f.evidence && f.evidence.length) card.append(evidenceTable(f.evidence));
@@ -198,8 +198,10 @@
       if (mine === session) loadFleet().catch(() => undefined);
     });
     socket.on("disconnect", (reason) => {
-      if (reason === "io client disconnect") setConn("not connected", "off");
-      else setConn("connection lost — reconnecting…", "warn");
+      if (reason === "io client disconnect") return setConn("not connected", "off");
+      setConn("connection lost — reconnecting…", "warn");
+      // Socket.IO retries by itself except after a server-side disconnect; the handshake re-checks the key then.
+      if (reason === "io server disconnect") socket.connect();
     });
     socket.io.on("reconnect_attempt", (n) => setConn("reconnecting… (attempt " + n + ")", "warn"));
     socket.on("connect_error", (err) => {
