@@ -91,6 +91,7 @@
     when.title = rec.updatedAt || "";
     cells.push(when);
     rec.row.className = rec.status === "fault" || rec.status === "warning" ? "row-" + rec.status : "";
+    rec.row.classList.toggle("selected", v.vehicle_id === selected);
     rec.row.replaceChildren(...cells);
     summarise();
   }
