@@ -219,6 +219,9 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
     expect(await page.locator("#history tbody tr").count()).to.be.greaterThan(0);
     expect(await page.locator("#history tbody tr").first().locator("td").nth(2).innerText()).to.equal("fault");
     await page.screenshot({ path: path.join(shotDir, "dashboard-fault.png"), fullPage: true });
+    // The findings route the page reads is fleet-scoped like every vehicle route.
+    const foreign = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-A-TURN/findings`, { headers: { authorization: `Bearer ${viewerB}` } });
+    expect(foreign.status).to.equal(404);
 
     // Keyboard: focus the healthy vehicle and press Enter.
     await row("EV-A-OK").getByRole("button").focus();
