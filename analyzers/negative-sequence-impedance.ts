@@ -13,19 +13,24 @@
  * RMS current, so Z_base = (rated_voltage_v/√3)/rated_current_a, per phase of the equivalent star.
  * Amplitudes (peak) of phase voltages and currents give the same ratio.
  */
-import { complex, fromPolar, magnitude, type Complex } from "./dsp/symmetrical-components";
+import { complex, divide, fromPolar, magnitude, subtract, type Complex } from "./dsp/symmetrical-components";
 import type { MotorProfile } from "./types";
 
-/** Typical Z2 of a motor type at rated frequency, in per unit, with its spread across machines. */
+/**
+ * Typical Z2 = R2 + jX2 of a motor type, per unit, with its spread across machines and operating
+ * states. R and X are kept apart because they behave differently: X ∝ f, R does not depend on f
+ * but rises ~0.39 %/K with winding temperature (+40 % from 25 to 125 °C) and differs by design.
+ * At low speed an inverter-fed motor's Z2 turns resistive, so a fixed angle would be wrong.
+ */
 export interface TypicalZ2 {
-  /** |Z2| at rated frequency, per unit of Z_base. */
-  magnitudePu: number;
-  /** ∠Z2 at rated frequency, degrees (mostly reactive). */
-  angleDeg: number;
-  /** The true |Z2| of a given machine lies within ×/÷ this factor of magnitudePu. */
-  magnitudeFactor: number;
-  /** The true ∠Z2 lies within ± this many degrees. */
-  angleToleranceDeg: number;
+  /** Resistive part, per unit of Z_base (frequency-independent). */
+  resistancePu: number;
+  /** Reactive part at rated frequency, per unit (∝ f). */
+  reactancePu: number;
+  /** The true resistance lies within ×/÷ this factor. */
+  resistanceFactor: number;
+  /** The true reactance lies within ×/÷ this factor. */
+  reactanceFactor: number;
   /** Where the numbers come from, for the finding's reason. */
   basis: string;
 }
@@ -35,16 +40,17 @@ export interface TypicalZ2 {
  * j(X1 + X2'): the locked-rotor impedance with half the rotor resistance. |Z_LR| = 1/I_LR(pu), and
  * NEMA MG-1 design B motors draw 6–7× rated current at locked rotor (MG-1 §12.35 code-letter
  * limits; SCIENCE §4 "1 % voltage unbalance gives 6–10× that in current unbalance"): 6.5× →
- * |Z2| ≈ 0.15 pu. Locked-rotor power factor ≈ 0.25–0.4 (∠ 66–75°); halving R2' makes Z2 more
- * reactive, ≈ 75°. Spread: locked-rotor currents of 4.5–10× (designs A–D, traction designs with
- * low leakage) → ×/÷ 1.5; angle ± 10°.
+ * X1 + X2' ≈ 0.15 pu. Resistance: R1 ≈ 0.015–0.02 pu (stator copper loss 1.5–2 % of rating) and
+ * R2' ≈ rated slip ≈ 0.025 pu, so R1 + R2'/2 ≈ 0.03 pu; at rated f ∠Z2 ≈ 79°, in the 75–85° of a
+ * mostly reactive Z2. Spread: X ×/÷ 1.5 (locked-rotor currents 4.5–10×, designs A–D and
+ * low-leakage traction designs); R ×/÷ 2 (temperature, design, deep-bar skin effect at 2f).
  */
 export const INDUCTION_TYPICAL_Z2: TypicalZ2 = {
-  magnitudePu: 1 / 6.5,
-  angleDeg: 75,
-  magnitudeFactor: 1.5,
-  angleToleranceDeg: 10,
-  basis: "induction: |Z2| ≈ 1/I_LR = 1/6.5 pu (NEMA MG-1 design B), ∠75°",
+  resistancePu: 0.03,
+  reactancePu: 0.15,
+  resistanceFactor: 2,
+  reactanceFactor: 1.5,
+  basis: "induction: X2 ≈ 1/I_LR = 1/6.5 pu (NEMA MG-1 design B), R2 ≈ R1 + R2'/2 ≈ 0.03 pu",
 };
 
 /**
@@ -54,27 +60,28 @@ export const INDUCTION_TYPICAL_Z2: TypicalZ2 = {
  * wants ψm ≈ Ld·I_rated, i.e. Xd ≈ E0 ≈ 0.5–0.8 pu; Soong & Miller, IEE Proc. EPA 141(6), 1994)
  * and saliency Lq/Ld ≈ 2–3, with Xq·Iq ≲ 1 pu at the rated point → Xq ≈ 0.6–1.2 pu; so
  * X2 ≈ 0.45–0.95 pu. We take 0.6 pu and a wider ×/÷ 2 (0.3–1.2 pu): this range is an engineering
- * estimate from those constraints, not a tabulated value. Rs ≈ 0.02–0.05 pu → ∠Z2 ≈ 85° ± 10°.
+ * estimate from those constraints, not a tabulated value. Rs ≈ 0.02–0.05 pu → 0.03 pu ×/÷ 2
+ * (∠Z2 ≈ 87° at rated speed).
  */
 export const PMSM_TYPICAL_Z2: TypicalZ2 = {
-  magnitudePu: 0.6,
-  angleDeg: 85,
-  magnitudeFactor: 2,
-  angleToleranceDeg: 10,
-  basis: "PMSM: X2 = ω(Ld+Lq)/2 ≈ 0.6 pu, ∠85°",
+  resistancePu: 0.03,
+  reactancePu: 0.6,
+  resistanceFactor: 2,
+  reactanceFactor: 2,
+  basis: "PMSM: X2 = ω(Ld+Lq)/2 ≈ 0.6 pu, Rs ≈ 0.03 pu",
 };
 
-/** Rated slip of a NEMA design B / traction induction motor, 1–5 %: only refers rated_rpm to the rated supply frequency (a 2 % error here moves Z2 by 2 %). */
+/** Rated slip of a NEMA design B / traction induction motor, 1–5 %: only refers rated_rpm to the rated supply frequency (a 2 % error here moves X2 by 2 %). */
 export const TYPICAL_RATED_SLIP = 0.03;
 
 /** Z2 at the operating frequency, with the spread the analyzer must allow for. */
 export interface NegativeSequenceImpedance {
-  /** Ω per phase of the equivalent star (complex). */
+  /** Nominal Z2, Ω per phase of the equivalent star (complex). */
   z2: Complex;
-  /** True |Z2| within [|z2|/factor, |z2|·factor]; 1 when learned on this motor. */
-  magnitudeFactor: number;
-  /** True ∠Z2 within ± this, degrees; 0 when learned. */
-  angleToleranceDeg: number;
+  /** True resistance within [re/factor, re·factor]; 1 when learned on this motor. */
+  resistanceFactor: number;
+  /** True reactance within [im/factor, im·factor]; 1 when learned. */
+  reactanceFactor: number;
   source: "typical" | "baseline";
   basis: string;
 }
@@ -91,10 +98,7 @@ export function ratedFrequencyHz(profile: Pick<MotorProfile, "motor_type" | "pol
   return profile.motor_type === "induction" ? synchronous / (1 - TYPICAL_RATED_SLIP) : synchronous;
 }
 
-/**
- * Refers an impedance known at `fromHz` to `toHz`: the resistance stays, the reactance scales with
- * frequency (at low speed an inverter-fed motor's Z2 turns resistive, so a fixed angle would be wrong).
- */
+/** Refers an impedance known at `fromHz` to `toHz`: the resistance stays, the reactance scales with frequency. */
 export function atFrequency(z: Complex, fromHz: number, toHz: number): Complex {
   return complex(z.re, (z.im * toHz) / fromHz);
 }
@@ -104,61 +108,78 @@ export function typicalNegativeSequenceImpedance(
   frequencyHz: number,
 ): NegativeSequenceImpedance {
   const typical = profile.motor_type === "induction" ? INDUCTION_TYPICAL_Z2 : PMSM_TYPICAL_Z2;
-  const atRated = fromPolar(typical.magnitudePu * baseImpedanceOhm(profile), (typical.angleDeg * Math.PI) / 180);
+  const zBase = baseImpedanceOhm(profile);
+  const atRated = complex(typical.resistancePu * zBase, typical.reactancePu * zBase);
   return {
     z2: atFrequency(atRated, ratedFrequencyHz(profile), frequencyHz),
-    magnitudeFactor: typical.magnitudeFactor,
-    angleToleranceDeg: typical.angleToleranceDeg,
+    resistanceFactor: typical.resistanceFactor,
+    reactanceFactor: typical.reactanceFactor,
     source: "typical",
-    basis: `${typical.basis}, ×/÷${typical.magnitudeFactor} ±${typical.angleToleranceDeg}°`,
+    basis: `${typical.basis}; R ×/÷${typical.resistanceFactor}, X ×/÷${typical.reactanceFactor}`,
   };
 }
 
 /**
  * Z2 learned on this motor when healthy (|V2/I2| and, if known, its angle, at `learnedAtHz` if
- * known): no spread beyond the measurement's. Without an angle the typical one is assumed.
+ * known): no spread beyond the measurement's. Without an angle the typical rated one is assumed.
  */
 export function learnedNegativeSequenceImpedance(
   profile: Pick<MotorProfile, "motor_type">,
   z2Ohm: number, angleDeg: number | undefined, learnedAtHz: number | undefined, frequencyHz: number,
 ): NegativeSequenceImpedance {
-  const typicalAngle = (profile.motor_type === "induction" ? INDUCTION_TYPICAL_Z2 : PMSM_TYPICAL_Z2).angleDeg;
+  const typical = profile.motor_type === "induction" ? INDUCTION_TYPICAL_Z2 : PMSM_TYPICAL_Z2;
+  const typicalAngle = (Math.atan2(typical.reactancePu, typical.resistancePu) * 180) / Math.PI;
   const learned = fromPolar(z2Ohm, ((angleDeg ?? typicalAngle) * Math.PI) / 180);
   const z2 = learnedAtHz !== undefined && learnedAtHz > 0 ? atFrequency(learned, learnedAtHz, frequencyHz) : learned;
   return {
     z2,
-    magnitudeFactor: 1,
-    angleToleranceDeg: 0,
+    resistanceFactor: 1,
+    reactanceFactor: 1,
     source: "baseline",
-    basis: `learned on this motor: |Z2| = ${magnitude(z2).toPrecision(3)} Ω${angleDeg === undefined ? ` (typical ∠${typicalAngle}°)` : ""}`,
+    basis: `learned on this motor: |Z2| = ${magnitude(z2).toPrecision(3)} Ω${angleDeg === undefined ? ` (typical ∠${typicalAngle.toFixed(0)}°)` : ""}`,
   };
 }
 
-/**
- * Distance from `point` to the set { c·e^{jδ}·s : c ∈ [1/k, k], |δ| ≤ Δ } — an annular sector
- * around the nominal supply-driven vector s. It is the smallest residual any plausible Z2 leaves,
- * i.e. the part of the measured I2 no plausible supply contribution explains.
- */
-export function distanceToUncertainVector(point: Complex, s: Complex, factor: number, toleranceDeg: number): number {
-  const sMag = magnitude(s);
-  if (!(sMag > 0)) return magnitude(point);
-  // Work in coordinates where s = 1: q = point/s.
-  const q = complex((point.re * s.re + point.im * s.im) / (sMag * sMag), (point.im * s.re - point.re * s.im) / (sMag * sMag));
-  const rho = magnitude(q), phi = Math.atan2(q.im, q.re);
-  const lo = 1 / factor, hi = factor, tol = (toleranceDeg * Math.PI) / 180;
-  const clamp = (x: number) => Math.min(hi, Math.max(lo, x));
-  if (Math.abs(phi) <= tol) return sMag * Math.abs(rho - clamp(rho));
-  // Outside the angular range the nearest point lies on one of the two radial edges.
-  let best = Infinity;
-  for (const edge of [tol, -tol]) {
-    const t = clamp(rho * Math.cos(phi - edge));
-    best = Math.min(best, Math.hypot(q.re - t * Math.cos(edge), q.im - t * Math.sin(edge)));
-  }
-  return sMag * best;
-}
+/** Boundary samples per edge of the (R, X) rectangle: the image of each edge is a circular arc, whose nearest and farthest points a 64-step scan plus refinement finds to < 0.1 % of the arc. */
+const EDGE_STEPS = 64;
 
-/** Largest |c·e^{jδ} − 1| over the set: how far the true supply-driven vector can lie from the nominal one, relative to it. */
-export function relativeUncertainty(factor: number, toleranceDeg: number): number {
-  const tol = (toleranceDeg * Math.PI) / 180;
-  return Math.max(...[factor, 1 / factor].map((c) => Math.hypot(c * Math.cos(tol) - 1, c * Math.sin(tol))));
+/**
+ * Where the supply-driven I2/I1 = drive/Z2 (drive = V2/I1) can lie, given Z2's spread, relative to
+ * a measured `point`: the least distance (the part of the measured I2/I1 no plausible Z2 explains)
+ * and the greatest distance of the set from the nominal drive/Z2 (how uncertain the compensation is).
+ */
+export function supplyTermBounds(point: Complex, drive: Complex, z2: NegativeSequenceImpedance): { least: number; spread: number } {
+  const nominal = divide(drive, z2.z2);
+  const { resistanceFactor: kr, reactanceFactor: kx } = z2;
+  const r0 = z2.z2.re, x0 = z2.z2.im;
+  if (kr === 1 && kx === 1) return { least: magnitude(subtract(point, nominal)), spread: 0 };
+  // Inside the set: the Z2 that would explain the point exactly lies in the rectangle.
+  const needed = magnitude(point) > 0 ? divide(drive, point) : undefined;
+  const inside = needed !== undefined && needed.re >= r0 / kr && needed.re <= r0 * kr && needed.im >= x0 / kx && needed.im <= x0 * kx;
+  const corners: Complex[] = [
+    complex(r0 / kr, x0 / kx), complex(r0 * kr, x0 / kx), complex(r0 * kr, x0 * kx), complex(r0 / kr, x0 * kx),
+  ];
+  let least = Infinity, spread = 0;
+  const at = (z: Complex) => divide(drive, z);
+  for (let e = 0; e < 4; e++) {
+    const from = corners[e], to = corners[(e + 1) % 4];
+    const along = (t: number) => complex(from.re + (to.re - from.re) * t, from.im + (to.im - from.im) * t);
+    let bestT = 0, bestD = Infinity;
+    for (let i = 0; i <= EDGE_STEPS; i++) {
+      const t = i / EDGE_STEPS;
+      const s = at(along(t));
+      const d = magnitude(subtract(point, s));
+      if (d < bestD) { bestD = d; bestT = t; }
+      spread = Math.max(spread, magnitude(subtract(s, nominal)));
+    }
+    // Golden-section refinement between the neighbouring samples.
+    let lo = Math.max(0, bestT - 1 / EDGE_STEPS), hi = Math.min(1, bestT + 1 / EDGE_STEPS);
+    const dist = (t: number) => magnitude(subtract(point, at(along(t))));
+    for (let k = 0; k < 30; k++) {
+      const m1 = hi - (hi - lo) * 0.618, m2 = lo + (hi - lo) * 0.618;
+      if (dist(m1) < dist(m2)) hi = m2; else lo = m1;
+    }
+    least = Math.min(least, bestD, dist((lo + hi) / 2));
+  }
+  return { least: inside ? 0 : least, spread };
 }

@@ -14,8 +14,7 @@ import {
   type Complex, type SequenceComponents,
 } from "./dsp/symmetrical-components";
 import {
-  distanceToUncertainVector, learnedNegativeSequenceImpedance, relativeUncertainty, typicalNegativeSequenceImpedance,
-  type NegativeSequenceImpedance,
+  learnedNegativeSequenceImpedance, supplyTermBounds, typicalNegativeSequenceImpedance, type NegativeSequenceImpedance,
 } from "./negative-sequence-impedance";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
 import type {
@@ -251,7 +250,7 @@ export const turnFaultAnalyzer: Analyzer = {
     // indicator is the smallest residual any plausible Z2 leaves (worst case for a fault call), so
     // an I2 that the supply unbalance might explain never raises an alarm on its own.
     const leastResidual = (point: Complex): number => supply
-      ? distanceToUncertainVector(point, explained, supply.z2.magnitudeFactor, supply.z2.angleToleranceDeg)
+      ? supplyTermBounds(point, supply.drive, supply.z2).least
       : magnitude(point);
     const baseRatio = base?.i2_over_i1;
     const baseAngle = base?.angle_i2_minus_i1_deg;
@@ -323,6 +322,8 @@ interface SupplyCompensation {
   v2OverV1: number;
   /** Supply negative-sequence voltage phasor, oriented like the currents. */
   v2: Complex;
+  /** V2/I1, Ω: the supply-driven I2/I1 is drive/Z2. */
+  drive: Complex;
   /** Nominal supply-driven I2/I1 = (V2/Z2)/I1, complex. */
   explainedRatio: Complex;
   /** How far the true supply-driven I2/I1 can lie from the nominal one, given Z2's spread. */
@@ -357,12 +358,14 @@ function compensateForSupplyUnbalance(
   const vs = orient(sequenceComponents(va, vb, vc));
   const v1 = magnitude(vs.positive);
   if (!(v1 > 0) || !(magnitude(z2.z2) > 0)) return null;
-  const explainedRatio = divide(divide(vs.negative, z2.z2), currentSeq.positive);
+  const drive = divide(vs.negative, currentSeq.positive);
+  const explainedRatio = divide(drive, z2.z2);
   return {
     v2OverV1: magnitude(vs.negative) / v1,
     v2: vs.negative,
+    drive,
     explainedRatio,
-    uncertaintyOverI1: magnitude(explainedRatio) * relativeUncertainty(z2.magnitudeFactor, z2.angleToleranceDeg),
+    uncertaintyOverI1: supplyTermBounds(explainedRatio, drive, z2).spread,
     z2,
   };
 }

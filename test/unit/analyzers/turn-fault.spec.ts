@@ -180,10 +180,11 @@ describe("turn-fault analyzer", () => {
     // Z1 = V1/I1 of an induction motor (magnetising current ≈ 0.35 pu): I1 ≈ 0.43 / 0.6 / 1 pu at pf ≈ 0.5 / 0.7 / 0.85.
     const Z1_PU: Record<number, number[]> = { 25: [2.3, 60], 50: [1.65, 45], 100: [1.0, 32] };
     const z1At = (loadPct: number) => fromPolar(Z1_PU[loadPct][0] * ZBASE, deg(Z1_PU[loadPct][1]));
-    // The circuit's Z2 is not the typical one, but inside its stated spread (×/÷ 1.5, ± 10°).
+    // The circuit's Z2 is not the typical one, but inside its stated spread (R ×/÷ 2, X ×/÷ 1.5).
     const circuitZ2s = [
-      { label: "1.35× typical, 70°", z2: fromPolar(1.35 * magnitude(typicalZ2), deg(70)) },
-      { label: "typical/1.35, 82°", z2: fromPolar(magnitude(typicalZ2) / 1.35, deg(82)) },
+      { label: "R ×1.8, X ×1.35", z2: complex(1.8 * typicalZ2.re, 1.35 * typicalZ2.im) },
+      { label: "R ÷1.8, X ÷1.35", z2: complex(typicalZ2.re / 1.8, typicalZ2.im / 1.35) },
+      { label: "R ×1.8, X ÷1.35", z2: complex(1.8 * typicalZ2.re, typicalZ2.im / 1.35) },
     ];
     const window = (o: { loadPct: number; v2Pct: number; v2AngleDeg?: number; z2: Complex; phase?: Phase; severity?: number; seed?: number }) => {
       const voltages = unbalancedVoltages(VPH, o.v2Pct / 100, o.v2AngleDeg ?? 40);
@@ -200,7 +201,7 @@ describe("turn-fault analyzer", () => {
         // Z2 equal to the typical one: the nominal compensation is exact.
         expect(f.features.i2_over_i1).to.be.below(0.003);
         expect(f.features.z2_ohm_estimate).to.be.closeTo(magnitude(z2), 0.01 * magnitude(z2));
-        expect(f.features.z2_angle_deg_estimate).to.be.closeTo(75, 1);
+        expect(f.features.z2_angle_deg_estimate).to.be.closeTo((Math.atan2(0.15, 0.03) * 180) / Math.PI, 1);
       }
     });
 
@@ -235,17 +236,43 @@ describe("turn-fault analyzer", () => {
       expect(f.reason).to.match(/V2\/V1 = 0\.50 % < 1 % gate/);
     });
 
+    // The helper's severity gives a fault-only I2/I1 ≈ severity/3; 0.3 → 10 %, the low end of the
+    // ITSC rig's 20 %-shorted-turns class means (10.2–15.6 %, SCIENCE §4).
     for (const loadPct of [50, 100]) {
-      it(`still detects a 20 % turn fault under 1 % unbalance at ${loadPct} % load, in the right phase`, () => {
+      it(`still detects a turn fault with I2/I1 ≈ 10 % under 1 % unbalance at ${loadPct} % load, at any ∠V2, in the right phase`, () => {
         for (const { z2 } of circuitZ2s) {
-          for (const phase of ["A", "B", "C"] as Phase[]) {
-            const f = turnFaultAnalyzer.analyze(window({ loadPct, v2Pct: 1, z2, phase, severity: 0.2 }), INDUCTION);
-            expect(f.status, f.reason).to.not.equal("normal");
-            expect(f.faulted_phase, f.reason).to.equal(phase);
+          for (const v2AngleDeg of [40, 160, 280]) {
+            for (const phase of ["A", "B", "C"] as Phase[]) {
+              const f = turnFaultAnalyzer.analyze(window({ loadPct, v2Pct: 1, v2AngleDeg, z2, phase, severity: 0.3 }), INDUCTION);
+              expect(f.status, f.reason).to.not.equal("normal");
+              expect(f.faulted_phase, f.reason).to.equal(phase);
+            }
           }
         }
       });
     }
+
+    it("the price of a typical Z2: a 6.7 % fault I2 along the supply-driven direction is hidden at part load; a learned Z2 recovers it", () => {
+      const z2 = circuitZ2s[0].z2;
+      const healthy = turnFaultAnalyzer.analyze(window({ loadPct: 100, v2Pct: 1, z2, seed: 3 }), INDUCTION);
+      const baseline = { turn_fault: { z2_ohm: healthy.features.z2_ohm_estimate, z2_angle_deg: healthy.features.z2_angle_deg_estimate } };
+      let hidden = 0;
+      for (const loadPct of [25, 50, 100]) {
+        for (const v2AngleDeg of [40, 160, 280]) {
+          for (const phase of ["A", "B", "C"] as Phase[]) {
+            const w = window({ loadPct, v2Pct: 1, v2AngleDeg, z2, phase, severity: 0.2 });
+            const typical = turnFaultAnalyzer.analyze(w, INDUCTION);
+            if (typical.status === "normal") hidden++;
+            else expect(typical.faulted_phase).to.equal(phase);
+            const learned = turnFaultAnalyzer.analyze(w, INDUCTION, baseline);
+            expect(learned.status, learned.reason).to.not.equal("normal");
+            expect(learned.faulted_phase).to.equal(phase);
+          }
+        }
+      }
+      // With the typical Z2 about a third of the alignments are hidden (9 of 27 here): the least residual is scored.
+      expect(hidden).to.be.within(5, 13);
+    });
 
     it("with Z2 learned on the healthy motor (baseline z2_ohm): no spread, tighter residual, the fault scored nearer its own I2", () => {
       const z2 = circuitZ2s[0].z2;
@@ -273,7 +300,7 @@ describe("turn-fault analyzer", () => {
       const pmsm: MotorProfile = { ...DEFAULT_MOTOR_PROFILE }; // 4 pole pairs, 4000 rpm rated → 266.7 Hz
       const atRated = typicalNegativeSequenceImpedance(pmsm, 266.67).z2;
       const atHalf = typicalNegativeSequenceImpedance(pmsm, 133.33).z2;
-      expect(magnitude(atRated)).to.be.closeTo(0.6 * (230 / Math.sqrt(3) / 80), 0.01);
+      expect(atRated.im).to.be.closeTo(0.6 * (230 / Math.sqrt(3) / 80), 0.01);
       expect(atHalf.im).to.be.closeTo(atRated.im / 2, 1e-3);
       expect(atHalf.re).to.be.closeTo(atRated.re, 1e-9);
     });
