@@ -6,6 +6,14 @@
  * Why I2: a shorted turn makes one phase's impedance differ from the other two, and any such
  * asymmetry under a balanced supply draws negative-sequence current. I2/I1 is unit-free, so it
  * needs no current-sensor calibration beyond the (constant) gain mismatch a baseline absorbs.
+ *
+ * Supply unbalance: a healthy motor draws I2 = V2/Z2 through its negative-sequence impedance Z2,
+ * a machine constant, while I1 = V1/Z1 follows the load, so the supply-driven I2/I1 =
+ * (V2/V1)·(Z1/Z2) is largest at light load. With phase voltages, that term is removed with Z2
+ * learned on this motor (baseline z2_ohm) or typical for its type (negative-sequence-impedance.ts),
+ * and what is scored is the least residual over Z2's spread: an I2 some plausible Z2 explains never
+ * raises an alarm by itself (at the price of hiding a fault I2 smaller than that spread when it
+ * happens to point along V2/Z2). A baseline's i2_over_i1 vector must be learned with the same Z2.
  */
 import { estimateFundamental } from "./dsp/fundamental";
 import { phasorsAt, refineFrequency } from "./dsp/phasor";
@@ -274,7 +282,7 @@ export const turnFaultAnalyzer: Analyzer = {
       scaleUsed = ABSOLUTE_SCALE;
       localisation = ratio;
       indicator = toPercent(leastResidual(rawRatio));
-      basis = "I2/I1 (absolute, no baseline)";
+      basis = supply ? "I2/I1 least residual over Z2's spread (absolute, no baseline)" : "I2/I1 (absolute, no baseline)";
     }
     if (supply) {
       features.i2_over_i1_least_residual_pct = indicator;
