@@ -6,13 +6,24 @@
  * Why I2: a shorted turn makes one phase's impedance differ from the other two, and any such
  * asymmetry under a balanced supply draws negative-sequence current. I2/I1 is unit-free, so it
  * needs no current-sensor calibration beyond the (constant) gain mismatch a baseline absorbs.
+ *
+ * Supply unbalance: a healthy motor draws I2 = V2/Z2 through its negative-sequence impedance Z2,
+ * a machine constant, while I1 = V1/Z1 follows the load, so the supply-driven I2/I1 =
+ * (V2/V1)·(Z1/Z2) is largest at light load. With phase voltages, that term is removed with Z2
+ * learned on this motor (baseline z2_ohm) or typical for its type (negative-sequence-impedance.ts),
+ * and what is scored is the least residual over Z2's spread: an I2 some plausible Z2 explains never
+ * raises an alarm by itself (at the price of hiding a fault I2 smaller than that spread when it
+ * happens to point along V2/Z2). A baseline's i2_over_i1 vector must be learned with the same Z2.
  */
 import { estimateFundamental } from "./dsp/fundamental";
 import { phasorsAt, refineFrequency } from "./dsp/phasor";
 import {
-  angleDeg360, divide, fromPolar, magnitude, multiply, parkVectorModulation, sequenceComponents, subtract,
+  angle, angleDeg360, complex, divide, fromPolar, magnitude, parkVectorModulation, sequenceComponents, subtract,
   type Complex, type SequenceComponents,
 } from "./dsp/symmetrical-components";
+import {
+  learnedNegativeSequenceImpedance, supplyTermBounds, typicalNegativeSequenceImpedance, type NegativeSequenceImpedance,
+} from "./negative-sequence-impedance";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
 import type {
   Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Phase, SampledSignal, SensorWindow,
@@ -52,13 +63,10 @@ export const BASELINE_RISE_SCALE: SeverityScale = { warning: 2, fault: 6, satura
 /** SCIENCE.md §4: gate on V2/V1 < 1 %; above it the compensated index is used but marked lower confidence. */
 export const VOLTAGE_UNBALANCE_GATE = 0.01;
 /**
- * |Z1/Z2| ≈ 6: NEMA MG-1 / SCIENCE §4 "1 % voltage unbalance gives 6–10× that in current
- * unbalance" (Z2 is close to the locked-rotor impedance, and locked-rotor current is ~6× rated).
- * The low end, so that the compensation never removes more I2 than the supply can explain.
+ * Z2 = V2/I2 is reported (for a baseline to learn) only from V2/V1 ≥ 0.5 %: there the supply drives
+ * I2/I1 ≈ 3–10 % at rated load (6–20× V2/V1), above the ~2–3 % standing asymmetry of a healthy motor.
  */
-export const TYPICAL_Z1_OVER_Z2 = 6;
-/** ∠Z2 ≈ 75°: negative sequence sees the rotor at slip ≈ 2, a mostly reactive (locked-rotor-like) impedance, power factor ~0.25. */
-export const TYPICAL_Z2_ANGLE_DEG = 75;
+export const MIN_V2_FOR_Z2_ESTIMATE = 0.005;
 
 /**
  * Where I2 points, relative to I1, for a turn fault in phase A (degrees).
@@ -129,6 +137,7 @@ export function faultSector(angleDeg: number): { sector: 0 | 1 | 2; marginDeg: n
 
 const toPercent = (ratio: number): number => 100 * ratio;
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+const angleDeg180 = (x: Complex): number => (angle(x) * 180) / Math.PI;
 
 export const turnFaultAnalyzer: Analyzer = {
   faultType: "turn_fault",
@@ -210,37 +219,47 @@ export const turnFaultAnalyzer: Analyzer = {
     ];
     const notes: string[] = [];
 
-    // Voltage compensation: remove the I2 the supply's own V2 drives through the motor's Z2.
-    let ratio = rawRatio;
-    let lowConfidence = false;
+    // Voltage compensation: remove the I2 the supply's own V2 drives through the motor's Z2
+    // (I2 = V2/Z2; Z2 a machine constant, learned on this motor or typical for its type).
+    const base = baseline?.turn_fault;
+    let supply: SupplyCompensation | null = null;
     const voltages = threePhaseSet(window, PHASE_VOLTAGES);
     if (typeof voltages !== "string") {
-      const comp = compensateForSupplyUnbalance(voltages, f, seq, i1Amplitude, orient);
-      if (comp) {
-        ratio = subtract(rawRatio, comp.explainedRatio);
-        features.v2_over_v1 = comp.v2OverV1;
-        features.i2_explained_by_v2_over_i1 = magnitude(comp.explainedRatio);
+      supply = compensateForSupplyUnbalance(voltages, f, seq, orient, negativeSequenceImpedance(profile, f, base));
+      if (supply) {
+        features.v2_over_v1 = supply.v2OverV1;
+        features.i2_explained_by_v2_over_i1 = magnitude(supply.explainedRatio);
+        features.i2_explained_uncertainty_over_i1 = supply.uncertaintyOverI1;
+        features.z2_ohm_used = magnitude(supply.z2.z2);
+        if (supply.v2OverV1 >= MIN_V2_FOR_Z2_ESTIMATE) {
+          // Effective Z2 = V2/I2 of Kohler et al.: learn it on the healthy motor (baseline z2_ohm, z2_angle_deg).
+          const measuredZ2 = divide(supply.v2, seq.negative);
+          features.z2_ohm_estimate = magnitude(measuredZ2);
+          features.z2_angle_deg_estimate = round(angleDeg180(measuredZ2), 2);
+        }
         evidence.push({
-          name: "V2/V1 (supply unbalance)", value: round(toPercent(comp.v2OverV1), 3), unit: "%",
+          name: "V2/V1 (supply unbalance)", value: round(toPercent(supply.v2OverV1), 3), unit: "%",
           threshold: toPercent(VOLTAGE_UNBALANCE_GATE), reference: "V1",
         });
-        if (comp.v2OverV1 >= VOLTAGE_UNBALANCE_GATE) {
-          lowConfidence = true;
-          notes.push(`supply unbalance V2/V1 = ${toPercent(comp.v2OverV1).toFixed(2)} % ≥ 1 %: I2 compensated with a typical |Z1/Z2| = ${TYPICAL_Z1_OVER_Z2}, lower confidence`);
-        }
       }
     } else if (PHASE_VOLTAGES.some((n) => window.channels[n])) {
       notes.push(`voltages not used (${voltages})`);
     }
-    if (!("v2_over_v1" in features)) notes.push("no phase voltages: supply unbalance not compensated");
+    if (!supply) notes.push("no phase voltages: supply unbalance not compensated");
 
+    // Nominal compensated I2/I1 (Z2 at its learned or typical value): reported, and used for the phase.
+    const explained = supply?.explainedRatio ?? complex(0, 0);
+    const ratio = subtract(rawRatio, explained);
     const i2OverI1 = magnitude(ratio);
     features.i2_over_i1 = i2OverI1;
     features.angle_i2_minus_i1_deg = angleDeg360(ratio);
-    if (lowConfidence) features.low_confidence = 1;
 
-    // Decision: rise over the vehicle's own healthy value when known, else absolute limits.
-    const base = baseline?.turn_fault;
+    // Decision: rise over the vehicle's own healthy value when known, else absolute limits. The
+    // indicator is the smallest residual any plausible Z2 leaves (worst case for a fault call), so
+    // an I2 that the supply unbalance might explain never raises an alarm on its own.
+    const leastResidual = (point: Complex): number => supply
+      ? supplyTermBounds(point, supply.drive, supply.z2).least
+      : magnitude(point);
     const baseRatio = base?.i2_over_i1;
     const baseAngle = base?.angle_i2_minus_i1_deg;
     let indicator: number, scaleUsed: SeverityScale, localisation: Complex, basis: string;
@@ -249,20 +268,26 @@ export const turnFaultAnalyzer: Analyzer = {
       if (baseAngle !== undefined && Number.isFinite(baseAngle)) {
         // Subtract the healthy I2 as a vector: sensor gain mismatch and inherent asymmetry are
         // constant phasors, and removing them leaves the I2 the fault added (and its direction).
-        localisation = subtract(ratio, fromPolar(baseRatio, (baseAngle * Math.PI) / 180));
-        indicator = toPercent(magnitude(localisation));
+        const healthy = fromPolar(baseRatio, (baseAngle * Math.PI) / 180);
+        localisation = subtract(ratio, healthy);
+        indicator = toPercent(leastResidual(subtract(rawRatio, healthy)));
         basis = `|I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %∠${baseAngle.toFixed(0)}°|`;
       } else {
         localisation = ratio;
-        indicator = toPercent(i2OverI1 - baseRatio);
+        indicator = toPercent(leastResidual(rawRatio) - baseRatio);
         basis = `I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %`;
       }
       features.i2_over_i1_rise_pct = indicator;
     } else {
       scaleUsed = ABSOLUTE_SCALE;
       localisation = ratio;
-      indicator = toPercent(i2OverI1);
-      basis = "I2/I1 (absolute, no baseline)";
+      indicator = toPercent(leastResidual(rawRatio));
+      basis = supply ? "I2/I1 least residual over Z2's spread (absolute, no baseline)" : "I2/I1 (absolute, no baseline)";
+    }
+    if (supply) {
+      features.i2_over_i1_least_residual_pct = indicator;
+      notes.push(supplyNote(supply, scaleUsed));
+      if (supply.v2OverV1 >= VOLTAGE_UNBALANCE_GATE && supply.z2.source === "typical") features.low_confidence = 1;
     }
     const status = severityStatus(indicator, scaleUsed);
     const score = severityScore(indicator, scaleUsed);
@@ -301,21 +326,67 @@ function nemaUnbalance(amplitudes: readonly number[]): number {
   return mean > 0 ? (100 * Math.max(...amplitudes.map((x) => Math.abs(x - mean)))) / mean : 0;
 }
 
+interface SupplyCompensation {
+  v2OverV1: number;
+  /** Supply negative-sequence voltage phasor, oriented like the currents. */
+  v2: Complex;
+  /** V2/I1, Ω: the supply-driven I2/I1 is drive/Z2. */
+  drive: Complex;
+  /** Nominal supply-driven I2/I1 = (V2/Z2)/I1, complex. */
+  explainedRatio: Complex;
+  /** How far the true supply-driven I2/I1 can lie from the nominal one, given Z2's spread. */
+  uncertaintyOverI1: number;
+  z2: NegativeSequenceImpedance;
+}
+
+/** Z2 learned on this motor (baseline z2_ohm, optional z2_angle_deg and the frequency it was learned at), else typical for its type. */
+function negativeSequenceImpedance(
+  profile: MotorProfile, f: number, base: Readonly<Record<string, number>> | undefined,
+): NegativeSequenceImpedance {
+  const finite = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) ? x : undefined);
+  const learned = finite(base?.z2_ohm);
+  if (learned !== undefined && learned > 0) {
+    return learnedNegativeSequenceImpedance(profile, learned, finite(base?.z2_angle_deg),
+      finite(base?.z2_frequency_hz) ?? finite(base?.fundamental_hz), f);
+  }
+  return typicalNegativeSequenceImpedance(profile, f);
+}
+
 /**
- * The I2/I1 that the supply's negative-sequence voltage alone drives: I2_V = V2·Y2 with
- * |Y2| = |Z1/Z2|·|I1|/|V1| (Y1 ≈ I1/V1 measured, |Z1/Z2| typical) and ∠Y2 = −∠Z2 typical.
- * Assumes va/vb/vc are phase (line-to-neutral) voltages sampled from the same instant as the currents.
+ * The I2/I1 that the supply's negative-sequence voltage alone drives through the motor's Z2:
+ * I2_V = V2/Z2. Assumes va/vb/vc are phase (line-to-neutral) voltages in volts and the currents in
+ * amperes, sampled at the same instants.
  */
 function compensateForSupplyUnbalance(
-  v: ThreePhase, f: number, currentSeq: SequenceComponents, i1Amplitude: number,
-  orient: (s: SequenceComponents) => SequenceComponents,
-): { v2OverV1: number; explainedRatio: Complex } | null {
+  v: ThreePhase, f: number, currentSeq: SequenceComponents,
+  orient: (s: SequenceComponents) => SequenceComponents, z2: NegativeSequenceImpedance,
+): SupplyCompensation | null {
   if ((v.length * f) / v.rateHz < MIN_FUNDAMENTAL_CYCLES) return null;
   const [va, vb, vc] = phasorsAt([v.a.samples, v.b.samples, v.c.samples], v.rateHz, f, v.length);
   const vs = orient(sequenceComponents(va, vb, vc));
   const v1 = magnitude(vs.positive);
-  if (!(v1 > 0)) return null;
-  const y2 = fromPolar((TYPICAL_Z1_OVER_Z2 * i1Amplitude) / v1, (-TYPICAL_Z2_ANGLE_DEG * Math.PI) / 180);
-  const explainedI2 = multiply(vs.negative, y2);
-  return { v2OverV1: magnitude(vs.negative) / v1, explainedRatio: divide(explainedI2, currentSeq.positive) };
+  if (!(v1 > 0) || !(magnitude(z2.z2) > 0)) return null;
+  const drive = divide(vs.negative, currentSeq.positive);
+  const explainedRatio = divide(drive, z2.z2);
+  return {
+    v2OverV1: magnitude(vs.negative) / v1,
+    v2: vs.negative,
+    drive,
+    explainedRatio,
+    uncertaintyOverI1: supplyTermBounds(explainedRatio, drive, z2).spread,
+    z2,
+  };
+}
+
+/** The SCIENCE §4 gate, stated in the finding: below 1 % V2/V1, or the compensated index (and how uncertain it is). */
+function supplyNote(s: SupplyCompensation, scale: SeverityScale): string {
+  const v2 = toPercent(s.v2OverV1).toFixed(2);
+  const explained = `supply-driven I2/I1 = ${toPercent(magnitude(s.explainedRatio)).toFixed(2)} ± ${toPercent(s.uncertaintyOverI1).toFixed(2)} % (Z2 ${s.z2.basis})`;
+  const gate = s.v2OverV1 < VOLTAGE_UNBALANCE_GATE
+    ? `V2/V1 = ${v2} % < 1 % gate`
+    : `V2/V1 = ${v2} % ≥ 1 % gate: compensated index${s.z2.source === "typical" ? ", lower confidence" : ""}`;
+  const dominates = toPercent(s.uncertaintyOverI1) >= scale.warning
+    ? `; supply unbalance V2/V1 = ${v2} % dominates, residual uncertain: only the I2 no plausible Z2 explains is scored`
+    : "";
+  return `${gate}; ${explained}${dominates}`;
 }

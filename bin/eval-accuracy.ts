@@ -98,6 +98,8 @@ export interface CaseResult extends EvalCase {
   windowS: Record<FaultType, number>;
   /** Reason given with insufficient_data / not_applicable. */
   reason: Partial<Record<FaultType, string>>;
+  /** Turn fault: the phase the analyzer located (only when it warned). */
+  locatedPhase?: string;
 }
 
 export interface EvalReport {
@@ -117,6 +119,8 @@ export interface EvalReport {
   confusion: { columns: CalledFamily[]; rows: Record<string, Record<CalledFamily, number>> };
   detection: Record<string, Record<string, { detected: number; total: number; rate: number }>>;
   correct_family: { correct: number; total: number; rate: number };
+  /** Turn faults detected at moderate/severe whose faulted phase was located correctly. */
+  faulted_phase: { correct: number; total: number; rate: number };
   /** `decided`: healthy cases in which every applicable analyzer reached a verdict. */
   false_alarm: { alarms: number; total: number; decided: number; rate: number; by_family: Record<FaultType, number> };
   insufficient_data: Record<FaultType, number>;
@@ -260,6 +264,12 @@ function calledFamily(findings: Finding[]): { flagged: FaultType[]; called: Call
   return { flagged: flagged.map((f) => f.fault_type), called: top.fault_type };
 }
 
+function phaseLocation(results: readonly CaseResult[]): { correct: number; total: number; rate: number } {
+  const judged = results.filter((r) => r.condition === "turn_fault" && r.severityLabel !== "mild" && r.flagged.includes("turn_fault"));
+  const correct = judged.filter((r) => r.locatedPhase === (r.fault.phase ?? "A")).length;
+  return { correct, total: judged.length, rate: rate(correct, judged.length) };
+}
+
 function record<V>(make: () => V): Record<FaultType, V> {
   return Object.fromEntries(FAULT_TYPES.map((f) => [f, make()])) as Record<FaultType, V>;
 }
@@ -279,12 +289,13 @@ export function runEvaluation(options: EvalOptions): EvalReport {
     const status = record<FindingStatus>(() => "insufficient_data");
     const score = record(() => 0);
     const reason: Partial<Record<FaultType, string>> = {};
+    const locatedPhase = findings.find((f) => f.fault_type === "turn_fault")?.faulted_phase;
     for (const f of findings) {
       status[f.fault_type] = f.status;
       score[f.fault_type] = f.score;
       if ((f.status === "insufficient_data" || f.status === "not_applicable") && f.reason) reason[f.fault_type] = f.reason;
     }
-    return { ...c, status, score, ...calledFamily(findings), windowS, reason };
+    return { ...c, status, score, ...calledFamily(findings), windowS, reason, locatedPhase };
   });
 
   const columns: CalledFamily[] = ["healthy", ...FAULT_TYPES, "undecided"];
@@ -358,6 +369,7 @@ export function runEvaluation(options: EvalOptions): EvalReport {
     confusion: { columns, rows },
     detection,
     correct_family: { correct, total: judged, rate: correctRate },
+    faulted_phase: phaseLocation(results),
     false_alarm: { alarms, total: healthy.length, decided: healthyDecided, rate: falseAlarmRate, by_family: byFamily },
     insufficient_data: insufficient,
     insufficient_reasons: topReasons,
@@ -409,6 +421,7 @@ export function formatReport(r: EvalReport): string {
   }
   out.push("");
   out.push(`Correct family (moderate + severe): ${pct(r.correct_family.rate)} (${r.correct_family.correct}/${r.correct_family.total})`);
+  out.push(`Turn fault located in the right phase (detected, moderate + severe): ${pct(r.faulted_phase.rate)} (${r.faulted_phase.correct}/${r.faulted_phase.total})`);
   out.push(`False alarms on healthy motors: ${pct(r.false_alarm.rate)} (${r.false_alarm.alarms}/${r.false_alarm.total}, ${r.false_alarm.decided} fully decided); by family ${Object.entries(r.false_alarm.by_family).map(([f, n]) => `${f} ${n}`).join(", ")}`);
   out.push(`insufficient_data (of ${m.cases} cases): ${Object.entries(r.insufficient_data).map(([f, n]) => `${f} ${n}`).join(", ")}`);
   for (const [f, reasons] of Object.entries(r.insufficient_reasons)) {

@@ -22,6 +22,8 @@ const env: NodeJS.ProcessEnv = { ...process.env };
 env.REDIS_URL ??= "redis://localhost:6379";
 env.NAMESPACE ??= "vtox";
 env.PORT ??= "8000";
+// The demo prints where to look; broker INFO lines would bury it. LOG_LEVEL=info brings them back.
+env.LOG_LEVEL ??= "warn";
 // Large payload buffers: glibc's default mmap threshold makes 10–100 KB allocations 2–3× slower (PERFORMANCE_NOTES).
 env.MALLOC_MMAP_THRESHOLD_ ??= "268435456";
 env.MALLOC_TRIM_THRESHOLD_ ??= "1073741824";

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { gaussianFrom, mulberry32 } from "../simulator/prng";
 
 const RATE_HZ = 4096;
 const N = 1024; // 0.25 s
@@ -17,21 +18,6 @@ const I_PEAK_A = 40; // half of the 80 A rating
 const V_PEAK_V = 180;
 const POWER_FACTOR_ANGLE = (25 * Math.PI) / 180;
 
-/** mulberry32: a tiny seeded PRNG, so the example never changes between runs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 
@@ -51,7 +37,7 @@ export interface ExampleBody {
 }
 
 export function buildExampleBody(): ExampleBody {
-  const rand = seeded(20240611);
+  const normal = gaussianFrom(mulberry32(20240611));
   const phases = [0, (-2 * Math.PI) / 3, (2 * Math.PI) / 3];
   const currents: number[][] = [[], [], []];
   const voltages: number[][] = [[], [], []];
@@ -62,11 +48,11 @@ export function buildExampleBody(): ExampleBody {
     phases.forEach((phi, k) => {
       // Fundamental plus the 5th and 7th harmonics an inverter-fed machine shows at a few %.
       const current = I_PEAK_A * (Math.cos(w + phi - POWER_FACTOR_ANGLE) + 0.02 * Math.cos(5 * (w + phi)) + 0.01 * Math.cos(7 * (w + phi)));
-      currents[k].push(round(current + 0.15 * gaussian(rand), 2));
-      voltages[k].push(round(V_PEAK_V * Math.cos(w + phi) + 0.5 * gaussian(rand), 1));
+      currents[k].push(round(current + 0.15 * normal(), 2));
+      voltages[k].push(round(V_PEAK_V * Math.cos(w + phi) + 0.5 * normal(), 1));
     });
     // Residual unbalance at 1× shaft speed, magnetic 2f, and broadband noise, in g.
-    const vib = 0.02 * Math.cos(2 * Math.PI * F_R * t + 0.3) + 0.008 * Math.cos(2 * Math.PI * 2 * F_E * t) + 0.004 * gaussian(rand);
+    const vib = 0.02 * Math.cos(2 * Math.PI * F_R * t + 0.3) + 0.008 * Math.cos(2 * Math.PI * 2 * F_E * t) + 0.004 * normal();
     vibration.push(round(vib, 4));
   }
   return {

@@ -1,6 +1,6 @@
 /** Fleet overview for the api and the dashboard: every vehicle's latest state in one MGET, counted by status. */
 import type { Redis } from "ioredis";
-import type { FindingStatus } from "../analyzers/types";
+import type { FaultType, FindingStatus } from "../analyzers/types";
 import type { RedisKeys } from "./redis";
 import { listVehicles, type VehicleState } from "./vehicle-state";
 
@@ -10,7 +10,7 @@ export interface FleetOverview {
   by_status: Partial<Record<FindingStatus, number>>;
   /** Mean health over vehicles that have one. */
   mean_health: number | null;
-  vehicles: { vehicle_id: string; health: number | null; status: FindingStatus; updated_at: string }[];
+  vehicles: { vehicle_id: string; health: number | null; status: FindingStatus; updated_at: string; families: Partial<Record<FaultType, FindingStatus>> }[];
 }
 
 export async function fleetOverview(redis: Redis, keys: RedisKeys, fleetId: string, limit = 1000): Promise<FleetOverview> {
@@ -25,6 +25,11 @@ export async function fleetOverview(redis: Redis, keys: RedisKeys, fleetId: stri
     vehicle_count: ids.length,
     by_status: byStatus,
     mean_health: healths.length ? healths.reduce((a, b) => a + b, 0) / healths.length : null,
-    vehicles: states.map((s) => ({ vehicle_id: s.vehicleId, health: typeof s.health === "number" ? s.health : null, status: s.status, updated_at: s.updatedAt })),
+    vehicles: states.map((s) => ({ vehicle_id: s.vehicleId, health: typeof s.health === "number" ? s.health : null, status: s.status, updated_at: s.updatedAt, families: familyStatuses(s) })),
   };
+}
+
+/** Status per fault family, so the overview can show which family raised a vehicle's status. */
+function familyStatuses(s: VehicleState): Partial<Record<FaultType, FindingStatus>> {
+  return Object.fromEntries(Object.entries(s.findings ?? {}).map(([family, f]) => [family, f?.status])) as Partial<Record<FaultType, FindingStatus>>;
 }

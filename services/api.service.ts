@@ -27,6 +27,7 @@ import { appendRawEntry, appendRawEntryOnce } from "../lib/streams/raw-entry";
 import { VehicleProfiles } from "../lib/vehicle-profile";
 import { claimVehicle, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts } from "../lib/vehicle-state";
 import { fleetOverview } from "../lib/fleet-overview";
+import { windowFindings } from "../lib/window-findings";
 import type { DiagnosisEvent, HealthEvent, AlarmEvent } from "./diagnosis.service";
 
 interface ApiMeta {
@@ -165,6 +166,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
           "POST /diagnosis-stream/vehicles/:vehicle_id/data": "api.ingest",
           "GET /diagnosis-stream/vehicles/:vehicle_id/health": "api.vehicleHealth",
           "GET /diagnosis-stream/vehicles/:vehicle_id/diagnosis-history": "api.vehicleHistory",
+          "GET /diagnosis-stream/vehicles/:vehicle_id/findings": "api.vehicleFindings",
           "GET /diagnosis-stream/system/performance": "api.systemPerformance",
           "GET /diagnosis-stream/system/status": "api.systemStatus",
           "GET /diagnosis-stream/fleet/overview": "api.fleetOverview",
@@ -272,6 +274,20 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         const { vehicleId } = await this.requireVehicle(ctx, ctx.params.vehicle_id);
         const limit = Math.min(500, Math.max(1, Number(ctx.params.limit ?? 50) || 50));
         return { vehicle_id: vehicleId, history: await getVehicleHistory(this.redis, this.keys, vehicleId, { count: limit }) };
+      },
+    },
+
+    /** The latest window's five findings with their evidence (for the dashboard's vehicle view). */
+    vehicleFindings: {
+      async handler(ctx: ApiContext<{ vehicle_id: string }>) {
+        const { vehicleId } = await this.requireVehicle(ctx, ctx.params.vehicle_id);
+        const state = await getVehicleState(this.redis, this.keys, vehicleId);
+        if (!state?.originalMessageId) throw new HttpError(404, "not_found", "no diagnosis for this vehicle yet", "vehicle_id");
+        const entries = await windowFindings(this.redis, this.keys.resultsStream, state.originalMessageId);
+        return {
+          vehicle_id: vehicleId, message_id: state.originalMessageId, updated_at: state.updatedAt,
+          findings: entries.map((e) => ({ fault_type: e.faultType, status: e.status, score: e.score, reason: e.reason, evidence: e.evidence, features: e.features })),
+        };
       },
     },
 

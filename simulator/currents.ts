@@ -46,13 +46,12 @@ function dbToRatio(db: number): number {
 /**
  * Fundamental per-phase current phasors.
  *
- * Turn fault: shorting turns of phase X lowers that phase's impedance, so phase X draws an extra
- * current ΔI_X = κ·I1 in its own phase orientation. The star point is isolated, so the zero-sequence
- * part of that perturbation cannot flow and is removed; what remains is ΔI1 = ΔI2 = κ·I1/3, with
- * ∠ΔI2 − ∠I1 = 0° for A, +120° for B, −120° for C (I2 = (Ia + a²Ib + aIc)/3 weights phase B's
- * perturbation a²·a² = a). Hence I2/I1 = (κ/3)/(1 + κ/3), and κ = 3r/(1 − r) for a target r.
- * The currents are then rescaled so I1 stays what the load demands. The Park's-vector 2f ripple
- * (EPVA) follows from the I2 this leaves in the currents.
+ * Turn fault: the shorted turns of phase X form a short-circuited secondary (loop impedance Z_loop,
+ * mutual reactance X_M) that reflects ΔZ = X_M²/Z_loop in series with that phase. With an isolated
+ * star point the negative-sequence network then gives I2/I1 = −ΔZ/(3·Z2 + ΔZ) for phase A, so
+ * ∠I2 − ∠I1 = 180° − ∠Z_loop − ∠Z2 (Z2: the machine's negative-sequence impedance), moved by +120°
+ * for B and −120° for C (I2 = (Ia + a²Ib + aIc)/3 weights phase B by a², C by a). The severity sets
+ * |I2/I1| directly (faults.ts); the Park's-vector 2f ripple (EPVA) follows from that I2.
  *
  * Inherent asymmetry (winding and connection tolerances) appears as a small I2 of its own, fixed per motor.
  * Supply unbalance: V2 drives I2 = (Z1/Z2)·(V2/V1)·I1, lagging V2 by Z2's angle.
@@ -67,8 +66,11 @@ function fundamentalPhasors(
   const iPeak = Math.SQRT2 * op.currentRmsA;
   const i1Angle = voltageAngleRad - op.powerFactorAngleRad;
   const p = new Float64Array(6);
-  const r = turnFaultNegativeSequenceRatio(levels.turn);
-  const kappa = (3 * r) / (1 - r);
+  const r = levels.turn > 0 ? turnFaultNegativeSequenceRatio(levels.turn) : 0;
+  const turnShiftRad: Readonly<Record<Phase, number>> = { A: 0, B: (2 * Math.PI) / 3, C: (-2 * Math.PI) / 3 };
+  const i2TurnPeak = r * iPeak;
+  const i2TurnAngle =
+    i1Angle + Math.PI - traits.shortedLoopAngleRad - NEGATIVE_SEQUENCE_IMPEDANCE_ANGLE_RAD + turnShiftRad[levels.turnPhase];
   const i2SupplyPeak = op.currentUnbalancePerVoltageUnbalance * supplyUnbalance * iPeak;
   const i2SupplyAngle = voltageAngleRad + traits.supplyUnbalanceAngleRad - NEGATIVE_SEQUENCE_IMPEDANCE_ANGLE_RAD;
   const i2InherentPeak = traits.inherentI2Ratio * iPeak;
@@ -76,14 +78,14 @@ function fundamentalPhasors(
   for (let k = 0; k < 3; k++) {
     const phase = PHASES[k];
     const ang = i1Angle + PHASE_ANGLE[phase];
-    const gain = 1 + (levels.turn > 0 && levels.turnPhase === phase ? kappa : 0);
-    p[2 * k] = gain * iPeak * Math.cos(ang);
-    p[2 * k + 1] = gain * iPeak * Math.sin(ang);
+    p[2 * k] = iPeak * Math.cos(ang);
+    p[2 * k + 1] = iPeak * Math.sin(ang);
     // Negative-sequence sets: phase b leads a by 120°.
     const supplyAng = i2SupplyAngle - PHASE_ANGLE[phase];
     const inherentAng = i2InherentAngle - PHASE_ANGLE[phase];
-    p[2 * k] += i2SupplyPeak * Math.cos(supplyAng) + i2InherentPeak * Math.cos(inherentAng);
-    p[2 * k + 1] += i2SupplyPeak * Math.sin(supplyAng) + i2InherentPeak * Math.sin(inherentAng);
+    const turnAng = i2TurnAngle - PHASE_ANGLE[phase];
+    p[2 * k] += i2SupplyPeak * Math.cos(supplyAng) + i2InherentPeak * Math.cos(inherentAng) + i2TurnPeak * Math.cos(turnAng);
+    p[2 * k + 1] += i2SupplyPeak * Math.sin(supplyAng) + i2InherentPeak * Math.sin(inherentAng) + i2TurnPeak * Math.sin(turnAng);
   }
   // Isolated star point: no zero-sequence current.
   const zr = (p[0] + p[2] + p[4]) / 3, zi = (p[1] + p[3] + p[5]) / 3;

@@ -15,6 +15,11 @@ export interface MotorTraits {
   inherentI2AngleRad: number;
   /** Angle of the supply's V2 relative to V1, rad. */
   supplyUnbalanceAngleRad: number;
+  /**
+   * Impedance angle of the loop a turn fault would short (leakage-reactance dominated but lossy,
+   * ≈ 45–75°); it sets where the fault's I2 points relative to I1 (see currents.ts).
+   */
+  shortedLoopAngleRad: number;
   /** Phases of the 5th and 7th harmonics relative to the fundamental, rad. */
   harmonicPhaseRad: readonly [number, number];
   /** Healthy f ± f_r sideband level, dB re fundamental (SCIENCE §2: 50–60 dB below). */
@@ -70,5 +75,7 @@ export function motorTraits(motorSeed: number, imperfections: Required<Imperfect
     windingIr40Mohm: Math.exp(rng.between(Math.log(500), Math.log(2000))),
     restOfSystemMohm: rng.between(20, 50),
     capacitiveLeakageMa: rng.between(0.2, 0.5),
+    // Drawn last so the traits above keep the values existing seeds gave them.
+    shortedLoopAngleRad: (rng.between(45, 75) * Math.PI) / 180,
   };
 }

@@ -153,3 +153,26 @@ export function inverseNormalCdf(p: number): number {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/**
+ * mulberry32: a tiny seeded uniform generator in [0, 1) for test signals and examples that need
+ * only a few thousand draws and a one-line seed (the fleet uses the stronger Prng above).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal deviates by Box–Muller from a uniform source. */
+export function gaussianFrom(uniform: () => number): () => number {
+  return () => {
+    const u = Math.max(uniform(), 1e-300);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+}

@@ -57,6 +57,11 @@ export interface ScoreOptions {
 	baseCost: number;
 	/** Health-factor thresholds (see healthFactor). */
 	degradedEventLoopDelayMs: number;
+	/**
+	 * Consecutive failures after which a node is unhealthy. Default 5 = the circuit breaker's minRequestCount in
+	 * moleculer.config.ts: starving a node earlier would keep the breaker from ever tripping (and reporting it), and
+	 * the node would linger closed, failing its exploration share of calls instead of being cut off.
+	 */
 	unhealthyConsecutiveFailures: number;
 	stalledAfterMs: number;
 	/** Uniform share 0..1 of picks spread over all endpoints regardless of score. */
@@ -84,7 +89,7 @@ export const DEFAULT_SCORE_OPTIONS: Readonly<ScoreOptions> = Object.freeze({
 	priorFailures: 0,
 	baseCost: 0.1,
 	degradedEventLoopDelayMs: 100,
-	unhealthyConsecutiveFailures: 3,
+	unhealthyConsecutiveFailures: 5,
 	stalledAfterMs: 1000,
 	exploration: 0.05,
 	sharpness: 2

@@ -7,25 +7,10 @@
  * lines and Gaussian noise complete the picture. Deterministic for a given seed.
  */
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gaussianFrom, mulberry32 } from "../../simulator/prng";
 
-/** Standard normal deviates by Box–Muller from a uniform source. */
-export function gaussian(uniform: () => number): () => number {
-  return () => {
-    const u = Math.max(uniform(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  };
-}
+export const seededRandom = mulberry32;
+export const gaussian = gaussianFrom;
 
 export interface BearingSignalOptions {
   rateHz: number;

@@ -7,25 +7,10 @@
  */
 import type { SampledSignal, SensorWindow } from "../../analyzers/types";
 
-/** mulberry32: small, fast, good enough for test noise; same seed → same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gaussianFrom, mulberry32 } from "../../simulator/prng";
 
-/** Standard normal deviates by Box–Muller. */
-export function gaussian(random: () => number): () => number {
-  return () => {
-    const u = Math.max(random(), 1e-300);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
-}
+export { mulberry32 };
+export const gaussian = gaussianFrom;
 
 export interface SpectralLine {
   frequencyHz: number;

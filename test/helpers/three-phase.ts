@@ -110,3 +110,64 @@ export function turnFaultCircuit(opts: {
 export function withGains(s: PhasorSet, gains: readonly [number, number, number]): PhasorSet {
   return { a: scale(s.a, gains[0]), b: scale(s.b, gains[1]), c: scale(s.c, gains[2]) };
 }
+
+/** Phase voltages with a supply unbalance: V1 = v∠0 in sequence A-B-C, V2 = (v2OverV1·v)∠v2AngleDeg. */
+export function unbalancedVoltages(v: number, v2OverV1: number, v2AngleDeg = 0): PhasorSet {
+  return setFromSequence(complex(v, 0), fromPolar(v2OverV1, (v2AngleDeg * Math.PI) / 180));
+}
+
+type Matrix3 = Complex[][];
+
+function matMul(x: Matrix3, y: Matrix3): Matrix3 {
+  return x.map((row) => [0, 1, 2].map((j) => row.reduce((s, xik, k) => add(s, multiply(xik, y[k][j])), complex(0, 0))));
+}
+
+/** Solves A·x = b (complex, small and well-conditioned) by Gaussian elimination with partial pivoting. */
+function solve(a: Complex[][], b: Complex[]): Complex[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.hypot(m[r][col].re, m[r][col].im) > Math.hypot(m[pivot][col].re, m[pivot][col].im)) pivot = r;
+    [m[col], m[pivot]] = [m[pivot], m[col]];
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const factor = divide(m[r][col], m[col][col]);
+      for (let c = col; c <= n; c++) m[r][c] = subtract(m[r][c], multiply(factor, m[col][c]));
+    }
+  }
+  return m.map((row, i) => divide(row[n], row[i]));
+}
+
+/**
+ * A star-connected motor (isolated neutral) with separate positive- and negative-sequence
+ * impedances Z1 (load dependent) and Z2 (a machine constant), solved in phase quantities: the phase
+ * impedance matrix is Z_abc = T·diag(Z1, Z1, Z2)·T⁻¹ (T the symmetrical-component transform; a
+ * circulant that is not symmetric when Z1 ≠ Z2; Z0 is irrelevant with I0 = 0 and set to Z1), plus
+ * a series ΔZ in the faulted phase for shorted turns, ΔZ = severity·|Z2|∠−loopAngle, so that a
+ * fault alone gives I2/I1 ≈ severity/3 as in turnFaultCircuit. Unknowns Ia, Ib, Ic and the star
+ * point voltage Vn: V_k − Vn = Σ_j Z_kj·I_j + ΔZ_k·I_k and Ia + Ib + Ic = 0.
+ */
+export function sequenceImpedanceMotor(opts: {
+  voltages: PhasorSet;
+  z1: Complex;
+  z2: Complex;
+  faultedPhase?: Phase;
+  severity?: number;
+  loopAngleDeg?: number;
+}): PhasorSet {
+  const one = complex(1, 0);
+  const t: Matrix3 = [[one, one, one], [one, A_SQUARED, A_OPERATOR], [one, A_OPERATOR, A_SQUARED]];
+  const tInv: Matrix3 = [[one, one, one], [one, A_OPERATOR, A_SQUARED], [one, A_SQUARED, A_OPERATOR]]
+    .map((row) => row.map((x) => scale(x, 1 / 3)));
+  const zero = complex(0, 0);
+  const zAbc = matMul(matMul(t, [[opts.z1, zero, zero], [zero, opts.z1, zero], [zero, zero, opts.z2]]), tInv);
+  const dz = fromPolar((opts.severity ?? 0) * Math.hypot(opts.z2.re, opts.z2.im), (-(opts.loopAngleDeg ?? 60) * Math.PI) / 180);
+  const phases: Phase[] = ["A", "B", "C"];
+  phases.forEach((p, k) => { if (opts.faultedPhase === p) zAbc[k][k] = add(zAbc[k][k], dz); });
+  // Rows 0–2: Σ_j Z_kj·I_j + Vn = V_k; row 3: Σ I = 0.
+  const a = [...zAbc.map((row) => [...row, one]), [one, one, one, zero]];
+  const { a: va, b: vb, c: vc } = opts.voltages;
+  const [ia, ib, ic] = solve(a, [va, vb, vc, zero]);
+  return { a: ia, b: ib, c: ic };
+}

@@ -11,9 +11,8 @@ import { NodeLoadMiddleware } from "../../middlewares/node-load.middleware";
 import { nodeStatsStoreOf } from "../../strategies/node-stats-store";
 import { redisUrlForTests, startWorker, stopWorker, uniqueNamespace, type WorkerHandle } from "./fixtures/lb-cluster";
 
-/** At least this many calls; more (up to MAX_CALLS) while the breaker is still closed. After three consecutive
- * failures the strategy alone sends the failing node only its exploration share (~4 %), so reaching the breaker's
- * minRequestCount can take a few dozen extra calls. */
+/** At least this many calls; more (up to MAX_CALLS) while the breaker is still closed (it needs 5 calls on the
+ * failing node, which the strategy already down-weights from the first failure). */
 const CALLS = 120;
 const MAX_CALLS = 300;
 const CONCURRENCY = 3;

@@ -83,7 +83,7 @@ describe("IntelligentStrategy.select", () => {
 	const broker = new ServiceBroker({ logger: false, nodeID: "caller" });
 	const fakeEndpoint = (id: string, cpu: number) => ({ id, node: { cpu } }) as unknown as Endpoint;
 
-	it("draws with probability ∝ 1/cost using the broker's store and heartbeat CPU", () => {
+	it("draws with probability ∝ cost^−k using the broker's store and heartbeat CPU", () => {
 		const store = nodeStatsStoreOf(broker);
 		for (let i = 0; i < 20; i++) {
 			store.callFinished("fast", `f${i}`, 2, true);

@@ -1,0 +1,242 @@
+/**
+ * Static validation of Dockerfile, docker-compose.yml and k8s/: they must agree with each other and with the code
+ * (image, ports, probe paths, environment variable names, service files), keep secrets out of plain text and keep
+ * Redis durable. Parsed with the `yaml` package; nothing is deployed.
+ */
+import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { FAULT_FAMILIES, isServiceUnit, parseServiceUnits, serviceFile } from "../../../lib/cluster/service-units";
+
+const root = path.resolve(__dirname, "../../..");
+const read = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
+
+type Obj = Record<string, unknown>;
+const obj = (x: unknown): Obj => (x != null && typeof x === "object" ? (x as Obj) : {});
+const arr = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+
+// ---- the code's view ----------------------------------------------------------------------------------------------
+const CODE_DIRS = ["services", "lib", "mixins", "middlewares", "strategies", "bin"];
+function codeFiles(): string[] {
+	const out: string[] = [path.join(root, "moleculer.config.ts")];
+	const walk = (dir: string) => {
+		if (!fs.existsSync(dir)) return;
+		for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+			const p = path.join(dir, e.name);
+			if (e.isDirectory()) walk(p);
+			else if (e.name.endsWith(".ts")) out.push(p);
+		}
+	};
+	for (const d of CODE_DIRS) walk(path.join(root, d));
+	return out.filter(f => fs.existsSync(f));
+}
+const codeText = codeFiles().map(f => fs.readFileSync(f, "utf8")).join("\n");
+/** Names read as process.env.X, env.X (brokerConfig(env)) or env["X"]. */
+const envReadByCode = new Set(
+	[...codeText.matchAll(/\b(?:process\.env|env)(?:\.([A-Z][A-Z0-9_]*)|\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\])/g)].map(m => m[1] ?? m[2])
+);
+
+// ---- compose ------------------------------------------------------------------------------------------------------
+const compose = obj(parse(read("docker-compose.yml"), { merge: true }));
+const composeServices = obj(compose.services);
+const vtoxCompose = Object.entries(composeServices).filter(([name]) => name !== "redis") as [string, Obj][];
+
+// ---- k8s ----------------------------------------------------------------------------------------------------------
+const kustomization = obj(parse(read("k8s/kustomization.yaml")));
+const k8sFiles = arr(kustomization.resources).map(String);
+const k8sDocs: Obj[] = k8sFiles.flatMap(f => parseAllDocuments(read(path.join("k8s", f))).map(d => obj(d.toJS())));
+const optionalDocs: Obj[] = fs
+	.readdirSync(path.join(root, "k8s/optional"))
+	.flatMap(f => parseAllDocuments(read(path.join("k8s/optional", f))).map(d => obj(d.toJS())));
+const ofKind = (kind: string) => k8sDocs.filter(d => d.kind === kind);
+const name = (d: Obj) => String(obj(d.metadata).name);
+const deployments = ofKind("Deployment");
+const podSpec = (d: Obj) => obj(obj(obj(d.spec).template).spec);
+const vtoxContainers = (d: Obj) => arr(podSpec(d).containers).map(obj);
+const envList = (c: Obj) => arr(c.env).map(obj);
+const envValue = (c: Obj, key: string) => envList(c).find(e => e.name === key)?.value;
+
+function imageRepo(image: unknown): string {
+	const s = String(image);
+	return s.replace(/:[^/:]+$/, "");
+}
+
+describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", () => {
+	it("kustomization lists existing files, and the example secret is not among them", () => {
+		for (const f of k8sFiles) expect(fs.existsSync(path.join(root, "k8s", f)), f).to.equal(true);
+		expect(k8sFiles).to.not.include("secret.example.yaml");
+		expect(k8sFiles).to.include.members(["namespace.yaml", "configmap.yaml", "redis-statefulset.yaml", "pdb.yaml", "hpa-fault-workers.yaml"]);
+	});
+
+	it("every VTOX compose service and k8s Deployment runs the same image", () => {
+		const images = new Set([...vtoxCompose.map(([, s]) => imageRepo(s.image)), ...deployments.flatMap(d => vtoxContainers(d).map(c => imageRepo(c.image)))]);
+		expect([...images]).to.deep.equal(["vtox"]);
+		const kImages = arr(kustomization.images).map(obj);
+		expect(kImages.map(i => i.name)).to.deep.equal(["vtox"]);
+	});
+
+	it("the api listens on 8000 everywhere", () => {
+		expect(read("Dockerfile")).to.match(/^EXPOSE .*\b8000\b/m);
+		const api = obj(composeServices.api);
+		expect(obj(api.environment).PORT).to.equal("8000");
+		expect(arr(api.ports)).to.include("8000:8000");
+		expect(JSON.stringify(obj(api.healthcheck).test)).to.contain("127.0.0.1:8000/ready");
+		const dep = deployments.find(d => name(d) === "api")!;
+		const c = vtoxContainers(dep)[0];
+		expect(envValue(c, "PORT")).to.equal("8000");
+		expect(arr(c.ports).map(obj).find(p => p.name === "http")?.containerPort).to.equal(8000);
+		const svc = ofKind("Service").find(s => name(s) === "api")!;
+		const port = arr(obj(svc.spec).ports).map(obj)[0];
+		expect(port.port).to.equal(8000);
+		expect(port.targetPort).to.equal("http");
+		// the code's default agrees too
+		expect(codeText).to.match(/process\.env\.PORT[^\n]*8000|PORT\s*\?\?=\s*"8000"/);
+	});
+
+	it("probe paths /live and /ready are served by the code; workers probe HEALTH_PORT", () => {
+		const api = read("services/api.service.ts");
+		const probes = read("lib/health-probes.ts");
+		for (const p of ["/live", "/ready"]) {
+			expect(api, `api serves ${p}`).to.contain(`"GET ${p}"`);
+			expect(probes, `health probes serve ${p}`).to.contain(`"${p}"`);
+		}
+		const healthPort = obj(ofKind("ConfigMap")[0].data).HEALTH_PORT;
+		for (const d of deployments) {
+			const c = vtoxContainers(d)[0];
+			const ports = arr(c.ports).map(obj);
+			for (const probe of ["livenessProbe", "readinessProbe"]) {
+				const get = obj(obj(c[probe]).httpGet);
+				expect(get.path, `${name(d)} ${probe}`).to.equal(probe === "livenessProbe" ? "/live" : "/ready");
+				const target = ports.find(p => p.name === get.port);
+				expect(target, `${name(d)} ${probe} port`).to.not.equal(undefined);
+				expect(target!.containerPort).to.equal(name(d) === "api" ? 8000 : Number(healthPort));
+			}
+		}
+		for (const [svc, s] of vtoxCompose) {
+			if (svc === "api") continue;
+			expect(obj(s.environment).HEALTH_PORT, svc).to.equal("3001");
+			expect(JSON.stringify(obj(s.healthcheck).test), svc).to.contain("process.env.HEALTH_PORT + '/ready'");
+		}
+	});
+
+	it("environment variable names in the manifests are exactly names the code reads", () => {
+		const composeNames = vtoxCompose.flatMap(([, s]) => Object.keys(obj(s.environment)));
+		const k8sNames = deployments.flatMap(d => vtoxContainers(d).flatMap(c => envList(c).map(e => String(e.name))));
+		const configMapNames = Object.keys(obj(ofKind("ConfigMap")[0].data));
+		const all = new Set([...composeNames, ...k8sNames, ...configMapNames]);
+		const unread = [...all].filter(n => !envReadByCode.has(n));
+		expect(unread, "set in manifests but never read").to.deep.equal([]);
+		// and the settings every process needs are provided in both
+		for (const needed of ["REDIS_URL", "NAMESPACE", "SERVICES"]) {
+			expect(composeNames, `compose ${needed}`).to.include(needed);
+			expect([...k8sNames, ...configMapNames], `k8s ${needed}`).to.include(needed);
+		}
+	});
+
+	it("each fault family has its own compose service, Deployment and HPA; SERVICES names existing files", () => {
+		const hpas = ofKind("HorizontalPodAutoscaler");
+		for (const f of FAULT_FAMILIES) {
+			expect(obj(obj(composeServices[f]).environment).SERVICES, `compose ${f}`).to.equal(f);
+			const dep = deployments.find(d => name(d) === f);
+			expect(dep, `Deployment ${f}`).to.not.equal(undefined);
+			expect(envValue(vtoxContainers(dep!)[0], "SERVICES")).to.equal(f);
+			const hpa = hpas.find(h => obj(obj(h.spec).scaleTargetRef).name === f);
+			expect(hpa, `HPA ${f}`).to.not.equal(undefined);
+			expect(hpa!.apiVersion).to.equal("autoscaling/v2");
+			expect(JSON.stringify(obj(hpa!.spec).metrics)).to.contain('"name":"cpu"');
+		}
+		const servicesValues = [
+			...vtoxCompose.map(([, s]) => String(obj(s.environment).SERVICES)),
+			...deployments.map(d => String(envValue(vtoxContainers(d)[0], "SERVICES")))
+		];
+		for (const v of servicesValues) {
+			for (const unit of parseServiceUnits(v)) {
+				expect(isServiceUnit(unit)).to.equal(true);
+				expect(fs.existsSync(serviceFile(unit, root)), `${unit} service file`).to.equal(true);
+			}
+		}
+		expect(read("Dockerfile")).to.match(/CMD \["node", "dist\/bin\/run-services\.js"\]/);
+	});
+
+	it("no plaintext secrets: passwords only via ${VAR} in compose and secretKeyRef in k8s", () => {
+		const secretish = /PASSWORD|SECRET|TOKEN|_KEY$|AUTH/;
+		for (const [svc, s] of Object.entries(composeServices) as [string, Obj][]) {
+			for (const [k, v] of Object.entries(obj(s.environment))) {
+				const value = String(v);
+				if (secretish.test(k)) expect(value, `${svc}.${k}`).to.match(/^\$\{[A-Z_]+:\?[^}]*\}$/);
+				if (k === "REDIS_URL") expect(value, `${svc}.REDIS_URL`).to.match(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@/);
+			}
+		}
+		expect(JSON.stringify(obj(composeServices.redis).command)).to.contain("${REDIS_PASSWORD:?");
+		const allK8sContainers = [...deployments, ...ofKind("StatefulSet")].flatMap(d => vtoxContainers(d));
+		for (const c of allK8sContainers) {
+			for (const e of envList(c)) {
+				if (secretish.test(String(e.name)) || e.name === "REDIS_URL") {
+					expect(e.value, `${c.name}.${e.name} must not be inline`).to.equal(undefined);
+					expect(obj(obj(e.valueFrom).secretKeyRef).name, `${c.name}.${e.name}`).to.equal("vtox-secrets");
+				}
+			}
+		}
+		expect(ofKind("Secret"), "no Secret object is applied from the repository").to.deep.equal([]);
+		const example = parse(read("k8s/secret.example.yaml")) as Obj;
+		for (const v of Object.values(obj(example.stringData))) expect(String(v)).to.match(/<[^>]+>/);
+	});
+
+	it("Redis persists with AOF and fsync every second, in compose and in k8s", () => {
+		const cmd = arr(obj(composeServices.redis).command).map(String);
+		expect(cmd.join(" ")).to.contain("--appendonly yes --appendfsync everysec");
+		expect(obj(composeServices.redis).image).to.equal("redis:7-alpine");
+		const sts = ofKind("StatefulSet").find(s => name(s) === "redis")!;
+		const args = arr(vtoxContainers(sts)[0].args).map(String);
+		expect(args.join(" ")).to.contain("--appendonly yes --appendfsync everysec");
+		expect(arr(obj(sts.spec).volumeClaimTemplates)).to.have.length(1);
+	});
+
+	it("k8s selectors match pod template labels; PDBs, HPAs and the Service select existing workloads", () => {
+		const matches = (selector: Obj, labels: Obj) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+		const workloads = [...deployments, ...ofKind("StatefulSet")];
+		for (const w of workloads) {
+			const selector = obj(obj(obj(w.spec).selector).matchLabels);
+			const labels = obj(obj(obj(obj(w.spec).template).metadata).labels);
+			expect(Object.keys(selector).length, name(w)).to.be.greaterThan(0);
+			expect(matches(selector, labels), `${name(w)} selector`).to.equal(true);
+		}
+		const templateLabels = deployments.map(d => obj(obj(obj(obj(d.spec).template).metadata).labels));
+		for (const pdb of ofKind("PodDisruptionBudget")) {
+			const sel = obj(obj(obj(pdb.spec).selector).matchLabels);
+			const hits = templateLabels.filter(l => matches(sel, l));
+			expect(hits, `PDB ${name(pdb)}`).to.have.length(1);
+		}
+		for (const hpa of [...ofKind("HorizontalPodAutoscaler")]) {
+			const target = obj(obj(hpa.spec).scaleTargetRef);
+			expect(deployments.map(name), `HPA ${name(hpa)}`).to.include(String(target.name));
+		}
+		for (const svc of ofKind("Service")) {
+			const sel = obj(obj(svc.spec).selector);
+			const podLabels = workloads.map(w => obj(obj(obj(obj(w.spec).template).metadata).labels));
+			expect(podLabels.some(l => matches(sel, l)), `Service ${name(svc)}`).to.equal(true);
+		}
+		const keda = optionalDocs.find(d => d.kind === "ScaledObject")!;
+		expect(deployments.map(name)).to.include(String(obj(obj(keda.spec).scaleTargetRef).name));
+		const trigger = arr(obj(keda.spec).triggers).map(obj)[0];
+		expect(trigger.type).to.equal("redis-streams");
+		expect(obj(trigger.metadata)).to.include({ stream: "motor_raw_data", consumerGroup: "diagnosis" });
+		expect(read("services/diagnosis.service.ts")).to.contain('group: "diagnosis"');
+	});
+
+	it("every Deployment sets NODE_ID from the pod name, resources, and a grace period", () => {
+		expect(deployments.map(name).sort()).to.deep.equal(
+			["api", "diagnosis", "monitor", ...FAULT_FAMILIES].sort()
+		);
+		for (const d of deployments) {
+			const c = vtoxContainers(d)[0];
+			const nodeId = envList(c).find(e => e.name === "NODE_ID");
+			expect(obj(obj(nodeId?.valueFrom).fieldRef).fieldPath, name(d)).to.equal("metadata.name");
+			const res = obj(c.resources);
+			expect(Object.keys(obj(res.requests)), name(d)).to.include.members(["cpu", "memory"]);
+			expect(Object.keys(obj(res.limits)), name(d)).to.include.members(["cpu", "memory"]);
+			expect(podSpec(d).terminationGracePeriodSeconds, name(d)).to.be.at.least(15);
+		}
+	});
+});
