@@ -19,7 +19,7 @@ type Permission = "public" | "ingest" | "read" | "operate" | "admin";
 const REQUIRED: Record<string, Permission> = {
   "api.live": "public", "api.ready": "public", "api.metrics": "public",
   "api.ingest": "ingest",
-  "api.vehicleHealth": "read", "api.vehicleHistory": "read", "api.systemPerformance": "read", "api.systemStatus": "read",
+  "api.vehicleHealth": "read", "api.vehicleHistory": "read", "api.vehicleFindings": "read", "api.systemPerformance": "read", "api.systemStatus": "read",
   "api.fleetOverview": "read", "api.criticalAlerts": "read", "api.clusterStatus": "read",
   "api.dlqList": "operate", "api.dlqReplay": "operate", "api.putVehicleProfile": "operate", "api.putVehicleBaseline": "operate",
   "api.createKey": "admin", "api.listKeys": "admin", "api.revokeKey": "admin",
@@ -47,7 +47,7 @@ describe("auth: every route × role × fleet", function () {
     for (const f of ["A", "B"]) for (const r of ROLES) keys[`${r}${f}`] = await api.key(`fleet${f}`, r);
     // EV-A1 belongs to fleet A and has a state, so own-fleet reads answer 200.
     await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/EV-A1/data`, { method: "POST", headers: { authorization: `Bearer ${keys.ingestA}`, "content-type": "application/json" }, body: JSON.stringify({ sensor_data: sensorData }) });
-    await saveVehicleState(api.redis, api.keys, "EV-A1", { fleetId: "fleetA", health: 1, status: "normal", findings: {}, updatedAt: new Date().toISOString() });
+    await saveVehicleState(api.redis, api.keys, "EV-A1", { fleetId: "fleetA", health: 1, status: "normal", findings: {}, updatedAt: new Date().toISOString(), originalMessageId: "1-0" });
     const svc = api.broker.getLocalService("api") as unknown as { settings: { routes: { path: string; aliases: Record<string, string> }[] } };
     routes = svc.settings.routes.flatMap((r) => Object.entries(r.aliases).map(([k, action]) => {
       const [method, p] = k.split(" ");
