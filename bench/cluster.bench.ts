@@ -47,8 +47,8 @@ const { values: opt } = parseArgs({
 const check = opt.check === true;
 const shape = (opt.window ?? "standard") as WindowShape;
 if (!["standard", "columnar", "legacy"].includes(shape)) throw new Error(`--window must be standard, columnar or legacy`);
-const rate = Number(opt.rate ?? (check ? 15 : 50));
-const durationS = Number(opt.duration ?? (check ? 8 : 20));
+const rate = Number(opt.rate ?? (check ? 5 : 50));
+const durationS = Number(opt.duration ?? (check ? 10 : 20));
 const warmupS = Number(opt.warmup ?? (check ? 0 : 3));
 const vehicles = Number(opt.vehicles ?? (opt["state-only"] ? 50_000 : check ? 10 : 100));
 const layout = opt.layout ?? "combined";
@@ -292,7 +292,7 @@ async function main(): Promise<number> {
 
     // Drain: every accepted window should get its five results (standard/columnar). Legacy batches complete a
     // window only every targetSamples/rows batches, so only windows that started are followed there.
-    const drainDeadline = nowMs() + (check ? 30_000 : 60_000);
+    const drainDeadline = nowMs() + 60_000;
     const expected = shape === "legacy" ? [] : [...sentAt.keys()];
     while (nowMs() < drainDeadline && expected.some((id) => !follower.completedAt.has(id))) await new Promise((r) => setTimeout(r, 200));
     await follower.stop();

@@ -5,7 +5,7 @@
  * load-balancing strategy, and action `load` reports it on demand (monitor, benchmarks).
  */
 import type { Redis } from "ioredis";
-import type { Context, ServiceSchema } from "moleculer";
+import { Errors, type Context, type ServiceSchema } from "moleculer";
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { insufficientData } from "../analyzers/finding";
 import type { Analyzer, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "../analyzers/types";
@@ -50,7 +50,9 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
         bulkhead: BULKHEAD,
         async handler(this: WorkerVars, ctx: Context<AnalyzeParams, AnalyzeMeta>): Promise<Finding> {
           const { window: inline, windowRef } = ctx.params;
-          if (!inline && !windowRef) throw new TypeError("analyze needs a window or a windowRef");
+          if (!inline && !windowRef) {
+            throw new Errors.ValidationError("analyze needs a window or a windowRef", "VALIDATION_ERROR", [{ type: "required", field: "window", message: "window or windowRef is required" }]);
+          }
           // A fetch failure (Redis down, data expired) is thrown: the coordinator retries the window.
           const window = windowRef
             ? await loadWindow((this.windowRedis ??= createRedis(process.env.REDIS_URL, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
