@@ -201,13 +201,21 @@ async function stateOnly(redis: Redis): Promise<void> {
   if (opt.json) fs.writeFileSync(opt.json, JSON.stringify(out, null, 2));
 }
 
-function stopAll(): Promise<void> {
-  const waits = processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null).map((p) => new Promise<void>((resolve) => {
+function stopOne(p: ProcessInfo): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
     const timer = setTimeout(() => { p.child.kill("SIGKILL"); resolve(); }, 15_000);
     p.child.once("exit", () => { clearTimeout(timer); resolve(); });
     p.child.kill("SIGTERM");
-  }));
-  return Promise.all(waits).then(() => undefined);
+  });
+}
+
+/** Load generator first, then the consumers of the workers (api, diagnosis), then the workers: no calls into the void. */
+async function stopAll(): Promise<void> {
+  const isWorker = (p: ProcessInfo) => p.name.startsWith("workers");
+  await Promise.all(processes.filter((p) => p.name === "loadgen").map(stopOne));
+  await Promise.all(processes.filter((p) => p.name !== "loadgen" && !isWorker(p)).map(stopOne));
+  await Promise.all(processes.filter(isWorker).map(stopOne));
 }
 
 async function main(): Promise<number> {
