@@ -9,7 +9,7 @@
  *
  *   --vehicles N (100)  --rate R requests/s (50)  --duration S (20)  --warmup S (3)
  *   --window standard|columnar|legacy (standard)  --window-s seconds per window (1)  --rate-hz (8192)
- *   --layout combined|split (combined: [api+diagnosis+monitor] [workers]; split: [api] [diagnosis+monitor] [workers])
+ *   --layout split|combined (split, like npm start: [api] [diagnosis+monitor] [workers]; combined: [api+diagnosis+monitor] [workers])
  *   --workers N worker processes (1)  --cpu-prof DIR (profiles of every runner, summarised at the end)
  *   --json FILE  --check (short run asserting no errors and no lost windows; never a speed)
  *   --state-only --vehicles N (vehicle state for N ids through lib/vehicle-state.ts; Redis memory per vehicle)
@@ -51,7 +51,7 @@ const rate = Number(opt.rate ?? (check ? 5 : 50));
 const durationS = Number(opt.duration ?? (check ? 10 : 20));
 const warmupS = Number(opt.warmup ?? (check ? 0 : 3));
 const vehicles = Number(opt.vehicles ?? (opt["state-only"] ? 50_000 : check ? 10 : 100));
-const layout = opt.layout ?? "combined";
+const layout = opt.layout ?? "split";
 const workerProcesses = Number(opt.workers ?? 1);
 const runId = `bench-${process.pid}-${Date.now().toString(36)}`;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
