@@ -292,6 +292,7 @@ export const brokenBarAnalyzer: Analyzer = {
   faultType: FAULT,
   requirements: {
     channelsAnyOf: [["ia"]],
+    optionalChannels: ["ib", "ic"],
     minSampleRateHz: 500,
     // Only high slip (≥ 4 % at 50 Hz) is resolvable in 1 s; the real need, (3.8 bins)/(2sf − 0.2 Hz), is checked per window.
     minDurationS: 1,

@@ -186,6 +186,7 @@ export const eccentricityAnalyzer: Analyzer = {
   faultType: FAULT,
   requirements: {
     channelsAnyOf: [["ia"]],
+    optionalChannels: ["ib", "ic", "vib_x"],
     minSampleRateHz: 500,
     // f_r is several Hz from f (§2): 1 s resolves it down to ~5 Hz shaft speed (300 rpm); checked per window.
     minDurationS: 1,

@@ -143,6 +143,7 @@ export const turnFaultAnalyzer: Analyzer = {
   faultType: "turn_fault",
   requirements: {
     channelsAnyOf: [REQUIRED_CURRENTS],
+    optionalChannels: ["va", "vb", "vc"],
     // Static floor for callers (10 cycles and 10 samples per cycle of a 50 Hz supply); the analyzer
     // checks both against the measured fundamental of each window.
     minSampleRateHz: 500,

@@ -117,6 +117,8 @@ export interface AnalyzerRequirements {
   minSampleRateHz: number;
   minDurationS: number;
   scalars: readonly (keyof SensorWindow)[];
+  /** Channels used when present but not required (e.g. voltages); with channelsAnyOf, every channel the analyzer reads. */
+  optionalChannels?: readonly ChannelName[];
 }
 
 export interface Analyzer {

@@ -3,8 +3,8 @@
  * 1. Redis at REDIS_URL; if none answers and `redis-server` is installed, a private one on a free port
  *    (AOF everysec, temp dir); otherwise it says what to install.
  * 2. A demo fleet with an ingest key (for the feeder) and an operator key (for you), printed once.
- * 3. Two moleculer-runner processes: gateway (api, diagnosis, monitor) and workers (the five fault.*),
- *    so analysis runs on another core than HTTP and the coordinator.
+ * 3. Three moleculer-runner processes: api, coordinator (diagnosis, monitor) and workers (the five fault.*):
+ *    HTTP, coordination and analysis each cost about a third of a window's CPU (npm run bench, README "Performance").
  * 4. The feeder (bin/feed-fleet.ts) once /ready answers.
  * Ctrl-C stops everything it started.
  */
@@ -110,7 +110,10 @@ async function main(): Promise<void> {
 
   process.on("SIGINT", stopAll);
   process.on("SIGTERM", stopAll);
-  runner("gateway", ["services/api.service.ts", "services/diagnosis.service.ts", "services/monitor.service.ts"]);
+  // Three processes even on two cores: api, coordinator and workers each take about a third of a window's CPU, and the
+  // OS balances three busy processes better than two unequal ones (npm run bench: 68 vs 49 windows/s, README).
+  runner("api", ["services/api.service.ts"]);
+  runner("coordinator", ["services/diagnosis.service.ts", "services/monitor.service.ts"]);
   runner("workers", ["services/fault-turn.service.ts", "services/fault-insulation.service.ts", "services/fault-bearing.service.ts", "services/fault-eccentricity.service.ts", "services/fault-broken-bar.service.ts"]);
 
   const base = `http://127.0.0.1:${env.PORT}`;

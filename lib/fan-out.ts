@@ -5,9 +5,12 @@
  *    no result set is ever written with a hole in it — invariants 1 and 2);
  *  - "degrade": the family answers insufficient_data "worker unavailable: …" (the `submit` path,
  *    which has no stream to retry from).
+ * The window travels either inline (`{ window }`: submit, tests) or as a claim check (`{ windowRef }`: the stream
+ * path; lib/window-store.ts) — each worker then fetches only the channels its analyzer reads.
  */
 import { insufficientData } from "../analyzers/finding";
 import { FAULT_TYPES, type FaultType, type FeatureBaseline, type Finding, type MotorProfile, type SensorWindow } from "../analyzers/types";
+import type { WindowRef } from "./window-store";
 
 /** Moleculer service name of each family's worker. */
 export const FAULT_SERVICES: Readonly<Record<FaultType, string>> = {
@@ -18,7 +21,16 @@ export const FAULT_SERVICES: Readonly<Record<FaultType, string>> = {
   broken_bar: "fault.broken-bar",
 };
 
-export type AnalyzeCall = (action: string, params: { window: SensorWindow; profile: MotorProfile; baseline?: FeatureBaseline }, timeoutMs: number) => Promise<Finding>;
+/** Where a worker finds the window: inline, or by reference to the decoded channels stored in Redis. */
+export type WindowSource = { window: SensorWindow } | { windowRef: WindowRef };
+
+export type AnalyzeRequest = WindowSource & { profile: MotorProfile; baseline?: FeatureBaseline };
+
+export type AnalyzeCall = (action: string, params: AnalyzeRequest, timeoutMs: number) => Promise<Finding>;
+
+function asSource(input: SensorWindow | WindowSource): WindowSource {
+  return "windowRef" in input || "window" in input ? input : { window: input };
+}
 
 export class FanOutError extends Error {
   constructor(readonly failures: Partial<Record<FaultType, string>>) {
@@ -35,15 +47,16 @@ export interface TimedFinding {
 
 export async function fanOut(
   call: AnalyzeCall,
-  window: SensorWindow,
+  input: SensorWindow | WindowSource,
   profile: MotorProfile,
   baseline: FeatureBaseline | undefined,
   options: { timeoutMs: number; onFailure: "fail" | "degrade" },
 ): Promise<TimedFinding[]> {
+  const source = asSource(input);
   const settled = await Promise.allSettled(
     FAULT_TYPES.map(async (faultType) => {
       const t0 = performance.now();
-      const finding = await call(`${FAULT_SERVICES[faultType]}.analyze`, { window, profile, ...(baseline ? { baseline } : {}) }, options.timeoutMs);
+      const finding = await call(`${FAULT_SERVICES[faultType]}.analyze`, { ...source, profile, ...(baseline ? { baseline } : {}) }, options.timeoutMs);
       if (finding?.fault_type !== faultType) throw new Error(`worker answered for ${String(finding?.fault_type)}`);
       return { finding, elapsedMs: performance.now() - t0 };
     }),

@@ -1,17 +1,23 @@
 /**
  * One fault family as a Moleculer service: action `analyze` runs the family's pure analyzer on a decoded
- * window and returns the Finding. The worker's load rides back in the response meta (`$workerLoad`) for the
+ * window and returns the Finding. The window comes inline (`window`) or as a claim check (`windowRef`, see
+ * lib/window-store.ts): then only the channels the analyzer reads are fetched from Redis. The worker's load rides back in the response meta (`$workerLoad`) for the
  * load-balancing strategy, and action `load` reports it on demand (monitor, benchmarks).
  */
-import type { Context, ServiceSchema } from "moleculer";
+import type { Redis } from "ioredis";
+import { Errors, type Context, type ServiceSchema } from "moleculer";
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { insufficientData } from "../analyzers/finding";
 import type { Analyzer, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "../analyzers/types";
+import { createRedis } from "../lib/redis";
+import { channelsRead, loadWindow, type WindowRef } from "../lib/window-store";
 import { asTypedWindow } from "../lib/window-transport";
 import { WorkerLoad, type WorkerLoadSnapshot } from "../lib/worker-load";
 
 export interface AnalyzeParams {
-  window: SensorWindow;
+  /** Exactly one of window / windowRef. */
+  window?: SensorWindow;
+  windowRef?: WindowRef;
   profile?: MotorProfile;
   baseline?: FeatureBaseline;
 }
@@ -22,28 +28,40 @@ export interface AnalyzeMeta {
 
 interface WorkerVars {
   workerLoad: WorkerLoad;
+  /** Opened on the first claim-checked window. */
+  windowRedis?: Redis;
 }
 
 /** Concurrency cap per worker: analysis is synchronous, so the queue bound is what protects memory. */
 const BULKHEAD = { enabled: true, concurrency: 4, maxQueueSize: 200 };
 
 export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> {
+  const wanted = channelsRead(analyzer);
   const schema: Partial<ServiceSchema<Record<string, unknown>, Record<string, unknown>, WorkerVars>> = {
     metadata: { faultType: analyzer.faultType },
     actions: {
       analyze: {
         params: {
-          window: { type: "object", props: { channels: { type: "object" } } },
+          window: { type: "object", optional: true, props: { channels: { type: "object" } } },
+          windowRef: { type: "object", optional: true, props: { key: { type: "string" }, channels: { type: "object" }, scalars: { type: "object" } } },
           profile: { type: "object", optional: true },
           baseline: { type: "object", optional: true },
         },
         bulkhead: BULKHEAD,
-        handler(this: WorkerVars, ctx: Context<AnalyzeParams, AnalyzeMeta>): Finding {
+        async handler(this: WorkerVars, ctx: Context<AnalyzeParams, AnalyzeMeta>): Promise<Finding> {
+          const { window: inline, windowRef } = ctx.params;
+          if (!inline && !windowRef) {
+            throw new Errors.ValidationError("analyze needs a window or a windowRef", "VALIDATION_ERROR", [{ type: "required", field: "window", message: "window or windowRef is required" }]);
+          }
+          // A fetch failure (Redis down, data expired) is thrown: the coordinator retries the window.
+          const window = windowRef
+            ? await loadWindow((this.windowRedis ??= createRedis(process.env.REDIS_URL, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
+            : asTypedWindow(inline!);
           this.workerLoad.begin();
           const t0 = performance.now();
           let finding: Finding;
           try {
-            finding = analyzer.analyze(asTypedWindow(ctx.params.window), ctx.params.profile ?? DEFAULT_MOTOR_PROFILE, ctx.params.baseline);
+            finding = analyzer.analyze(window, ctx.params.profile ?? DEFAULT_MOTOR_PROFILE, ctx.params.baseline);
           } catch (err) {
             // A deterministic analyzer bug would fail on every retry and block the window: answer undecided, loudly.
             const message = err instanceof Error ? err.message : String(err);
@@ -70,6 +88,7 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
     },
     async stopped(this: WorkerVars) {
       this.workerLoad.stop();
+      await this.windowRedis?.quit().catch(() => undefined);
     },
   };
   return schema as Partial<ServiceSchema>;

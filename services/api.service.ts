@@ -20,6 +20,7 @@ import { RateLimiter } from "../lib/auth/rate-limiter";
 import { ALL_FLEETS, can, canAccessFleet, FLEET_ID_PATTERN, isRole, ROLES, type Permission, type Principal } from "../lib/auth/roles";
 import { FAULT_SERVICES, hasServiceAnywhere } from "../lib/fan-out";
 import { HttpError, toHttpError } from "../lib/http-errors";
+import { jsonMemberSpan } from "../lib/json-member-span";
 import { EmbeddablePrometheusReporter } from "../lib/metrics-reporter";
 import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
 import { listDeadLetters, replayDeadLetter } from "../lib/streams/dead-letter";
@@ -38,6 +39,8 @@ interface ApiMeta {
   $location?: string;
   contentType?: string;
   idempotencyKey?: string;
+  /** The request body as received (ingest forwards its sensor_data bytes; never sent to another node). */
+  rawBody?: Buffer;
 }
 
 type ApiContext<P = Record<string, unknown>> = Context<P, ApiMeta>;
@@ -102,9 +105,24 @@ function sendJsonError(this: Service, req: IncomingMessage, res: ServerResponse,
   res.end(JSON.stringify(body));
 }
 
+/** body-parser's verify hook: keeps the body bytes so ingest can forward sensor_data without re-serialising it. */
+function keepRawBody(req: IncomingMessage & { rawBody?: Buffer }, _res: ServerResponse, body: Buffer): void {
+  req.rawBody = body;
+}
+
+/** The client's own `sensor_data` text (validated by the full decode before), or the parsed value when not at hand. */
+function sensorDataText(raw: Buffer | undefined, parsed: object): Buffer | object {
+  if (!raw) return parsed;
+  const span = jsonMemberSpan(raw, "sensor_data");
+  return span ? raw.subarray(span.start, span.end) : parsed;
+}
+
 /** Content type and idempotency key travel in the meta so actions can check them. */
 function onBeforeCall(ctx: ApiContext, _route: unknown, req: IncomingMessage): void {
   ctx.meta.contentType = String(req.headers["content-type"] ?? "");
+  const { rawBody, $action } = req as IncomingMessage & { rawBody?: Buffer; $action?: { name?: string } };
+  // Only ingest reads it; other actions' meta must stay small (it travels with their calls to other nodes).
+  if (rawBody && $action?.name === "api.ingest") ctx.meta.rawBody = rawBody;
   const idem = req.headers["idempotency-key"];
   if (typeof idem === "string" && idem.length > 0) ctx.meta.idempotencyKey = idem;
 }
@@ -158,7 +176,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         path: "/api/v1",
         authentication: true,
         mappingPolicy: "restrict",
-        bodyParsers: { json: { limit: BODY_LIMIT, strict: true } },
+        bodyParsers: { json: { limit: BODY_LIMIT, strict: true, verify: keepRawBody } },
         onBeforeCall,
         onAfterCall,
         onError: sendJsonError,
@@ -251,7 +269,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         if (principal.fleetId !== ALL_FLEETS && (await claimVehicle(this.redis, this.keys, principal.fleetId, vehicleId)) !== principal.fleetId) {
           throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
         }
-        const entry = { vehicleId, timestamp: new Date(), sensorData: body.sensor_data as object, metadata: (body.metadata ?? {}) as object };
+        const rawBody = ctx.meta.rawBody;
+        delete ctx.meta.rawBody;
+        const entry = { vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data as object), metadata: (body.metadata ?? {}) as object };
         const messageId = ctx.meta.idempotencyKey
           ? await appendRawEntryOnce(this.redis, this.keys.rawStream, this.keys.dedupe("ingest", `${principal.fleetId}:${ctx.meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, { maxLen: RAW_MAXLEN })
           : await appendRawEntry(this.redis, this.keys.rawStream, entry, { maxLen: RAW_MAXLEN });

@@ -30,12 +30,20 @@ import { writeResults } from "../lib/streams/results-writer";
 import { resolveProfile, VehicleProfiles, type ProfileSource } from "../lib/vehicle-profile";
 import { WindowAssembler } from "../lib/streams/window-assembler";
 import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../lib/vehicle-state";
+import { deleteWindow, storeWindow } from "../lib/window-store";
 import { asTypedWindow } from "../lib/window-transport";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
 /** Per-call budget of one `fault.*.analyze`; the broker's retry policy may add attempts within the window. */
 const ANALYZE_TIMEOUT_MS = Number(process.env.ANALYZE_TIMEOUT_MS ?? 5000);
 const RESULTS_MAXLEN = Number(process.env.RESULTS_STREAM_MAXLEN ?? 500_000);
+/**
+ * How windows reach the workers on the stream path: "claim-check" (default) stores the decoded channels once in
+ * Redis and sends a reference (lib/window-store.ts); "inline" sends the whole window in each of the five calls.
+ * Claim check: the window data lives only while it is analysed (deleted after the fan-out; the TTL covers a crash).
+ */
+const WINDOW_TRANSPORT = process.env.WINDOW_TRANSPORT === "inline" ? "inline" : "claim-check";
+const WINDOW_DATA_TTL_S = Number(process.env.WINDOW_DATA_TTL_S ?? 120);
 /**
  * Below this many samples per channel an entry is a batch, not a window: no spectral line can be resolved from it
  * (256 samples at 3 kHz is 85 ms, a 12 Hz bin). Such batches are assembled into windows of ASSEMBLY_TARGET_SAMPLES
@@ -235,7 +243,19 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
       const t0 = performance.now();
       const { profile, source, baseline } = await this.profileFor(job.vehicleId, job.metadata);
       // Throws (→ retry, entry stays pending) when any worker fails: no partial result set is written.
-      const timed: TimedFinding[] = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "fail" });
+      let timed: TimedFinding[];
+      if (WINDOW_TRANSPORT === "inline") {
+        timed = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "fail" });
+      } else {
+        const dataKey = `${this.keys.prefix}:window:${job.messageId}`;
+        const windowRef = await storeWindow(this.redis, dataKey, job.window, WINDOW_DATA_TTL_S);
+        try {
+          timed = await fanOut(this.analyzeCall, { windowRef }, profile, baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "fail" });
+        } finally {
+          // A retry stores it again; a worker still running a timed-out call then answers "gone" (and is ignored).
+          void deleteWindow(this.redis, dataKey).catch(() => undefined);
+        }
+      }
       const findings = timed.map((t) => t.finding);
       const health = aggregateHealth(findings);
       const processingMs = performance.now() - t0;

@@ -24,7 +24,10 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     const { key, principal } = await store.create("fleet-a", "viewer", "ops desk");
     expect(principal).to.include({ fleetId: "fleet-a", role: "viewer" });
     const dump = JSON.stringify(await redis.hgetall(`${prefix}:apikey:${principal.keyId}`));
-    expect(dump).to.not.include(key.split("_")[2]);
+    // The secret is everything after "vtox_<16 hex>_" (base64url may itself contain "_").
+    const secret = key.slice("vtox_".length + 16 + 1);
+    expect(secret).to.have.length(43);
+    expect(dump).to.not.include(secret);
     expect(await store.verify(key)).to.deep.equal(principal);
     const tampered = key.slice(0, -1) + (key.endsWith("A") ? "B" : "A");
     expect(await store.verify(tampered)).to.equal(null);
