@@ -571,17 +571,22 @@ function parseBaseline(body: Record<string, unknown>): Record<string, Record<str
 
 /**
  * Moleculer's `merged` hook runs before moleculer-web builds its routes (the typings do not declare it): the body
- * limit is read per service instance, like the port, so api instances in one process may differ (tests).
+ * limit is read per service instance, like the port, so api instances in one process may differ (tests), and the
+ * routes call this node's own actions.
  */
-function readBodyLimit(schema: ServiceSchema): void {
+function perInstanceRoutes(this: Service, schema: ServiceSchema): void {
   const settings = schema.settings as ApiSettings;
   const limit = process.env.INGEST_BODY_LIMIT ?? BODY_LIMIT;
-  // Only the limit changes: the route's other body-parser options (e.g. a verify hook) are kept.
+  // An HTTP request is handled by the api that received it: with preferLocal off (moleculer.config.ts) the strategy
+  // could otherwise send the request, sensor body included, to another api replica over the transporter — and while
+  // the transporter reconnects after a Redis restart that answered a generic 404 (seen in the chaos run).
+  const callOptions = { nodeID: this.broker.nodeID };
   settings.routes = settings.routes.map((r) => {
-    if (r.path !== "/api/v1") return r;
+    if (r.path !== "/api/v1") return { ...r, callOptions };
+    // Only the limit changes: the route's other body-parser options (e.g. a verify hook) are kept.
     const parsers = (r.bodyParsers ?? {}) as { json?: Record<string, unknown> };
-    return { ...r, bodyParsers: { ...parsers, json: { ...parsers.json, limit } } };
+    return { ...r, callOptions, bodyParsers: { ...parsers, json: { ...parsers.json, limit } } };
   });
 }
 
-export default { ...ApiService, merged: readBodyLimit } as unknown as ServiceSchema;
+export default { ...ApiService, merged: perInstanceRoutes } as unknown as ServiceSchema;

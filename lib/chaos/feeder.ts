@@ -31,7 +31,7 @@ export interface AcceptedWindow {
 export interface FeederStats {
   accepted: AcceptedWindow[];
   /** 4xx other than 429, or given up after giveUpMs: these windows were never acknowledged to the vehicle. */
-  rejected: { idempotencyKey: string; status: number | string }[];
+  rejected: { idempotencyKey: string; status: number | string; url?: string; attempt?: number; at?: number }[];
   /** Attempts that failed and were retried (5xx, 429, connection errors), by cause. */
   retries: Record<string, number>;
 }
@@ -90,7 +90,7 @@ export class ChaosFeeder {
           return;
         }
         if (res.status < 500 && res.status !== 429) {
-          this.stats.rejected.push({ idempotencyKey, status: `HTTP ${res.status} ${text.slice(0, 120)}` });
+          this.stats.rejected.push({ idempotencyKey, status: `HTTP ${res.status} ${text.slice(0, 120)}`, url, attempt, at: Date.now() });
           return;
         }
         cause = `HTTP ${res.status}`;

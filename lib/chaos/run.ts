@@ -123,6 +123,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     feeder = new ChaosFeeder({ apiUrls, ingestKey, vehicles: options.vehicles, ratePerS: options.ratePerS, windowS: options.windowS, rateHz: options.rateHz, seed: options.seed, giveUpMs: 30_000 });
     const feedStart = Date.now();
     feeder.start();
+    if (process.env.CHAOS_TRACE) setInterval(() => { for (const r of feeder?.stats.rejected ?? []) if (!(r as { logged?: boolean }).logged) { (r as { logged?: boolean }).logged = true; log(`rejected ${JSON.stringify(r)} t=${((r.at ?? 0) - feedStart) / 1000}`); } }, 500).unref();
     const redisAt = options.redisRestartBeforeEndS > 0 ? feedStart + (options.durationS - options.redisRestartBeforeEndS) * 1000 : Infinity;
     let redisDone = false;
     for (let k = 1; ; k++) {
