@@ -17,7 +17,6 @@
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
@@ -29,6 +28,7 @@ import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generat
 import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
+import { freePort } from "../lib/free-port";
 
 const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;
@@ -62,17 +62,6 @@ const keys: RedisKeys = redisKeys(prefix, streams);
 
 interface ProcessInfo { name: string; child: ChildProcess }
 const processes: ProcessInfo[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 function serviceEnv(port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {

@@ -10,11 +10,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ApiKeyStore } from "../lib/auth/api-keys";
 import { createRedis, redisKeys } from "../lib/redis";
+import { freePort } from "../lib/free-port";
 
 const root = path.resolve(__dirname, "..");
 const children: ChildProcess[] = [];
@@ -38,17 +38,6 @@ async function redisAnswers(url: string): Promise<boolean> {
   } finally {
     r.disconnect();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
 }
 
 async function ensureRedis(): Promise<void> {

@@ -15,7 +15,9 @@ import {
 } from "./audit";
 import { ChaosFeeder, type FeederStats } from "./feeder";
 import { NodeSet, type NodeKind, type NodeSpec } from "./node-processes";
-import { freePort, PrivateRedis } from "./private-redis";
+import { freePort } from "../free-port";
+import { PrivateRedis } from "./private-redis";
+import { mulberry32 } from "../../simulator/prng";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FAULT_FILES = ["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`);
@@ -48,17 +50,6 @@ export interface ChaosReport {
   drainedInMs: number | null;
   processedPerS: number;
   logDir: string;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

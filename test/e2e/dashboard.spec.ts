@@ -5,7 +5,6 @@
  */
 import { expect } from "chai";
 import { existsSync, mkdtempSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
@@ -17,21 +16,11 @@ import { ApiKeyStore } from "../../lib/auth/api-keys";
 import { createRedis } from "../../lib/redis";
 import { PMSM_400V, simulateWindow, type FaultSpec } from "../../simulator";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "../integration/helpers";
+import { freePort } from "../../lib/free-port";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SERVICES_DIR = path.resolve(__dirname, "../../services");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /**
  * Services read stream names, prefix and limits from the environment when their module loads, so each test file

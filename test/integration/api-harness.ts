@@ -1,22 +1,12 @@
 /** An api service (only) in this process on a free port, with its own key prefix and streams, plus key helpers. */
-import net from "node:net";
 import type { Redis } from "ioredis";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { ApiKeyStore } from "../../lib/auth/api-keys";
 import type { Role } from "../../lib/auth/roles";
 import { createRedis, redisKeys, type RedisKeys } from "../../lib/redis";
 import { makeBroker, REDIS_URL } from "./helpers";
+import { freePort } from "../../lib/free-port";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 export async function loadService(file: string): Promise<ServiceSchema> {
   const mod = (await import(file)) as { default: ServiceSchema & { default?: ServiceSchema } };

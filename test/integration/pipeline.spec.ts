@@ -3,7 +3,6 @@
  * real Socket.IO clients): gateway broker (api, diagnosis, monitor) and worker broker (five fault services).
  */
 import { expect } from "chai";
-import net from "node:net";
 import type { Redis } from "ioredis";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { io as ioClient, type Socket } from "socket.io-client";
@@ -16,17 +15,7 @@ import { rawEntryFields } from "../../lib/streams/raw-entry";
 import { parseResultEntry, type ResultEntry } from "../../lib/streams/results-writer";
 import { makeFleet, nextWindow } from "../../simulator";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
+import { freePort } from "../../lib/free-port";
 
 async function loadService(file: string): Promise<ServiceSchema> {
   const mod = (await import(file)) as { default: ServiceSchema | { default: ServiceSchema } };

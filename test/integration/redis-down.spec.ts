@@ -3,20 +3,9 @@
  * not ready, /live stays up. The transporter keeps using the real Redis; only the api's data connection is cut.
  */
 import { expect } from "chai";
-import net from "node:net";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
+import { freePort } from "../../lib/free-port";
 
 describe("api with its Redis down", function () {
   this.timeout(30_000);
