@@ -7,7 +7,7 @@
  *       one outcome per entry, same order.
  *   handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome>           — fallback, called per entry
  *       concurrently when handleStreamEntries is absent.
- *   StreamEntry = { id, fields: Record<string, string>, deliveries? }; EntryOutcome = "ack" | "retry" | "dead"
+ *   StreamEntry = { id, fields: Record<string, string>, deliveries? }; EntryOutcome = "ack" | "retry" | "dead" | "hold"
  *   or { outcome, error? }. A thrown error means "retry" for the whole batch. Return "ack" only once the
  *   entry's results are durably written.
  *
@@ -140,7 +140,7 @@ export function RedisStreamConsumerMixin(opts: RedisStreamConsumerMixinOptions):
         const o = resolveOptions(opts, this);
         return {
           stream: o.stream, group: o.group, consumer: o.consumer, running: false, delivered: 0, reclaimed: 0, acked: 0,
-          retried: 0, deadLettered: 0, deletedWhilePending: 0, inFlight: 0, errors: 0,
+          retried: 0, deadLettered: 0, deletedWhilePending: 0, inFlight: 0, held: 0, errors: 0,
         };
       },
       async ackStreamEntries(ids: string[]): Promise<number> {

@@ -217,7 +217,9 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         // A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full.
         const out = await this.assembler.append(decoded.vehicleId, entry.id, decoded.window);
         if (out.status === "late") this.logger.warn(`vehicle ${decoded.vehicleId}: batch ${entry.id} arrived after its window closed; dropped`);
-        // Buffered batches are acked at once (their samples are in Redis); the completing entry is the window's lease.
+        // A buffered batch stays pending until its window is diagnosed: complete() acks all of the window's entries.
+        // (A batch already in a window being diagnosed elsewhere waits the same way; a finished or late one is acked.)
+        if (out.status === "buffered" || out.status === "duplicate" || out.status === "in_window") return "hold";
         if (out.status !== "window") return "ack";
         await this.diagnoseWindow({
           vehicleId: decoded.vehicleId,

@@ -26,7 +26,12 @@ import {
   fieldsToObject, objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-entry.js";
 
-export type EntryVerdict = "ack" | "retry" | "dead";
+/**
+ * `hold`: the entry is handled but must stay pending until something else acks it (a short legacy batch buffered
+ * until its window is diagnosed: the window's `complete()` acks all its entries). The consumer renews a held entry's
+ * lease without counting a delivery; if this consumer dies the lease lapses and a survivor reclaims the entry.
+ */
+export type EntryVerdict = "ack" | "retry" | "dead" | "hold";
 /** What a handler decides for one entry; the object form carries the reason for retry/dead. */
 /**
  * `transient: true` on a retry says the failure is not the entry's fault (no worker registered, Redis away): the
@@ -88,6 +93,8 @@ export interface StreamConsumerStats {
   /** Pending entries that had been trimmed from the stream before they could be handled (see invariant 4). */
   deletedWhilePending: number;
   inFlight: number;
+  /** Entries kept pending on purpose until their window is done (outcome `hold`). */
+  held: number;
   errors: number;
   lastError?: { message: string; at: string };
 }
@@ -124,6 +131,8 @@ export class StreamConsumer {
   private blockClientId?: number;
   /** Entry id → time its handling (or last lease renewal) started. */
   private readonly inFlight = new Map<string, number>();
+  /** Entries this consumer keeps pending on purpose (outcome `hold`) → time of their last lease renewal. */
+  private readonly held = new Map<string, number>();
   private capacityWaiters: (() => void)[] = [];
   private lastLoggedErrorAt = 0;
   private lastConsumerSweep = 0;
@@ -160,7 +169,7 @@ export class StreamConsumer {
   stats(): StreamConsumerStats {
     return {
       stream: this.opts.stream, group: this.opts.group, consumer: this.opts.consumer,
-      running: this.running, ...this.counters, inFlight: this.inFlight.size, lastError: this.lastError,
+      running: this.running, ...this.counters, inFlight: this.inFlight.size, held: this.held.size, lastError: this.lastError,
     };
   }
 
@@ -169,6 +178,7 @@ export class StreamConsumer {
     if (!this.cmd || ids.length === 0) return 0;
     const n = await this.cmd.xack(this.opts.stream, this.opts.group, ...ids);
     this.counters.acked += n;
+    for (const id of ids) this.held.delete(id);
     return n;
   }
 
@@ -284,6 +294,7 @@ export class StreamConsumer {
     entries.forEach((entry, i) => {
       const { outcome, error } = normalizeOutcome(outcomes[i]);
       if (outcome === "ack") ack.push(entry.id);
+      else if (outcome === "hold") this.held.set(entry.id, Date.now());
       else if (outcome === "dead") dead.push({ entry, error: error ?? "handler declared the entry dead" });
       else {
         this.counters.retried++;
@@ -384,14 +395,30 @@ export class StreamConsumer {
     }
   }
 
-  /** Entries handled longer than half the claim idle time get their idle time reset (no delivery counted). */
+  /**
+   * Entries handled (or held) longer than half the claim idle time get their idle time reset (no delivery
+   * counted). A held entry missing from the XCLAIM reply was acked meanwhile (its window completed elsewhere).
+   */
   private async renewLeases(): Promise<void> {
     if (!this.cmd) return;
     const now = Date.now();
-    const stale = [...this.inFlight].filter(([, t]) => now - t > this.opts.claimIdleMs / 2).map(([id]) => id);
-    if (stale.length === 0) return;
-    await this.cmd.call("XCLAIM", this.opts.stream, this.opts.group, this.opts.consumer, 0, ...stale, "JUSTID");
-    for (const id of stale) if (this.inFlight.has(id)) this.inFlight.set(id, now);
+    const due = (map: Map<string, number>) => [...map].filter(([, t]) => now - t > this.opts.claimIdleMs / 2).map(([id]) => id);
+    const stale = due(this.inFlight);
+    const heldDue = due(this.held);
+    if (stale.length > 0) {
+      await this.cmd.call("XCLAIM", this.opts.stream, this.opts.group, this.opts.consumer, 0, ...stale, "JUSTID");
+      for (const id of stale) if (this.inFlight.has(id)) this.inFlight.set(id, now);
+    }
+    for (let i = 0; i < heldDue.length; i += 1000) {
+      const chunk = heldDue.slice(i, i + 1000);
+      const claimed = new Set(
+        ((await this.cmd.call("XCLAIM", this.opts.stream, this.opts.group, this.opts.consumer, 0, ...chunk, "JUSTID")) as unknown[]).map(String),
+      );
+      for (const id of chunk) {
+        if (claimed.has(id)) this.held.set(id, now);
+        else this.held.delete(id);
+      }
+    }
   }
 
   private waitForCapacity(): Promise<void> {

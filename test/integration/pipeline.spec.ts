@@ -186,6 +186,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   it("assembles legacy 10-row batches into one window and diagnoses it once", async () => {
     const rateHz = 3000;
     const batches: string[] = [];
+    const pendingCount = async () => ((await redis.xpending(keys.rawStream, "diagnosis")) as [number, ...unknown[]])[0];
     for (let b = 0; b < 20; b++) {
       const rows = Array.from({ length: 10 }, (_, i) => {
         const t = (b * 10 + i) / rateHz;
@@ -193,6 +194,13 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
         return { "时间": t, Ia: 10 * Math.sin(ph), Ib: 10 * Math.sin(ph - (2 * Math.PI) / 3), Ic: 10 * Math.sin(ph + (2 * Math.PI) / 3), rpm: 1500, load: 60 };
       });
       batches.push((await redis.xadd(keys.rawStream, "*", ...rawEntryFields({ vehicleId: "EV-BATCH-1", timestamp: new Date(), sensorData: { data: rows, sampling_rate: rateHz }, metadata: {} })))!);
+      if (b === 18) {
+        // 19 batches read and buffered, none acknowledged: raw entries are acked only once their window is diagnosed.
+        await waitFor(async () => ((await pendingCount()) === 19 ? true : undefined), 10_000, "19 buffered batches pending");
+        const group = ((await redis.xinfo("GROUPS", keys.rawStream)) as unknown[][]).map((g) => g.map(String));
+        const lag = group[0][group[0].indexOf("lag") + 1];
+        expect(lag).to.equal("0");
+      }
     }
     // 20 × 10 samples reach the 200-sample target with the last batch: that entry's id keys the window.
     const windowKey = batches[batches.length - 1];
@@ -203,10 +211,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     expect(new Set(results.map((r) => r.faultType)).size).to.equal(5);
     for (const id of batches.slice(0, -1)) expect(await resultsFor(id)).to.have.length(0);
     // Every batch is acknowledged once the window is diagnosed.
-    await waitFor(async () => {
-      const pending = (await redis.xpending(keys.rawStream, "diagnosis")) as [number, ...unknown[]];
-      return pending[0] === 0 ? true : undefined;
-    }, 5000, "no pending entries");
+    await waitFor(async () => ((await pendingCount()) === 0 ? true : undefined), 5000, "no pending entries");
   });
 
   it("takes a motor profile per vehicle from PUT /api/v1/vehicles/{id} (operator), validated field by field", async () => {
