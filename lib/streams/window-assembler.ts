@@ -36,10 +36,12 @@
  *     appended yet, once per window close.
  *
  * Acknowledgement protocol (the consumer handler's side):
- *   "buffered" | "duplicate" | "in_window" | "done" | "late" → ack the entry now. Its samples are in Redis (same
- *       durability as the stream), so keeping it pending would only make the claim loop redeliver it every
- *       claimIdleMs and eventually dead-letter a healthy entry, and would make the group's pending count useless
- *       as a lag measure. (This departs from "raw entries stay pending until diagnosed" on purpose.)
+ *   "buffered" | "duplicate" | "in_window" → outcome "hold": the entry stays pending until its window is diagnosed
+ *       (ARCHITECTURE invariant 1). The consumer renews a held entry's lease without counting a delivery, so it is
+ *       neither redelivered nor dead-lettered while its coordinator lives; if that coordinator dies, a survivor
+ *       reclaims it, append() answers "duplicate", and the survivor holds it instead.
+ *   "done" | "late" → ack now ("late" batches are counted and logged: splicing them into a later window would put
+ *       a time jump in it).
  *   "window" → diagnose, write results, then complete(vehicleId, windowKey), then ack. The completing entry stays
  *       pending until then: it is the window's lease. If the coordinator dies, that entry is reclaimed and
  *       append() hands the same window to the survivor. complete() forgets the window's ids and (with `source`)
