@@ -252,13 +252,18 @@
     $("detail").hidden = true;
   }
 
-  function authFailed(message) {
+  /** Drops the key and the connection: "Forget key", and a key the server refused. */
+  function signOut() {
     disconnect();
     key = null;
     sessionStorage.removeItem(KEY_STORE);
     $("forget").hidden = true;
     setConn("not connected", "off");
     $("summary").textContent = "Enter an API key to see your fleet.";
+  }
+
+  function authFailed(message) {
+    signOut();
     showError(message);
     $("key").focus();
   }
@@ -286,14 +291,7 @@
     $("key").value = "";
     if (value) start(value);
   });
-  $("forget").addEventListener("click", () => {
-    disconnect();
-    key = null;
-    sessionStorage.removeItem(KEY_STORE);
-    $("forget").hidden = true;
-    setConn("not connected", "off");
-    $("summary").textContent = "Enter an API key to see your fleet.";
-  });
+  $("forget").addEventListener("click", signOut);
 
   const saved = sessionStorage.getItem(KEY_STORE);
   if (saved) start(saved);
