@@ -1,5 +1,5 @@
 # VTOX image: one image for every service; SERVICES selects what a container runs (api, diagnosis, monitor,
-# fault-turn, fault-insulation, fault-bearing, fault-eccentricity, fault-broken-bar — lib/cluster/service-units.ts).
+# fault-turn, fault-insulation, fault-bearing, fault-eccentricity, fault-broken-bar — contracts/service-units.ts).
 #   docker build -t vtox:latest .
 #   docker run -e SERVICES=fault-bearing -e REDIS_URL=redis://:PASSWORD@redis:6379/0 -e HEALTH_PORT=3001 vtox:latest
 
@@ -9,13 +9,19 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json moleculer.config.ts ./
+# the production tree only (tsconfig.build.json): no simulator, tools, bench or tests in the image
 COPY analyzers ./analyzers
-COPY simulator ./simulator
+COPY ingest ./ingest
+COPY streams ./streams
+COPY pipeline ./pipeline
+COPY stores ./stores
+COPY gateway ./gateway
+COPY broker ./broker
+COPY contracts ./contracts
 COPY services ./services
 COPY mixins ./mixins
-COPY middlewares ./middlewares
-COPY strategies ./strategies
-COPY lib ./lib
+COPY cli ./cli
+COPY launcher ./launcher
 COPY bin ./bin
 COPY public ./public
 # the api serves the dashboard from <dist>/public (services/api.service.ts resolves it next to services/)

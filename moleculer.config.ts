@@ -5,11 +5,11 @@
  */
 import os from "node:os";
 import type { BrokerOptions, Errors, LogLevels, MetricRegistry } from "moleculer";
-import { HealthProbeMiddleware } from "./lib/health-probes";
-import { LeakFreeRedisTransporter } from "./lib/redis-transporter";
-import { EmbeddablePrometheusReporter } from "./lib/metrics-reporter";
-import { NodeLoadMiddleware } from "./middlewares/node-load.middleware";
-import { registerIntelligentStrategy } from "./strategies/intelligent.strategy";
+import { HealthProbeMiddleware } from "./broker/health-probes";
+import { LeakFreeRedisTransporter } from "./broker/redis-transporter";
+import { EmbeddablePrometheusReporter } from "./broker/prometheus-reporter";
+import { NodeLoadMiddleware } from "./broker/node-load.middleware";
+import { registerIntelligentStrategy } from "./broker/intelligent.strategy";
 
 registerIntelligentStrategy();
 
@@ -45,7 +45,7 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
     logger: { type: "Console", options: { formatter: "short", colors: env.NO_COLOR == null } },
     logLevel: logLevel(env.LOG_LEVEL),
 
-    // Moleculer's Redis transporter minus its reconnect leak (moleculer#1363; lib/redis-transporter.ts).
+    // Moleculer's Redis transporter minus its reconnect leak (moleculer#1363; broker/redis-transporter.ts).
     transporter: new LeakFreeRedisTransporter(redisOptions(redisUrl)),
     // CBOR (cbor-x) carries Float32Array windows natively and costs ~1/4 of JSON for sensor payloads (MOLECULER_NOTES).
     serializer: "CBOR",
@@ -88,7 +88,7 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
     tracking: { enabled: true, shutdownTimeout: 10_000 },
 
     registry: {
-      // Scores nodes by latency, success rate, CPU, memory, queue (strategies/intelligent.strategy.ts).
+      // Scores nodes by latency, success rate, CPU, memory, queue (broker/intelligent.strategy.ts).
       // preferLocal off: a node that hosts a worker itself must still spread load to the others.
       strategy: "Intelligent",
       strategyOptions: { exploration: 0.05 },

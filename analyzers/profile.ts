@@ -10,8 +10,8 @@
  * No profile at all → DEFAULT_MOTOR_PROFILE (see profileOrDefault), and the caller says so.
  */
 import { DEFAULT_MOTOR_PROFILE } from "./default-profile";
-import { InputError } from "./decode/errors";
-import { describeValue, expectNumber, expectObject, joinPath, rejectUnknownKeys, type NumberRange } from "./decode/validate";
+import { InputError } from "../ingest/errors";
+import { describeValue, expectNumber, expectObject, joinPath, rejectUnknownKeys, type NumberRange } from "../ingest/validate";
 import type { BearingGeometry, InsulationClass, MotorProfile } from "./types";
 
 const PROFILE_KEYS: ReadonlySet<string> = new Set([

@@ -12,7 +12,7 @@
  *   --layout split|combined (split, like npm start: [api] [diagnosis+monitor] [workers]; combined: [api+diagnosis+monitor] [workers])
  *   --workers N worker processes (1)  --cpu-prof DIR (profiles of every runner, summarised at the end)
  *   --json FILE  --check (short run asserting no errors and no lost windows; never a speed)
- *   --state-only --vehicles N (vehicle state for N ids through lib/vehicle-state.ts; Redis memory per vehicle)
+ *   --state-only --vehicles N (vehicle state for N ids through stores/vehicle-state.ts; Redis memory per vehicle)
  *   --url URL --key KEY (use a running cluster; REDIS_URL / VTOX_PREFIX / RESULTS_STREAM must match it)
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
@@ -20,15 +20,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
-import { ApiKeyStore } from "../lib/auth/api-keys";
-import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
-import { streamGroupInfo } from "../lib/streams/stream-info";
-import { claimVehicle, saveVehicleState } from "../lib/vehicle-state";
+import { ApiKeyStore } from "../stores/api-keys";
+import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { streamGroupInfo } from "../streams/stream-info";
+import { claimVehicle, saveVehicleState } from "../stores/vehicle-state";
 import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generator";
 import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
-import { freePort } from "../lib/free-port";
+import { freePort } from "../cli/free-port";
 
 const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;

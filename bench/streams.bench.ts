@@ -7,12 +7,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { ServiceBroker } from "moleculer";
-import { FAULT_TYPES, type Finding, type SensorWindow } from "../analyzers/types.js";
-import { createRedis, redisKeys } from "../lib/redis.js";
-import { appendRawEntry } from "../lib/streams/raw-entry.js";
-import { writeResults } from "../lib/streams/results-writer.js";
-import { WindowAssembler } from "../lib/streams/window-assembler.js";
-import { RedisStreamConsumerMixin, type StreamConsumerMethods, type StreamEntry } from "../mixins/redis-stream-consumer.mixin.js";
+import { FAULT_TYPES, type Finding, type SensorWindow } from "../analyzers/types";
+import { createRedis, redisKeys } from "../stores/redis";
+import { appendRawEntry } from "../streams/raw-stream-writer";
+import { writeResults } from "../streams/results-writer";
+import { WindowAssembler } from "../streams/batch-assembler";
+import { RedisStreamConsumerMixin, type StreamConsumerMethods, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const N = Number(process.argv[2] ?? 5000);

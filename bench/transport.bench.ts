@@ -9,15 +9,15 @@
  *   ROUNDS (15), PER_ROUND (20); REDIS_URL.
  */
 import { Encoder } from "cbor-x";
-import { ANALYZERS } from "../analyzers";
-import { encodeCompact } from "../analyzers/decode/encode";
-import { decodeIngestBody } from "../analyzers/decode/ingest-body";
+import { ANALYZERS } from "../analyzers/index";
+import { encodeCompact } from "../ingest/encode";
+import { decodeIngestBody } from "../ingest/ingest-body";
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { FAULT_TYPES, type SensorWindow } from "../analyzers/types";
-import { jsonMemberSpan } from "../lib/json-member-span";
-import { createRedis } from "../lib/redis";
-import { channelsRead, deleteWindow, loadWindow, storeWindow } from "../lib/window-store";
-import { makeFleet, nextWindow } from "../simulator";
+import { jsonMemberSpan } from "../ingest/json-member-span";
+import { createRedis } from "../stores/redis";
+import { channelsRead, deleteWindow, loadWindow, storeWindow } from "../stores/sample-store";
+import { makeFleet, nextWindow } from "../simulator/index";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const PER_ROUND = Number(process.env.PER_ROUND ?? 20);

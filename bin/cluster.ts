@@ -1,8 +1,8 @@
 /**
  * `npm run cluster -- --workers N [--mode development|production] [--min 1] [--max 4]`
  * Scale-out launcher for one machine: one moleculer-runner process each for api, diagnosis and monitor, and N worker
- * processes sharing the five fault families (lib/cluster/topology.ts). Crashed children are restarted with capped
- * exponential backoff (lib/cluster/backoff.ts); SIGINT/SIGTERM stop them gracefully. Production runs the compiled
+ * processes sharing the five fault families (launcher/topology.ts). Crashed children are restarted with capped
+ * exponential backoff (launcher/backoff.ts); SIGINT/SIGTERM stop them gracefully. Production runs the compiled
  * tree (npm run build → dist/); development runs TypeScript through tsx and follows the monitor's scaling advice
  * (`monitor.scaling`, polled through a small broker of its own), adding or removing single-family workers within
  * [min, max] processes per family. Without a monitor (or with an unexpected answer) it simply does not autoscale.
@@ -13,10 +13,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ServiceBroker } from "moleculer";
 import { brokerConfig } from "../moleculer.config";
-import { ClusterSupervisor } from "../lib/cluster/supervisor";
-import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../lib/cluster/topology";
-import { parseScalingAdvice, scalingSteps, type ScalingBounds } from "../lib/cluster/scaling";
-import type { FaultFamily } from "../lib/cluster/service-units";
+import { ClusterSupervisor } from "../launcher/supervisor";
+import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../launcher/topology";
+import { parseScalingAdvice, scalingSteps, type ScalingBounds } from "../launcher/scaling";
+import type { FaultFamily } from "../contracts/service-units";
 
 const root = path.resolve(__dirname, "..");
 

@@ -1,6 +1,6 @@
-/** `npm run diagnose -- FILE [--profile PROFILE.json] [--json]`: see lib/diagnose-cli.ts. */
+/** `npm run diagnose -- FILE [--profile PROFILE.json] [--json]`: see cli/diagnose.ts. */
 import { readFileSync } from "node:fs";
-import { runDiagnose } from "../lib/diagnose-cli";
+import { runDiagnose } from "../cli/diagnose";
 
 process.exitCode = runDiagnose(process.argv.slice(2), {
   readText: (path) => readFileSync(path, "utf8"),

@@ -1,11 +1,11 @@
 /**
  * `npm run keys -- create --fleet F --role ingest|viewer|operator|admin [--label L]`
  * `npm run keys -- list --fleet F` · `npm run keys -- revoke KEYID` · `npm run keys -- generate`
- * Keys are printed once and stored only as hashes (lib/auth/api-keys.ts). Redis from REDIS_URL.
+ * Keys are printed once and stored only as hashes (stores/api-keys.ts). Redis from REDIS_URL.
  */
-import { ApiKeyStore, generateKey } from "../lib/auth/api-keys";
-import { isRole } from "../lib/auth/roles";
-import { createRedis } from "../lib/redis";
+import { ApiKeyStore, generateKey } from "../stores/api-keys";
+import { isRole } from "../gateway/roles";
+import { createRedis } from "../stores/redis";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);

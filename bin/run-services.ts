@@ -1,6 +1,6 @@
 /**
  * Container entry point: start moleculer-runner in this process with the service files named by SERVICES
- * (e.g. SERVICES="fault-bearing" or "api"; comma- or space-separated units from lib/cluster/service-units.ts).
+ * (e.g. SERVICES="fault-bearing" or "api"; comma- or space-separated units from contracts/service-units.ts).
  * Compiled to dist/bin/run-services.js; runs the compiled tree next to it (dist/moleculer.config.js, dist/services/),
  * or, under tsx from the repository, the TypeScript sources. Explicit files, never a glob, so a pod loads exactly
  * its own services. moleculer-runner would read SERVICES itself (relative to SERVICEDIR) but only warns about a
@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Runner } from "moleculer";
-import { parseServiceUnits, serviceFile } from "../lib/cluster/service-units";
+import { parseServiceUnits, serviceFile } from "../contracts/service-units";
 
 const base = path.resolve(__dirname, "..");
 const compiled = __filename.endsWith(".js");

@@ -5,16 +5,16 @@
  * 2. A demo fleet with an ingest key (for the feeder) and an operator key (for you), printed once.
  * 3. Three moleculer-runner processes: api, coordinator (diagnosis, monitor) and workers (the five fault.*):
  *    HTTP, coordination and analysis each cost about a third of a window's CPU (npm run bench, README "Performance").
- * 4. The feeder (bin/feed-fleet.ts) once /ready answers.
+ * 4. The feeder (tools/feed-fleet.ts) once /ready answers.
  * Ctrl-C stops everything it started.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ApiKeyStore } from "../lib/auth/api-keys";
-import { createRedis, redisKeys } from "../lib/redis";
-import { freePort } from "../lib/free-port";
+import { ApiKeyStore } from "../stores/api-keys";
+import { createRedis, redisKeys } from "../stores/redis";
+import { freePort } from "../cli/free-port";
 
 const root = path.resolve(__dirname, "..");
 const children: ChildProcess[] = [];
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 
   const base = `http://127.0.0.1:${env.PORT}`;
   if (!(await waitReady(`${base}/ready`, 60_000))) console.error(`${base}/ready did not answer 200 within 60 s; see the logs above`);
-  const feeder = spawn(process.execPath, ["--import", "tsx", "bin/feed-fleet.ts"], {
+  const feeder = spawn(process.execPath, ["--import", "tsx", "tools/feed-fleet.ts"], {
     cwd: root,
     env: { ...env, API_URL: base, VTOX_INGEST_KEY: ingest.key, VTOX_OPERATOR_KEY: operator.key },
     stdio: ["ignore", "inherit", "inherit"],

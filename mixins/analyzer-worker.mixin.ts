@@ -1,7 +1,7 @@
 /**
  * One fault family as a Moleculer service: action `analyze` runs the family's pure analyzer on a decoded
  * window and returns the Finding. The window comes inline (`window`) or as a claim check (`windowRef`, see
- * lib/window-store.ts): then only the channels the analyzer reads are fetched from Redis. The worker's load rides back in the response meta (`$workerLoad`) for the
+ * stores/sample-store.ts): then only the channels the analyzer reads are fetched from Redis. The worker's load rides back in the response meta (`$workerLoad`) for the
  * load-balancing strategy, and action `load` reports it on demand (monitor, benchmarks).
  */
 import type { Redis } from "ioredis";
@@ -9,10 +9,10 @@ import { Errors, type Context, type ServiceSchema } from "moleculer";
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { insufficientData } from "../analyzers/finding";
 import type { Analyzer, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "../analyzers/types";
-import { createRedis } from "../lib/redis";
-import { channelsRead, loadWindow, type WindowRef } from "../lib/window-store";
-import { asTypedWindow } from "../lib/window-transport";
-import { WorkerLoad, type WorkerLoadSnapshot } from "../lib/worker-load";
+import { createRedis } from "../stores/redis";
+import { channelsRead, loadWindow, type WindowRef } from "../stores/sample-store";
+import { asTypedWindow } from "../pipeline/typed-window";
+import { WorkerLoad, type WorkerLoadSnapshot } from "../broker/worker-load";
 
 export interface AnalyzeParams {
   /** Exactly one of window / windowRef. */

@@ -1,6 +1,6 @@
 /**
  * RedisStreamConsumerMixin(opts): makes a Moleculer service a member of a Redis Streams consumer group.
- * The engine is lib/streams/stream-consumer.ts (read its header for the delivery, retry, reclaim and DLQ rules).
+ * The engine is streams/stream-consumer.ts (read its header for the delivery, retry, reclaim and DLQ rules).
  *
  * The service supplies ONE handler method:
  *   handleStreamEntries(entries: StreamEntry[]): Promise<EntryOutcome[]>   — preferred: a batch (≤ batchSize),
@@ -25,11 +25,11 @@
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import {
   DEFAULT_CONSUMER_OPTIONS, StreamConsumer, type EntryOutcome, type StreamConsumerOptions, type StreamConsumerStats,
-} from "../lib/streams/stream-consumer.js";
-import type { StreamEntry } from "../lib/streams/stream-entry.js";
+} from "../streams/stream-consumer";
+import type { StreamEntry } from "../streams/stream-replies";
 
-export type { EntryOutcome, EntryVerdict, StreamConsumerStats } from "../lib/streams/stream-consumer.js";
-export type { StreamEntry } from "../lib/streams/stream-entry.js";
+export type { EntryOutcome, EntryVerdict, StreamConsumerStats } from "../streams/stream-consumer";
+export type { StreamEntry } from "../streams/stream-replies";
 
 export interface RedisStreamConsumerMixinOptions {
   stream: string;

@@ -2,7 +2,7 @@
  * api: the HTTP gateway (moleculer-web) and the live push (moleculer-io) on one server.
  * Ingest is done here, not behind another hop: authenticate → validate (decode) → claim the vehicle for
  * the key's fleet → XADD motor_raw_data → 202 {message_id}. Everything else is a thin read over Redis state
- * or a call to `monitor`. Every route but /live, /ready and /metrics needs an API key (lib/auth).
+ * or a call to `monitor`. Every route but /live, /ready and /metrics needs an API key (stores/api-keys.ts, gateway/roles.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
@@ -11,24 +11,24 @@ import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "mole
 import ApiGateway from "moleculer-web";
 import SocketIOMixin from "moleculer-io";
 import type { Server as IOServer, Socket } from "socket.io";
-import { isInputError } from "../analyzers/decode/errors";
-import { decodeIngestBody } from "../analyzers/decode/ingest-body";
-import { isValidVehicleId } from "../analyzers/decode/vehicle-id";
+import { isInputError } from "../ingest/errors";
+import { decodeIngestBody } from "../ingest/ingest-body";
+import { isValidVehicleId } from "../ingest/vehicle-id";
 import { parseMotorProfile } from "../analyzers/profile";
-import { ApiKeyStore, keyFromHeaders } from "../lib/auth/api-keys";
-import { RateLimiter } from "../lib/auth/rate-limiter";
-import { ALL_FLEETS, can, canAccessFleet, FLEET_ID_PATTERN, isRole, ROLES, type Permission, type Principal } from "../lib/auth/roles";
-import { FAULT_SERVICES, hasServiceAnywhere } from "../lib/fan-out";
-import { HttpError, toHttpError } from "../lib/http-errors";
-import { jsonMemberSpan } from "../lib/json-member-span";
-import { EmbeddablePrometheusReporter } from "../lib/metrics-reporter";
-import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
-import { listDeadLetters, replayDeadLetter } from "../lib/streams/dead-letter";
-import { appendRawEntry, appendRawEntryOnce } from "../lib/streams/raw-entry";
-import { VehicleProfiles } from "../lib/vehicle-profile";
-import { claimVehicle, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts } from "../lib/vehicle-state";
-import { fleetOverview } from "../lib/fleet-overview";
-import { windowFindings } from "../lib/window-findings";
+import { ApiKeyStore, keyFromHeaders } from "../stores/api-keys";
+import { RateLimiter } from "../stores/rate-limiter";
+import { ALL_FLEETS, can, canAccessFleet, FLEET_ID_PATTERN, isRole, ROLES, type Permission, type Principal } from "../gateway/roles";
+import { FAULT_SERVICES, hasServiceAnywhere } from "../pipeline/fan-out";
+import { HttpError, toHttpError } from "../gateway/http-errors";
+import { jsonMemberSpan } from "../ingest/json-member-span";
+import { EmbeddablePrometheusReporter } from "../broker/prometheus-reporter";
+import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { listDeadLetters, replayDeadLetter } from "../streams/dead-letter";
+import { appendRawEntry, appendRawEntryOnce } from "../streams/raw-stream-writer";
+import { VehicleProfiles } from "../stores/vehicle-profiles";
+import { claimVehicle, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts } from "../stores/vehicle-state";
+import { fleetOverview } from "../stores/fleet-overview";
+import { windowFindings } from "../stores/findings-lookup";
 import type { DiagnosisEvent, HealthEvent, AlarmEvent } from "./diagnosis.service";
 
 interface ApiMeta {

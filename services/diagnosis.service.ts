@@ -1,7 +1,7 @@
 /**
  * diagnosis: the coordinator. Consumes `motor_raw_data` in consumer group "diagnosis" (any number of instances),
  * decodes each entry, assembles short legacy batches into windows, fans each window out to the five `fault.*`
- * workers in parallel, aggregates vehicle health (lib/health.ts), writes one result per family (idempotent per
+ * workers in parallel, aggregates vehicle health (pipeline/vehicle-health.ts), writes one result per family (idempotent per
  * original message id), updates vehicle state, alarms and history, broadcasts events for the live push, then acks.
  *
  * Failure policy (invariants 1–3):
@@ -16,22 +16,22 @@
  */
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { isInputError } from "../analyzers/decode/errors";
-import { decodeIngestBody } from "../analyzers/decode/ingest-body";
-import { decodeStreamEntry } from "../analyzers/decode/stream-entry";
+import { isInputError } from "../ingest/errors";
+import { decodeIngestBody } from "../ingest/ingest-body";
+import { decodeStreamEntry } from "../ingest/raw-stream-entry";
 import { parseMotorProfile } from "../analyzers/profile";
 import type { FaultType, FeatureBaseline, Finding, FindingStatus, MotorProfile, SensorWindow } from "../analyzers/types";
-import { loadAlarms, saveAlarms } from "../lib/alarm-store";
-import { alarmTransitions, type AlarmTransition } from "../lib/alarms";
-import { fanOut, type AnalyzeCall, type TimedFinding } from "../lib/fan-out";
-import { aggregateHealth, type VehicleHealth } from "../lib/health";
-import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
-import { writeResults } from "../lib/streams/results-writer";
-import { resolveProfile, VehicleProfiles, type ProfileSource } from "../lib/vehicle-profile";
-import { WindowAssembler } from "../lib/streams/window-assembler";
-import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../lib/vehicle-state";
-import { deleteWindow, storeWindow } from "../lib/window-store";
-import { asTypedWindow } from "../lib/window-transport";
+import { loadAlarms, saveAlarms } from "../stores/alarm-store";
+import { alarmTransitions, type AlarmTransition } from "../pipeline/alarm-transitions";
+import { fanOut, type AnalyzeCall, type TimedFinding } from "../pipeline/fan-out";
+import { aggregateHealth, type VehicleHealth } from "../pipeline/vehicle-health";
+import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { writeResults } from "../streams/results-writer";
+import { resolveProfile, VehicleProfiles, type ProfileSource } from "../stores/vehicle-profiles";
+import { WindowAssembler } from "../streams/batch-assembler";
+import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
+import { deleteWindow, storeWindow } from "../stores/sample-store";
+import { asTypedWindow } from "../pipeline/typed-window";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
 /** Per-call budget of one `fault.*.analyze`; the broker's retry policy may add attempts within the window. */
@@ -39,7 +39,7 @@ const ANALYZE_TIMEOUT_MS = Number(process.env.ANALYZE_TIMEOUT_MS ?? 5000);
 const RESULTS_MAXLEN = Number(process.env.RESULTS_STREAM_MAXLEN ?? 500_000);
 /**
  * How windows reach the workers on the stream path: "claim-check" (default) stores the decoded channels once in
- * Redis and sends a reference (lib/window-store.ts); "inline" sends the whole window in each of the five calls.
+ * Redis and sends a reference (stores/sample-store.ts); "inline" sends the whole window in each of the five calls.
  * Claim check: the window data lives only while it is analysed (deleted after the fan-out; the TTL covers a crash).
  */
 const WINDOW_TRANSPORT = process.env.WINDOW_TRANSPORT === "inline" ? "inline" : "claim-check";

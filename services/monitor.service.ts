@@ -6,9 +6,9 @@
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { FAULT_TYPES, type FaultType } from "../analyzers/types";
-import { FAULT_SERVICES, hasServiceAnywhere } from "../lib/fan-out";
-import { createRedis, redisKeys, type RedisKeys } from "../lib/redis";
-import { RollingSamples } from "../lib/rolling-stats";
+import { FAULT_SERVICES, hasServiceAnywhere } from "../pipeline/fan-out";
+import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { RollingSamples } from "../broker/rolling-stats";
 import type { DiagnosisEvent } from "./diagnosis.service";
 
 /** Alert thresholds (the original system's): CPU 80 %, memory 85 %, and a backlog worth minutes of work. */

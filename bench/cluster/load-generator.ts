@@ -8,9 +8,9 @@
  * Config: env BENCH_LOAD (JSON LoadConfig). Messages to the parent: "ready", {ids}, {done: LoadReport}.
  */
 import http from "node:http";
-import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../analyzers/decode/encode";
+import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/encode";
 import type { SensorWindow } from "../../analyzers/types";
-import { makeFleet, nextWindow } from "../../simulator";
+import { makeFleet, nextWindow } from "../../simulator/index";
 import { nowMs, summarize } from "./stats";
 
 export type WindowShape = "standard" | "columnar" | "legacy";

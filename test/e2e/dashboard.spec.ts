@@ -11,12 +11,12 @@ import type { Redis } from "ioredis";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Server as IOServer } from "socket.io";
-import { encodeCompact } from "../../analyzers/decode/sensor-data";
-import { ApiKeyStore } from "../../lib/auth/api-keys";
-import { createRedis } from "../../lib/redis";
-import { PMSM_400V, simulateWindow, type FaultSpec } from "../../simulator";
+import { encodeCompact } from "../../ingest/sensor-data";
+import { ApiKeyStore } from "../../stores/api-keys";
+import { createRedis } from "../../stores/redis";
+import { PMSM_400V, simulateWindow, type FaultSpec } from "../../simulator/index";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "../integration/helpers";
-import { freePort } from "../../lib/free-port";
+import { freePort } from "../../cli/free-port";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];

@@ -1,6 +1,6 @@
 /** Asserts that a decoder rejects input with an InputError naming exactly `field`. */
 import { expect } from "chai";
-import { InputError } from "../../analyzers/decode/errors";
+import { InputError } from "../../ingest/errors";
 
 export function expectInputError(fn: () => unknown, field: string, messagePart?: string | RegExp): InputError {
   let thrown: unknown;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { ServiceBroker } from "moleculer";
 import type { Finding, SensorWindow } from "../../analyzers/types";
 import type { AnalyzeMeta } from "../../mixins/analyzer-worker.mixin";
-import type { WorkerLoadSnapshot } from "../../lib/worker-load";
+import type { WorkerLoadSnapshot } from "../../broker/worker-load";
 import { AnalyzerWorkerMixin } from "../../mixins/analyzer-worker.mixin";
 import { makeBroker, uniqueName } from "./helpers";
 

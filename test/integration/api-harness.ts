@@ -1,11 +1,11 @@
 /** An api service (only) in this process on a free port, with its own key prefix and streams, plus key helpers. */
 import type { Redis } from "ioredis";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
-import { ApiKeyStore } from "../../lib/auth/api-keys";
-import type { Role } from "../../lib/auth/roles";
-import { createRedis, redisKeys, type RedisKeys } from "../../lib/redis";
+import { ApiKeyStore } from "../../stores/api-keys";
+import type { Role } from "../../gateway/roles";
+import { createRedis, redisKeys, type RedisKeys } from "../../stores/redis";
 import { makeBroker, REDIS_URL } from "./helpers";
-import { freePort } from "../../lib/free-port";
+import { freePort } from "../../cli/free-port";
 
 
 export async function loadService(file: string): Promise<ServiceSchema> {

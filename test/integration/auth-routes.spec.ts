@@ -6,10 +6,10 @@
  */
 import { expect } from "chai";
 import { io as ioClient, type Socket } from "socket.io-client";
-import { encodeCompact } from "../../analyzers/decode/sensor-data";
-import type { Role } from "../../lib/auth/roles";
-import { saveVehicleState } from "../../lib/vehicle-state";
-import { makeFleet, nextWindow } from "../../simulator";
+import { encodeCompact } from "../../ingest/sensor-data";
+import type { Role } from "../../gateway/roles";
+import { saveVehicleState } from "../../stores/vehicle-state";
+import { makeFleet, nextWindow } from "../../simulator/index";
 import { dropPrefix, loadService, startApi, type ApiHarness } from "./api-harness";
 import { uniqueName } from "./helpers";
 

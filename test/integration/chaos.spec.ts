@@ -1,14 +1,14 @@
 /**
- * A short chaos run (lib/chaos/run.ts): separate processes on a private AOF Redis, a fleet posting over HTTP, one
+ * A short chaos run (tools/chaos/run.ts): separate processes on a private AOF Redis, a fleet posting over HTTP, one
  * SIGKILL + restart each of a worker, a coordinator and an api replica, and a Redis restart. Asserts only what must
  * hold whatever the machine's load: nothing accepted is lost, nothing is duplicated, nothing is left pending or
  * dead-lettered. Timings are printed (npm run chaos reports them in full), never asserted.
  */
 import { expect } from "chai";
 import fs from "node:fs";
-import { formatChaosReport } from "../../lib/chaos/report";
-import { redisServerInstalled } from "../../lib/chaos/private-redis";
-import { runChaos } from "../../lib/chaos/run";
+import { formatChaosReport } from "../../tools/chaos/report";
+import { redisServerInstalled } from "../../tools/chaos/private-redis";
+import { runChaos } from "../../tools/chaos/run";
 
 describe("chaos: kills and a Redis restart under load lose and duplicate nothing", function () {
   this.timeout(240_000);

@@ -86,7 +86,7 @@ describe("bin/diagnose (CLI contract)", function () {
     for (const family of FAULT_TYPES) expect(run.stdout).to.match(new RegExp(`^${family}\\s+(normal|warning|fault|not_applicable|insufficient_data)\\s+\\d\\.\\d\\d`, "m"));
   });
 
-  // The full table of bad inputs runs in-process (test/unit/lib/diagnose-cli.spec.ts); these check
+  // The full table of bad inputs runs in-process (test/unit/cli/diagnose.spec.ts); these check
   // that the real process maps them to exit 2 and stderr.
   const bad: { name: string; setup: () => string[]; stderr: RegExp }[] = [
     { name: "missing file", setup: () => [path.join(tmp, "nope.json")], stderr: /cannot read input file .*nope\.json: no such file/ },

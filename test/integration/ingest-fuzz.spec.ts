@@ -5,8 +5,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { encodeColumnar, encodeCompact } from "../../analyzers/decode/sensor-data";
-import { makeFleet, nextWindow } from "../../simulator";
+import { encodeColumnar, encodeCompact } from "../../ingest/sensor-data";
+import { makeFleet, nextWindow } from "../../simulator/index";
 import { dropPrefix, startApi, type ApiHarness } from "./api-harness";
 import { uniqueName } from "./helpers";
 

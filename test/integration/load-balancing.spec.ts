@@ -6,9 +6,9 @@
  */
 import { expect } from "chai";
 import { ServiceBroker, Transporters, type Errors } from "moleculer";
-import { IntelligentStrategy } from "../../strategies/intelligent.strategy";
-import { NodeLoadMiddleware } from "../../middlewares/node-load.middleware";
-import { nodeStatsStoreOf } from "../../strategies/node-stats-store";
+import { IntelligentStrategy } from "../../broker/intelligent.strategy";
+import { NodeLoadMiddleware } from "../../broker/node-load.middleware";
+import { nodeStatsStoreOf } from "../../broker/node-stats-store";
 import { redisUrlForTests, startWorker, stopWorker, uniqueNamespace, type WorkerHandle } from "./fixtures/lb-cluster";
 
 /** At least this many calls; more (up to MAX_CALLS) while the breaker is still closed (it needs 5 calls on the

@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import type { ServiceBroker } from "moleculer";
-import { encodeCompact } from "../../analyzers/decode/sensor-data";
-import { createRedis, redisKeys } from "../../lib/redis";
-import { rawEntryFields } from "../../lib/streams/raw-entry";
-import { makeFleet, nextWindow } from "../../simulator";
+import { encodeCompact } from "../../ingest/sensor-data";
+import { createRedis, redisKeys } from "../../stores/redis";
+import { rawEntryFields } from "../../streams/raw-stream-writer";
+import { makeFleet, nextWindow } from "../../simulator/index";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -6,16 +6,16 @@ import { expect } from "chai";
 import type { Redis } from "ioredis";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { io as ioClient, type Socket } from "socket.io-client";
-import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../analyzers/decode/sensor-data";
+import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/sensor-data";
 import type { SensorWindow } from "../../analyzers/types";
-import { ApiKeyStore } from "../../lib/auth/api-keys";
-import { createRedis, redisKeys, type RedisKeys } from "../../lib/redis";
-import { listDeadLetters } from "../../lib/streams/dead-letter";
-import { rawEntryFields } from "../../lib/streams/raw-entry";
-import { parseResultEntry, type ResultEntry } from "../../lib/streams/results-writer";
-import { makeFleet, nextWindow } from "../../simulator";
+import { ApiKeyStore } from "../../stores/api-keys";
+import { createRedis, redisKeys, type RedisKeys } from "../../stores/redis";
+import { listDeadLetters } from "../../streams/dead-letter";
+import { rawEntryFields } from "../../streams/raw-stream-writer";
+import { parseResultEntry, type ResultEntry } from "../../streams/results-writer";
+import { makeFleet, nextWindow } from "../../simulator/index";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
-import { freePort } from "../../lib/free-port";
+import { freePort } from "../../cli/free-port";
 
 async function loadService(file: string): Promise<ServiceSchema> {
   const mod = (await import(file)) as { default: ServiceSchema | { default: ServiceSchema } };

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
-import { freePort } from "../../lib/free-port";
+import { freePort } from "../../cli/free-port";
 
 describe("api with its Redis down", function () {
   this.timeout(30_000);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { decodeIngestBody } from "../../analyzers/decode/ingest-body";
+import { decodeIngestBody } from "../../ingest/ingest-body";
 import { buildExampleBody, renderExampleBody } from "../../examples/make-example-window";
-import { REPO_ROOT } from "./../helpers/realdata-dir";
+import { REPO_ROOT } from "../helpers/realdata-dir";
 
 describe("examples/window.json", () => {
   const text = readFileSync(path.join(REPO_ROOT, "examples", "window.json"), "utf8");

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import Redis from "ioredis";
-import { ApiKeyStore, generateKey, keyFromHeaders } from "../../../lib/auth/api-keys";
-import { can, canAccessFleet } from "../../../lib/auth/roles";
-import { RateLimiter } from "../../../lib/auth/rate-limiter";
+import { ApiKeyStore, generateKey, keyFromHeaders } from "../../../stores/api-keys";
+import { can, canAccessFleet } from "../../../gateway/roles";
+import { RateLimiter } from "../../../stores/rate-limiter";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
-import { countDeadLetters, discardDeadLetter, listDeadLetters, replayDeadLetter } from "../../../lib/streams/dead-letter.js";
-import { appendRawEntry } from "../../../lib/streams/raw-entry.js";
-import { RedisStreamConsumerMixin, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin.js";
-import { fieldsToObject } from "../../../lib/streams/stream-entry.js";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers.js";
+import { countDeadLetters, discardDeadLetter, listDeadLetters, replayDeadLetter } from "../../../streams/dead-letter";
+import { appendRawEntry } from "../../../streams/raw-stream-writer";
+import { RedisStreamConsumerMixin, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
+import { fieldsToObject } from "../../../streams/stream-replies";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
 
 describe("dead-letter stream: list, replay, discard", function () {
   this.timeout(20_000);

@@ -1,7 +1,7 @@
 /** Shared helpers for the Redis integration tests: unique names per run, cleanup by prefix, polling. */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { createRedis } from "../../../lib/redis.js";
+import { createRedis } from "../../../stores/redis";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 

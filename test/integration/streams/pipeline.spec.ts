@@ -5,13 +5,13 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
-import type { SensorWindow } from "../../../analyzers/types.js";
-import { redisKeys } from "../../../lib/redis.js";
-import { appendRawEntry } from "../../../lib/streams/raw-entry.js";
-import { writeResults } from "../../../lib/streams/results-writer.js";
-import { WindowAssembler, type AppendOutcome } from "../../../lib/streams/window-assembler.js";
-import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin.js";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers.js";
+import type { SensorWindow } from "../../../analyzers/types";
+import { redisKeys } from "../../../stores/redis";
+import { appendRawEntry } from "../../../streams/raw-stream-writer";
+import { writeResults } from "../../../streams/results-writer";
+import { WindowAssembler, type AppendOutcome } from "../../../streams/batch-assembler";
+import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
 
 const ROWS = 10;
 const BATCHES = 60;

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import type { Finding } from "../../../analyzers/types.js";
-import { parseResultEntry, writeResults } from "../../../lib/streams/results-writer.js";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers.js";
+import type { Finding } from "../../../analyzers/types";
+import { parseResultEntry, writeResults } from "../../../streams/results-writer";
+import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
 
 const findings: Finding[] = [
   {

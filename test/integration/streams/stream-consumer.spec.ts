@@ -4,10 +4,10 @@ import { ServiceBroker, type Service } from "moleculer";
 import {
   RedisStreamConsumerMixin, type EntryOutcome, type RedisStreamConsumerMixinOptions, type StreamConsumerMethods,
   type StreamEntry,
-} from "../../../mixins/redis-stream-consumer.mixin.js";
-import { appendRawEntry } from "../../../lib/streams/raw-entry.js";
-import { fieldsToObject } from "../../../lib/streams/stream-entry.js";
-import { REDIS_URL, deleteByPrefix, sleep, testRedis, uniquePrefix, waitFor } from "./helpers.js";
+} from "../../../mixins/redis-stream-consumer.mixin";
+import { appendRawEntry } from "../../../streams/raw-stream-writer";
+import { fieldsToObject } from "../../../streams/stream-replies";
+import { REDIS_URL, deleteByPrefix, sleep, testRedis, uniquePrefix, waitFor } from "./helpers";
 
 type Handler = (entries: StreamEntry[]) => Promise<EntryOutcome[]>;
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import { streamGroupInfo } from "../../../lib/streams/stream-info.js";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers.js";
+import { streamGroupInfo } from "../../../streams/stream-info";
+import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
 
 describe("stream group info (monitor figures)", () => {
   let redis: Redis;

@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
-import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin.js";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers.js";
+import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
 
 describe("stream consumer: transient failures retried in place", function () {
   this.timeout(20_000);

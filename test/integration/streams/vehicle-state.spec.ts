@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import { redisKeys } from "../../../lib/redis.js";
+import { redisKeys } from "../../../stores/redis";
 import {
   claimVehicle, countVehicles, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts, listVehicles,
   pushCriticalAlert, saveVehicleState,
-} from "../../../lib/vehicle-state.js";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers.js";
+} from "../../../stores/vehicle-state";
+import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
 
 describe("vehicle state in Redis", () => {
   let redis: Redis;

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { FAULT_FAMILIES, isServiceUnit, parseServiceUnits, serviceFile } from "../../../lib/cluster/service-units";
+import { FAULT_FAMILIES, isServiceUnit, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
 
 const root = path.resolve(__dirname, "../../..");
 const read = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
@@ -17,7 +17,7 @@ const obj = (x: unknown): Obj => (x != null && typeof x === "object" ? (x as Obj
 const arr = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 
 // ---- the code's view ----------------------------------------------------------------------------------------------
-const CODE_DIRS = ["services", "lib", "mixins", "middlewares", "strategies", "bin"];
+const CODE_DIRS = ["services", "mixins", "ingest", "streams", "pipeline", "stores", "gateway", "broker", "contracts", "cli", "launcher", "bin"];
 function codeFiles(): string[] {
 	const out: string[] = [path.join(root, "moleculer.config.ts")];
 	const walk = (dir: string) => {
@@ -96,7 +96,7 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 
 	it("probe paths /live and /ready are served by the code; workers probe HEALTH_PORT", () => {
 		const api = read("services/api.service.ts");
-		const probes = read("lib/health-probes.ts");
+		const probes = read("broker/health-probes.ts");
 		for (const p of ["/live", "/ready"]) {
 			expect(api, `api serves ${p}`).to.contain(`"GET ${p}"`);
 			expect(probes, `health probes serve ${p}`).to.contain(`"${p}"`);

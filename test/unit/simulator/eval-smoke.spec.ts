@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FAULT_TYPES } from "../../../analyzers/types";
-import { buildCases, parseArgs, runEvaluation, type EvalReport } from "../../../bin/eval-accuracy";
+import { buildCases, parseArgs, runEvaluation, type EvalReport } from "../../../tools/eval-accuracy";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 
@@ -55,7 +55,7 @@ describe("eval:accuracy", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "vtox-eval-"));
     try {
       const file = path.join(dir, "eval.json");
-      const stdout = execFileSync(process.execPath, ["--import", "tsx", "bin/eval-accuracy.ts", "--quick", "--json", file], {
+      const stdout = execFileSync(process.execPath, ["--import", "tsx", "tools/eval-accuracy.ts", "--quick", "--json", file], {
         cwd: REPO_ROOT,
         encoding: "utf8",
       });

@@ -1,7 +1,7 @@
 /** Which failures the coordinator retries in place (cluster or Redis away) and which count as deliveries. */
 import { expect } from "chai";
 import { Errors } from "moleculer";
-import { FanOutError } from "../../../lib/fan-out";
+import { FanOutError } from "../../../pipeline/fan-out";
 import { isTransientFailure } from "../../../mixins/redis-stream-consumer.mixin";
 
 describe("isTransientFailure", () => {

@@ -1,0 +1,93 @@
+/**
+ * One `motor_raw_data` stream entry → {vehicleId, timestamp, window, metadata}.
+ * Fields (ARCHITECTURE.md §4): vehicle_id, timestamp (ISO), sensor_data (JSON string),
+ * metadata (JSON string), data_type = "motor_sensor_data". Entries written by an older producer
+ * in this format decode like any other. Unknown extra fields are ignored (forward compatible);
+ * a missing or repeated field, bad JSON, a wrong data_type or a bad vehicle id is an InputError
+ * naming the field, so the consumer can dead-letter the entry with that reason.
+ */
+import type { SensorWindow } from "../analyzers/types";
+import { InputError } from "./errors";
+import { parseJsonText } from "./json-text";
+import { MAX_METADATA_DEPTH } from "./limits";
+import { decodeSensorData } from "./sensor-data";
+import { expectBoundedDepth, expectIsoTime, expectObject, isPlainObject, joinPath, shown, type JsonObject } from "./validate";
+import { expectVehicleId } from "./vehicle-id";
+
+export { isValidVehicleId, VEHICLE_ID_PATTERN, VEHICLE_ID_MAX_LENGTH, expectVehicleId } from "./vehicle-id";
+
+export const MOTOR_SENSOR_DATA_TYPE = "motor_sensor_data";
+export const STREAM_ENTRY_FIELDS = ["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"] as const;
+export type StreamEntryField = (typeof STREAM_ENTRY_FIELDS)[number];
+
+/** Field values as ioredis returns them: strings, or Buffers with the `...Buffer` commands. */
+export type StreamValue = string | Buffer;
+
+export interface DecodedStreamEntry {
+  vehicleId: string;
+  timestamp: string;
+  window: SensorWindow;
+  metadata: JsonObject;
+}
+
+/**
+ * Accepts the flat `[name, value, name, value, ...]` list of an XREAD/XREADGROUP reply or an
+ * object of the same fields.
+ */
+export function decodeStreamEntry(fields: unknown): DecodedStreamEntry {
+  const f = collectFields(fields);
+  for (const name of STREAM_ENTRY_FIELDS) {
+    if (f.get(name) === undefined) throw new InputError(name, "missing stream field");
+  }
+  const dataType = text(f.get("data_type"), "data_type");
+  if (dataType !== MOTOR_SENSOR_DATA_TYPE) {
+    throw new InputError("data_type", `expected "${MOTOR_SENSOR_DATA_TYPE}", got ${JSON.stringify(shown(dataType))}`);
+  }
+  const vehicleId = expectVehicleId(text(f.get("vehicle_id"), "vehicle_id"));
+  const timestamp = expectIsoTime(text(f.get("timestamp"), "timestamp"), "timestamp");
+  const metadata = expectObject(parseJsonText(f.get("metadata"), "metadata"), "metadata");
+  expectBoundedDepth(metadata, "metadata", MAX_METADATA_DEPTH);
+  const window = decodeSensorData(parseJsonText(f.get("sensor_data"), "sensor_data"), metadata);
+  return { vehicleId, timestamp, window, metadata };
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value === "string") return value;
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  throw new InputError(field, "expected a string value");
+}
+
+function collectFields(fields: unknown): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (isPlainObject(fields)) {
+    for (const [k, v] of Object.entries(fields)) out.set(k, v);
+    return out;
+  }
+  if (!Array.isArray(fields)) throw new InputError("entry", "expected a list of field/value pairs or an object of fields");
+  if (fields.length % 2 !== 0) throw new InputError("entry", `odd number of items (${fields.length}) in a field/value list`);
+  for (let i = 0; i < fields.length; i += 2) {
+    const rawName: unknown = fields[i];
+    const name = typeof rawName === "string" ? rawName : Buffer.isBuffer(rawName) ? rawName.toString("utf8") : undefined;
+    if (name === undefined) throw new InputError(joinPath("entry", i), "field name is not a string");
+    // An empty or odd name cannot stand as the field path itself: name its position instead.
+    if (out.has(name)) throw new InputError(name || joinPath("entry", i), `field ${JSON.stringify(name)} repeated in the entry`);
+    out.set(name, fields[i + 1]);
+  }
+  return out;
+}
+
+/** The flat field list to XADD for one window (gateway, simulator, tests). */
+export function streamEntryFields(entry: {
+  vehicleId: string;
+  timestamp: string;
+  sensorDataJson: string;
+  metadata?: JsonObject;
+}): string[] {
+  return [
+    "vehicle_id", entry.vehicleId,
+    "timestamp", entry.timestamp,
+    "sensor_data", entry.sensorDataJson,
+    "metadata", JSON.stringify(entry.metadata ?? {}),
+    "data_type", MOTOR_SENSOR_DATA_TYPE,
+  ];
+}

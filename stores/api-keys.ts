@@ -1,0 +1,157 @@
+/**
+ * API keys: `vtox_<keyId>_<secret>`, shown once at creation and stored only as a SHA-256 hash.
+ * A fast hash is right here (unlike passwords): the secret is 256 random bits, so there is
+ * nothing to brute-force. Lookups go by keyId, and the hash is compared in constant time.
+ * Verified keys are cached in-process for `cacheTtlMs` so ingest does not pay a Redis round
+ * trip per request; a revocation therefore takes effect within that time on every node.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type Redis from "ioredis";
+import { ALL_FLEETS, FLEET_ID_PATTERN, isRole, type Principal, type Role } from "../gateway/roles";
+
+const KEY_PATTERN = /^vtox_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+export interface CreatedKey {
+  /** The full secret key: print it once, it cannot be recovered. */
+  key: string;
+  principal: Principal;
+}
+
+export interface KeyRecord extends Principal {
+  label: string;
+  createdAt: string;
+  revoked: boolean;
+}
+
+export interface ApiKeyStoreOptions {
+  /** How long a verified key is trusted without asking Redis again (default 5000 ms; 0 disables). */
+  cacheTtlMs?: number;
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+export class ApiKeyStore {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly cacheTtlMs: number;
+
+  constructor(private readonly redis: Redis, private readonly prefix: string, options: ApiKeyStoreOptions = {}) {
+    this.cacheTtlMs = options.cacheTtlMs ?? 5000;
+  }
+
+  private recordKey(keyId: string): string {
+    return `${this.prefix}:apikey:${keyId}`;
+  }
+
+  private fleetIndex(fleetId: string): string {
+    return `${this.prefix}:fleet:${fleetId}:apikeys`;
+  }
+
+  async create(fleetId: string, role: Role, label = ""): Promise<CreatedKey> {
+    if (fleetId !== ALL_FLEETS && !FLEET_ID_PATTERN.test(fleetId)) throw new Error(`invalid fleet id: ${JSON.stringify(fleetId)}`);
+    if (!isRole(role)) throw new Error(`invalid role: ${JSON.stringify(role)}`);
+    const keyId = randomBytes(8).toString("hex");
+    const key = `vtox_${keyId}_${randomBytes(32).toString("base64url")}`;
+    await this.store(keyId, key, fleetId, role, label);
+    return { key, principal: { keyId, fleetId, role } };
+  }
+
+  /**
+   * Registers a key chosen outside (the bootstrap admin key from VTOX_ADMIN_KEY), so a fresh
+   * cluster can be administered without any secret in the repository. Idempotent.
+   */
+  async registerBootstrapKey(key: string): Promise<Principal> {
+    const match = KEY_PATTERN.exec(key);
+    if (!match) throw new Error("VTOX_ADMIN_KEY must look like vtox_<16 hex>_<43 base64url chars>; generate one with `npm run keys -- generate`");
+    await this.store(match[1], key, ALL_FLEETS, "admin", "bootstrap (VTOX_ADMIN_KEY)");
+    return { keyId: match[1], fleetId: ALL_FLEETS, role: "admin" };
+  }
+
+  private async store(keyId: string, key: string, fleetId: string, role: Role, label: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.recordKey(keyId), {
+        hash: sha256(key).toString("hex"),
+        fleet: fleetId,
+        role,
+        label,
+        created_at: new Date().toISOString(),
+        revoked: "0",
+      })
+      .sadd(this.fleetIndex(fleetId), keyId)
+      .exec();
+  }
+
+  /** The principal for a presented key, or null when unknown, malformed or revoked. */
+  async verify(key: string): Promise<Principal | null> {
+    const now = Date.now();
+    const cached = this.cache.get(key);
+    if (cached && cached.until > now) return cached.principal;
+    const principal = await this.lookup(key);
+    if (this.cacheTtlMs > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(key, { principal, until: now + this.cacheTtlMs });
+    }
+    return principal;
+  }
+
+  private async lookup(key: string): Promise<Principal | null> {
+    const match = KEY_PATTERN.exec(key);
+    if (!match) return null;
+    const keyId = match[1];
+    const record = await this.redis.hgetall(this.recordKey(keyId));
+    if (!record.hash || record.revoked === "1" || !isRole(record.role)) return null;
+    const expected = Buffer.from(record.hash, "hex");
+    const presented = sha256(key);
+    if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return null;
+    return { keyId, fleetId: record.fleet, role: record.role };
+  }
+
+  async revoke(keyId: string): Promise<boolean> {
+    if ((await this.redis.hexists(this.recordKey(keyId), "hash")) !== 1) return false;
+    await this.redis.hset(this.recordKey(keyId), "revoked", "1");
+    this.cache.clear();
+    return true;
+  }
+
+  /** One key's record (without its hash), or null when unknown. */
+  async describe(keyId: string): Promise<KeyRecord | null> {
+    const r = await this.redis.hgetall(this.recordKey(keyId));
+    if (!r.hash || !isRole(r.role)) return null;
+    return { keyId, fleetId: r.fleet, role: r.role, label: r.label ?? "", createdAt: r.created_at ?? "", revoked: r.revoked === "1" };
+  }
+
+  async list(fleetId: string): Promise<KeyRecord[]> {
+    const ids = await this.redis.smembers(this.fleetIndex(fleetId));
+    const records = await Promise.all(ids.map(async (keyId) => ({ keyId, r: await this.redis.hgetall(this.recordKey(keyId)) })));
+    return records
+      .filter(({ r }) => isRole(r.role))
+      .map(({ keyId, r }) => ({
+        keyId,
+        fleetId: r.fleet,
+        role: r.role as Role,
+        label: r.label ?? "",
+        createdAt: r.created_at ?? "",
+        revoked: r.revoked === "1",
+      }));
+  }
+}
+
+/** A fresh random key in the accepted format (for VTOX_ADMIN_KEY). */
+export function generateKey(): string {
+  return `vtox_${randomBytes(8).toString("hex")}_${randomBytes(32).toString("base64url")}`;
+}
+
+/** Extracts the key from `Authorization: Bearer …` or `X-API-Key`. */
+export function keyFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): string | null {
+  const auth = headers["authorization"];
+  const authValue = Array.isArray(auth) ? auth[0] : auth;
+  if (authValue) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authValue.trim());
+    if (m) return m[1];
+  }
+  const apiKey = headers["x-api-key"];
+  const apiKeyValue = Array.isArray(apiKey) ? apiKey[0] : apiKey;
+  return apiKeyValue ? apiKeyValue.trim() : null;
+}

@@ -1,0 +1,121 @@
+/**
+ * Per-vehicle health state, bounded history, per-fleet vehicle index, critical alerts and the vehicle → fleet
+ * ownership map (the API's isolation, invariant 6). Keys come from redisKeys() (stores/redis.ts).
+ *
+ * Public interface:
+ *   saveVehicleState(redis, keys, vehicleId, state, { historyLen = 100 }): Promise<void>
+ *       one MULTI: SET state JSON, LPUSH+LTRIM history, ZADD fleet index (score = updatedAt ms)
+ *   getVehicleState(redis, keys, vehicleId): Promise<VehicleState | null>
+ *   getVehicleHistory(redis, keys, vehicleId, { count = 50, offset = 0 }): Promise<VehicleState[]>   newest first
+ *   listVehicles(redis, keys, fleetId, { count = 1000, offset = 0 }): Promise<string[]>      most recently updated first
+ *   countVehicles(redis, keys, fleetId): Promise<number>
+ *   pushCriticalAlert(redis, keys, fleetId, alert, { maxLen = 1000 }) / listCriticalAlerts(redis, keys, fleetId, { count = 100 })
+ *   claimVehicle(redis, keys, fleetId, vehicleId): Promise<string>   HSETNX: returns the owning fleet (the caller's
+ *       fleet when it was free); a vehicle claimed by another fleet stays theirs
+ *   getVehicleOwner(redis, keys, vehicleId): Promise<string | null>
+ */
+import type { Redis } from "ioredis";
+import type { FaultType, FindingStatus } from "../analyzers/types";
+import { execOrThrow, type RedisKeys } from "./redis";
+
+export interface FindingSummary {
+  status: FindingStatus;
+  score: number;
+  reason?: string;
+}
+
+export interface VehicleState {
+  vehicleId: string;
+  fleetId: string;
+  /** 0..1, 1 = healthy (the coordinator's aggregate). */
+  health: number;
+  /** The worst decided status across the fault families. */
+  status: FindingStatus;
+  findings: Partial<Record<FaultType, FindingSummary>>;
+  /** ISO 8601. */
+  updatedAt: string;
+  /** The window the state was computed from. */
+  originalMessageId?: string;
+}
+
+export interface CriticalAlert {
+  vehicleId: string;
+  fleetId: string;
+  faultType: FaultType;
+  status: FindingStatus;
+  score: number;
+  reason?: string;
+  timestamp: string;
+  originalMessageId?: string;
+}
+
+export async function saveVehicleState(
+  redis: Redis, keys: RedisKeys, vehicleId: string, state: Omit<VehicleState, "vehicleId">, opts: { historyLen?: number } = {},
+): Promise<void> {
+  const full: VehicleState = { vehicleId, ...state };
+  const json = JSON.stringify(full);
+  const updatedMs = Date.parse(full.updatedAt);
+  await execOrThrow(redis.multi()
+    .set(keys.vehicleState(vehicleId), json)
+    .lpush(keys.vehicleHistory(vehicleId), json)
+    .ltrim(keys.vehicleHistory(vehicleId), 0, (opts.historyLen ?? 100) - 1)
+    .zadd(keys.fleetVehicles(full.fleetId), Number.isFinite(updatedMs) ? updatedMs : Date.now(), vehicleId)
+    .exec());
+}
+
+function parseJson<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+export async function getVehicleState(redis: Redis, keys: RedisKeys, vehicleId: string): Promise<VehicleState | null> {
+  return parseJson<VehicleState>(await redis.get(keys.vehicleState(vehicleId)));
+}
+
+export async function getVehicleHistory(
+  redis: Redis, keys: RedisKeys, vehicleId: string, opts: { count?: number; offset?: number } = {},
+): Promise<VehicleState[]> {
+  const offset = opts.offset ?? 0;
+  const rows = await redis.lrange(keys.vehicleHistory(vehicleId), offset, offset + (opts.count ?? 50) - 1);
+  return rows.map((r) => parseJson<VehicleState>(r)).filter((s): s is VehicleState => s !== null);
+}
+
+export async function listVehicles(
+  redis: Redis, keys: RedisKeys, fleetId: string, opts: { count?: number; offset?: number } = {},
+): Promise<string[]> {
+  const offset = opts.offset ?? 0;
+  return redis.zrevrange(keys.fleetVehicles(fleetId), offset, offset + (opts.count ?? 1000) - 1);
+}
+
+export async function countVehicles(redis: Redis, keys: RedisKeys, fleetId: string): Promise<number> {
+  return redis.zcard(keys.fleetVehicles(fleetId));
+}
+
+export async function pushCriticalAlert(
+  redis: Redis, keys: RedisKeys, fleetId: string, alert: CriticalAlert, opts: { maxLen?: number } = {},
+): Promise<void> {
+  const key = keys.criticalAlerts(fleetId);
+  await execOrThrow(redis.multi().lpush(key, JSON.stringify(alert)).ltrim(key, 0, (opts.maxLen ?? 1000) - 1).exec());
+}
+
+export async function listCriticalAlerts(
+  redis: Redis, keys: RedisKeys, fleetId: string, opts: { count?: number; offset?: number } = {},
+): Promise<CriticalAlert[]> {
+  const offset = opts.offset ?? 0;
+  const rows = await redis.lrange(keys.criticalAlerts(fleetId), offset, offset + (opts.count ?? 100) - 1);
+  return rows.map((r) => parseJson<CriticalAlert>(r)).filter((a): a is CriticalAlert => a !== null);
+}
+
+export async function claimVehicle(redis: Redis, keys: RedisKeys, fleetId: string, vehicleId: string): Promise<string> {
+  const key = keys.vehicleOwners();
+  const [, owner] = await execOrThrow(redis.multi().hsetnx(key, vehicleId, fleetId).hget(key, vehicleId).exec());
+  return String(owner);
+}
+
+export async function getVehicleOwner(redis: Redis, keys: RedisKeys, vehicleId: string): Promise<string | null> {
+  return redis.hget(keys.vehicleOwners(), vehicleId);
+}

@@ -1,0 +1,107 @@
+/**
+ * Writing windows into the raw stream `motor_raw_data` in the contract layout of ARCHITECTURE.md §4:
+ *   vehicle_id, timestamp (ISO), sensor_data (JSON string), metadata (JSON string), data_type=motor_sensor_data
+ * in exactly that field order, so that entries are indistinguishable from the original producer's.
+ *
+ * Public interface:
+ *   rawEntryFields(entry: RawEntry): string[]            (Buffer in the list only if you passed one)
+ *   appendRawEntry(redis, stream, entry, { maxLen }): Promise<string>          XADD stream MAXLEN ~ n * ...
+ *   appendRawEntryOnce(redis, stream, idempotencyKey, ttlS, entry, { maxLen }): Promise<string>
+ *   appendRawEntryOnceWithStatus(...same): Promise<{ id, duplicate }>
+ *
+ * `sensorData` / `metadata` given as a string or Buffer are taken as JSON text that is already
+ * serialised (the gateway holds the request body) and written byte for byte; anything else is
+ * JSON.stringify'd. The contract's sensor_data is always an object, so a string never means a JSON string value.
+ *
+ * Idempotent append — why one Lua script rather than SET NX + XADD in MULTI: MULTI cannot make the XADD
+ * conditional on the SET NX result, and the entry id is not known before the XADD, so a MULTI variant needs a
+ * placeholder written first; a crash between the placeholder and the XADD then leaves a key that claims a
+ * window that was never written (the client got an error and retries, and the retry is refused until the TTL
+ * runs out). The script checks the key, XADDs and stores the new id under the key in one atomic step:
+ * Redis never runs another command in between and persists/replicates the script's effects together.
+ */
+import type { Redis } from "ioredis";
+import { RedisScript } from "../stores/redis-script";
+
+export const RAW_DATA_TYPE = "motor_sensor_data";
+/** Default bound for the raw stream; lag against it is the monitor's job (invariant 4). */
+export const DEFAULT_RAW_MAXLEN = 100_000;
+
+/** Pre-serialised JSON text (string or UTF-8 bytes) or a value to serialise. */
+export type JsonInput = string | Buffer | object;
+
+export interface RawEntry {
+  vehicleId: string;
+  /** ISO string, Date or epoch milliseconds; written as ISO 8601. */
+  timestamp: string | Date | number;
+  sensorData: JsonInput;
+  metadata?: JsonInput;
+}
+
+export interface AppendOptions {
+  /** Approximate MAXLEN (`~`) bound of the stream. */
+  maxLen?: number;
+}
+
+function jsonField(value: JsonInput | undefined): string | Buffer {
+  if (value === undefined) return "{}";
+  if (typeof value === "string" || Buffer.isBuffer(value)) return value;
+  return JSON.stringify(value);
+}
+
+function isoTimestamp(t: string | Date | number): string {
+  if (typeof t === "string") return t;
+  return (typeof t === "number" ? new Date(t) : t).toISOString();
+}
+
+export function rawEntryFields(entry: RawEntry & { sensorData: string | object; metadata?: string | object }): string[];
+export function rawEntryFields(entry: RawEntry): (string | Buffer)[];
+export function rawEntryFields(entry: RawEntry): (string | Buffer)[] {
+  return [
+    "vehicle_id", entry.vehicleId,
+    "timestamp", isoTimestamp(entry.timestamp),
+    "sensor_data", jsonField(entry.sensorData),
+    "metadata", jsonField(entry.metadata),
+    "data_type", RAW_DATA_TYPE,
+  ];
+}
+
+export async function appendRawEntry(redis: Redis, stream: string, entry: RawEntry, opts: AppendOptions = {}): Promise<string> {
+  const id = await redis.xadd(stream, "MAXLEN", "~", opts.maxLen ?? DEFAULT_RAW_MAXLEN, "*", ...rawEntryFields(entry));
+  if (id === null) throw new Error(`XADD to ${stream} returned no id`);
+  return id;
+}
+
+const appendOnceScript = new RedisScript(`
+local existing = redis.call('GET', KEYS[1])
+if existing then return {existing, 1} end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
+return {id, 0}
+`);
+
+export interface AppendOnceResult {
+  /** The entry's id: the new one, or the one written by the first append under the same key. */
+  id: string;
+  /** True when the key had been used already and nothing was written. */
+  duplicate: boolean;
+}
+
+/**
+ * XADD unless `idempotencyKey` (a full Redis key, e.g. redisKeys().dedupe("ingest", fleet + ":" + header))
+ * was used within `ttlS` seconds; returns the first id for a repeated key.
+ */
+export async function appendRawEntryOnceWithStatus(
+  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOptions = {},
+): Promise<AppendOnceResult> {
+  const reply = await appendOnceScript.run(redis, [idempotencyKey, stream],
+    [Math.max(1, Math.round(ttlS)), opts.maxLen ?? DEFAULT_RAW_MAXLEN, ...rawEntryFields(entry)]);
+  if (!Array.isArray(reply) || typeof reply[0] !== "string") throw new Error("unexpected reply from append-once script");
+  return { id: reply[0], duplicate: reply[1] === 1 };
+}
+
+export async function appendRawEntryOnce(
+  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOptions = {},
+): Promise<string> {
+  return (await appendRawEntryOnceWithStatus(redis, stream, idempotencyKey, ttlS, entry, opts)).id;
+}

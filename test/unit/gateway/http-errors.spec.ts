@@ -1,0 +1,33 @@
+/** The api's error mapping: a client learns the class of failure, never internals (stack, file paths, messages). */
+import { expect } from "chai";
+import { Errors } from "moleculer";
+import { InputError } from "../../../ingest/errors";
+import { HttpError, toHttpError } from "../../../gateway/http-errors";
+
+describe("toHttpError", () => {
+  it("hides an unexpected internal error behind a generic 500 without stack or message", () => {
+    const err = new TypeError("Cannot read properties of undefined (reading 'x') at /srv/vtox/services/api.service.ts:123");
+    const { status, body } = toHttpError(err);
+    expect(status).to.equal(500);
+    expect(body).to.deep.equal({ error: "internal_error", message: "internal error" });
+  });
+
+  it("maps a Moleculer 5xx (a worker's failure) to its class only", () => {
+    const { status, body } = toHttpError(new Errors.MoleculerError("db exploded: secret detail", 503, "X"));
+    expect(status).to.equal(503);
+    expect(JSON.stringify(body)).not.to.include("secret detail");
+    expect(toHttpError(new Errors.RequestTimeoutError({ action: "fault.turn.analyze", nodeID: "node-1" })).status).to.equal(504);
+  });
+
+  it("keeps the field and reason of client errors", () => {
+    expect(toHttpError(new HttpError(422, "invalid_input", "must be > 0", "sampling_rate")).body).to.deep.equal({ error: "invalid_input", field: "sampling_rate", message: "must be > 0" });
+    const input = toHttpError(new InputError("sensor_data.channels.ia", "expected an array"));
+    expect(input.status).to.equal(422);
+    expect(input.body.field).to.equal("sensor_data.channels.ia");
+  });
+
+  it("maps Redis being away to 503 (retryable), not 500", () => {
+    expect(toHttpError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" })).status).to.equal(503);
+    expect(toHttpError(new Error("Connection is closed.")).status).to.equal(503);
+  });
+});
