@@ -1,10 +1,11 @@
 /**
- * Broker configuration shared by every VTOX process (moleculer-runner, the REPL, tests).
- * Everything comes from the environment (ARCHITECTURE.md §4): REDIS_URL, NAMESPACE, NODE_ID / POD_NAME,
- * LOG_LEVEL, METRICS_PORT. Values with a "why" are explained next to them.
+ * Broker configuration shared by every VTOX process (moleculer-runner, the REPL, tests), built from the parsed
+ * configuration (config.ts): a bad environment stops moleculer-runner here, before any service loads.
+ * Values with a "why" are explained next to them.
  */
 import os from "node:os";
-import type { BrokerOptions, Errors, LogLevels, MetricRegistry } from "moleculer";
+import type { BrokerOptions, Errors, MetricRegistry } from "moleculer";
+import { loadConfigOrExit, type VtoxConfig } from "./config";
 import { HealthProbeMiddleware } from "./broker/health-probes";
 import { LeakFreeRedisTransporter } from "./broker/redis-transporter";
 import { EmbeddablePrometheusReporter } from "./broker/prometheus-reporter";
@@ -14,12 +15,6 @@ import { registerIntelligentStrategy } from "./broker/intelligent.strategy";
 registerIntelligentStrategy();
 
 type MetricsReporter = MetricRegistry.MetricsReporter;
-
-const LOG_LEVELS: readonly LogLevels[] = ["fatal", "error", "warn", "info", "debug", "trace"];
-
-function logLevel(value: string | undefined): LogLevels {
-  return LOG_LEVELS.find((l) => l === value) ?? "info";
-}
 
 function redisOptions(url: string): { host: string; port: number; db: number; password?: string; username?: string } {
   const u = new URL(url);
@@ -33,20 +28,19 @@ function redisOptions(url: string): { host: string; port: number; db: number; pa
   };
 }
 
-const metricsPort = process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined;
-
-export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOptions {
-  const redisUrl = env.REDIS_URL ?? "redis://localhost:6379";
+export function brokerConfig(config: VtoxConfig): BrokerOptions {
+  const { broker, redis } = config;
+  const metricsPort = broker.metricsPort;
   return {
     // Several clusters may share one Redis: pub/sub ignores DB numbers, so isolation is by namespace (moleculer#479).
-    namespace: env.NAMESPACE ?? "vtox",
+    namespace: broker.namespace,
     // In Kubernetes the pod name, so a restarted pod is recognisable; locally host + pid.
-    nodeID: env.NODE_ID ?? env.POD_NAME ?? `${os.hostname()}-${process.pid}`,
-    logger: { type: "Console", options: { formatter: "short", colors: env.NO_COLOR == null } },
-    logLevel: logLevel(env.LOG_LEVEL),
+    nodeID: broker.nodeId ?? `${os.hostname()}-${process.pid}`,
+    logger: { type: "Console", options: { formatter: "short", colors: broker.colors } },
+    logLevel: broker.logLevel,
 
     // Moleculer's Redis transporter minus its reconnect leak (moleculer#1363; broker/redis-transporter.ts).
-    transporter: new LeakFreeRedisTransporter(redisOptions(redisUrl)),
+    transporter: new LeakFreeRedisTransporter(redisOptions(redis.url)),
     // CBOR (cbor-x) carries Float32Array windows natively and costs ~1/4 of JSON for sensor payloads (MOLECULER_NOTES).
     serializer: "CBOR",
 
@@ -54,8 +48,8 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
     // whose last heartbeat (whole seconds of uptime) is more than heartbeatTimeout old, so detection takes between
     // timeout+1 and 2×timeout+1 s: 1 s / 2 s gives 3–5 s (1 s / 4 s measured 8 s). The price: a node whose event loop
     // stalls > 2 s is dropped until its next heartbeat, so analysis must never block that long (it takes ~1 ms).
-    heartbeatInterval: Number(env.HEARTBEAT_INTERVAL_S ?? 1),
-    heartbeatTimeout: Number(env.HEARTBEAT_TIMEOUT_S ?? 2),
+    heartbeatInterval: broker.heartbeatIntervalS,
+    heartbeatTimeout: broker.heartbeatTimeoutS,
 
     requestTimeout: 10_000,
     // Only retryable errors (timeouts, a node that vanished) are retried; `analyze` is idempotent (pure function).
@@ -96,7 +90,7 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
     },
     // NodeLoad feeds the strategy (caller-side latency/success/in-flight, callee-side memory/queue/loop delay in
     // response meta); HealthProbe serves /live and /ready on HEALTH_PORT for nodes without HTTP (off when unset).
-    middlewares: [NodeLoadMiddleware(), HealthProbeMiddleware()],
+    middlewares: [NodeLoadMiddleware(), HealthProbeMiddleware(broker.healthPort === undefined ? {} : { port: broker.healthPort })],
 
     metrics: {
       enabled: true,
@@ -115,4 +109,5 @@ export function brokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerOption
   };
 }
 
-export default brokerConfig();
+/** moleculer-runner calls a function export once it has loaded this file: the environment is parsed then, not at import. */
+export default (): BrokerOptions => brokerConfig(loadConfigOrExit());

@@ -21,7 +21,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { ApiKeyStore } from "../stores/api-keys";
-import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { createRedis } from "../stores/redis";
+import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { streamGroupInfo } from "../streams/stream-info";
 import { claimVehicle, saveVehicleState } from "../stores/vehicle-state";
 import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generator";
@@ -58,7 +59,7 @@ const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const external = opt.url !== undefined;
 const prefix = external ? (process.env.VTOX_PREFIX ?? "vtox") : runId;
 const streams = external ? {} : { rawStream: `${runId}:motor_raw_data`, resultsStream: `${runId}:fault_diagnosis_results` };
-const keys: RedisKeys = redisKeys(prefix, streams);
+const keys: RedisKeys = redisKeys({ prefix: prefix, ...streams });
 
 interface ProcessInfo { name: string; child: ChildProcess }
 const processes: ProcessInfo[] = [];

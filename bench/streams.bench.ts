@@ -8,7 +8,8 @@
 import { randomBytes } from "node:crypto";
 import { ServiceBroker } from "moleculer";
 import { FAULT_TYPES, type Finding, type SensorWindow } from "../analyzers/types";
-import { createRedis, redisKeys } from "../stores/redis";
+import { createRedis } from "../stores/redis";
+import { redisKeys } from "../contracts/redis-keys";
 import { appendRawEntry } from "../streams/raw-stream-writer";
 import { writeResults } from "../streams/results-writer";
 import { WindowAssembler } from "../streams/batch-assembler";
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < windows; i++) await writeResults(redis, results, { vehicleId: "V", originalMessageId: `${i}-0`, findings, processingTimeMs: 1, maxLen: 100_000 });
   report["writeResults (5 families), sequential"] = `${(windows / ((performance.now() - t0) / 1000)).toFixed(0)} windows/s`;
 
-  const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetSamples: 1000 });
+  const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetSamples: 1000 });
   const batch: SensorWindow = { channels: { ia: { samples: new Float32Array(10), rateHz: 3000 }, ib: { samples: new Float32Array(10), rateHz: 3000 }, ic: { samples: new Float32Array(10), rateHz: 3000 }, vib_x: { samples: new Float32Array(10), rateHz: 3000 } }, rpm: 1500 };
   const appends = Math.min(N, 5000);
   t0 = performance.now();

@@ -16,6 +16,9 @@ import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { FAULT_TYPES, type SensorWindow } from "../analyzers/types";
 import { jsonMemberSpan } from "../ingest/json-member-span";
 import { createRedis } from "../stores/redis";
+
+/** The bench runs against the Redis the tests use (override with REDIS_URL). */
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 import { channelsRead, deleteWindow, loadWindow, storeWindow } from "../stores/sample-store";
 import { makeFleet, nextWindow } from "../simulator/index";
 
@@ -26,9 +29,9 @@ const tag = `bench-transport-${process.pid}`;
 const cbor = new Encoder({ useRecords: false, useTag259ForMaps: false } as ConstructorParameters<typeof Encoder>[0]);
 
 async function main(): Promise<void> {
-  const pub = createRedis();
-  const sub = createRedis();
-  const redis = createRedis();
+  const pub = createRedis(REDIS_URL);
+  const sub = createRedis(REDIS_URL);
+  const redis = createRedis(REDIS_URL);
   const [vehicle] = makeFleet({ vehicles: 1, seed: 3, faultyShare: 0, durationS: 1, rateHz: 8192, vibRateHz: 8192 }).vehicles;
   const w = nextWindow(vehicle, 0);
   const body = Buffer.from(JSON.stringify({ metadata: {}, sensor_data: encodeCompact(w) }));

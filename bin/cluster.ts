@@ -12,11 +12,12 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ServiceBroker } from "moleculer";
+import { loadConfigOrExit } from "../config";
 import { brokerConfig } from "../moleculer.config";
 import { ClusterSupervisor } from "../launcher/supervisor";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../launcher/topology";
 import { parseScalingAdvice, scalingSteps, type ScalingBounds } from "../launcher/scaling";
-import type { FaultFamily } from "../contracts/service-units";
+import type { WorkerUnit } from "../contracts/families";
 
 const root = path.resolve(__dirname, "..");
 
@@ -60,11 +61,11 @@ setTimeout(printTopology, 1000).unref();
 
 let advisor: ServiceBroker | undefined;
 let pollTimer: NodeJS.Timeout | undefined;
-const lastStepAt = new Map<FaultFamily, number>();
+const lastStepAt = new Map<WorkerUnit, number>();
 
 /** A broker of the launcher's own, same transporter/serializer/namespace as the cluster, hosting no service. */
 async function startAdvisor(): Promise<void> {
-	const cfg = brokerConfig({ ...env, METRICS_PORT: undefined, NODE_ID: `${os.hostname()}-cluster-launcher` });
+	const cfg = brokerConfig(loadConfigOrExit({ ...env, METRICS_PORT: undefined, NODE_ID: `${os.hostname()}-cluster-launcher` }));
 	advisor = new ServiceBroker({ ...cfg, metrics: { enabled: false }, logLevel: "warn", middlewares: [] });
 	await advisor.start();
 }

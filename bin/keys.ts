@@ -6,6 +6,7 @@
 import { ApiKeyStore, generateKey } from "../stores/api-keys";
 import { isRole } from "../gateway/roles";
 import { createRedis } from "../stores/redis";
+import { loadConfigOrExit } from "../config";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -24,10 +25,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${generateKey()}\n`);
     return;
   }
-  const redis = createRedis(undefined, { lazyConnect: true, connectionName: "vtox-keys-cli" });
+  const config = loadConfigOrExit();
+  const redis = createRedis(config.redis.url, { lazyConnect: true, connectionName: "vtox-keys-cli" });
   try {
     await redis.connect().catch((e: Error) => fail(`cannot reach Redis at REDIS_URL: ${e.message}`));
-    const store = new ApiKeyStore(redis, process.env.VTOX_PREFIX ?? "vtox", { cacheTtlMs: 0 });
+    const store = new ApiKeyStore(redis, config.redis.prefix, { cacheTtlMs: 0 });
     if (command === "create") {
       const fleet = option(args, "fleet") ?? fail("create needs --fleet F");
       const role = option(args, "role") ?? fail("create needs --role ingest|viewer|operator|admin");

@@ -3,9 +3,11 @@
  * services. Try: `nodes`, `services`, `call diagnosis.submit --load examples/window.json`, `call monitor.streams`.
  */
 import { ServiceBroker } from "moleculer";
+import { loadConfigOrExit } from "../config";
 import { brokerConfig } from "../moleculer.config";
 
-const broker = new ServiceBroker({ ...brokerConfig({ ...process.env, NODE_ID: process.env.NODE_ID ?? `repl-${process.pid}` }) });
+const config = loadConfigOrExit();
+const broker = new ServiceBroker(brokerConfig({ ...config, broker: { ...config.broker, nodeId: config.broker.nodeId ?? `repl-${process.pid}` } }));
 
 broker
   .start()

@@ -10,11 +10,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { Runner } from "moleculer";
 import { parseServiceUnits, serviceFile } from "../contracts/service-units";
+import { loadConfigOrExit } from "../config";
 
 const base = path.resolve(__dirname, "..");
 const compiled = __filename.endsWith(".js");
 
-const units = parseServiceUnits(process.env.SERVICES ?? "");
+// The whole environment is checked here, so a bad value stops the container before any service loads.
+const units = parseServiceUnits(loadConfigOrExit().services ?? "");
 const config = path.join(base, compiled ? "moleculer.config.js" : "moleculer.config.ts");
 const files = units.map(u => serviceFile(u, base, compiled));
 const missing = [config, ...files].filter(f => !fs.existsSync(f));
@@ -23,7 +25,7 @@ if (missing.length > 0) {
 	process.exit(1);
 }
 
-// the runner must not load SERVICES a second time from the working directory
+// the runner must not load SERVICES a second time from the working directory (it reads the variable itself)
 delete process.env.SERVICES;
 new Runner().start([process.execPath, "moleculer-runner", "--config", config, ...files]).catch((err: unknown) => {
 	console.error(err);

@@ -13,7 +13,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ApiKeyStore } from "../stores/api-keys";
-import { createRedis, redisKeys } from "../stores/redis";
+import { createRedis } from "../stores/redis";
+import { loadConfigOrExit } from "../config";
 import { freePort } from "../cli/free-port";
 
 const root = path.resolve(__dirname, "..");
@@ -24,7 +25,7 @@ env.NAMESPACE ??= "vtox";
 env.PORT ??= "8000";
 // The demo prints where to look; broker INFO lines would bury it. LOG_LEVEL=info brings them back.
 env.LOG_LEVEL ??= "warn";
-// Large payload buffers: glibc's default mmap threshold makes 10–100 KB allocations 2–3× slower (PERFORMANCE_NOTES).
+// Large payload buffers: glibc's default mmap threshold makes 10–100 KB allocations 2–3× slower (docs/performance.md).
 env.MALLOC_MMAP_THRESHOLD_ ??= "268435456";
 env.MALLOC_TRIM_THRESHOLD_ ??= "1073741824";
 
@@ -90,8 +91,10 @@ function stopAll(): void {
 
 async function main(): Promise<void> {
   await ensureRedis();
-  const redis = createRedis(env.REDIS_URL);
-  const keys = new ApiKeyStore(redis, redisKeys(env.VTOX_PREFIX).prefix);
+  // Every child parses the same environment; a bad value stops the demo here, with one line per problem.
+  const config = loadConfigOrExit(env);
+  const redis = createRedis(config.redis.url);
+  const keys = new ApiKeyStore(redis, config.redis.prefix);
   const fleetId = env.DEMO_FLEET ?? "demo";
   const ingest = await keys.create(fleetId, "ingest", "npm start feeder");
   const operator = await keys.create(fleetId, "operator", "npm start operator");

@@ -5,11 +5,8 @@
  *   ready     → live 200, ready 200   (broker started: every local service has started and is registered)
  *   stopping  → live 200, ready 503   (orchestrators stop routing here while it drains)
  *   down      → server closed
- * Disabled when HEALTH_PORT is unset. The api serves the same paths on its own port.
- *
- * moleculer.config.ts hook (the lead adds it):
- *   import { HealthProbeMiddleware } from "../broker/health-probes";
- *   middlewares: [NodeLoadMiddleware(), HealthProbeMiddleware()],
+ * Disabled without a port (HEALTH_PORT unset; moleculer.config.ts passes it). The api serves the same paths on its
+ * own port.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -34,16 +31,8 @@ export function probeAnswer(state: ProbeState, path: string, nodeID?: string): P
 	return undefined;
 }
 
-/** HEALTH_PORT as a port number, or undefined (disabled) when unset/empty/invalid. */
-export function healthPortFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-	const raw = env.HEALTH_PORT;
-	if (raw == null || raw.trim() === "") return undefined;
-	const port = Number(raw);
-	return Number.isInteger(port) && port >= 0 && port < 65536 ? port : undefined;
-}
-
 export interface HealthProbeOptions {
-	/** Port to listen on; default HEALTH_PORT. 0 picks a free port (tests). */
+	/** Port to listen on (HEALTH_PORT); none: disabled. 0 picks a free port (tests). */
 	port?: number;
 	host?: string;
 }
@@ -56,7 +45,7 @@ export type HealthProbeMiddlewareInstance = Middleware & {
 };
 
 export function HealthProbeMiddleware(opts: HealthProbeOptions = {}): HealthProbeMiddlewareInstance {
-	const port = opts.port ?? healthPortFromEnv();
+	const port = opts.port;
 	let state: ProbeState = "starting";
 	let server: http.Server | undefined;
 

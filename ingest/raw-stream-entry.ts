@@ -7,6 +7,7 @@
  * naming the field, so the consumer can dead-letter the entry with that reason.
  */
 import type { SensorWindow } from "../analyzers/types";
+import { MOTOR_SENSOR_DATA_TYPE, RAW_ENTRY_FIELDS } from "../contracts/streams";
 import { InputError } from "./errors";
 import { parseJsonText } from "./json-text";
 import { MAX_METADATA_DEPTH } from "./limits";
@@ -16,9 +17,6 @@ import { expectVehicleId } from "./vehicle-id";
 
 export { isValidVehicleId, VEHICLE_ID_PATTERN, VEHICLE_ID_MAX_LENGTH, expectVehicleId } from "./vehicle-id";
 
-export const MOTOR_SENSOR_DATA_TYPE = "motor_sensor_data";
-export const STREAM_ENTRY_FIELDS = ["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"] as const;
-export type StreamEntryField = (typeof STREAM_ENTRY_FIELDS)[number];
 
 /** Field values as ioredis returns them: strings, or Buffers with the `...Buffer` commands. */
 export type StreamValue = string | Buffer;
@@ -36,7 +34,7 @@ export interface DecodedStreamEntry {
  */
 export function decodeStreamEntry(fields: unknown): DecodedStreamEntry {
   const f = collectFields(fields);
-  for (const name of STREAM_ENTRY_FIELDS) {
+  for (const name of RAW_ENTRY_FIELDS) {
     if (f.get(name) === undefined) throw new InputError(name, "missing stream field");
   }
   const dataType = text(f.get("data_type"), "data_type");
@@ -74,20 +72,4 @@ function collectFields(fields: unknown): Map<string, unknown> {
     out.set(name, fields[i + 1]);
   }
   return out;
-}
-
-/** The flat field list to XADD for one window (gateway, simulator, tests). */
-export function streamEntryFields(entry: {
-  vehicleId: string;
-  timestamp: string;
-  sensorDataJson: string;
-  metadata?: JsonObject;
-}): string[] {
-  return [
-    "vehicle_id", entry.vehicleId,
-    "timestamp", entry.timestamp,
-    "sensor_data", entry.sensorDataJson,
-    "metadata", JSON.stringify(entry.metadata ?? {}),
-    "data_type", MOTOR_SENSOR_DATA_TYPE,
-  ];
 }

@@ -3,7 +3,8 @@
  * within [min, max] processes per family and not more often than `cooldownMs` per family. The advice shape is owned by
  * the monitor service, so it is parsed leniently: `{ families: { <fault type | family | service name>: { action } } }`.
  */
-import { FAMILY_OF_FAULT_TYPE, FAULT_FAMILIES, SERVICE_NAME_OF_FAMILY, isFaultFamily, type FaultFamily } from "../contracts/service-units";
+import { isWorkerUnit } from "../contracts/service-units";
+import { WORKER_UNIT_OF, WORKER_UNITS, SERVICE_OF_UNIT, type WorkerUnit } from "../contracts/families";
 
 export type ScalingAction = "scale_out" | "scale_in" | "keep";
 
@@ -12,15 +13,15 @@ export interface FamilyAdvice {
 	why?: string;
 }
 
-function familyOfKey(key: string): FaultFamily | undefined {
-	if (isFaultFamily(key)) return key;
-	if (key in FAMILY_OF_FAULT_TYPE) return FAMILY_OF_FAULT_TYPE[key as keyof typeof FAMILY_OF_FAULT_TYPE];
-	return FAULT_FAMILIES.find(f => SERVICE_NAME_OF_FAMILY[f] === key);
+function familyOfKey(key: string): WorkerUnit | undefined {
+	if (isWorkerUnit(key)) return key;
+	if (key in WORKER_UNIT_OF) return WORKER_UNIT_OF[key as keyof typeof WORKER_UNIT_OF];
+	return WORKER_UNITS.find(f => SERVICE_OF_UNIT[f] === key);
 }
 
 /** Advice per family; unknown keys and malformed entries are ignored. */
-export function parseScalingAdvice(raw: unknown): Partial<Record<FaultFamily, FamilyAdvice>> {
-	const out: Partial<Record<FaultFamily, FamilyAdvice>> = {};
+export function parseScalingAdvice(raw: unknown): Partial<Record<WorkerUnit, FamilyAdvice>> {
+	const out: Partial<Record<WorkerUnit, FamilyAdvice>> = {};
 	const families = (raw as { families?: unknown } | null)?.families;
 	if (families == null || typeof families !== "object") return out;
 	for (const [key, value] of Object.entries(families as Record<string, unknown>)) {
@@ -40,20 +41,20 @@ export interface ScalingBounds {
 }
 
 export interface ScalingStep {
-	family: FaultFamily;
+	family: WorkerUnit;
 	delta: 1 | -1;
 	why: string;
 }
 
 export function scalingSteps(
-	advice: Partial<Record<FaultFamily, FamilyAdvice>>,
-	counts: Readonly<Record<FaultFamily, number>>,
+	advice: Partial<Record<WorkerUnit, FamilyAdvice>>,
+	counts: Readonly<Record<WorkerUnit, number>>,
 	bounds: ScalingBounds,
-	lastStepAt: ReadonlyMap<FaultFamily, number>,
+	lastStepAt: ReadonlyMap<WorkerUnit, number>,
 	now: number
 ): ScalingStep[] {
 	const steps: ScalingStep[] = [];
-	for (const family of FAULT_FAMILIES) {
+	for (const family of WORKER_UNITS) {
 		const a = advice[family];
 		if (!a || a.action === "keep") continue;
 		const last = lastStepAt.get(family);

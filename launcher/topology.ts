@@ -3,7 +3,8 @@
  * share the five fault families round-robin (N < 5: some workers host several families; N ≥ 5: one family each,
  * the families cycled so that their instance counts differ by at most one). Pure; the supervisor acts on it.
  */
-import { CORE_UNITS, FAULT_FAMILIES, type FaultFamily, type ServiceUnit } from "../contracts/service-units";
+import { CORE_UNITS, type ServiceUnit } from "../contracts/service-units";
+import { WORKER_UNITS, type WorkerUnit } from "../contracts/families";
 
 export interface ProcessSpec {
 	/** Unique name, also the suffix of the node ID. */
@@ -17,22 +18,22 @@ export interface ProcessSpec {
 export function planTopology(workers: number): ProcessSpec[] {
 	if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a positive integer, got ${workers}`);
 	const core: ProcessSpec[] = CORE_UNITS.map(u => ({ name: u, role: "core", units: [u] }));
-	const groups: FaultFamily[][] = Array.from({ length: workers }, () => []);
-	const slots = Math.max(workers, FAULT_FAMILIES.length);
-	for (let i = 0; i < slots; i++) groups[i % workers].push(FAULT_FAMILIES[i % FAULT_FAMILIES.length]);
+	const groups: WorkerUnit[][] = Array.from({ length: workers }, () => []);
+	const slots = Math.max(workers, WORKER_UNITS.length);
+	for (let i = 0; i < slots; i++) groups[i % workers].push(WORKER_UNITS[i % WORKER_UNITS.length]);
 	const worker: ProcessSpec[] = groups.map((units, i) => ({ name: `worker-${i + 1}`, role: "worker", units: [...new Set(units)] }));
 	return [...core, ...worker];
 }
 
 /** How many processes host each fault family. */
-export function familyCounts(specs: readonly ProcessSpec[]): Record<FaultFamily, number> {
-	const counts = Object.fromEntries(FAULT_FAMILIES.map(f => [f, 0])) as Record<FaultFamily, number>;
-	for (const s of specs) for (const u of s.units) if (u in counts) counts[u as FaultFamily]++;
+export function familyCounts(specs: readonly ProcessSpec[]): Record<WorkerUnit, number> {
+	const counts = Object.fromEntries(WORKER_UNITS.map(f => [f, 0])) as Record<WorkerUnit, number>;
+	for (const s of specs) for (const u of s.units) if (u in counts) counts[u as WorkerUnit]++;
 	return counts;
 }
 
 /** A new single-family worker for scale-out, named after the family with the next free index. */
-export function scaleOutSpec(specs: readonly ProcessSpec[], family: FaultFamily): ProcessSpec {
+export function scaleOutSpec(specs: readonly ProcessSpec[], family: WorkerUnit): ProcessSpec {
 	const taken = new Set(specs.map(s => s.name));
 	let i = 1;
 	while (taken.has(`${family}-${i}`)) i++;
@@ -40,7 +41,7 @@ export function scaleOutSpec(specs: readonly ProcessSpec[], family: FaultFamily)
 }
 
 /** The process to stop for scale-in: the newest dynamic single-family worker of that family, if any. */
-export function scaleInCandidate(specs: readonly ProcessSpec[], family: FaultFamily): ProcessSpec | undefined {
+export function scaleInCandidate(specs: readonly ProcessSpec[], family: WorkerUnit): ProcessSpec | undefined {
 	return [...specs].reverse().find(s => s.dynamic && s.units.length === 1 && s.units[0] === family);
 }
 

@@ -8,18 +8,21 @@ import type { Redis } from "ioredis";
 import { Errors, type Context, type ServiceSchema } from "moleculer";
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { insufficientData } from "../analyzers/finding";
-import type { Analyzer, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "../analyzers/types";
+import type { Analyzer, Finding } from "../analyzers/types";
+import type { AnalyzeParams, AnalyzeResult } from "../contracts/actions";
+import { FAULT_SERVICES } from "../contracts/families";
+import type { VtoxConfig } from "../config";
 import { createRedis } from "../stores/redis";
-import { channelsRead, loadWindow, type WindowRef } from "../stores/sample-store";
+import { channelsRead, loadWindow } from "../stores/sample-store";
+
+/** As it arrives: the validator checks the shape, and the handler checks that one of the two is there. */
+type AnalyzeWireParams = Partial<Extract<AnalyzeParams, { window: unknown }>> & Partial<Extract<AnalyzeParams, { windowRef: unknown }>>;
 import { asTypedWindow } from "../pipeline/typed-window";
 import { WorkerLoad, type WorkerLoadSnapshot } from "../broker/worker-load";
 
-export interface AnalyzeParams {
-  /** Exactly one of window / windowRef. */
-  window?: SensorWindow;
-  windowRef?: WindowRef;
-  profile?: MotorProfile;
-  baseline?: FeatureBaseline;
+/** What a worker service is configured with: where claim-checked windows are fetched from. */
+export interface AnalyzerWorkerSettings {
+  redisUrl: string;
 }
 
 export interface AnalyzeMeta {
@@ -37,7 +40,7 @@ const BULKHEAD = { enabled: true, concurrency: 4, maxQueueSize: 200 };
 
 export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> {
   const wanted = channelsRead(analyzer);
-  const schema: Partial<ServiceSchema<Record<string, unknown>, Record<string, unknown>, WorkerVars>> = {
+  const schema: Partial<ServiceSchema<AnalyzerWorkerSettings, Record<string, unknown>, WorkerVars>> = {
     metadata: { faultType: analyzer.faultType },
     actions: {
       analyze: {
@@ -48,14 +51,14 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
           baseline: { type: "object", optional: true },
         },
         bulkhead: BULKHEAD,
-        async handler(this: WorkerVars, ctx: Context<AnalyzeParams, AnalyzeMeta>): Promise<Finding> {
+        async handler(this: WorkerVars & { settings: AnalyzerWorkerSettings }, ctx: Context<AnalyzeWireParams, AnalyzeMeta>): Promise<AnalyzeResult> {
           const { window: inline, windowRef } = ctx.params;
           if (!inline && !windowRef) {
             throw new Errors.ValidationError("analyze needs a window or a windowRef", "VALIDATION_ERROR", [{ type: "required", field: "window", message: "window or windowRef is required" }]);
           }
           // A fetch failure (Redis down, data expired) is thrown: the coordinator retries the window.
           const window = windowRef
-            ? await loadWindow((this.windowRedis ??= createRedis(process.env.REDIS_URL, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
+            ? await loadWindow((this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
             : asTypedWindow(inline!);
           this.workerLoad.begin();
           const t0 = performance.now();
@@ -92,4 +95,18 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
     },
   };
   return schema as Partial<ServiceSchema>;
+}
+
+/** One fault family's worker service: its contract name (contracts/families.ts) around the family's analyzer. */
+export function faultWorkerService(analyzer: Analyzer, settings: AnalyzerWorkerSettings): ServiceSchema {
+  return {
+    name: FAULT_SERVICES[analyzer.faultType],
+    // Settings travel to every node in the registry: the Redis URL may carry a password.
+    settings: { ...settings, $secureSettings: ["redisUrl"] },
+    mixins: [AnalyzerWorkerMixin(analyzer)],
+  };
+}
+
+export function workerSettings(config: VtoxConfig): AnalyzerWorkerSettings {
+  return { redisUrl: config.redis.url };
 }

@@ -36,8 +36,7 @@ export interface RedisStreamConsumerMixinOptions {
   group: string;
   /** Default `${broker.nodeID}:${service.fullName}`. */
   consumer?: string;
-  /** Default REDIS_URL, else redis://localhost:6379. */
-  redisUrl?: string;
+  redisUrl: string;
   /** XREADGROUP COUNT / largest batch (default 32). */
   batchSize?: number;
   /** XREADGROUP BLOCK ms (default 2000). */

@@ -10,21 +10,10 @@
  */
 import { insufficientData } from "../analyzers/finding";
 import { FAULT_TYPES, type FaultType, type FeatureBaseline, type Finding, type MotorProfile, type SensorWindow } from "../analyzers/types";
-import type { WindowRef } from "../stores/sample-store";
+import { FAULT_SERVICES } from "../contracts/families";
+import type { AnalyzeParams, WindowSource } from "../contracts/actions";
 
-/** Moleculer service name of each family's worker. */
-export const FAULT_SERVICES: Readonly<Record<FaultType, string>> = {
-  turn_fault: "fault.turn",
-  insulation: "fault.insulation",
-  bearing: "fault.bearing",
-  eccentricity: "fault.eccentricity",
-  broken_bar: "fault.broken-bar",
-};
-
-/** Where a worker finds the window: inline, or by reference to the decoded channels stored in Redis. */
-export type WindowSource = { window: SensorWindow } | { windowRef: WindowRef };
-
-export type AnalyzeRequest = WindowSource & { profile: MotorProfile; baseline?: FeatureBaseline };
+export type AnalyzeRequest = AnalyzeParams & { profile: MotorProfile };
 
 export type AnalyzeCall = (action: string, params: AnalyzeRequest, timeoutMs: number) => Promise<Finding>;
 

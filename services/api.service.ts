@@ -18,18 +18,21 @@ import { parseMotorProfile } from "../analyzers/profile";
 import { ApiKeyStore, keyFromHeaders } from "../stores/api-keys";
 import { RateLimiter } from "../stores/rate-limiter";
 import { ALL_FLEETS, can, canAccessFleet, FLEET_ID_PATTERN, isRole, ROLES, type Permission, type Principal } from "../gateway/roles";
-import { FAULT_SERVICES, hasServiceAnywhere } from "../pipeline/fan-out";
+import { FAULT_SERVICES } from "../contracts/families";
+import { hasServiceAnywhere } from "../pipeline/fan-out";
+import { loadConfig, type RedisSettings, type VtoxConfig } from "../config";
 import { HttpError, toHttpError } from "../gateway/http-errors";
 import { jsonMemberSpan } from "../ingest/json-member-span";
 import { EmbeddablePrometheusReporter } from "../broker/prometheus-reporter";
-import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { createRedis } from "../stores/redis";
+import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { listDeadLetters, replayDeadLetter } from "../streams/dead-letter";
 import { appendRawEntry, appendRawEntryOnce } from "../streams/raw-stream-writer";
 import { VehicleProfiles } from "../stores/vehicle-profiles";
 import { claimVehicle, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts } from "../stores/vehicle-state";
 import { fleetOverview } from "../stores/fleet-overview";
 import { windowFindings } from "../stores/findings-lookup";
-import type { DiagnosisEvent, HealthEvent, AlarmEvent } from "./diagnosis.service";
+import type { AlarmEvent, DiagnosisEvent, HealthEvent } from "../contracts/events";
 
 interface ApiMeta {
   principal?: Principal;
@@ -62,9 +65,23 @@ interface ApiMethods {
   pushToRooms(event: string, vehicleId: string, fleetId: string | null | undefined, payload: unknown): void;
 }
 
-interface ApiSettings extends ServiceSettingSchema {
+/**
+ * What the gateway is configured with (config.ts). Budgets: a telematics box sends a window every few seconds, so
+ * 50/s per key is generous, and 5/s per vehicle (whatever key it uses) catches a runaway loop.
+ */
+export interface GatewaySettings {
   port: number;
   ip: string;
+  redis: RedisSettings;
+  bodyLimit: string;
+  ingestRateLimitPerS: number;
+  vehicleRateLimitPerS: number;
+  rawStreamMaxLen: number;
+  /** Bootstrap admin key; never leaves this node ($secureSettings). */
+  adminKey?: string;
+}
+
+interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
   use404Handler: boolean;
   onError: typeof sendJsonError;
   assets: { folder: string; options: Record<string, unknown> };
@@ -72,13 +89,16 @@ interface ApiSettings extends ServiceSettingSchema {
   io: Record<string, unknown>;
 }
 
-const RAW_MAXLEN = Number(process.env.RAW_STREAM_MAXLEN ?? 100_000);
-const BODY_LIMIT = process.env.INGEST_BODY_LIMIT ?? "4mb";
+export function gatewaySettings(config: VtoxConfig): GatewaySettings {
+  const { api } = config;
+  return {
+    port: api.port, ip: api.host, redis: config.redis, bodyLimit: api.bodyLimit, ingestRateLimitPerS: api.ingestRateLimitPerS,
+    vehicleRateLimitPerS: api.vehicleRateLimitPerS, rawStreamMaxLen: api.rawStreamMaxLen,
+    ...(api.adminKey ? { adminKey: api.adminKey } : {}),
+  };
+}
+
 const IDEMPOTENCY_TTL_S = 24 * 3600;
-/** Per-key ingest budget: a telematics box sends a window every few seconds; 50/s per key is generous. */
-const INGEST_LIMIT_PER_S = Number(process.env.INGEST_RATE_LIMIT ?? 50);
-/** Per-vehicle budget, whatever key it uses: one box uploads a window every ~1–5 s, so 5/s catches a runaway loop. */
-const DEFAULT_VEHICLE_LIMIT_PER_S = 5;
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
@@ -151,13 +171,15 @@ function requireJson(ctx: ApiContext): void {
   }
 }
 
-const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
+export function createApiService(gateway: GatewaySettings): ServiceSchema {
+  const schema: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
   name: "api",
   mixins: [ApiGateway as unknown as ServiceSchema, SocketIOMixin as unknown as ServiceSchema],
 
   settings: {
-    port: Number(process.env.PORT ?? 8000),
-    ip: process.env.HOST ?? "0.0.0.0",
+    ...gateway,
+    // Settings travel to every node in the registry: the Redis URL may carry a password, the admin key is one.
+    $secureSettings: ["redis", "adminKey"],
     use404Handler: true,
     onError: sendJsonError,
     // serve-static's setHeaders: the dashboard gets the same headers (and CSP) as the API.
@@ -176,7 +198,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         path: "/api/v1",
         authentication: true,
         mappingPolicy: "restrict",
-        bodyParsers: { json: { limit: BODY_LIMIT, strict: true, verify: keepRawBody } },
+        bodyParsers: { json: { limit: gateway.bodyLimit, strict: true, verify: keepRawBody } },
         onBeforeCall,
         onAfterCall,
         onError: sendJsonError,
@@ -273,8 +295,8 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
         delete ctx.meta.rawBody;
         const entry = { vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data as object), metadata: (body.metadata ?? {}) as object };
         const messageId = ctx.meta.idempotencyKey
-          ? await appendRawEntryOnce(this.redis, this.keys.rawStream, this.keys.dedupe("ingest", `${principal.fleetId}:${ctx.meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, { maxLen: RAW_MAXLEN })
-          : await appendRawEntry(this.redis, this.keys.rawStream, entry, { maxLen: RAW_MAXLEN });
+          ? await appendRawEntryOnce(this.redis, this.keys.rawStream, this.keys.dedupe("ingest", `${principal.fleetId}:${ctx.meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, { maxLen: this.settings.rawStreamMaxLen })
+          : await appendRawEntry(this.redis, this.keys.rawStream, entry, { maxLen: this.settings.rawStreamMaxLen });
         ctx.meta.$statusCode = 202;
         return { message_id: messageId };
       },
@@ -367,7 +389,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
       async handler(ctx: ApiContext<{ id: string }>) {
         this.requirePermission(ctx, "operate");
         if (!/^\d+-\d+$/.test(String(ctx.params.id))) throw new HttpError(400, "invalid_input", "not a stream entry id", "id");
-        const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStream, this.keys.rawStream, ctx.params.id, { maxLen: RAW_MAXLEN });
+        const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStream, this.keys.rawStream, ctx.params.id, { maxLen: this.settings.rawStreamMaxLen });
         if (!newId) throw new HttpError(404, "not_found", "no such dead letter", "id");
         ctx.meta.$statusCode = 202;
         return { message_id: newId };
@@ -499,11 +521,15 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
   },
 
   created() {
-    // Read at creation, not at module load: one process may create several api services (tests).
-    this.settings.port = Number(process.env.PORT ?? 8000);
-    this.settings.ip = process.env.HOST ?? "0.0.0.0";
-    this.keys = redisKeys();
-    this.redis = createRedis(process.env.REDIS_URL, {
+    // An HTTP request is handled by the api that received it: with preferLocal off (moleculer.config.ts) the strategy
+    // could otherwise send the request, sensor body included, to another api replica over the transporter — and while
+    // the transporter reconnects after a Redis restart that answered a generic 404 (seen in the chaos run).
+    // moleculer-web built its routes in its own created(), which runs before this one.
+    for (const route of (this as unknown as { routes: { callOptions?: Record<string, unknown> }[] }).routes) {
+      route.callOptions = { ...route.callOptions, nodeID: this.broker.nodeID };
+    }
+    this.keys = redisKeys(this.settings.redis);
+    this.redis = createRedis(this.settings.redis.url, {
       connectionName: `api:${this.broker.nodeID}`,
       // Redis down must answer 503 quickly, not hang the request.
       commandTimeoutMs: 2000,
@@ -511,13 +537,13 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
     });
     this.apiKeys = new ApiKeyStore(this.redis, this.keys.prefix);
     // Limits are read here too, so that several api instances in one process (tests) can differ.
-    this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: Number(process.env.INGEST_RATE_LIMIT ?? INGEST_LIMIT_PER_S), windowS: 1 });
-    this.vehicleLimitPerS = Number(process.env.INGEST_VEHICLE_RATE_LIMIT ?? DEFAULT_VEHICLE_LIMIT_PER_S);
+    this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: this.settings.ingestRateLimitPerS, windowS: 1 });
+    this.vehicleLimitPerS = this.settings.vehicleRateLimitPerS;
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
   },
 
   async started() {
-    const adminKey = process.env.VTOX_ADMIN_KEY;
+    const adminKey = this.settings.adminKey;
     if (adminKey) await this.apiKeys.registerBootstrapKey(adminKey);
     // Handshake needs a key; the socket joins its fleet's room and may follow its fleet's vehicles.
     const nsp = this.io.of("/");
@@ -552,7 +578,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
   async stopped() {
     await this.redis?.quit().catch(() => undefined);
   },
-};
+  };
+  return schema as unknown as ServiceSchema;
+}
 
 function parseBaseline(body: Record<string, unknown>): Record<string, Record<string, number>> {
   const families = new Set(["turn_fault", "insulation", "bearing", "eccentricity", "broken_bar"]);
@@ -569,24 +597,9 @@ function parseBaseline(body: Record<string, unknown>): Record<string, Record<str
   return out;
 }
 
-/**
- * Moleculer's `merged` hook runs before moleculer-web builds its routes (the typings do not declare it): the body
- * limit is read per service instance, like the port, so api instances in one process may differ (tests), and the
- * routes call this node's own actions.
- */
-function perInstanceRoutes(this: Service, schema: ServiceSchema): void {
-  const settings = schema.settings as ApiSettings;
-  const limit = process.env.INGEST_BODY_LIMIT ?? BODY_LIMIT;
-  // An HTTP request is handled by the api that received it: with preferLocal off (moleculer.config.ts) the strategy
-  // could otherwise send the request, sensor body included, to another api replica over the transporter — and while
-  // the transporter reconnects after a Redis restart that answered a generic 404 (seen in the chaos run).
-  const callOptions = { nodeID: this.broker.nodeID };
-  settings.routes = settings.routes.map((r) => {
-    if (r.path !== "/api/v1") return { ...r, callOptions };
-    // Only the limit changes: the route's other body-parser options (e.g. a verify hook) are kept.
-    const parsers = (r.bodyParsers ?? {}) as { json?: Record<string, unknown> };
-    return { ...r, callOptions, bodyParsers: { ...parsers, json: { ...parsers.json, limit } } };
-  });
+export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
+  return createApiService(gatewaySettings(config));
 }
 
-export default { ...ApiService, merged: perInstanceRoutes } as unknown as ServiceSchema;
+/** moleculer-runner calls this when it loads the file: the configuration is read then. */
+export default (): ServiceSchema => serviceFromConfig(loadConfig());

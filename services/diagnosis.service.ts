@@ -24,96 +24,44 @@ import type { FaultType, FeatureBaseline, Finding, FindingStatus, MotorProfile, 
 import { loadAlarms, saveAlarms } from "../stores/alarm-store";
 import { alarmTransitions, type AlarmTransition } from "../pipeline/alarm-transitions";
 import { fanOut, type AnalyzeCall, type TimedFinding } from "../pipeline/fan-out";
-import { aggregateHealth, type VehicleHealth } from "../pipeline/vehicle-health";
-import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { aggregateHealth } from "../pipeline/vehicle-health";
+import { createRedis } from "../stores/redis";
+import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
+import { DIAGNOSIS_GROUP } from "../contracts/streams";
+import type { AlarmEvent, DiagnosisEvent, FindingSummary, HealthEvent } from "../contracts/events";
+import type { ProfileSource, SubmitParams, SubmitResult } from "../contracts/actions";
+import { loadConfig, type RedisSettings, type VtoxConfig, type WindowTransport } from "../config";
 import { writeResults } from "../streams/results-writer";
-import { resolveProfile, VehicleProfiles, type ProfileSource } from "../stores/vehicle-profiles";
+import { resolveProfile, VehicleProfiles } from "../stores/vehicle-profiles";
 import { WindowAssembler } from "../streams/batch-assembler";
 import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
 import { asTypedWindow } from "../pipeline/typed-window";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
-/** Per-call budget of one `fault.*.analyze`; the broker's retry policy may add attempts within the window. */
-const ANALYZE_TIMEOUT_MS = Number(process.env.ANALYZE_TIMEOUT_MS ?? 5000);
-const RESULTS_MAXLEN = Number(process.env.RESULTS_STREAM_MAXLEN ?? 500_000);
-/**
- * How windows reach the workers on the stream path: "claim-check" (default) stores the decoded channels once in
- * Redis and sends a reference (stores/sample-store.ts); "inline" sends the whole window in each of the five calls.
- * Claim check: the window data lives only while it is analysed (deleted after the fan-out; the TTL covers a crash).
- */
-const WINDOW_TRANSPORT = process.env.WINDOW_TRANSPORT === "inline" ? "inline" : "claim-check";
-const WINDOW_DATA_TTL_S = Number(process.env.WINDOW_DATA_TTL_S ?? 120);
-/**
- * Below this many samples per channel an entry is a batch, not a window: no spectral line can be resolved from it
- * (256 samples at 3 kHz is 85 ms, a 12 Hz bin). Such batches are assembled into windows of ASSEMBLY_TARGET_SAMPLES
- * (4096 at 3 kHz ≈ 1.4 s, a 0.7 Hz bin — enough to separate (1 ± 2s)f sidebands at typical slip).
- */
-const SHORT_BATCH_SAMPLES = Number(process.env.SHORT_BATCH_SAMPLES ?? 256);
-const ASSEMBLY_TARGET_SAMPLES = Number(process.env.ASSEMBLY_TARGET_SAMPLES ?? 4096);
-const keysAtLoad = redisKeys();
 /** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
 export const UNOWNED_FLEET = "_unowned";
 
-export interface FindingSummary {
-  fault_type: FaultType;
-  status: FindingStatus;
-  score: number;
-  reason?: string;
+/**
+ * What the coordinator is configured with (config.ts). windowTransport: "claim-check" stores the decoded channels
+ * once in Redis and sends a reference (stores/sample-store.ts), "inline" sends the whole window in each of the five
+ * calls. Entries below shortBatchSamples per channel are batches, not windows: no spectral line can be resolved from
+ * them (256 samples at 3 kHz is 85 ms, a 12 Hz bin); they are assembled into windows of assemblyTargetSamples
+ * (4096 at 3 kHz ≈ 1.4 s, a 0.7 Hz bin — enough to separate (1 ± 2s)f sidebands at typical slip).
+ */
+export interface DiagnosisSettings extends ServiceSettingSchema {
+  redis: RedisSettings;
+  analyzeTimeoutMs: number;
+  resultsStreamMaxLen: number;
+  windowTransport: WindowTransport;
+  windowDataTtlS: number;
+  shortBatchSamples: number;
+  assemblyTargetSamples: number;
+  consumer: { batchSize: number; maxInFlight: number; claimIdleMs: number; maxDeliveries: number };
 }
 
-/** Payload of `diagnosis.completed` (pushed to Socket.IO as `diagnosis`). */
-export interface DiagnosisEvent {
-  vehicle_id: string;
-  fleet_id: string | null;
-  message_id: string;
-  timestamp: string;
-  health: number | null;
-  status: FindingStatus;
-  profile: ProfileSource;
-  findings: FindingSummary[];
-  processing_ms: number;
-  /** Wall time of each family's analyze call as seen by the coordinator, ms (for the monitor). */
-  latency_ms: Partial<Record<FaultType, number>>;
-}
-
-/** Payload of `vehicle.health` (pushed as `health`). */
-export interface HealthEvent {
-  vehicle_id: string;
-  fleet_id: string | null;
-  timestamp: string;
-  health: number | null;
-  status: FindingStatus;
-}
-
-/** Payload of `alarm.raised` / `alarm.cleared` (pushed as `alarm`). */
-export interface AlarmEvent {
-  vehicle_id: string;
-  fleet_id: string | null;
-  timestamp: string;
-  kind: "raised" | "cleared";
-  fault_type: FaultType;
-  level?: "warning" | "fault";
-  previous?: "warning" | "fault";
-  score?: number;
-  reason?: string;
-}
-
-export interface SubmitParams {
-  vehicle_id?: string;
-  sensor_data?: unknown;
-  metadata?: Record<string, unknown>;
-  profile?: unknown;
-  /** An already decoded window (typed arrays or number arrays). */
-  window?: SensorWindow;
-}
-
-export interface SubmitResult {
-  vehicle_id?: string;
-  profile: ProfileSource;
-  findings: Finding[];
-  health: VehicleHealth;
-  processing_ms: number;
+export function diagnosisSettings(config: VtoxConfig): DiagnosisSettings {
+  return { redis: config.redis, ...config.diagnosis };
 }
 
 interface DiagnosisVars {
@@ -158,17 +106,19 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, DiagnosisVars> = {
+export function createDiagnosisService(settings: DiagnosisSettings): ServiceSchema {
+  const keys = redisKeys(settings.redis);
+  const schema: ServiceSchema<DiagnosisSettings, DiagnosisMethods, DiagnosisVars> = {
   name: "diagnosis",
+  // Settings travel to every node in the registry: the Redis URL may carry a password.
+  settings: { ...settings, $secureSettings: ["redis"] },
   mixins: [
     RedisStreamConsumerMixin({
-      stream: keysAtLoad.rawStream,
-      group: "diagnosis",
-      deadLetterStream: keysAtLoad.deadLetterStream,
-      batchSize: Number(process.env.DIAGNOSIS_BATCH ?? 16),
-      maxInFlight: Number(process.env.DIAGNOSIS_MAX_IN_FLIGHT ?? 32),
-      claimIdleMs: Number(process.env.DIAGNOSIS_CLAIM_IDLE_MS ?? 5000),
-      maxDeliveries: Number(process.env.DIAGNOSIS_MAX_DELIVERIES ?? 5),
+      redisUrl: settings.redis.url,
+      stream: keys.rawStream,
+      group: DIAGNOSIS_GROUP,
+      deadLetterStream: keys.deadLetterStream,
+      ...settings.consumer,
     }),
   ],
 
@@ -190,7 +140,7 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         const resolved = explicit !== undefined
           ? { profile: parseMotorProfile(explicit), source: "metadata" as ProfileSource, baseline: undefined }
           : await this.profileFor(vehicleId, metadata);
-        const timed = await fanOut(this.analyzeCall, window, resolved.profile, resolved.baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "degrade" });
+        const timed = await fanOut(this.analyzeCall, window, resolved.profile, resolved.baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "degrade" });
         const findings = timed.map((t) => t.finding);
         return {
           ...(vehicleId ? { vehicle_id: vehicleId } : {}),
@@ -213,7 +163,7 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         if (isInputError(err)) return { outcome: "dead", error: `${err.field}: ${err.reason}` };
         throw err;
       }
-      if (referenceSamples(decoded.window) < SHORT_BATCH_SAMPLES) {
+      if (referenceSamples(decoded.window) < this.settings.shortBatchSamples) {
         // A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full.
         const out = await this.assembler.append(decoded.vehicleId, entry.id, decoded.window);
         if (out.status === "late") this.logger.warn(`vehicle ${decoded.vehicleId}: batch ${entry.id} arrived after its window closed; dropped`);
@@ -246,13 +196,13 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
       const { profile, source, baseline } = await this.profileFor(job.vehicleId, job.metadata);
       // Throws (→ retry, entry stays pending) when any worker fails: no partial result set is written.
       let timed: TimedFinding[];
-      if (WINDOW_TRANSPORT === "inline") {
-        timed = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "fail" });
+      if (this.settings.windowTransport === "inline") {
+        timed = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "fail" });
       } else {
-        const dataKey = `${this.keys.prefix}:window:${job.messageId}`;
-        const windowRef = await storeWindow(this.redis, dataKey, job.window, WINDOW_DATA_TTL_S);
+        const dataKey = this.keys.windowSamples(job.messageId);
+        const windowRef = await storeWindow(this.redis, dataKey, job.window, this.settings.windowDataTtlS);
         try {
-          timed = await fanOut(this.analyzeCall, { windowRef }, profile, baseline, { timeoutMs: ANALYZE_TIMEOUT_MS, onFailure: "fail" });
+          timed = await fanOut(this.analyzeCall, { windowRef }, profile, baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "fail" });
         } finally {
           // A retry stores it again; a worker still running a timed-out call then answers "gone" (and is ignored).
           void deleteWindow(this.redis, dataKey).catch(() => undefined);
@@ -269,7 +219,7 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
         findings,
         processingTimeMs: processingMs,
         timestamp: now,
-        maxLen: RESULTS_MAXLEN,
+        maxLen: this.settings.resultsStreamMaxLen,
       });
 
       const fleetId = await getVehicleOwner(this.redis, this.keys, job.vehicleId);
@@ -334,8 +284,8 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
   },
 
   created() {
-    this.keys = redisKeys();
-    this.redis = createRedis(process.env.REDIS_URL, {
+    this.keys = keys;
+    this.redis = createRedis(settings.redis.url, {
       connectionName: `diagnosis:${this.broker.nodeID}`,
       commandTimeoutMs: 5000,
       onError: (err) => this.logger.debug("redis:", err.message),
@@ -343,8 +293,8 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
     this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
     this.assembler = new WindowAssembler(this.redis, {
       keys: this.keys,
-      targetSamples: ASSEMBLY_TARGET_SAMPLES,
-      source: { stream: this.keys.rawStream, group: "diagnosis" },
+      targetSamples: settings.assemblyTargetSamples,
+      source: { stream: this.keys.rawStream, group: DIAGNOSIS_GROUP },
     });
     this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
   },
@@ -354,7 +304,9 @@ const DiagnosisService: ServiceSchema<ServiceSettingSchema, DiagnosisMethods, Di
     await this.stopStreamConsumer();
     await this.redis?.quit().catch(() => undefined);
   },
-};
+  };
+  return schema as unknown as ServiceSchema;
+}
 
 function alarmEvent(base: { vehicle_id: string; fleet_id: string | null; timestamp: string }, t: AlarmTransition, f: Finding | undefined): AlarmEvent {
   return {
@@ -367,4 +319,9 @@ function alarmEvent(base: { vehicle_id: string; fleet_id: string | null; timesta
   };
 }
 
-export default DiagnosisService as unknown as ServiceSchema;
+export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
+  return createDiagnosisService(diagnosisSettings(config));
+}
+
+/** moleculer-runner calls this when it loads the file: the configuration is read then. */
+export default (): ServiceSchema => serviceFromConfig(loadConfig());

@@ -1,11 +1,12 @@
-/** fault.bearing: rolling-bearing defects — the analyzer-worker mixin around the pure analyzer (SCIENCE.md). */
+/** fault.bearing: rolling-bearing defects — the analyzer-worker mixin around the pure analyzer (docs/science.md#bearing-defects). */
 import type { ServiceSchema } from "moleculer";
 import { bearingAnalyzer } from "../analyzers/bearing";
-import { AnalyzerWorkerMixin } from "../mixins/analyzer-worker.mixin";
+import { loadConfig, type VtoxConfig } from "../config";
+import { faultWorkerService, workerSettings } from "../mixins/analyzer-worker.mixin";
 
-const FaultService: ServiceSchema = {
-  name: "fault.bearing",
-  mixins: [AnalyzerWorkerMixin(bearingAnalyzer)],
-};
+export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
+  return faultWorkerService(bearingAnalyzer, workerSettings(config));
+}
 
-export default FaultService;
+/** moleculer-runner calls this when it loads the file: the configuration is read then. */
+export default (): ServiceSchema => serviceFromConfig(loadConfig());

@@ -1,11 +1,12 @@
-/** fault.eccentricity: air-gap eccentricity — the analyzer-worker mixin around the pure analyzer (SCIENCE.md). */
+/** fault.eccentricity: air-gap eccentricity — the analyzer-worker mixin around the pure analyzer (docs/science.md#eccentricity). */
 import type { ServiceSchema } from "moleculer";
 import { eccentricityAnalyzer } from "../analyzers/eccentricity";
-import { AnalyzerWorkerMixin } from "../mixins/analyzer-worker.mixin";
+import { loadConfig, type VtoxConfig } from "../config";
+import { faultWorkerService, workerSettings } from "../mixins/analyzer-worker.mixin";
 
-const FaultService: ServiceSchema = {
-  name: "fault.eccentricity",
-  mixins: [AnalyzerWorkerMixin(eccentricityAnalyzer)],
-};
+export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
+  return faultWorkerService(eccentricityAnalyzer, workerSettings(config));
+}
 
-export default FaultService;
+/** moleculer-runner calls this when it loads the file: the configuration is read then. */
+export default (): ServiceSchema => serviceFromConfig(loadConfig());

@@ -1,11 +1,12 @@
-/** fault.turn: inter-turn short circuit — the analyzer-worker mixin around the pure analyzer (SCIENCE.md). */
+/** fault.turn: inter-turn short circuit — the analyzer-worker mixin around the pure analyzer (docs/science.md#inter-turn-short-circuit). */
 import type { ServiceSchema } from "moleculer";
 import { turnFaultAnalyzer } from "../analyzers/turn-fault";
-import { AnalyzerWorkerMixin } from "../mixins/analyzer-worker.mixin";
+import { loadConfig, type VtoxConfig } from "../config";
+import { faultWorkerService, workerSettings } from "../mixins/analyzer-worker.mixin";
 
-const FaultService: ServiceSchema = {
-  name: "fault.turn",
-  mixins: [AnalyzerWorkerMixin(turnFaultAnalyzer)],
-};
+export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
+  return faultWorkerService(turnFaultAnalyzer, workerSettings(config));
+}
 
-export default FaultService;
+/** moleculer-runner calls this when it loads the file: the configuration is read then. */
+export default (): ServiceSchema => serviceFromConfig(loadConfig());

@@ -6,15 +6,17 @@
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { FAULT_TYPES, type FaultType } from "../analyzers/types";
-import { FAULT_SERVICES, hasServiceAnywhere } from "../pipeline/fan-out";
-import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
+import { FAULT_SERVICES } from "../contracts/families";
+import { hasServiceAnywhere } from "../pipeline/fan-out";
+import { createRedis } from "../stores/redis";
+import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { RollingSamples } from "../broker/rolling-stats";
-import type { DiagnosisEvent } from "./diagnosis.service";
+import { loadConfig, type RedisSettings, type VtoxConfig } from "../config";
+import type { DiagnosisEvent } from "../contracts/events";
 
 /** Alert thresholds (the original system's): CPU 80 %, memory 85 %, and a backlog worth minutes of work. */
 const CPU_ALERT_PCT = 80;
 const MEMORY_ALERT_PCT = 85;
-const LAG_ALERT = Number(process.env.LAG_ALERT ?? 1000);
 const RATE_WINDOW_MS = 60_000;
 
 interface GroupInfo {
@@ -62,8 +64,21 @@ function round(x: number | null, digits = 2): number | null {
   return x === null ? null : Number(x.toFixed(digits));
 }
 
-const MonitorService: ServiceSchema<ServiceSettingSchema, MonitorMethods, MonitorVars> = {
+/** lagAlert: stream lag (entries) above which the monitor raises an alert — a backlog worth minutes of work. */
+export interface MonitorSettings extends ServiceSettingSchema {
+  redis: RedisSettings;
+  lagAlert: number;
+}
+
+export function monitorSettings(config: VtoxConfig): MonitorSettings {
+  return { redis: config.redis, lagAlert: config.monitor.lagAlert };
+}
+
+export function createMonitorService(settings: MonitorSettings): ServiceSchema {
+  const schema: ServiceSchema<MonitorSettings, MonitorMethods, MonitorVars> = {
   name: "monitor",
+  // Settings travel to every node in the registry: the Redis URL may carry a password.
+  settings: { ...settings, $secureSettings: ["redis"] },
 
   actions: {
     cluster: {
@@ -127,7 +142,7 @@ const MonitorService: ServiceSchema<ServiceSettingSchema, MonitorMethods, Monito
         const streams = await this.streamsView().catch(() => null);
         if (!streams) alerts.push({ level: "critical", kind: "redis", message: "Redis unreachable" });
         for (const g of streams?.raw.groups ?? []) {
-          if ((g.lag ?? 0) > LAG_ALERT) alerts.push({ level: "critical", kind: "lag", message: `group ${g.name} lags ${g.lag} entries behind ${streams!.raw.stream}` });
+          if ((g.lag ?? 0) > this.settings.lagAlert) alerts.push({ level: "critical", kind: "lag", message: `group ${g.name} lags ${g.lag} entries behind ${streams!.raw.stream}` });
           if (g.consumers === 0) alerts.push({ level: "critical", kind: "consumers", message: `group ${g.name} has no consumers` });
         }
         if (streams && streams.dead_letter.length > 0) alerts.push({ level: "warning", kind: "dead_letters", message: `${streams.dead_letter.length} entries in ${streams.dead_letter.stream}` });
@@ -152,7 +167,7 @@ const MonitorService: ServiceSchema<ServiceSettingSchema, MonitorMethods, Monito
             let action: "scale_out" | "scale_in" | "keep" = "keep";
             let why = "load within bounds";
             if (hosts.length === 0) [action, why] = ["scale_out", "no instance"];
-            else if (lag > LAG_ALERT && meanCpu > 70) [action, why] = ["scale_out", `lag ${lag} with CPU ${meanCpu.toFixed(0)} %`];
+            else if (lag > this.settings.lagAlert && meanCpu > 70) [action, why] = ["scale_out", `lag ${lag} with CPU ${meanCpu.toFixed(0)} %`];
             else if (meanCpu > CPU_ALERT_PCT) [action, why] = ["scale_out", `CPU ${meanCpu.toFixed(0)} %`];
             else if (hosts.length > 1 && lag === 0 && meanCpu < 20) [action, why] = ["scale_in", `CPU ${meanCpu.toFixed(0)} % and no lag`];
             return [f, { instances: hosts.length, mean_cpu: round(meanCpu, 1), p95_ms: round(p95), action, why }];
@@ -218,8 +233,8 @@ const MonitorService: ServiceSchema<ServiceSettingSchema, MonitorMethods, Monito
   },
 
   created() {
-    this.keys = redisKeys();
-    this.redis = createRedis(process.env.REDIS_URL, { connectionName: `monitor:${this.broker.nodeID}`, commandTimeoutMs: 2000, onError: () => undefined });
+    this.keys = redisKeys(settings.redis);
+    this.redis = createRedis(settings.redis.url, { connectionName: `monitor:${this.broker.nodeID}`, commandTimeoutMs: 2000, onError: () => undefined });
     this.diagnosed = new RollingSamples(RATE_WINDOW_MS);
     this.familyLatency = Object.fromEntries(FAULT_TYPES.map((f) => [f, new RollingSamples(RATE_WINDOW_MS)])) as Record<FaultType, RollingSamples>;
     this.ingest = { lastAdded: null, lastAt: 0, ratePerS: 0 };
@@ -228,6 +243,13 @@ const MonitorService: ServiceSchema<ServiceSettingSchema, MonitorMethods, Monito
   async stopped() {
     await this.redis?.quit().catch(() => undefined);
   },
-};
+  };
+  return schema as unknown as ServiceSchema;
+}
 
-export default MonitorService as unknown as ServiceSchema;
+export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
+  return createMonitorService(monitorSettings(config));
+}
+
+/** moleculer-runner calls this when it loads the file: the configuration is read then. */
+export default (): ServiceSchema => serviceFromConfig(loadConfig());

@@ -2,10 +2,9 @@
 import type Redis from "ioredis";
 import { FAULT_TYPES, type FaultType } from "../analyzers/types";
 import type { AlarmLevel, AlarmState } from "../pipeline/alarm-transitions";
+import { keyNames } from "../contracts/redis-keys";
 
-export function alarmsKey(prefix: string, vehicleId: string): string {
-  return `${prefix}:vehicle:${vehicleId}:alarms`;
-}
+const alarmsKey = keyNames.vehicleAlarms;
 
 export async function loadAlarms(redis: Redis, prefix: string, vehicleId: string): Promise<AlarmState> {
   const raw = await redis.hgetall(alarmsKey(prefix, vehicleId));

@@ -8,6 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type Redis from "ioredis";
 import { ALL_FLEETS, FLEET_ID_PATTERN, isRole, type Principal, type Role } from "../gateway/roles";
+import { keyNames } from "../contracts/redis-keys";
 
 const KEY_PATTERN = /^vtox_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -41,11 +42,11 @@ export class ApiKeyStore {
   }
 
   private recordKey(keyId: string): string {
-    return `${this.prefix}:apikey:${keyId}`;
+    return keyNames.apiKey(this.prefix, keyId);
   }
 
   private fleetIndex(fleetId: string): string {
-    return `${this.prefix}:fleet:${fleetId}:apikeys`;
+    return keyNames.fleetApiKeys(this.prefix, fleetId);
   }
 
   async create(fleetId: string, role: Role, label = ""): Promise<CreatedKey> {

@@ -1,7 +1,7 @@
 /** Fleet overview for the api and the dashboard: every vehicle's latest state in one MGET, counted by status. */
 import type { Redis } from "ioredis";
 import type { FaultType, FindingStatus } from "../analyzers/types";
-import type { RedisKeys } from "./redis";
+import type { RedisKeys } from "../contracts/redis-keys";
 import { listVehicles, type VehicleState } from "./vehicle-state";
 
 export interface FleetOverview {

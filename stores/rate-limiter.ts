@@ -5,6 +5,7 @@
  * a fixed window allows at its edges. Time comes from the Redis server so API replicas agree.
  */
 import type Redis from "ioredis";
+import { keyNames } from "../contracts/redis-keys";
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -42,7 +43,7 @@ export class RateLimiter {
 
   async hit(bucket: string, limit = this.options.limit): Promise<RateLimitDecision> {
     const windowMs = this.options.windowS * 1000;
-    const reply = (await this.redis.eval(GCRA, 1, `${this.options.prefix}:ratelimit:${bucket}`, windowMs, limit)) as number[];
+    const reply = (await this.redis.eval(GCRA, 1, keyNames.rateLimit(this.options.prefix, bucket), windowMs, limit)) as number[];
     const [allowed, waitMs, remaining] = reply;
     return { allowed: allowed === 1, retryAfterS: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)), remaining };
   }

@@ -1,9 +1,5 @@
 /**
- * Redis connections and key names shared by every service.
- *
- * Public interface (kept stable for the services):
- *   createRedis(url = REDIS_URL ?? "redis://localhost:6379", opts?: CreateRedisOptions): Redis
- *   redisKeys(prefix = VTOX_PREFIX ?? "vtox", overrides?: Partial<StreamNames>): RedisKeys
+ * Redis connections shared by every service (key names: contracts/redis-keys.ts).
  *
  * Connections fail fast while Redis is down (a bounded `maxRetriesPerRequest`) so that callers
  * see an error and back off instead of hanging, while ioredis keeps reconnecting forever in the
@@ -33,7 +29,7 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-export function createRedis(url: string = process.env.REDIS_URL ?? "redis://localhost:6379", opts: CreateRedisOptions = {}): Redis {
+export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
   const client = new Redis(url, {
     connectionName: opts.connectionName,
     maxRetriesPerRequest: opts.maxRetriesPerRequest ?? 1,
@@ -47,49 +43,6 @@ export function createRedis(url: string = process.env.REDIS_URL ?? "redis://loca
   // An 'error' listener must exist, otherwise ioredis logs every failed reconnect to stderr.
   client.on("error", (err: Error) => opts.onError?.(err));
   return client;
-}
-
-/** Names of the three streams of ARCHITECTURE.md §4 (contract names, not prefixed). */
-export interface StreamNames {
-  rawStream: string;
-  resultsStream: string;
-  deadLetterStream: string;
-}
-
-export interface RedisKeys extends StreamNames {
-  prefix: string;
-  /** JSON string: the latest VehicleState. */
-  vehicleState(vehicleId: string): string;
-  /** List of JSON VehicleState, newest first, capped. */
-  vehicleHistory(vehicleId: string): string;
-  /** Sorted set of vehicle ids of one fleet, scored by last update (ms). */
-  fleetVehicles(fleetId: string): string;
-  /** List of JSON CriticalAlert of one fleet, newest first, capped. */
-  criticalAlerts(fleetId: string): string;
-  /** Hash vehicle id → owning fleet id. */
-  vehicleOwners(): string;
-  /** Key prefix of one vehicle's window-assembly state; the `{vehicleId}` hash tag keeps them in one cluster slot. */
-  assembly(vehicleId: string): string;
-  /** Key prefix for idempotency keys (ingest Idempotency-Key, result dedupe). */
-  dedupe(kind: string, id: string): string;
-}
-
-export function redisKeys(prefix: string = process.env.VTOX_PREFIX ?? "vtox", overrides: Partial<StreamNames> = {}): RedisKeys {
-  const rawStream = overrides.rawStream ?? process.env.RAW_STREAM ?? "motor_raw_data";
-  const resultsStream = overrides.resultsStream ?? process.env.RESULTS_STREAM ?? "fault_diagnosis_results";
-  return {
-    prefix,
-    rawStream,
-    resultsStream,
-    deadLetterStream: overrides.deadLetterStream ?? `${rawStream}:dlq`,
-    vehicleState: (vehicleId) => `${prefix}:vehicle:${vehicleId}:state`,
-    vehicleHistory: (vehicleId) => `${prefix}:vehicle:${vehicleId}:history`,
-    fleetVehicles: (fleetId) => `${prefix}:fleet:${fleetId}:vehicles`,
-    criticalAlerts: (fleetId) => `${prefix}:fleet:${fleetId}:alerts:critical`,
-    vehicleOwners: () => `${prefix}:vehicle-owners`,
-    assembly: (vehicleId) => `${prefix}:asm:{${vehicleId}}`,
-    dedupe: (kind, id) => `${prefix}:dedupe:${kind}:${id}`,
-  };
 }
 
 /** Awaits a MULTI/pipeline `exec()` and returns its replies, throwing the first command error (or an abort). */

@@ -7,20 +7,17 @@
 import type Redis from "ioredis";
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import type { FeatureBaseline, MotorProfile } from "../analyzers/types";
+import { keyNames } from "../contracts/redis-keys";
 
-export type ProfileSource = "vehicle" | "metadata" | "default";
+const { vehicleProfile: profileKey, vehicleBaseline: baselineKey } = keyNames;
+
+import type { ProfileSource } from "../contracts/actions";
+
+export type { ProfileSource };
 
 export interface ResolvedProfile {
   profile: MotorProfile;
   source: ProfileSource;
-}
-
-export function profileKey(prefix: string, vehicleId: string): string {
-  return `${prefix}:vehicle:${vehicleId}:profile`;
-}
-
-export function baselineKey(prefix: string, vehicleId: string): string {
-  return `${prefix}:vehicle:${vehicleId}:baseline`;
 }
 
 export class VehicleProfiles {

@@ -1,6 +1,6 @@
 /**
  * Per-vehicle health state, bounded history, per-fleet vehicle index, critical alerts and the vehicle → fleet
- * ownership map (the API's isolation, invariant 6). Keys come from redisKeys() (stores/redis.ts).
+ * ownership map (the API's isolation, invariant 6). Keys come from redisKeys() (contracts/redis-keys.ts).
  *
  * Public interface:
  *   saveVehicleState(redis, keys, vehicleId, state, { historyLen = 100 }): Promise<void>
@@ -16,7 +16,8 @@
  */
 import type { Redis } from "ioredis";
 import type { FaultType, FindingStatus } from "../analyzers/types";
-import { execOrThrow, type RedisKeys } from "./redis";
+import { execOrThrow } from "./redis";
+import { type RedisKeys } from "../contracts/redis-keys";
 
 export interface FindingSummary {
   status: FindingStatus;

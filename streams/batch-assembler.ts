@@ -55,7 +55,7 @@
  */
 import type { Redis } from "ioredis";
 import type { SensorWindow } from "../analyzers/types";
-import type { RedisKeys } from "../stores/redis";
+import type { RedisKeys } from "../contracts/redis-keys";
 import { RedisScript } from "../stores/redis-script";
 import {
   batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow,

@@ -19,9 +19,9 @@ import type { Redis } from "ioredis";
 import { RedisScript } from "../stores/redis-script";
 import { DEFAULT_RAW_MAXLEN } from "./raw-stream-writer";
 import { fieldsToObject } from "./stream-replies";
+import { FAILURE_RECORD_FIELDS } from "../contracts/streams";
 
 /** Field names the consumer appends to a dead-lettered entry, in order. */
-export const FAILURE_RECORD_FIELDS = ["error", "original_id", "original_stream", "group", "deliveries", "failed_at"] as const;
 
 export interface DeadLetter {
   id: string;

@@ -22,8 +22,8 @@
  */
 import type { Redis } from "ioredis";
 import { RedisScript } from "../stores/redis-script";
+import { MOTOR_SENSOR_DATA_TYPE } from "../contracts/streams";
 
-export const RAW_DATA_TYPE = "motor_sensor_data";
 /** Default bound for the raw stream; lag against it is the monitor's job (invariant 4). */
 export const DEFAULT_RAW_MAXLEN = 100_000;
 
@@ -62,7 +62,7 @@ export function rawEntryFields(entry: RawEntry): (string | Buffer)[] {
     "timestamp", isoTimestamp(entry.timestamp),
     "sensor_data", jsonField(entry.sensorData),
     "metadata", jsonField(entry.metadata),
-    "data_type", RAW_DATA_TYPE,
+    "data_type", MOTOR_SENSOR_DATA_TYPE,
   ];
 }
 
@@ -88,7 +88,7 @@ export interface AppendOnceResult {
 }
 
 /**
- * XADD unless `idempotencyKey` (a full Redis key, e.g. redisKeys().dedupe("ingest", fleet + ":" + header))
+ * XADD unless `idempotencyKey` (a full Redis key, e.g. RedisKeys.dedupe("ingest", fleet + ":" + header))
  * was used within `ttlS` seconds; returns the first id for a repeated key.
  */
 export async function appendRawEntryOnceWithStatus(

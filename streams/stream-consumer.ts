@@ -45,7 +45,7 @@ export interface StreamConsumerOptions {
   stream: string;
   group: string;
   consumer: string;
-  redisUrl?: string;
+  redisUrl: string;
   /** XREADGROUP COUNT, and the largest batch handed to the handler. */
   batchSize: number;
   blockMs: number;
@@ -310,6 +310,7 @@ export class StreamConsumer {
 
   private async deadLetter({ entry, error }: DeadLetterRequest): Promise<void> {
     if (!this.cmd) return;
+    // The failure record in the order of FAILURE_RECORD_FIELDS (contracts/streams.ts).
     const fields = [
       ...objectToFields(entry.fields),
       "error", error,

@@ -8,35 +8,21 @@ import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
-import type { ServiceBroker, ServiceSchema } from "moleculer";
+import type { ServiceBroker } from "moleculer";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Server as IOServer } from "socket.io";
 import { encodeCompact } from "../../ingest/sensor-data";
 import { ApiKeyStore } from "../../stores/api-keys";
 import { createRedis } from "../../stores/redis";
 import { PMSM_400V, simulateWindow, type FaultSpec } from "../../simulator/index";
-import { makeBroker, REDIS_URL, uniqueName, waitFor } from "../integration/helpers";
+import { configuredService, makeBroker, REDIS_URL, uniqueName, waitFor } from "../integration/helpers";
+import { CORE_UNITS } from "../../contracts/service-units";
+import { WORKER_UNITS } from "../../contracts/families";
 import { freePort } from "../../cli/free-port";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const SERVICES_DIR = path.resolve(__dirname, "../../services");
 
-/**
- * Services read stream names, prefix and limits from the environment when their module loads, so each test file
- * needs fresh modules: load through require with the cache entry dropped first, and drop it again afterwards so
- * that the next file (e.g. the pipeline test) gets modules built from its own environment.
- */
-function loadFreshService(name: string): ServiceSchema {
-  const file = require.resolve(path.join(SERVICES_DIR, `${name}.service`));
-  delete require.cache[file];
-  const mod = require(file) as { default: ServiceSchema };
-  return mod.default;
-}
-
-function forgetServiceModules(): void {
-  for (const file of Object.keys(require.cache)) if (file.startsWith(SERVICES_DIR + path.sep)) delete require.cache[file];
-}
 
 /** One second of a 400 V PMSM at 3000 rpm, 70 % load, with voltages (the turn-fault analyzer compensates V2/V1). */
 function sensorWindow(fault: FaultSpec, seed: number) {
@@ -54,7 +40,6 @@ const WINDOWS: readonly [string, FaultSpec, number][] = [
 describe("dashboard (headless Chromium): live fleet view for an operator", function () {
   this.timeout(30_000);
   const tag = uniqueName("e2e");
-  const saved = { ...process.env };
   const consoleErrors: string[] = [];
   const shotDir = mkdtempSync(path.join(os.tmpdir(), "vtox-dashboard-"));
   let gateway: ServiceBroker | undefined;
@@ -75,26 +60,25 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
       this.skip();
     }
     const port = await freePort();
-    Object.assign(process.env, {
+    const env = {
       REDIS_URL,
       VTOX_PREFIX: tag,
       RAW_STREAM: `${tag}:motor_raw_data`,
       RESULTS_STREAM: `${tag}:fault_diagnosis_results`,
       PORT: String(port),
       HOST: "127.0.0.1",
-      // This test is not about failure detection: on a busy shared machine (Chromium, simulation and analysis in one
-      // process) a 2 s heartbeat timeout drops healthy in-process nodes. Read by brokerConfig at broker creation.
-      HEARTBEAT_TIMEOUT_S: "10",
-    });
+    };
     // Simulate and encode the windows before the cluster runs, so that no long synchronous work stalls it later.
     for (const [vehicleId, fault, seed] of WINDOWS) bodies.set(vehicleId, JSON.stringify({ sensor_data: sensorWindow(fault, seed), metadata: { profile: PMSM_400V } }));
     base = `http://127.0.0.1:${port}`;
     redis = createRedis(REDIS_URL);
 
-    gateway = makeBroker(tag, "gateway");
-    workers = makeBroker(tag, "workers");
-    for (const name of ["api", "diagnosis", "monitor"]) gateway.createService(loadFreshService(name));
-    for (const f of ["turn", "insulation", "bearing", "eccentricity", "broken-bar"]) workers.createService(loadFreshService(`fault-${f}`));
+    // This test is not about failure detection: on a busy shared machine (Chromium, simulation and analysis in one
+    // process) a 2 s heartbeat timeout drops healthy in-process nodes.
+    gateway = makeBroker(tag, "gateway", { heartbeatTimeout: 10 });
+    workers = makeBroker(tag, "workers", { heartbeatTimeout: 10 });
+    for (const unit of CORE_UNITS) gateway.createService(configuredService(unit, env));
+    for (const unit of WORKER_UNITS) workers.createService(configuredService(unit, env));
     await Promise.all([workers.start(), gateway.start()]);
     await gateway.waitForServices(["fault.turn", "fault.insulation", "fault.bearing", "fault.eccentricity", "fault.broken-bar"], 10_000);
 
@@ -113,13 +97,11 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
   after(async () => {
     await browser?.close();
     await Promise.all([gateway?.stop(), workers?.stop()]);
-    forgetServiceModules();
     if (redis) {
       const doomed = await redis.keys(`${tag}*`);
       if (doomed.length) await redis.del(...doomed);
       await redis.quit();
     }
-    process.env = saved;
   });
 
   async function ingest(key: string, vehicleId: string): Promise<string> {

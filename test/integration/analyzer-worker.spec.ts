@@ -4,7 +4,7 @@ import type { Finding, SensorWindow } from "../../analyzers/types";
 import type { AnalyzeMeta } from "../../mixins/analyzer-worker.mixin";
 import type { WorkerLoadSnapshot } from "../../broker/worker-load";
 import { AnalyzerWorkerMixin } from "../../mixins/analyzer-worker.mixin";
-import { makeBroker, uniqueName } from "./helpers";
+import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
 
 describe("analyzer worker over the Redis transporter (CBOR)", function () {
   this.timeout(20_000);
@@ -19,6 +19,7 @@ describe("analyzer worker over the Redis transporter (CBOR)", function () {
     // A probe analyzer that records what type the samples arrived as, on the far side of the transporter.
     worker.createService({
       name: "fault.probe",
+      settings: { redisUrl: REDIS_URL },
       mixins: [
         AnalyzerWorkerMixin({
           faultType: "bearing",

@@ -1,17 +1,13 @@
 /** An api service (only) in this process on a free port, with its own key prefix and streams, plus key helpers. */
 import type { Redis } from "ioredis";
-import type { ServiceBroker, ServiceSchema } from "moleculer";
+import type { ServiceBroker } from "moleculer";
 import { ApiKeyStore } from "../../stores/api-keys";
 import type { Role } from "../../gateway/roles";
-import { createRedis, redisKeys, type RedisKeys } from "../../stores/redis";
-import { makeBroker, REDIS_URL } from "./helpers";
+import { createRedis } from "../../stores/redis";
+import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
+import { configuredService, makeBroker, REDIS_URL } from "./helpers";
 import { freePort } from "../../cli/free-port";
 
-
-export async function loadService(file: string): Promise<ServiceSchema> {
-  const mod = (await import(file)) as { default: ServiceSchema & { default?: ServiceSchema } };
-  return mod.default.default ?? mod.default;
-}
 
 export interface ApiHarness {
   broker: ServiceBroker;
@@ -23,27 +19,18 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-/**
- * Env is applied while the service is created (it reads PORT, REDIS_URL, prefix and limits then) and restored after.
- * `redisUrl` is the data Redis of the api; the transporter uses the same unless `transporterUrl` says otherwise.
- */
+/** `env` configures the api (over this process's environment). `redisUrl` is the data Redis of the api. */
 export async function startApi(tag: string, nodeID: string, env: Record<string, string> = {}, opts: { redisUrl?: string; port?: number } = {}): Promise<ApiHarness> {
   const port = opts.port ?? (await freePort());
   const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const broker = makeBroker(tag, nodeID);
+  broker.createService(configuredService("api", {
     REDIS_URL: redisUrl, VTOX_PREFIX: tag, RAW_STREAM: `${tag}:motor_raw_data`, RESULTS_STREAM: `${tag}:fault_diagnosis_results`,
     PORT: String(port), HOST: "127.0.0.1", ...env,
-  });
-  const broker = makeBroker(tag, nodeID);
-  try {
-    broker.createService(await loadService("../../services/api.service"));
-  } finally {
-    process.env = saved;
-  }
+  }));
   await broker.start();
   const redis = createRedis(redisUrl);
-  const keys = redisKeys(tag, { rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
+  const keys = redisKeys({ prefix: tag, rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
   const store = new ApiKeyStore(redis, tag);
   return {
     broker, base: `http://127.0.0.1:${port}`, redis, keys, store,

@@ -10,8 +10,8 @@ import { encodeCompact } from "../../ingest/sensor-data";
 import type { Role } from "../../gateway/roles";
 import { saveVehicleState } from "../../stores/vehicle-state";
 import { makeFleet, nextWindow } from "../../simulator/index";
-import { dropPrefix, loadService, startApi, type ApiHarness } from "./api-harness";
-import { uniqueName } from "./helpers";
+import { dropPrefix, startApi, type ApiHarness } from "./api-harness";
+import { configuredService, uniqueName } from "./helpers";
 
 type Permission = "public" | "ingest" | "read" | "operate" | "admin";
 
@@ -42,7 +42,7 @@ describe("auth: every route × role × fleet", function () {
 
   before(async () => {
     api = await startApi(tag, "authz-api", { INGEST_RATE_LIMIT: "100000", INGEST_VEHICLE_RATE_LIMIT: "100000" });
-    api.broker.createService(await loadService("../../services/monitor.service"));
+    api.broker.createService(configuredService("monitor", { VTOX_PREFIX: tag, RAW_STREAM: `${tag}:motor_raw_data`, RESULTS_STREAM: `${tag}:fault_diagnosis_results` }));
     await api.broker.waitForServices(["monitor"], 10_000).catch(() => undefined);
     for (const f of ["A", "B"]) for (const r of ROLES) keys[`${r}${f}`] = await api.key(`fleet${f}`, r);
     // EV-A1 belongs to fleet A and has a state, so own-fleet reads answer 200.

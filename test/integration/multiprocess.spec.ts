@@ -9,7 +9,8 @@ import path from "node:path";
 import type { Redis } from "ioredis";
 import type { ServiceBroker } from "moleculer";
 import { encodeCompact } from "../../ingest/sensor-data";
-import { createRedis, redisKeys } from "../../stores/redis";
+import { createRedis } from "../../stores/redis";
+import { redisKeys } from "../../contracts/redis-keys";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
@@ -20,7 +21,7 @@ const FAULT_SERVICE_FILES = ["turn", "insulation", "bearing", "eccentricity", "b
 describe("multiprocess: coordinator SIGKILL mid-stream", function () {
   this.timeout(90_000);
   const tag = uniqueName("mp");
-  const keys = redisKeys(tag, { rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
+  const keys = redisKeys({ prefix: tag, rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
   const children = new Map<string, ChildProcess>();
   let redis: Redis;
   let observer: ServiceBroker;

@@ -4,24 +4,21 @@
  */
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import type { ServiceBroker, ServiceSchema } from "moleculer";
+import type { ServiceBroker } from "moleculer";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/sensor-data";
 import type { SensorWindow } from "../../analyzers/types";
 import { ApiKeyStore } from "../../stores/api-keys";
-import { createRedis, redisKeys, type RedisKeys } from "../../stores/redis";
+import { createRedis } from "../../stores/redis";
+import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
 import { listDeadLetters } from "../../streams/dead-letter";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { parseResultEntry, type ResultEntry } from "../../streams/results-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
-import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
+import { configuredService, makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
+import { CORE_UNITS } from "../../contracts/service-units";
+import { WORKER_UNITS } from "../../contracts/families";
 import { freePort } from "../../cli/free-port";
-
-async function loadService(file: string): Promise<ServiceSchema> {
-  const mod = (await import(file)) as { default: ServiceSchema | { default: ServiceSchema } };
-  const d = mod.default as ServiceSchema & { default?: ServiceSchema };
-  return d.default ?? d;
-}
 
 describe("pipeline: HTTP → stream → coordinator → five workers → results + Socket.IO", function () {
   this.timeout(60_000);
@@ -37,12 +34,10 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   let operatorA: string;
   const sockets: Socket[] = [];
   let window: SensorWindow;
-  const saved = { ...process.env };
 
   before(async () => {
     const port = await freePort();
-    // Services read their stream names, prefix and port from the environment when loaded.
-    Object.assign(process.env, {
+    const env = {
       REDIS_URL,
       VTOX_PREFIX: tag,
       RAW_STREAM: `${tag}:motor_raw_data`,
@@ -53,15 +48,15 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       DIAGNOSIS_MAX_DELIVERIES: "3",
       INGEST_BODY_LIMIT: "2mb",
       ASSEMBLY_TARGET_SAMPLES: "200",
-    });
-    keys = redisKeys(tag);
+    };
+    keys = redisKeys({ prefix: tag, rawStream: env.RAW_STREAM, resultsStream: env.RESULTS_STREAM });
     redis = createRedis(REDIS_URL);
     base = `http://127.0.0.1:${port}`;
 
     gateway = makeBroker(tag, "gateway");
     workers = makeBroker(tag, "workers");
-    for (const f of ["api", "diagnosis", "monitor"]) gateway.createService(await loadService(`../../services/${f}.service`));
-    for (const f of ["turn", "insulation", "bearing", "eccentricity", "broken-bar"]) workers.createService(await loadService(`../../services/fault-${f}.service`));
+    for (const unit of CORE_UNITS) gateway.createService(configuredService(unit, env));
+    for (const unit of WORKER_UNITS) workers.createService(configuredService(unit, env));
     await Promise.all([workers.start(), gateway.start()]);
     await gateway.waitForServices(["fault.turn", "fault.insulation", "fault.bearing", "fault.eccentricity", "fault.broken-bar"], 10_000);
 
@@ -81,7 +76,6 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     const doomed = await redis.keys(`${tag}*`);
     if (doomed.length) await redis.del(...doomed);
     await redis.quit();
-    process.env = saved;
   });
 
   async function post(vehicleId: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -3,8 +3,8 @@
  * not ready, /live stays up. The transporter keeps using the real Redis; only the api's data connection is cut.
  */
 import { expect } from "chai";
-import type { ServiceBroker, ServiceSchema } from "moleculer";
-import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
+import type { ServiceBroker } from "moleculer";
+import { configuredService, makeBroker, uniqueName } from "./helpers";
 import { freePort } from "../../cli/free-port";
 
 describe("api with its Redis down", function () {
@@ -12,24 +12,18 @@ describe("api with its Redis down", function () {
   const tag = uniqueName("down");
   let broker: ServiceBroker;
   let base: string;
-  const saved = { ...process.env };
 
   before(async () => {
     const [httpPort, deadPort] = await Promise.all([freePort(), freePort()]);
     broker = makeBroker(tag, "api-down");
-    // Data connection to a port where nothing listens; the api reads REDIS_URL when the service is created.
-    Object.assign(process.env, { PORT: String(httpPort), HOST: "127.0.0.1", REDIS_URL: `redis://127.0.0.1:${deadPort}`, VTOX_PREFIX: tag });
-    const file = "../../services/api.service";
-    const mod = (await import(file)) as { default: ServiceSchema & { default?: ServiceSchema } };
-    broker.createService(mod.default.default ?? mod.default);
-    process.env.REDIS_URL = REDIS_URL;
+    // Data connection to a port where nothing listens (the transporter uses the real Redis).
+    broker.createService(configuredService("api", { PORT: String(httpPort), HOST: "127.0.0.1", REDIS_URL: `redis://127.0.0.1:${deadPort}`, VTOX_PREFIX: tag }));
     await broker.start();
     base = `http://127.0.0.1:${httpPort}`;
   });
 
   after(async () => {
     await broker?.stop();
-    process.env = saved;
   });
 
   it("answers ingest with 503 within a few seconds, never 500, and no stack", async () => {

@@ -9,17 +9,19 @@ import os from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
+import { loadConfig } from "../../config";
 import { brokerConfig } from "../../moleculer.config";
 import { encodeCompact } from "../../ingest/sensor-data";
 import { ApiKeyStore } from "../../stores/api-keys";
-import { FAULT_FAMILIES, indexResults } from "../../tools/chaos/audit";
+import { indexResults } from "../../tools/chaos/audit";
+import { FAULT_TYPES } from "../../contracts/families";
 import { NodeSet } from "../../tools/chaos/node-processes";
 import { freePort } from "../../cli/free-port";
 import { PrivateRedis, redisServerInstalled } from "../../tools/chaos/private-redis";
-import { createRedis, redisKeys } from "../../stores/redis";
+import { createRedis } from "../../stores/redis";
+import { redisKeys } from "../../contracts/redis-keys";
 import { makeFleet, nextWindow } from "../../simulator/index";
-import { loadService } from "./api-harness";
-import { uniqueName, waitFor } from "./helpers";
+import { configuredService, uniqueName, waitFor } from "./helpers";
 
 /** CLIENT LIST grouped by connection name ("(unnamed)" for Moleculer's transporter clients), the observer excluded. */
 async function connectionsByName(redis: Redis): Promise<Record<string, number>> {
@@ -47,8 +49,7 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
   let redis: Redis;
   let base: string;
   let ingestKey: string;
-  const saved = { ...process.env };
-  const keys = redisKeys(tag, { rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
+  const keys = redisKeys({ prefix: tag, rawStream: `${tag}:motor_raw_data`, resultsStream: `${tag}:fault_diagnosis_results` });
   const sd = encodeCompact(nextWindow(makeFleet({ vehicles: 1, seed: 9, faultyShare: 0, durationS: 0.25, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0));
   const accepted: string[] = [];
 
@@ -56,21 +57,20 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
     if (!redisServerInstalled()) this.skip();
     server = await PrivateRedis.start();
     const port = await freePort();
-    Object.assign(process.env, {
+    const env = {
       REDIS_URL: server.url, VTOX_PREFIX: tag, RAW_STREAM: keys.rawStream, RESULTS_STREAM: keys.resultsStream, PORT: String(port), HOST: "127.0.0.1",
       DIAGNOSIS_CLAIM_IDLE_MS: "1000", INGEST_RATE_LIMIT: "1000", INGEST_VEHICLE_RATE_LIMIT: "1000",
-    });
+    };
     base = `http://127.0.0.1:${port}`;
-    // The production broker config (its transporter included) on the private Redis: the api in this process (it
-    // reads its settings when created), the coordinator and the five workers in a moleculer-runner child process
-    // (the coordinator reads its stream names when its module loads, which another test file may have done).
-    gateway = new ServiceBroker(brokerConfig({ ...process.env, REDIS_URL: server.url, NAMESPACE: tag, NODE_ID: "rr-gateway", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" }));
-    gateway.createService(await loadService("../../services/api.service"));
+    // The production broker config (its transporter included) on the private Redis: the api in this process, the
+    // coordinator and the five workers in a moleculer-runner child process.
+    gateway = new ServiceBroker(brokerConfig(loadConfig({ ...process.env, ...env, NAMESPACE: tag, NODE_ID: "rr-gateway", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" })));
+    gateway.createService(configuredService("api", env));
     logDir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-rr-logs-"));
     children = new NodeSet(path.resolve(__dirname, "../.."), logDir, [{
       name: "rr-pipeline", kind: "worker",
       services: ["services/diagnosis.service.ts", ...["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`)],
-      env: { ...process.env, NAMESPACE: tag, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" },
+      env: { ...process.env, ...env, NAMESPACE: tag, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" },
     }]);
     children.startAll();
     await gateway.start();
@@ -84,7 +84,6 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
     if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
     redis?.disconnect();
     await server?.destroy();
-    process.env = saved;
   });
 
   async function post(i: number): Promise<Response> {
@@ -130,7 +129,7 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
     await new Promise((r) => setTimeout(r, 3000));
     const after = await connectionsByName(redis);
     const ix = await indexResults(redis, keys);
-    for (const id of accepted) for (const f of FAULT_FAMILIES) expect(ix.counts.get(id)?.get(f), `${id} ${f}`).to.equal(1);
+    for (const id of accepted) for (const f of FAULT_TYPES) expect(ix.counts.get(id)?.get(f), `${id} ${f}`).to.equal(1);
     expect(new Set(accepted).size).to.equal(accepted.length);
     console.log(`      ingest answered 503 in ${downTimes.join(" / ")} ms while Redis was down; results flowed again ${resumeTimes.join(" / ")} ms after each restart`);
     console.log(`      Redis connections before: ${JSON.stringify(before)} (${total(before)}); after 3 restarts: ${JSON.stringify(after)} (${total(after)})`);

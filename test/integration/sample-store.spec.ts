@@ -93,6 +93,7 @@ describe("window store (claim check for decoded windows)", function () {
       caller = makeBroker(namespace, "caller-1");
       worker.createService({
         name: "fault.probe",
+      settings: { redisUrl: REDIS_URL },
         mixins: [
           AnalyzerWorkerMixin({
             faultType: "eccentricity",

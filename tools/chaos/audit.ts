@@ -3,12 +3,11 @@
  * raw stream twice, is anything left pending or dead-lettered, and how long did each disruption stall the flow.
  */
 import type { Redis } from "ioredis";
-import type { FaultType } from "../../analyzers/types";
-import type { RedisKeys } from "../../stores/redis";
+import { FAULT_TYPES } from "../../contracts/families";
+import type { RedisKeys } from "../../contracts/redis-keys";
 import { fieldsToObject } from "../../streams/stream-replies";
 import type { AcceptedWindow } from "./feeder";
 
-export const FAULT_FAMILIES: readonly FaultType[] = ["turn_fault", "insulation", "bearing", "eccentricity", "broken_bar"];
 
 /** Per window (original message id): how many results of each family. */
 export type ResultCounts = Map<string, Map<string, number>>;
@@ -65,8 +64,8 @@ export function auditWindows(accepted: readonly AcceptedWindow[], index: ResultI
   let complete = 0;
   for (const w of accepted) {
     const perFamily = index.counts.get(w.messageId);
-    const present = FAULT_FAMILIES.filter((f) => (perFamily?.get(f) ?? 0) > 0).length;
-    if (present < FAULT_FAMILIES.length) lost.push(w.messageId);
+    const present = FAULT_TYPES.filter((f) => (perFamily?.get(f) ?? 0) > 0).length;
+    if (present < FAULT_TYPES.length) lost.push(w.messageId);
     else complete++;
     if (perFamily && [...perFamily.values()].some((n) => n > 1)) duplicatedResults.push(w.messageId);
   }

@@ -8,11 +8,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ApiKeyStore } from "../../stores/api-keys";
-import { createRedis, redisKeys } from "../../stores/redis";
-import {
-  auditWindows, deadLetterCount, FAULT_FAMILIES, indexResults, pendingCount, rawEntriesPerWindow, recoveryFigures,
-  type Disruption, type RecoveryFigures, type WindowAudit,
-} from "./audit";
+import { createRedis } from "../../stores/redis";
+import { redisKeys } from "../../contracts/redis-keys";
+import { auditWindows, deadLetterCount, indexResults, pendingCount, rawEntriesPerWindow, recoveryFigures, type Disruption, type RecoveryFigures, type WindowAudit } from "./audit";
+import { FAULT_TYPES } from "../../contracts/families";
 import { ChaosFeeder, type FeederStats } from "./feeder";
 import { NodeSet, type NodeKind, type NodeSpec } from "./node-processes";
 import { freePort } from "../../cli/free-port";
@@ -74,7 +73,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-chaos-logs-"));
   log(`private redis-server ${redisServer.url} (AOF everysec, dir ${redisServer.dir}); process logs in ${logDir}`);
   const namespace = `chaos-${process.pid}`;
-  const keys = redisKeys("vtox");
+  const keys = redisKeys({ prefix: "vtox" });
   const env: NodeJS.ProcessEnv = {
     REDIS_URL: redisServer.url,
     NAMESPACE: namespace,
@@ -154,7 +153,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const drainDeadline = Date.now() + options.drainTimeoutS * 1000;
     for (;;) {
       const index = await indexResults(redis, keys);
-      const complete = accepted.every((w) => FAULT_FAMILIES.every((f) => (index.counts.get(w.messageId)?.get(f) ?? 0) > 0));
+      const complete = accepted.every((w) => FAULT_TYPES.every((f) => (index.counts.get(w.messageId)?.get(f) ?? 0) > 0));
       if (complete && (await pendingCount(redis, keys)) === 0) {
         drainedInMs = Date.now() - feedEnd;
         break;

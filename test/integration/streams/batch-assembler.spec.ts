@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
 import type { SensorWindow } from "../../../analyzers/types";
-import { redisKeys } from "../../../stores/redis";
+import { redisKeys } from "../../../contracts/redis-keys";
 import { WindowAssembler, type AppendOutcome, type AssembledWindow } from "../../../streams/batch-assembler";
 import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
 
@@ -42,7 +42,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
   const pending = async () => Number(((await redis.xpending(stream, group)) as unknown[])[0]);
 
   function assembler(client: Redis, targetSamples = 100): WindowAssembler {
-    return new WindowAssembler(client, { keys: redisKeys(prefix), targetSamples, source: { stream, group } });
+    return new WindowAssembler(client, { keys: redisKeys({ prefix: prefix }), targetSamples, source: { stream, group } });
   }
 
   it("adds 10-row batches up to a window, in order, and complete() acknowledges its entries", async () => {
@@ -141,7 +141,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
 
   it("without a source group, refuses a batch older than a window already closed instead of splicing it", async () => {
     const ids = await deliver(11);
-    const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetSamples: 100 });
+    const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetSamples: 100 });
     for (const k of [0, 1, 2, 3, 4, 5, 6, 7, 8]) await asm.append("V1", ids[k], legacyBatch(k));
     expect((await asm.append("V1", ids[10], legacyBatch(10))).status).to.equal("window");
     expect(await asm.append("V1", ids[9], legacyBatch(9))).to.deep.equal({ status: "late", newestWindowId: ids[10] });
@@ -183,7 +183,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
 
   it("sizes windows by duration at the batches' sample rate", async () => {
     const ids = await deliver(4);
-    const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetDurationS: 0.01, source: { stream, group } });
+    const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetDurationS: 0.01, source: { stream, group } });
     const statuses = [];
     for (let k = 0; k < 4; k++) statuses.push((await asm.append("V1", ids[k], legacyBatch(k))).status);
     // 0.01 s at 3000 Hz = 30 samples = three 10-row batches.
@@ -192,12 +192,12 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
 
   it("keeps vehicles apart and expires idle state", async () => {
     const ids = await deliver(2);
-    const asm = new WindowAssembler(redis, { keys: redisKeys(prefix), targetSamples: 100, source: { stream, group }, stateTtlS: 60 });
+    const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetSamples: 100, source: { stream, group }, stateTtlS: 60 });
     await asm.append("V1", ids[0], legacyBatch(0));
     await asm.append("V2", ids[1], legacyBatch(1));
     expect(await asm.bufferedSamples("V1")).to.equal(10);
     expect(await asm.bufferedSamples("V2")).to.equal(10);
-    const ttl = await redis.ttl(`${redisKeys(prefix).assembly("V1")}:open`);
+    const ttl = await redis.ttl(`${redisKeys({ prefix: prefix }).assembly("V1")}:open`);
     expect(ttl).to.be.within(1, 60);
   });
 });

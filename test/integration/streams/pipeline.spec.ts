@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
 import type { SensorWindow } from "../../../analyzers/types";
-import { redisKeys } from "../../../stores/redis";
+import { redisKeys } from "../../../contracts/redis-keys";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { writeResults } from "../../../streams/results-writer";
 import { WindowAssembler, type AppendOutcome } from "../../../streams/batch-assembler";
@@ -31,7 +31,7 @@ describe("streams pipeline: backlog → two coordinators → windows → results
   after(() => redis.quit());
 
   it("diagnoses every window exactly once, contiguous and in order, and leaves nothing pending", async () => {
-    const keys = redisKeys(prefix, { rawStream: `${prefix}:motor_raw_data`, resultsStream: `${prefix}:fault_diagnosis_results` });
+    const keys = redisKeys({ prefix: prefix, rawStream: `${prefix}:motor_raw_data`, resultsStream: `${prefix}:fault_diagnosis_results` });
     for (let k = 0; k < BATCHES; k++) {
       for (const v of VEHICLES) {
         await appendRawEntry(redis, keys.rawStream, { vehicleId: v, timestamp: Date.now(), sensorData: { k } }, { maxLen: 10_000 });

@@ -16,7 +16,7 @@ interface Harness {
   service: Service & StreamConsumerMethods;
 }
 
-async function startConsumer(nodeID: string, opts: RedisStreamConsumerMixinOptions, handler: Handler): Promise<Harness> {
+async function startConsumer(nodeID: string, opts: Omit<RedisStreamConsumerMixinOptions, "redisUrl"> & { redisUrl?: string }, handler: Handler): Promise<Harness> {
   const broker = new ServiceBroker({ logger: false, nodeID });
   const service = broker.createService({
     name: "consumer",

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import { redisKeys } from "../../../stores/redis";
+import { redisKeys } from "../../../contracts/redis-keys";
 import {
   claimVehicle, countVehicles, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts, listVehicles,
   pushCriticalAlert, saveVehicleState,
@@ -16,7 +16,7 @@ describe("vehicle state in Redis", () => {
   after(() => redis.quit());
 
   it("keeps the latest state, a capped newest-first history and the fleet index", async () => {
-    const keys = redisKeys(prefix);
+    const keys = redisKeys({ prefix: prefix });
     for (let i = 0; i < 5; i++) {
       await saveVehicleState(redis, keys, "V1", {
         fleetId: "F1", health: 1 - i / 10, status: i < 3 ? "normal" : "warning",
@@ -34,7 +34,7 @@ describe("vehicle state in Redis", () => {
   });
 
   it("caps critical alerts per fleet and isolates fleets", async () => {
-    const keys = redisKeys(prefix);
+    const keys = redisKeys({ prefix: prefix });
     for (let i = 0; i < 4; i++) {
       await pushCriticalAlert(redis, keys, "F1", { vehicleId: `V${i}`, fleetId: "F1", faultType: "insulation", status: "fault", score: 0.9, timestamp: "t" }, { maxLen: 3 });
     }
@@ -43,7 +43,7 @@ describe("vehicle state in Redis", () => {
   });
 
   it("claims a vehicle for the first fleet only", async () => {
-    const keys = redisKeys(prefix);
+    const keys = redisKeys({ prefix: prefix });
     expect(await claimVehicle(redis, keys, "F1", "V1")).to.equal("F1");
     expect(await claimVehicle(redis, keys, "F2", "V1")).to.equal("F1");
     expect(await claimVehicle(redis, keys, "F2", "V2")).to.equal("F2");

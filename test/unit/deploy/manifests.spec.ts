@@ -7,7 +7,11 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { FAULT_FAMILIES, isServiceUnit, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
+import { isServiceUnit, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
+import { WORKER_UNITS } from "../../../contracts/families";
+import { VARIABLES } from "../../../config";
+import { DIAGNOSIS_GROUP } from "../../../contracts/streams";
+import { DEFAULT_RAW_STREAM } from "../../../contracts/redis-keys";
 
 const root = path.resolve(__dirname, "../../..");
 const read = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
@@ -17,25 +21,8 @@ const obj = (x: unknown): Obj => (x != null && typeof x === "object" ? (x as Obj
 const arr = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 
 // ---- the code's view ----------------------------------------------------------------------------------------------
-const CODE_DIRS = ["services", "mixins", "ingest", "streams", "pipeline", "stores", "gateway", "broker", "contracts", "cli", "launcher", "bin"];
-function codeFiles(): string[] {
-	const out: string[] = [path.join(root, "moleculer.config.ts")];
-	const walk = (dir: string) => {
-		if (!fs.existsSync(dir)) return;
-		for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-			const p = path.join(dir, e.name);
-			if (e.isDirectory()) walk(p);
-			else if (e.name.endsWith(".ts")) out.push(p);
-		}
-	};
-	for (const d of CODE_DIRS) walk(path.join(root, d));
-	return out.filter(f => fs.existsSync(f));
-}
-const codeText = codeFiles().map(f => fs.readFileSync(f, "utf8")).join("\n");
-/** Names read as process.env.X, env.X (brokerConfig(env)) or env["X"]. */
-const envReadByCode = new Set(
-	[...codeText.matchAll(/\b(?:process\.env|env)(?:\.([A-Z][A-Z0-9_]*)|\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\])/g)].map(m => m[1] ?? m[2])
-);
+/** Every variable the product reads is declared in config.ts. */
+const envReadByCode = new Set<string>(Object.keys(VARIABLES));
 
 // ---- compose ------------------------------------------------------------------------------------------------------
 const compose = obj(parse(read("docker-compose.yml"), { merge: true }));
@@ -91,7 +78,7 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 		expect(port.port).to.equal(8000);
 		expect(port.targetPort).to.equal("http");
 		// the code's default agrees too
-		expect(codeText).to.match(/process\.env\.PORT[^\n]*8000|PORT\s*\?\?=\s*"8000"/);
+		expect(VARIABLES.PORT.defaultText).to.equal("8000");
 	});
 
 	it("probe paths /live and /ready are served by the code; workers probe HEALTH_PORT", () => {
@@ -136,7 +123,7 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 
 	it("each fault family has its own compose service, Deployment and HPA; SERVICES names existing files", () => {
 		const hpas = ofKind("HorizontalPodAutoscaler");
-		for (const f of FAULT_FAMILIES) {
+		for (const f of WORKER_UNITS) {
 			expect(obj(obj(composeServices[f]).environment).SERVICES, `compose ${f}`).to.equal(f);
 			const dep = deployments.find(d => name(d) === f);
 			expect(dep, `Deployment ${f}`).to.not.equal(undefined);
@@ -221,13 +208,12 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 		expect(deployments.map(name)).to.include(String(obj(obj(keda.spec).scaleTargetRef).name));
 		const trigger = arr(obj(keda.spec).triggers).map(obj)[0];
 		expect(trigger.type).to.equal("redis-streams");
-		expect(obj(trigger.metadata)).to.include({ stream: "motor_raw_data", consumerGroup: "diagnosis" });
-		expect(read("services/diagnosis.service.ts")).to.contain('group: "diagnosis"');
+		expect(obj(trigger.metadata)).to.include({ stream: DEFAULT_RAW_STREAM, consumerGroup: DIAGNOSIS_GROUP });
 	});
 
 	it("every Deployment sets NODE_ID from the pod name, resources, and a grace period", () => {
 		expect(deployments.map(name).sort()).to.deep.equal(
-			["api", "diagnosis", "monitor", ...FAULT_FAMILIES].sort()
+			["api", "diagnosis", "monitor", ...WORKER_UNITS].sort()
 		);
 		for (const d of deployments) {
 			const c = vtoxContainers(d)[0];

@@ -1,10 +1,10 @@
 import { expect } from "chai";
+import { MOTOR_SENSOR_DATA_TYPE } from "../../../contracts/streams";
+import { rawEntryFields } from "../../../streams/raw-stream-writer";
 import { decodeIngestBody } from "../../../ingest/ingest-body";
 import {
   decodeStreamEntry,
   isValidVehicleId,
-  MOTOR_SENSOR_DATA_TYPE,
-  streamEntryFields,
   VEHICLE_ID_PATTERN,
 } from "../../../ingest/raw-stream-entry";
 import { expectInputError } from "../../helpers/input-error";
@@ -64,8 +64,8 @@ describe("decode/stream-entry", () => {
     expect(decodeStreamEntry([...entry(), "trace_id", "abc"]).vehicleId).to.equal("VIN-5YJ3E1EA7KF317000");
   });
 
-  it("streamEntryFields builds exactly the five contract fields, and they decode back", () => {
-    const fields = streamEntryFields({ vehicleId: "bus-7", timestamp: TIMESTAMP, sensorDataJson: JSON.stringify(columnar()) });
+  it("the raw-stream writer builds exactly the five contract fields, and they decode back", () => {
+    const fields = rawEntryFields({ vehicleId: "bus-7", timestamp: TIMESTAMP, sensorData: JSON.stringify(columnar()) });
     expect(fields.filter((_, i) => i % 2 === 0)).to.deep.equal(["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"]);
     expect(decodeStreamEntry(fields).metadata).to.deep.equal({});
   });

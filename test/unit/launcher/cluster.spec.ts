@@ -4,7 +4,8 @@ import path from "node:path";
 import { RestartBackoff } from "../../../launcher/backoff";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../../../launcher/topology";
 import { parseScalingAdvice, scalingSteps } from "../../../launcher/scaling";
-import { ALL_UNITS, FAULT_FAMILIES, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
+import { ALL_UNITS, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
+import { WORKER_UNITS } from "../../../contracts/families";
 import { childEnv, runnerArgs } from "../../../launcher/supervisor";
 
 const root = path.resolve(__dirname, "../../..");
@@ -98,7 +99,7 @@ describe("cluster/service-units and runner command", () => {
 	});
 
 	it("builds explicit moleculer-runner arguments (no globs) and per-process env", () => {
-		const spec = { name: "worker-1", role: "worker" as const, units: [FAULT_FAMILIES[0], FAULT_FAMILIES[2]] };
+		const spec = { name: "worker-1", role: "worker" as const, units: [WORKER_UNITS[0], WORKER_UNITS[2]] };
 		const dev = runnerArgs(spec, "/r", false);
 		expect(dev).to.deep.equal([
 			"--import",

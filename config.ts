@@ -1,0 +1,322 @@
+/**
+ * The whole configuration of a VTOX process, parsed and validated once from the environment.
+ *
+ * Every variable the product reads is declared in `VARIABLES` below: its default, its range and what it means.
+ * `loadConfig()` reads them all and reports every bad value at once (one line per problem); the entry points
+ * (moleculer.config.ts, bin/*) stop the start on any problem. Services never read `process.env`: their values
+ * arrive through their `settings` (see each service's factory). The README's configuration table is generated
+ * from this file (`npm run config:table`) and a test keeps the two equal.
+ */
+
+/** One environment variable: how to parse it, its default and its documentation. */
+interface VariableSpec<T> {
+  /** The documented default ("" when the variable is optional and has none). */
+  readonly defaultText: string;
+  readonly doc: string;
+  readonly secret?: boolean;
+  parse(raw: string | undefined): T;
+}
+
+/** Thrown by a parser: the message says what is wrong without repeating the variable's name. */
+class ValueProblem extends Error {}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const WINDOW_TRANSPORTS = ["claim-check", "inline"] as const;
+export type WindowTransport = (typeof WINDOW_TRANSPORTS)[number];
+
+/** Key prefixes, stream names, namespaces: safe inside Redis key names and Moleculer channel names. */
+const NAME_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function integer(defaultValue: number, min: number, max: number, doc: string): VariableSpec<number> {
+  return {
+    defaultText: String(defaultValue),
+    doc,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === "") return defaultValue;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) throw new ValueProblem(`must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return n;
+    },
+  };
+}
+
+function optionalPort(doc: string): VariableSpec<number | undefined> {
+  return {
+    defaultText: "",
+    doc,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === "") return undefined;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ValueProblem(`must be a port number from 0 to 65535, got "${raw}"`);
+      return n;
+    },
+  };
+}
+
+function name(defaultValue: string, doc: string): VariableSpec<string> {
+  return {
+    defaultText: defaultValue,
+    doc,
+    parse(raw) {
+      const value = raw === undefined || raw === "" ? defaultValue : raw;
+      if (!NAME_PATTERN.test(value)) throw new ValueProblem(`must be 1–64 characters of [A-Za-z0-9._:-], got "${value}"`);
+      return value;
+    },
+  };
+}
+
+function optionalName(doc: string): VariableSpec<string | undefined> {
+  return {
+    defaultText: "",
+    doc,
+    parse(raw) {
+      if (raw === undefined || raw === "") return undefined;
+      if (!NAME_PATTERN.test(raw)) throw new ValueProblem(`must be 1–64 characters of [A-Za-z0-9._:-], got "${raw}"`);
+      return raw;
+    },
+  };
+}
+
+function oneOf<T extends string>(choices: readonly T[], defaultValue: T, doc: string): VariableSpec<T> {
+  return {
+    defaultText: defaultValue,
+    doc,
+    parse(raw) {
+      if (raw === undefined || raw === "") return defaultValue;
+      const found = choices.find((c) => c === raw);
+      if (found === undefined) throw new ValueProblem(`must be one of ${choices.join(", ")}, got "${raw}"`);
+      return found;
+    },
+  };
+}
+
+function redisUrl(defaultValue: string, doc: string): VariableSpec<string> {
+  return {
+    defaultText: defaultValue,
+    doc,
+    parse(raw) {
+      const value = raw === undefined || raw === "" ? defaultValue : raw;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new ValueProblem("must be a URL like redis://[:password@]host:port[/db]");
+      }
+      if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new ValueProblem(`must use redis:// or rediss://, got "${url.protocol}//"`);
+      const db = url.pathname.replace(/^\//, "");
+      if (db !== "" && !/^\d{1,2}$/.test(db)) throw new ValueProblem(`database must be a number, got "/${db}"`);
+      return value;
+    },
+  };
+}
+
+/** A body size as body-parser accepts it: bytes, or a number with kb/mb. */
+function byteSize(defaultValue: string, maxBytes: number, doc: string): VariableSpec<string> {
+  return {
+    defaultText: defaultValue,
+    doc,
+    parse(raw) {
+      const value = (raw === undefined || raw === "" ? defaultValue : raw).trim().toLowerCase();
+      const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/.exec(value);
+      if (!m) throw new ValueProblem(`must be a size like 4mb, 512kb or 1048576, got "${raw}"`);
+      const bytes = Number(m[1]) * (m[2] === "mb" ? 1024 * 1024 : m[2] === "kb" ? 1024 : 1);
+      if (bytes < 1024 || bytes > maxBytes) throw new ValueProblem(`must be between 1kb and ${maxBytes / (1024 * 1024)}mb, got "${raw}"`);
+      return value;
+    },
+  };
+}
+
+function optionalSecret(doc: string): VariableSpec<string | undefined> {
+  return {
+    defaultText: "",
+    doc,
+    secret: true,
+    parse(raw) {
+      return raw === undefined || raw === "" ? undefined : raw;
+    },
+  };
+}
+
+function optionalText(doc: string): VariableSpec<string | undefined> {
+  return { defaultText: "", doc, parse: (raw) => (raw === undefined || raw === "" ? undefined : raw) };
+}
+
+function flag(doc: string): VariableSpec<boolean> {
+  return { defaultText: "", doc, parse: (raw) => raw !== undefined };
+}
+
+/**
+ * Every variable the product reads, grouped by who uses it. The order here is the order of the README table.
+ * Tools (bench, chaos run, simulated feeder) take command-line flags instead.
+ */
+export const VARIABLES = {
+  // --- every process ---
+  REDIS_URL: redisUrl("redis://localhost:6379", "Redis for the transporter, the streams and the state; its DB number selects where streams and state live"),
+  NAMESPACE: name("vtox", "Moleculer namespace: several clusters can share one Redis"),
+  NODE_ID: optionalName("Moleculer node id (default: POD_NAME, else host-pid)"),
+  POD_NAME: optionalName("Kubernetes pod name, the node id when NODE_ID is unset"),
+  LOG_LEVEL: oneOf(LOG_LEVELS, "info", "fatal, error, warn, info, debug or trace"),
+  NO_COLOR: flag("set (to anything) for logs without colours"),
+  HEARTBEAT_INTERVAL_S: integer(1, 1, 60, "seconds between Moleculer heartbeats"),
+  HEARTBEAT_TIMEOUT_S: integer(2, 1, 300, "a node silent this long is dropped; a SIGKILLed node leaves after 1–2× this"),
+  METRICS_PORT: optionalPort("serve Prometheus metrics of this process on this port (unset: only the api's /metrics)"),
+  HEALTH_PORT: optionalPort("serve /live and /ready on this port for processes without HTTP (unset: off)"),
+  VTOX_PREFIX: name("vtox", "prefix of every state key in Redis"),
+  RAW_STREAM: name("motor_raw_data", "the ingest stream"),
+  RESULTS_STREAM: name("fault_diagnosis_results", "the results stream (one entry per window and fault family)"),
+  // --- api ---
+  PORT: integer(8000, 1, 65535, "the api's HTTP port (REST, dashboard, Socket.IO)"),
+  HOST: optionalText("the api's listen address (default all interfaces)"),
+  INGEST_BODY_LIMIT: byteSize("4mb", 64 * 1024 * 1024, "largest accepted ingest body; larger is 413"),
+  INGEST_RATE_LIMIT: integer(50, 1, 1_000_000_000, "ingest requests per second per API key, across all api replicas"),
+  INGEST_VEHICLE_RATE_LIMIT: integer(5, 1, 1_000_000_000, "ingest requests per second per vehicle, across all api replicas"),
+  RAW_STREAM_MAXLEN: integer(100_000, 1000, 100_000_000, "approximate cap on the raw stream's entries"),
+  VTOX_ADMIN_KEY: optionalSecret("bootstrap admin key (`npm run keys -- generate`); no key is built in"),
+  // --- diagnosis (coordinator) ---
+  ANALYZE_TIMEOUT_MS: integer(5000, 100, 600_000, "budget of one fault worker's analyze call"),
+  RESULTS_STREAM_MAXLEN: integer(500_000, 1000, 100_000_000, "approximate cap on the results stream's entries"),
+  WINDOW_TRANSPORT: oneOf(WINDOW_TRANSPORTS, "claim-check", "claim-check: samples stored once in Redis, workers fetch what they read; inline: the window in every call"),
+  WINDOW_DATA_TTL_S: integer(120, 5, 86_400, "lifetime of a window's stored samples should the coordinator die mid-window"),
+  SHORT_BATCH_SAMPLES: integer(256, 1, 1_000_000, "entries with fewer samples per channel are legacy batches, assembled into windows"),
+  ASSEMBLY_TARGET_SAMPLES: integer(4096, 16, 1_000_000, "samples per channel of a window assembled from legacy batches"),
+  DIAGNOSIS_BATCH: integer(16, 1, 1000, "stream entries read per XREADGROUP"),
+  DIAGNOSIS_MAX_IN_FLIGHT: integer(32, 1, 10_000, "windows one coordinator diagnoses at once"),
+  DIAGNOSIS_CLAIM_IDLE_MS: integer(5000, 100, 3_600_000, "a pending entry idle this long is reclaimed from its (dead) consumer"),
+  DIAGNOSIS_MAX_DELIVERIES: integer(5, 1, 100, "deliveries before an entry that keeps failing goes to the dead-letter stream"),
+  // --- monitor ---
+  LAG_ALERT: integer(1000, 1, 100_000_000, "stream lag (entries) above which the monitor raises an alert"),
+  // --- container entry (bin/run-services.ts) ---
+  SERVICES: optionalText("the deployable units this container runs, comma- or space-separated (contracts/service-units.ts)"),
+} as const;
+
+type Variables = typeof VARIABLES;
+export type VariableName = keyof Variables;
+type Values = { readonly [K in VariableName]: ReturnType<Variables[K]["parse"]> };
+
+export interface RedisSettings {
+  url: string;
+  prefix: string;
+  rawStream: string;
+  resultsStream: string;
+}
+
+export interface VtoxConfig {
+  redis: RedisSettings;
+  broker: {
+    namespace: string;
+    nodeId: string | undefined;
+    logLevel: LogLevel;
+    colors: boolean;
+    heartbeatIntervalS: number;
+    heartbeatTimeoutS: number;
+    metricsPort: number | undefined;
+    healthPort: number | undefined;
+  };
+  api: {
+    port: number;
+    host: string;
+    bodyLimit: string;
+    ingestRateLimitPerS: number;
+    vehicleRateLimitPerS: number;
+    rawStreamMaxLen: number;
+    adminKey: string | undefined;
+  };
+  diagnosis: {
+    analyzeTimeoutMs: number;
+    resultsStreamMaxLen: number;
+    windowTransport: WindowTransport;
+    windowDataTtlS: number;
+    shortBatchSamples: number;
+    assemblyTargetSamples: number;
+    consumer: { batchSize: number; maxInFlight: number; claimIdleMs: number; maxDeliveries: number };
+  };
+  monitor: { lagAlert: number };
+  services: string | undefined;
+}
+
+/** Every problem of an environment, one line each: "NAME: what is wrong". */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function readValues(env: Readonly<Record<string, string | undefined>>): Values {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [varName, spec] of Object.entries(VARIABLES) as [VariableName, VariableSpec<unknown>][]) {
+    try {
+      values[varName] = spec.parse(env[varName]);
+    } catch (err) {
+      if (!(err instanceof ValueProblem)) throw err;
+      problems.push(`${varName}: ${err.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as Values;
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): VtoxConfig {
+  const v = readValues(env);
+  return {
+    redis: { url: v.REDIS_URL, prefix: v.VTOX_PREFIX, rawStream: v.RAW_STREAM, resultsStream: v.RESULTS_STREAM },
+    broker: {
+      namespace: v.NAMESPACE,
+      nodeId: v.NODE_ID ?? v.POD_NAME,
+      logLevel: v.LOG_LEVEL,
+      colors: !v.NO_COLOR,
+      heartbeatIntervalS: v.HEARTBEAT_INTERVAL_S,
+      heartbeatTimeoutS: v.HEARTBEAT_TIMEOUT_S,
+      metricsPort: v.METRICS_PORT,
+      healthPort: v.HEALTH_PORT,
+    },
+    api: {
+      port: v.PORT,
+      host: v.HOST ?? "0.0.0.0",
+      bodyLimit: v.INGEST_BODY_LIMIT,
+      ingestRateLimitPerS: v.INGEST_RATE_LIMIT,
+      vehicleRateLimitPerS: v.INGEST_VEHICLE_RATE_LIMIT,
+      rawStreamMaxLen: v.RAW_STREAM_MAXLEN,
+      adminKey: v.VTOX_ADMIN_KEY,
+    },
+    diagnosis: {
+      analyzeTimeoutMs: v.ANALYZE_TIMEOUT_MS,
+      resultsStreamMaxLen: v.RESULTS_STREAM_MAXLEN,
+      windowTransport: v.WINDOW_TRANSPORT,
+      windowDataTtlS: v.WINDOW_DATA_TTL_S,
+      shortBatchSamples: v.SHORT_BATCH_SAMPLES,
+      assemblyTargetSamples: v.ASSEMBLY_TARGET_SAMPLES,
+      consumer: {
+        batchSize: v.DIAGNOSIS_BATCH,
+        maxInFlight: v.DIAGNOSIS_MAX_IN_FLIGHT,
+        claimIdleMs: v.DIAGNOSIS_CLAIM_IDLE_MS,
+        maxDeliveries: v.DIAGNOSIS_MAX_DELIVERIES,
+      },
+    },
+    monitor: { lagAlert: v.LAG_ALERT },
+    services: v.SERVICES,
+  };
+}
+
+/** For entry points: the configuration, or the problems on stderr (one line each) and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(env: Readonly<Record<string, string | undefined>> = process.env): VtoxConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) process.stderr.write(`configuration: ${p}\n`);
+    process.exit(78);
+  }
+}
+
+/** The README's configuration table (markdown), generated from VARIABLES. */
+export function configurationTable(): string {
+  const rows = (Object.entries(VARIABLES) as [VariableName, VariableSpec<unknown>][]).map(([varName, spec]) => {
+    const defaultText = spec.defaultText === "" ? "(none)" : `\`${spec.defaultText}\``;
+    return `| \`${varName}\` | ${defaultText} | ${spec.doc}${spec.secret ? " (secret: never logged)" : ""} |`;
+  });
+  return ["| variable | default | meaning |", "| --- | --- | --- |", ...rows].join("\n");
+}
