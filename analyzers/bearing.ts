@@ -47,6 +47,7 @@ import { candidateBands, chooseBand, isImpulsive, rankBandsByKurtosis } from "./
 import { kurtosis } from "./dsp/statistics";
 import { isoClassForPowerKw, isoZone, severityBand, velocityRmsFromSpectrum, zoneNumber } from "./dsp/vibration-severity";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { round } from "./round";
 import type { Analyzer, BearingGeometry, Evidence, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
 /** SCIENCE.md §3 family rule, dB of the second-highest harmonic; saturation where CWRU faults sit. */
@@ -316,11 +317,6 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   };
   if (status !== "normal") finding.bearing_defect = winner.family.defect;
   return finding;
-}
-
-function round(x: number, digits: number): number {
-  const p = 10 ** digits;
-  return Math.round(x * p) / p;
 }
 
 /**

@@ -39,6 +39,7 @@ import { currentSpectrum } from "./dsp/current-spectrum";
 import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence, type FrequencyBand, type SidebandMeasurement } from "./dsp/sideband";
 import type { TaperName } from "./dsp/window-functions";
 import { insufficientData, notApplicable, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { round } from "./round";
 import { estimateSlip } from "./slip";
 import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "./types";
 
@@ -281,11 +282,6 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
     reason,
     baseline_used: baselineDeltaDb !== undefined,
   };
-}
-
-function round(x: number, digits: number): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
 
 export const brokenBarAnalyzer: Analyzer = {

@@ -18,6 +18,7 @@ import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence
 import { amplitudeSpectrum, bandMedian, peakInBand, toDb } from "./dsp/spectrum";
 import type { TaperName } from "./dsp/window-functions";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { round } from "./round";
 import { estimateSlip } from "./slip";
 import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
@@ -47,11 +48,6 @@ interface PredictedLine {
 
 function fmt(x: number, digits = 1): string {
   return x.toFixed(digits);
-}
-
-function round(x: number, digits: number): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
 
 /** f ± k·f_r for the motor type; lines below DC, near DC or on a supply harmonic are left out. */

@@ -25,6 +25,7 @@ import {
   learnedNegativeSequenceImpedance, supplyTermBounds, typicalNegativeSequenceImpedance, type NegativeSequenceImpedance,
 } from "./negative-sequence-impedance";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { roundToFixed } from "./round";
 import type {
   Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Phase, SampledSignal, SensorWindow,
 } from "./types";
@@ -136,7 +137,6 @@ export function faultSector(angleDeg: number): { sector: 0 | 1 | 2; marginDeg: n
 }
 
 const toPercent = (ratio: number): number => 100 * ratio;
-const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 const angleDeg180 = (x: Complex): number => (angle(x) * 180) / Math.PI;
 
 export const turnFaultAnalyzer: Analyzer = {
@@ -207,7 +207,7 @@ export const turnFaultAnalyzer: Analyzer = {
     const nema = nemaUnbalance([pa.amplitude, pb.amplitude, pc.amplitude]);
 
     const features: Record<string, number> = {
-      fundamental_hz: round(f, 4),
+      fundamental_hz: roundToFixed(f, 4),
       i1_amplitude: i1Amplitude,
       i2_over_i1_uncompensated: magnitude(rawRatio),
       i0_over_i1: magnitude(seq.zero) / i1Amplitude,
@@ -216,7 +216,7 @@ export const turnFaultAnalyzer: Analyzer = {
       phase_sequence_reversed: reversed ? 1 : 0,
     };
     const evidence: Evidence[] = [
-      { name: "I1 (positive sequence)", frequency_hz: round(f, 4), value: i1Amplitude, unit: "peak, signal unit" },
+      { name: "I1 (positive sequence)", frequency_hz: roundToFixed(f, 4), value: i1Amplitude, unit: "peak, signal unit" },
     ];
     const notes: string[] = [];
 
@@ -236,10 +236,10 @@ export const turnFaultAnalyzer: Analyzer = {
           // Effective Z2 = V2/I2 of Kohler et al.: learn it on the healthy motor (baseline z2_ohm, z2_angle_deg).
           const measuredZ2 = divide(supply.v2, seq.negative);
           features.z2_ohm_estimate = magnitude(measuredZ2);
-          features.z2_angle_deg_estimate = round(angleDeg180(measuredZ2), 2);
+          features.z2_angle_deg_estimate = roundToFixed(angleDeg180(measuredZ2), 2);
         }
         evidence.push({
-          name: "V2/V1 (supply unbalance)", value: round(toPercent(supply.v2OverV1), 3), unit: "%",
+          name: "V2/V1 (supply unbalance)", value: roundToFixed(toPercent(supply.v2OverV1), 3), unit: "%",
           threshold: toPercent(VOLTAGE_UNBALANCE_GATE), reference: "V1",
         });
       }
@@ -295,10 +295,10 @@ export const turnFaultAnalyzer: Analyzer = {
 
     const angleDeg = angleDeg360(localisation);
     evidence.push(
-      { name: "I2/I1", value: round(toPercent(i2OverI1), 3), unit: "%", threshold: ABSOLUTE_SCALE.warning, reference: "I1" },
-      { name: basis, value: round(indicator, 3), unit: "%", threshold: scaleUsed.warning, reference: baseRatio !== undefined ? "baseline" : "I1" },
-      { name: "∠I2 − ∠I1", value: round(angleDeg, 1), unit: "deg" },
-      { name: "EPVA |i| 2f/DC", frequency_hz: round(2 * f, 4), value: round(toPercent(epva.ratio), 3), unit: "%", reference: "|i| DC" },
+      { name: "I2/I1", value: roundToFixed(toPercent(i2OverI1), 3), unit: "%", threshold: ABSOLUTE_SCALE.warning, reference: "I1" },
+      { name: basis, value: roundToFixed(indicator, 3), unit: "%", threshold: scaleUsed.warning, reference: baseRatio !== undefined ? "baseline" : "I1" },
+      { name: "∠I2 − ∠I1", value: roundToFixed(angleDeg, 1), unit: "deg" },
+      { name: "EPVA |i| 2f/DC", frequency_hz: roundToFixed(2 * f, 4), value: roundToFixed(toPercent(epva.ratio), 3), unit: "%", reference: "|i| DC" },
     );
 
     let faultedPhase: Phase | undefined;
