@@ -292,7 +292,7 @@ function defectReason(c: Comb, thresholdDb: number): string {
 
 /**
  * The family rule on the winner's indicator (second-highest harmonic, dB over the local median):
- * the first row whose floor it reaches decides [SCIENCE.md §3; CWRU: healthy ≤ 11 dB, races 27–52 dB].
+ * the first row whose floor it reaches decides (step 5 of the header; CWRU: healthy ≤ 11 dB, races 27–52 dB).
  * `thresholdDb` is the limit its evidence is shown against.
  */
 const FAMILY_RULES: readonly { fromDb: number; status: Status; thresholdDb: number; reason: (c: Comb) => string }[] = [
