@@ -39,14 +39,15 @@
  *   calibrated on records of a second and more.
  *   The cage family (FTF ≈ 0.4·f_r) needs about 8 s at 1800 rpm and is scored only when resolved.
  */
-import { bearingFrequencies, defectFamilies, geometryProblem, type DefectFamily } from "./bearing-frequencies";
+import { bearingFrequencies, defectFamilies, geometryProblem, type BearingFrequencies, type DefectFamily } from "./bearing-frequencies";
 import { evaluateBand, MAX_HARMONICS, MIN_HARMONICS, NEIGHBOURHOOD, SLIP_TOLERANCE, type BandEvaluation, type FamilyLevels } from "./bearing-envelope";
 import { DEFAULT_MOTOR_PROFILE } from "./default-profile";
 import { nextPowerOfTwo, realFft } from "./dsp/fft";
-import { candidateBands, chooseBand, isImpulsive, rankBandsByKurtosis } from "./dsp/spectral-kurtosis";
+import { candidateBands, chooseBand, isImpulsive, rankBandsByKurtosis, type BandChoice } from "./dsp/spectral-kurtosis";
 import { kurtosis } from "./dsp/statistics";
-import { isoClassForPowerKw, isoZone, severityBand, velocityRmsFromSpectrum, zoneNumber } from "./dsp/vibration-severity";
+import { isoClassForPowerKw, isoZone, severityBand, velocityRmsFromSpectrum, zoneNumber, type IsoClass, type IsoZone } from "./dsp/vibration-severity";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { round } from "./round";
 import type { Analyzer, BearingGeometry, Evidence, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
 /** SCIENCE.md §3 family rule, dB of the second-highest harmonic; saturation where CWRU faults sit. */
@@ -160,7 +161,26 @@ function coincidentLines(a: FamilyLevels, b: FamilyLevels): string[] {
   return out;
 }
 
-function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
+/** What the window and profile provide once every precondition holds. */
+interface BearingInputs {
+  channelName: string;
+  samples: SampledSignal["samples"];
+  rateHz: number;
+  rpm: number;
+  /** Mean of the record, removed before the spectrum. */
+  mean: number;
+  durationS: number;
+  freqs: BearingFrequencies;
+  /** Families whose first harmonic the record resolves (the cage only on long records). */
+  families: DefectFamily[];
+  /** Harmonics scored per family: 3, or 2 when the demodulation range cannot hold the third's band. */
+  harmonics: number;
+  highestFamilyHz: number;
+  demodMaxHz: number;
+}
+
+/** A vibration channel, the shaft speed, a usable geometry, a rate whose demodulation range holds ≥ 2 harmonics, a record resolving the lowest line, finite samples. */
+function preconditions(window: SensorWindow, profile: MotorProfile): BearingInputs | Finding {
   const channel = vibrationChannel(window);
   if (!channel) return insufficientData("bearing", "no vibration channel (vib_x, vib_y or vib_z) in the window");
   const { samples, rateHz } = channel.signal;
@@ -173,8 +193,7 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   if (problem) return insufficientData("bearing", `bearing geometry unusable: ${problem}`);
   if (!(rateHz > 0)) return insufficientData("bearing", `${channel.name} has no valid sampling rate`);
 
-  const n = samples.length;
-  const duration = n / rateHz;
+  const durationS = samples.length / rateHz;
   const freqs = bearingFrequencies(geometry, rpm / 60);
   const allFamilies = defectFamilies(freqs);
   const raceAndBall = allFamilies.filter((f) => f.defect !== "cage");
@@ -189,36 +208,57 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
         `(needs ≥ ${Math.ceil(rateForHarmonics(MIN_HARMONICS, highestFamilyHz))} Hz)`,
     );
   }
-  const highestLine = harmonics * highestFamilyHz * (1 + SLIP_TOLERANCE);
-  const minBandHz = 2 * highestLine;
   // Hann main lobe ±2/T inside the ±2 % slip window of the first harmonic.
-  const resolvable = (f: DefectFamily): boolean => duration >= recordForLine(f.frequencyHz);
+  const resolvable = (f: DefectFamily): boolean => durationS >= recordForLine(f.frequencyHz);
   const lowest = raceAndBall.reduce((a, b) => (a.frequencyHz < b.frequencyHz ? a : b));
   if (!resolvable(lowest)) {
     const needed = recordForLine(lowest.frequencyHz);
     return insufficientData(
       "bearing",
-      `record of ${duration.toFixed(3)} s too short: resolving ${lowest.line} = ${lowest.frequencyHz.toFixed(1)} Hz within ±2 % needs ≥ ${needed.toFixed(2)} s`,
+      `record of ${durationS.toFixed(3)} s too short: resolving ${lowest.line} = ${lowest.frequencyHz.toFixed(1)} Hz within ±2 % needs ≥ ${needed.toFixed(2)} s`,
     );
   }
-  const families = allFamilies.filter(resolvable);
+  const mean = recordMean(samples);
+  if (!Number.isFinite(mean)) return insufficientData("bearing", `${channel.name} holds non-finite samples`);
+  return {
+    channelName: channel.name, samples, rateHz, rpm, mean, durationS, freqs,
+    families: allFamilies.filter(resolvable), harmonics, highestFamilyHz, demodMaxHz,
+  };
+}
+
+function recordMean(samples: SampledSignal["samples"]): number {
+  let mean = 0;
+  for (let i = 0; i < samples.length; i++) mean += samples[i];
+  return mean / samples.length;
+}
+
+interface BearingMeasurements {
+  choice: BandChoice<BandEvaluation>;
+  /** Bands ranked by spectral kurtosis (the chosen one among the top TOP_SK_BANDS). */
+  bandsRanked: number;
+  velocityRmsMmS: number;
+  isoClass: IsoClass;
+  zone: IsoZone;
+}
+
+/** Squared-envelope harmonic levels of every family in the chosen demodulation band, and the ISO 10816 velocity severity. */
+function measurements(inputs: BearingInputs, profile: MotorProfile): BearingMeasurements | Finding {
+  const { samples, rateHz, mean, durationS, families, harmonics, highestFamilyHz, demodMaxHz } = inputs;
+  const n = samples.length;
+  const highestLine = harmonics * highestFamilyHz * (1 + SLIP_TOLERANCE);
 
   // Spectrum of the mean-free, end-tapered record; copied because later transforms reuse the plan.
   const fftSize = nextPowerOfTwo(n);
   const ws = workspace(n, fftSize);
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += samples[i];
-  mean /= n;
-  if (!Number.isFinite(mean)) return insufficientData("bearing", `${channel.name} holds non-finite samples`);
   for (let i = 0; i < n; i++) ws.centred[i] = (samples[i] - mean) * ws.taper[i];
   ws.half.set(realFft(ws.centred, fftSize));
   const half = ws.half;
 
-  const bands = candidateBands(DEMOD_MIN_HZ, demodMaxHz, minBandHz);
+  const bands = candidateBands(DEMOD_MIN_HZ, demodMaxHz, 2 * highestLine);
   const valid = { from: (EDGE_TAPER * n) / fftSize, to: ((1 - EDGE_TAPER) * n) / fftSize };
   const ranked = rankBandsByKurtosis(half, fftSize, rateHz, bands, valid);
   const ctx = { half, fftSize, rateHz, recordLength: n, maxEnvelopeHz: highestLine * (1 + NEIGHBOURHOOD) };
-  const validDuration = (1 - 2 * EDGE_TAPER) * duration;
+  const validDuration = (1 - 2 * EDGE_TAPER) * durationS;
   const choice = chooseBand<BandEvaluation>(
     ranked,
     TOP_SK_BANDS,
@@ -226,18 +266,95 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
     (band) => evaluateBand(ctx, band, families, harmonics),
   );
   if (!choice) return insufficientData("bearing", "no demodulation band could be formed");
-  const band = choice.chosen.band;
 
-  const ordered = rankFamilies(choice.evaluation.families);
-  const winner = ordered[0];
-  const indicator = familyIndicator(winner);
-  const status = severityStatus(indicator, BEARING_SCALE);
-
-  const velocity = velocityRmsFromSpectrum(half, fftSize, rateHz, ws.taperPower, severityBand(rpm));
+  const velocityRmsMmS = velocityRmsFromSpectrum(half, fftSize, rateHz, ws.taperPower, severityBand(inputs.rpm));
   // Apparent power as an upper bound of shaft power, to pick the ISO 10816-1 class.
   const isoClass = isoClassForPowerKw((Math.sqrt(3) * profile.rated_voltage_v * profile.rated_current_a) / 1000);
-  const zone = isoZone(velocity, isoClass);
+  return { choice, bandsRanked: ranked.length, velocityRmsMmS, isoClass, zone: isoZone(velocityRmsMmS, isoClass) };
+}
 
+type Status = "normal" | "warning" | "fault";
+
+/** The winning family's comb, in the words of the finding's reason. */
+interface Comb {
+  winner: FamilyLevels;
+  /** Its harmonic levels, "31.2/28.0/19.5". */
+  levels: string;
+  /** Which harmonics they are, "h1/h2/h3". */
+  names: string;
+  harmonics: number;
+}
+
+function defectReason(c: Comb, thresholdDb: number): string {
+  return `${c.winner.family.defect.replace("_", " ")} defect: ${c.winner.family.line} harmonics ${c.levels} dB over the local median, ` +
+    `≥ ${thresholdDb} dB on 2 of ${c.harmonics}`;
+}
+
+/**
+ * The family rule on the winner's indicator (second-highest harmonic, dB over the local median):
+ * the first row whose floor it reaches decides (step 5 of the header; CWRU: healthy ≤ 11 dB, races 27–52 dB).
+ * `thresholdDb` is the limit its evidence is shown against.
+ */
+const FAMILY_RULES: readonly { fromDb: number; status: Status; thresholdDb: number; reason: (c: Comb) => string }[] = [
+  { fromDb: BEARING_SCALE.fault, status: "fault", thresholdDb: BEARING_SCALE.fault, reason: (c) => defectReason(c, BEARING_SCALE.fault) },
+  { fromDb: BEARING_SCALE.warning, status: "warning", thresholdDb: BEARING_SCALE.warning, reason: (c) => defectReason(c, BEARING_SCALE.warning) },
+  {
+    fromDb: NORMAL_BELOW_DB, status: "normal", thresholdDb: BEARING_SCALE.warning,
+    reason: (c) => `grey zone, watch: ${c.winner.family.line} at ${c.levels} dB (${c.names}), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of ${c.harmonics}`,
+  },
+  {
+    fromDb: -Infinity, status: "normal", thresholdDb: BEARING_SCALE.warning,
+    reason: (c) => `no defect comb: strongest family ${c.winner.family.line} at ${c.levels} dB (${c.names}) over the local median`,
+  },
+];
+
+/** First rule whose floor the indicator reaches (a NaN indicator reaches none: the last, "no defect comb"). */
+function familyRule(indicatorDb: number): (typeof FAMILY_RULES)[number] {
+  return FAMILY_RULES.find((r) => indicatorDb >= r.fromDb) ?? FAMILY_RULES[FAMILY_RULES.length - 1];
+}
+
+/** The winning family by the family rule; the reason names a raised runner-up and any lines the two share. */
+function decision(inputs: BearingInputs, m: BearingMeasurements): Finding {
+  const ordered = rankFamilies(m.choice.evaluation.families);
+  const winner = ordered[0];
+  const indicator = familyIndicator(winner);
+  const rule = familyRule(indicator);
+  const comb: Comb = {
+    winner,
+    levels: winner.lines.map((l) => l.levelDb.toFixed(1)).join("/"),
+    names: winner.lines.map((l) => `h${l.harmonic}`).join("/"),
+    harmonics: inputs.harmonics,
+  };
+  let reason = rule.reason(comb);
+  const runnerUp = ordered[1];
+  if (rule.status !== "normal" && runnerUp && severityStatus(familyIndicator(runnerUp), BEARING_SCALE) !== "normal") {
+    const shared = coincidentLines(winner, runnerUp);
+    reason += `; ${runnerUp.family.line} also raised (${runnerUp.lines.map((l) => l.levelDb.toFixed(1)).join("/")} dB)` +
+      (shared.length ? `, sharing ${shared.join(", ")}` : "") + `, weaker as a family`;
+  }
+  const band = m.choice.chosen.band;
+  reason += `; band ${band.loHz.toFixed(0)}–${band.hiHz.toFixed(0)} Hz`;
+  if (inputs.harmonics < MAX_HARMONICS) {
+    reason += `; ${inputs.harmonics} harmonics scored: the ${DEMOD_MIN_HZ}–${inputs.demodMaxHz.toFixed(0)} Hz demodulation range at ${inputs.rateHz} Hz cannot hold ` +
+      `the ${bandForHarmonics(MAX_HARMONICS, inputs.highestFamilyHz).toFixed(0)} Hz band ${MAX_HARMONICS} need at ${inputs.rpm} rpm`;
+  }
+
+  const finding: Finding = {
+    fault_type: "bearing",
+    status: rule.status,
+    score: severityScore(indicator, BEARING_SCALE),
+    features: bearingFeatures(inputs, m, winner, indicator),
+    evidence: bearingEvidence(m, winner, rule.thresholdDb),
+    reason,
+  };
+  if (rule.status !== "normal") finding.bearing_defect = winner.family.defect;
+  return finding;
+}
+
+function bearingFeatures(inputs: BearingInputs, m: BearingMeasurements, winner: FamilyLevels, indicator: number): Record<string, number> {
+  const { freqs, durationS } = inputs;
+  const { choice } = m;
+  const band = choice.chosen.band;
   const features: Record<string, number> = {
     shaft_hz: freqs.shaftHz,
     bpfo_hz: freqs.bpfo,
@@ -248,79 +365,54 @@ function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
   for (const f of choice.evaluation.families) {
     for (const l of f.lines) features[`${FEATURE_PREFIX[f.family.line]}_h${l.harmonic}_db`] = round(l.levelDb, 2);
   }
-  Object.assign(features, {
+  return Object.assign(features, {
     indicator_db: round(indicator, 2),
     // 0 BPFO/outer race, 1 BPFI/inner race, 2 2×BSF/ball, 3 FTF/cage — reported even when normal.
     winning_family: FAMILY_ORDER.indexOf(winner.family.line),
-    kurtosis: round(kurtosis(samples), 3),
-    velocity_rms_mm_s: round(velocity, 3),
-    iso_zone: zoneNumber(zone),
-    iso_class: ["I", "II", "III", "IV"].indexOf(isoClass) + 1,
+    kurtosis: round(kurtosis(inputs.samples), 3),
+    velocity_rms_mm_s: round(m.velocityRmsMmS, 3),
+    iso_zone: zoneNumber(m.zone),
+    iso_class: ["I", "II", "III", "IV"].indexOf(m.isoClass) + 1,
     demod_lo_hz: round(band.loHz, 1),
     demod_hi_hz: round(band.hiHz, 1),
     demod_sk: round(choice.chosen.kurtosis, 3),
     demod_sk_rank: choice.skRank,
     periodicity_db: round(choice.evaluation.score, 2),
-    envelope_resolution_hz: round(1 / duration, 4),
-    cage_resolved: families.some((f) => f.defect === "cage") ? 1 : 0,
-    harmonics_scored: harmonics,
+    envelope_resolution_hz: round(1 / durationS, 4),
+    cage_resolved: inputs.families.some((f) => f.defect === "cage") ? 1 : 0,
+    harmonics_scored: inputs.harmonics,
   });
+}
 
-  const threshold = status === "fault" ? BEARING_SCALE.fault : BEARING_SCALE.warning;
-  const evidence: Evidence[] = winner.lines.map((l) => ({
-    name: `${winner.family.line} h${l.harmonic}`,
-    frequency_hz: round(l.frequencyHz, 2),
-    level_db: round(l.levelDb, 2),
-    threshold,
-    reference: `local median ±${NEIGHBOURHOOD * 100}% in the squared-envelope spectrum`,
-  }));
-  evidence.push(
+/** The winner's harmonics against the threshold in force, the demodulation band, and the ISO 10816 velocity. */
+function bearingEvidence(m: BearingMeasurements, winner: FamilyLevels, thresholdDb: number): Evidence[] {
+  const { choice } = m;
+  const band = choice.chosen.band;
+  return [
+    ...winner.lines.map((l) => ({
+      name: `${winner.family.line} h${l.harmonic}`,
+      frequency_hz: round(l.frequencyHz, 2),
+      level_db: round(l.levelDb, 2),
+      threshold: thresholdDb,
+      reference: `local median ±${NEIGHBOURHOOD * 100}% in the squared-envelope spectrum`,
+    })),
     {
       name: `demodulation band ${band.loHz.toFixed(0)}–${band.hiHz.toFixed(0)} Hz`,
       frequency_hz: round((band.loHz + band.hiHz) / 2, 1),
       value: round(choice.chosen.kurtosis, 3),
       unit: "spectral kurtosis",
-      reference: `rank ${choice.skRank + 1} by SK of ${ranked.length} bands; ${choice.compared} compared by periodicity`,
+      reference: `rank ${choice.skRank + 1} by SK of ${m.bandsRanked} bands; ${choice.compared} compared by periodicity`,
     },
-    { name: "velocity RMS 10–1000 Hz", value: round(velocity, 3), unit: "mm/s", reference: `ISO 10816-1 class ${isoClass}, zone ${zone}` },
-  );
-
-  const levels = winner.lines.map((l) => l.levelDb.toFixed(1)).join("/");
-  const names = winner.lines.map((l) => `h${l.harmonic}`).join("/");
-  let reason =
-    status !== "normal"
-      ? `${winner.family.defect.replace("_", " ")} defect: ${winner.family.line} harmonics ${levels} dB over the local median, ` +
-        `≥ ${threshold} dB on 2 of ${harmonics}`
-      : indicator >= NORMAL_BELOW_DB
-        ? `grey zone, watch: ${winner.family.line} at ${levels} dB (${names}), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of ${harmonics}`
-        : `no defect comb: strongest family ${winner.family.line} at ${levels} dB (${names}) over the local median`;
-  const runnerUp = ordered[1];
-  if (status !== "normal" && runnerUp && severityStatus(familyIndicator(runnerUp), BEARING_SCALE) !== "normal") {
-    const shared = coincidentLines(winner, runnerUp);
-    reason += `; ${runnerUp.family.line} also raised (${runnerUp.lines.map((l) => l.levelDb.toFixed(1)).join("/")} dB)` +
-      (shared.length ? `, sharing ${shared.join(", ")}` : "") + `, weaker as a family`;
-  }
-  reason += `; band ${band.loHz.toFixed(0)}–${band.hiHz.toFixed(0)} Hz`;
-  if (harmonics < MAX_HARMONICS) {
-    reason += `; ${harmonics} harmonics scored: the ${DEMOD_MIN_HZ}–${demodMaxHz.toFixed(0)} Hz demodulation range at ${rateHz} Hz cannot hold ` +
-      `the ${bandForHarmonics(MAX_HARMONICS, highestFamilyHz).toFixed(0)} Hz band ${MAX_HARMONICS} need at ${rpm} rpm`;
-  }
-
-  const finding: Finding = {
-    fault_type: "bearing",
-    status,
-    score: severityScore(indicator, BEARING_SCALE),
-    features,
-    evidence,
-    reason,
-  };
-  if (status !== "normal") finding.bearing_defect = winner.family.defect;
-  return finding;
+    { name: "velocity RMS 10–1000 Hz", value: round(m.velocityRmsMmS, 3), unit: "mm/s", reference: `ISO 10816-1 class ${m.isoClass}, zone ${m.zone}` },
+  ];
 }
 
-function round(x: number, digits: number): number {
-  const p = 10 ** digits;
-  return Math.round(x * p) / p;
+function analyzeBearing(window: SensorWindow, profile: MotorProfile): Finding {
+  const inputs = preconditions(window, profile);
+  if ("status" in inputs) return inputs;
+  const m = measurements(inputs, profile);
+  if ("status" in m) return m;
+  return decision(inputs, m);
 }
 
 /**

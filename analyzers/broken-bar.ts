@@ -35,11 +35,12 @@
  * (sidebands too weak and too close to f, §1 pitfalls); a record too short to separate (1−2s)f from f
  * with the Blackman-Harris taper (see minimumRecordSeconds); an LSB lost in a floor too high to certify.
  */
-import { currentSpectrum } from "./dsp/current-spectrum";
+import { currentSpectrum, type CurrentSpectrum } from "./dsp/current-spectrum";
 import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence, type FrequencyBand, type SidebandMeasurement } from "./dsp/sideband";
 import type { TaperName } from "./dsp/window-functions";
 import { insufficientData, notApplicable, severityScore, severityStatus, type SeverityScale } from "./finding";
-import { estimateSlip } from "./slip";
+import { round } from "./round";
+import { estimateSlip, type SlipEstimate } from "./slip";
 import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, SensorWindow } from "./types";
 
 const FAULT = "broken_bar" as const;
@@ -163,7 +164,27 @@ function decide(deltaDb: number, baselineDeltaDb: number | undefined, limits: Lo
   return { status, score, basis: `baseline ${fmt(baselineDeltaDb)} dB, drop ${fmt(drop)} dB (warning ≥ 6, fault ≥ 12)` };
 }
 
-function analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+/** What the window and profile provide once every precondition holds. */
+interface BrokenBarInputs {
+  rpm: number;
+  cs: CurrentSpectrum;
+  slip: SlipEstimate;
+  /** 2sf, the distance of the LSB from f, Hz. */
+  spacingHz: number;
+  neededS: number;
+  floorHalfWidthHz: number;
+  load: OperatingLoad;
+  features: Record<string, number>;
+}
+
+/** The load fraction the limits are read at, and where it came from. */
+interface OperatingLoad {
+  fraction: number;
+  source: string;
+}
+
+/** An induction motor, a phase current, the speed, a steady one, enough load, and a record that separates (1−2s)f from f. */
+function preconditions(window: SensorWindow, profile: MotorProfile): BrokenBarInputs | Finding {
   if (profile.motor_type === "pmsm") return notApplicable(FAULT, "PMSM has no rotor bars");
   if (!window.channels.ia) return insufficientData(FAULT, "no phase current (ia) in the window");
   const rpm = window.rpm;
@@ -180,39 +201,61 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
   const f = cs.fundamentalHz;
   if (Math.abs(cs.driftHz) > MAX_DRIFT * f)
     return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
-  const slipEstimate = estimateSlip(profile, f, rpm);
-  if (!slipEstimate.ok) return insufficientData(FAULT, slipEstimate.reason, { supply_hz: round(f, 3) });
-  const s = slipEstimate.slip;
-  const spacing = 2 * Math.abs(s) * f;
-  const neededS = minimumRecordSeconds(spacing, TOLERANCE_HZ, TAPER, DYNAMIC_RANGE_DB);
-  const features: Record<string, number> = { supply_hz: round(f, 3), slip: round(s, 5), sideband_spacing_hz: round(spacing, 3), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
-  let loadFraction = 1;
-  let loadSource = "load unknown: full-load limits, the least sensitive";
-  if (window.loadPct !== undefined) {
-    features.load_pct = window.loadPct;
-    loadFraction = window.loadPct / 100;
-    loadSource = "load reading";
-  } else {
-    // No load reading: on a fixed supply slip ∝ torque, so rated slip (from rated_rpm) gives the load.
-    const ratedSlip = profile.supply_hz ? 1 - (profile.pole_pairs * profile.rated_rpm) / (60 * profile.supply_hz) : 0;
-    if (ratedSlip > 0) {
-      const loadFromSlip = (100 * Math.abs(s) * f) / (ratedSlip * (profile.supply_hz ?? f));
-      features.load_from_slip_pct = round(loadFromSlip, 1);
-      loadFraction = loadFromSlip / 100;
-      loadSource = "from slip vs rated slip";
-      if (loadFromSlip < MIN_LOAD_PCT)
-        return insufficientData(FAULT, `load ≈ ${fmt(loadFromSlip, 0)} % (slip ${fmt(100 * s, 2)} % of rated ${fmt(100 * ratedSlip, 2)} %) < ${MIN_LOAD_PCT} %: sidebands too weak to judge the rotor`, features);
-    }
-  }
+  const slip = estimateSlip(profile, f, rpm);
+  if (!slip.ok) return insufficientData(FAULT, slip.reason, { supply_hz: round(f, 3) });
+  return loadAndRecord(window, profile, rpm, cs, slip, floorHalfWidthHz);
+}
+
+/** Enough load (read, or inferred from slip on a fixed supply), then a record long enough for this slip. */
+function loadAndRecord(
+  window: SensorWindow, profile: MotorProfile, rpm: number, cs: CurrentSpectrum, slip: SlipEstimate, floorHalfWidthHz: number,
+): BrokenBarInputs | Finding {
+  const f = cs.fundamentalHz;
+  const s = slip.slip;
+  const spacingHz = 2 * Math.abs(s) * f;
+  const neededS = minimumRecordSeconds(spacingHz, TOLERANCE_HZ, TAPER, DYNAMIC_RANGE_DB);
+  const features: Record<string, number> = { supply_hz: round(f, 3), slip: round(s, 5), sideband_spacing_hz: round(spacingHz, 3), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
+  const load = operatingLoad(window, profile, s, f, features);
+  if ("status" in load) return load;
   if (cs.durationS < neededS) {
     const need = Number.isFinite(neededS) ? `needs ${fmt(neededS)} s` : "cannot be resolved at any length";
     return insufficientData(
       FAULT,
-      `window too short for the slip: 2sf = ${fmt(spacing, 2)} Hz at s = ${fmt(100 * s, 2)} % ${need} (Blackman-Harris, ±${TOLERANCE_HZ} Hz search), have ${fmt(cs.durationS)} s`,
+      `window too short for the slip: 2sf = ${fmt(spacingHz, 2)} Hz at s = ${fmt(100 * s, 2)} % ${need} (Blackman-Harris, ±${TOLERANCE_HZ} Hz search), have ${fmt(cs.durationS)} s`,
       features,
     );
   }
+  return { rpm, cs, slip, spacingHz, neededS, floorHalfWidthHz, load, features };
+}
 
+/** The window's load reading; else, on a fixed supply, slip over rated slip (slip ∝ torque); else full load, the least sensitive limits. */
+function operatingLoad(window: SensorWindow, profile: MotorProfile, s: number, f: number, features: Record<string, number>): OperatingLoad | Finding {
+  if (window.loadPct !== undefined) {
+    features.load_pct = window.loadPct;
+    return { fraction: window.loadPct / 100, source: "load reading" };
+  }
+  const ratedSlip = profile.supply_hz ? 1 - (profile.pole_pairs * profile.rated_rpm) / (60 * profile.supply_hz) : 0;
+  if (!(ratedSlip > 0)) return { fraction: 1, source: "load unknown: full-load limits, the least sensitive" };
+  const loadFromSlip = (100 * Math.abs(s) * f) / (ratedSlip * (profile.supply_hz ?? f));
+  features.load_from_slip_pct = round(loadFromSlip, 1);
+  if (loadFromSlip < MIN_LOAD_PCT)
+    return insufficientData(FAULT, `load ≈ ${fmt(loadFromSlip, 0)} % (slip ${fmt(100 * s, 2)} % of rated ${fmt(100 * ratedSlip, 2)} %) < ${MIN_LOAD_PCT} %: sidebands too weak to judge the rotor`, features);
+  return { fraction: loadFromSlip / 100, source: "from slip vs rated slip" };
+}
+
+interface BrokenBarMeasurements {
+  /** LSB (1−2s)f, USB (1+2s)f, (1−4s)f, (1+4s)f, in that order. */
+  sidebands: SidebandMeasurement[];
+  lsb: SidebandMeasurement;
+  /** How far the LSB sits below the fundamental; a lower bound when the LSB is buried in the floor. */
+  deltaDb: number;
+}
+
+/** The (1 ± 2s)f and (1 ± 4s)f lines over their local floor. */
+function measurements(inputs: BrokenBarInputs): BrokenBarMeasurements {
+  const { cs, slip, floorHalfWidthHz, features } = inputs;
+  const f = cs.fundamentalHz;
+  const s = slip.slip;
   const lobeHz = MAIN_LOBE_BINS[TAPER] * cs.spectrum.resolutionHz;
   const family = [
     { name: "LSB (1-2s)f", hz: (1 - 2 * s) * f },
@@ -221,71 +264,91 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
     { name: "(1+4s)f", hz: (1 + 4 * s) * f },
   ];
   // Keep the fundamental, the whole family and the eccentricity pair f ± f_r out of the floor estimate.
-  const shaftHz = slipEstimate.shaftHz;
+  const shaftHz = slip.shaftHz;
   const exclusions: FrequencyBand[] = [f, f - shaftHz, f + shaftHz, ...family.map((l) => l.hz)].map((centerHz) => ({ centerHz, halfWidthHz: lobeHz + TOLERANCE_HZ }));
-  const measured: SidebandMeasurement[] = family.map((l) =>
+  const sidebands = family.map((l) =>
     measureSideband(cs.spectrum, 1, l.name, l.hz, { toleranceHz: TOLERANCE_HZ, floorHalfWidthHz, exclusions }),
   );
-  const [lsb, usb] = measured;
-  const deltaDb = -lsb.reportedDb; // a lower bound of ΔdB when the LSB is buried
+  const [lsb, usb] = sidebands;
+  const deltaDb = -lsb.reportedDb;
   features.lsb_delta_db = round(deltaDb, 2);
   features.usb_delta_db = round(-usb.reportedDb, 2);
   features.lsb_floor_db = round(lsb.floorDb, 1);
   features.lsb_detected = lsb.detected ? 1 : 0;
+  return { sidebands, lsb, deltaDb };
+}
 
+/** The baseline's ΔdB, unless it was taken at a slip (load) too far from today's for a trend to mean anything. */
+function usableBaseline(baseline: FeatureBaseline | undefined, s: number): { deltaDb: number | undefined; note: string } {
   const base = baseline?.broken_bar;
-  let baselineDeltaDb = base?.lsb_delta_db;
-  let baselineNote = "";
-  if (baselineDeltaDb !== undefined && base?.slip !== undefined && base.slip !== 0 && Math.abs(Math.abs(s) / Math.abs(base.slip) - 1) > BASELINE_SLIP_MISMATCH) {
-    baselineNote = `; baseline taken at slip ${fmt(100 * base.slip, 2)} % (other load), absolute thresholds used`;
-    baselineDeltaDb = undefined;
+  const deltaDb = base?.lsb_delta_db;
+  if (deltaDb !== undefined && base?.slip !== undefined && base.slip !== 0 && Math.abs(Math.abs(s) / Math.abs(base.slip) - 1) > BASELINE_SLIP_MISMATCH) {
+    return { deltaDb: undefined, note: `; baseline taken at slip ${fmt(100 * base.slip, 2)} % (other load), absolute thresholds used` };
   }
-  const limits = loadDependentLimits(loadFraction);
+  return { deltaDb, note: "" };
+}
+
+/** Status by decide(); an LSB never seen above its floor cannot raise a warning (undecided instead); the bar count when one was seen. */
+function decision(inputs: BrokenBarInputs, m: BrokenBarMeasurements, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+  const { cs, slip, spacingHz, neededS, load, features } = inputs;
+  const { lsb, deltaDb } = m;
+  const s = slip.slip;
+  const base = usableBaseline(baseline, s);
+  const limits = loadDependentLimits(load.fraction);
   features.limit_load_pct = round(100 * limits.loadFraction, 1);
   features.warning_delta_db = round(limits.warningDeltaDb, 2);
   features.fault_delta_db = round(limits.faultDeltaDb, 2);
-  const decision = decide(deltaDb, baselineDeltaDb, limits, loadSource);
+  const verdict = decide(deltaDb, base.deltaDb, limits, load.source);
   const condition = thomsonFengerCondition(deltaDb);
-  const evidence: Evidence[] = [
-    { name: "fundamental f", frequency_hz: round(f, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
-    { name: "slip s", value: round(s, 5), reference: `speed ${fmt(rpm, 0)} rpm, synchronous ${fmt(slipEstimate.synchronousRpm, 0)} rpm` },
-    ...measured.map((m, i) => {
-      if (i > 0) return sidebandEvidence(m);
-      const e = sidebandEvidence(m, baselineDeltaDb === undefined ? -round(limits.warningDeltaDb, 1) : -(baselineDeltaDb - TREND.warning));
-      return { ...e, reference: `${e.reference}; Thomson & Fenger (rated load): ${condition}` };
-    }),
-    { name: "record length", value: round(cs.durationS, 2), unit: "s", threshold: round(neededS, 2), reference: `needed to resolve 2sf = ${fmt(spacing, 2)} Hz` },
-  ];
+  const evidence = brokenBarEvidence(inputs, m, base.deltaDb, limits, condition);
 
-  if (lsb.isUpperBound && decision.status !== "normal")
+  if (lsb.isUpperBound && verdict.status !== "normal")
     return { ...insufficientData(FAULT, `LSB (1-2s)f at ${fmt(lsb.predictedHz, 2)} Hz not above the local floor (${fmt(lsb.floorDb)} dB): ΔdB ≥ ${fmt(deltaDb)} only, too little to clear the rotor`, features), evidence };
 
   const barsText: string[] = [];
   if (profile.rotor_bars && lsb.detected) {
     const n = brokenBarEstimate(deltaDb, profile.rotor_bars, profile.pole_pairs);
     features.broken_bars_estimate = round(n, 2);
-    if (decision.status !== "normal") barsText.push(`≈ ${fmt(n)} broken bar(s) (R = ${profile.rotor_bars})`);
+    if (verdict.status !== "normal") barsText.push(`≈ ${fmt(n)} broken bar(s) (R = ${profile.rotor_bars})`);
   }
   const level = lsb.isUpperBound ? `below the floor, ΔdB ≥ ${fmt(deltaDb)}` : `ΔdB = ${fmt(deltaDb)}`;
   const reason =
-    `LSB (1-2s)f at ${fmt(lsb.frequencyHz, 2)} Hz: ${level} (s = ${fmt(100 * s, 2)} %, 2sf = ${fmt(spacing, 2)} Hz, ` +
-    `window ${fmt(cs.durationS)} s ≥ ${fmt(neededS)} s needed); ${decision.basis}${baselineNote}; ` +
+    `LSB (1-2s)f at ${fmt(lsb.frequencyHz, 2)} Hz: ${level} (s = ${fmt(100 * s, 2)} %, 2sf = ${fmt(spacingHz, 2)} Hz, ` +
+    `window ${fmt(cs.durationS)} s ≥ ${fmt(neededS)} s needed); ${verdict.basis}${base.note}; ` +
     `Thomson & Fenger: ${condition}${lsb.isUpperBound ? " or better" : ""}` +
     (barsText.length ? `; ${barsText.join(", ")}` : "");
   return {
     fault_type: FAULT,
-    status: decision.status,
-    score: decision.score,
+    status: verdict.status,
+    score: verdict.score,
     features,
     evidence,
     reason,
-    baseline_used: baselineDeltaDb !== undefined,
+    baseline_used: base.deltaDb !== undefined,
   };
 }
 
-function round(x: number, digits: number): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
+/** f, s, the four sidebands (the LSB against the threshold in force, with its Thomson & Fenger row) and the record length. */
+function brokenBarEvidence(
+  inputs: BrokenBarInputs, m: BrokenBarMeasurements, baselineDeltaDb: number | undefined, limits: LoadLimits, condition: string,
+): Evidence[] {
+  const { cs, slip, rpm, spacingHz, neededS } = inputs;
+  return [
+    { name: "fundamental f", frequency_hz: round(cs.fundamentalHz, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
+    { name: "slip s", value: round(slip.slip, 5), reference: `speed ${fmt(rpm, 0)} rpm, synchronous ${fmt(slip.synchronousRpm, 0)} rpm` },
+    ...m.sidebands.map((sb, i) => {
+      if (i > 0) return sidebandEvidence(sb);
+      const e = sidebandEvidence(sb, baselineDeltaDb === undefined ? -round(limits.warningDeltaDb, 1) : -(baselineDeltaDb - TREND.warning));
+      return { ...e, reference: `${e.reference}; Thomson & Fenger (rated load): ${condition}` };
+    }),
+    { name: "record length", value: round(cs.durationS, 2), unit: "s", threshold: round(neededS, 2), reference: `needed to resolve 2sf = ${fmt(spacingHz, 2)} Hz` },
+  ];
+}
+
+function analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+  const inputs = preconditions(window, profile);
+  if ("status" in inputs) return inputs;
+  return decision(inputs, measurements(inputs), profile, baseline);
 }
 
 export const brokenBarAnalyzer: Analyzer = {

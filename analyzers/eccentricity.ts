@@ -11,14 +11,15 @@
  * finding says no baseline was available. Vibration (vib_x) 2f and 1× lines are reported as supporting
  * evidence only (soft foot, looseness and unbalance make them too).
  */
-import { currentSpectrum } from "./dsp/current-spectrum";
+import { currentSpectrum, type CurrentSpectrum } from "./dsp/current-spectrum";
 import { decimate, decimationFactorFor } from "./dsp/decimate";
 import { nextPowerOfTwo } from "./dsp/fft";
 import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence, type FrequencyBand, type SidebandMeasurement } from "./dsp/sideband";
 import { amplitudeSpectrum, bandMedian, peakInBand, toDb } from "./dsp/spectrum";
 import type { TaperName } from "./dsp/window-functions";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
-import { estimateSlip } from "./slip";
+import { round } from "./round";
+import { estimateSlip, type SlipEstimate } from "./slip";
 import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
 const FAULT = "eccentricity" as const;
@@ -47,11 +48,6 @@ interface PredictedLine {
 
 function fmt(x: number, digits = 1): string {
   return x.toFixed(digits);
-}
-
-function round(x: number, digits: number): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
 
 /** f ± k·f_r for the motor type; lines below DC, near DC or on a supply harmonic are left out. */
@@ -94,7 +90,26 @@ function vibrationEvidence(vib: SampledSignal, f: number, shaftHz: number, featu
   return out;
 }
 
-function analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+/** What the window and profile provide once every precondition holds. */
+interface EccentricityInputs {
+  rpm: number | undefined;
+  cs: CurrentSpectrum;
+  slip: SlipEstimate;
+  /** Half-width of the neighbourhood whose median is a line's floor, Hz. */
+  floorHalfWidthHz: number;
+  /** Main-lobe half-width of the taper at this record's resolution, Hz. */
+  lobeHz: number;
+  lines: PredictedLine[];
+  features: Record<string, number>;
+}
+
+/** Search half-width of the k-th order line: the line moves k× as far as f_r when speed is off by 0.5 %. */
+function speedToleranceHz(k: number, slip: SlipEstimate): number {
+  return BASE_TOLERANCE_HZ + (slip.source === "speed" ? k * SPEED_UNCERTAINTY * slip.shaftHz : 0);
+}
+
+/** A phase current, f_r (from rpm for induction, f/p for PMSM), a steady speed, a record that resolves f ± f_r, and a line clear of DC and f's harmonics. */
+function preconditions(window: SensorWindow, profile: MotorProfile): EccentricityInputs | Finding {
   if (!window.channels.ia) return insufficientData(FAULT, "no phase current (ia) in the window");
   const rpm = window.rpm !== undefined && Number.isFinite(window.rpm) ? window.rpm : undefined;
   if (profile.motor_type === "induction" && rpm === undefined) return insufficientData(FAULT, "rpm required: the shaft frequency f_r sets where f ± k·f_r lie");
@@ -113,10 +128,16 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
     return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
   const slip = estimateSlip(profile, f, rpm);
   if (!slip.ok) return insufficientData(FAULT, slip.reason, { supply_hz: round(f, 3) });
-  const shaftHz = slip.shaftHz;
+  return resolvableLines(profile, rpm, cs, slip, floorHalfWidthHz);
+}
 
-  const speedTolHz = (k: number) => BASE_TOLERANCE_HZ + (slip.source === "speed" ? k * SPEED_UNCERTAINTY * shaftHz : 0);
-  const neededS = minimumRecordSeconds(shaftHz, speedTolHz(1), TAPER, DYNAMIC_RANGE_DB);
+/** The record must separate f ± f_r from f, and at least one predicted line must stay clear of DC and the supply harmonics. */
+function resolvableLines(
+  profile: MotorProfile, rpm: number | undefined, cs: CurrentSpectrum, slip: SlipEstimate, floorHalfWidthHz: number,
+): EccentricityInputs | Finding {
+  const f = cs.fundamentalHz;
+  const shaftHz = slip.shaftHz;
+  const neededS = minimumRecordSeconds(shaftHz, speedToleranceHz(1, slip), TAPER, DYNAMIC_RANGE_DB);
   const features: Record<string, number> = { supply_hz: round(f, 3), shaft_hz: round(shaftHz, 3), slip: round(slip.slip, 5), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
   if (cs.durationS < neededS)
     return insufficientData(
@@ -124,62 +145,109 @@ function analyze(window: SensorWindow, profile: MotorProfile, baseline?: Feature
       `window too short to separate f ± f_r from f: f_r = ${fmt(shaftHz, 2)} Hz needs ${Number.isFinite(neededS) ? `${fmt(neededS, 2)} s` : "a running shaft"} (Blackman-Harris), have ${fmt(cs.durationS, 2)} s`,
       features,
     );
-
   const lobeHz = MAIN_LOBE_BINS[TAPER] * cs.spectrum.resolutionHz;
-  const keepOutHz = lobeHz + speedTolHz(2);
+  const keepOutHz = lobeHz + speedToleranceHz(2, slip);
   const lines = eccentricityLines(profile.motor_type, f, shaftHz, keepOutHz);
-  if (lines.length === 0) return insufficientData(FAULT, `no f ± k·f_r line clear of DC and the supply harmonics (f = ${fmt(f, 2)} Hz, f_r = ${fmt(shaftHz, 2)} Hz, p = ${p})`, features);
-  const exclusions: FrequencyBand[] = [...lines.map((l) => ({ centerHz: l.hz, halfWidthHz: lobeHz + speedTolHz(l.k) }))];
+  if (lines.length === 0) return insufficientData(FAULT, `no f ± k·f_r line clear of DC and the supply harmonics (f = ${fmt(f, 2)} Hz, f_r = ${fmt(shaftHz, 2)} Hz, p = ${profile.pole_pairs})`, features);
+  return { rpm, cs, slip, floorHalfWidthHz, lobeHz, lines, features };
+}
+
+interface EccentricityMeasurements {
+  measured: { line: PredictedLine; m: SidebandMeasurement }[];
+  /** Order of the lowest lines present (normally 1: f ± f_r); they carry the indicator. */
+  lowestK: number;
+  /** The stronger line of the lowest order. */
+  strongest: SidebandMeasurement;
+  /** vib_x 2f and 1× lines, supporting evidence only. */
+  vibration: Evidence[];
+}
+
+/** Each predicted line over its local floor (all predicted lines and f's harmonics kept out of the floor), and the strongest of the lowest order. */
+function measurements(inputs: EccentricityInputs, window: SensorWindow): EccentricityMeasurements {
+  const { cs, slip, lines, lobeHz, floorHalfWidthHz, features } = inputs;
+  const f = cs.fundamentalHz;
+  const exclusions: FrequencyBand[] = [...lines.map((l) => ({ centerHz: l.hz, halfWidthHz: lobeHz + speedToleranceHz(l.k, slip) }))];
   for (let h = 1; h * f <= cs.rateHz / 2; h++) exclusions.push({ centerHz: h * f, halfWidthHz: lobeHz + BASE_TOLERANCE_HZ });
-  const measured: { line: PredictedLine; m: SidebandMeasurement }[] = lines.map((line) => ({
+  const measured = lines.map((line) => ({
     line,
-    m: measureSideband(cs.spectrum, 1, `${line.name} (k=${line.k})`, line.hz, { toleranceHz: speedTolHz(line.k), floorHalfWidthHz, exclusions }),
+    m: measureSideband(cs.spectrum, 1, `${line.name} (k=${line.k})`, line.hz, { toleranceHz: speedToleranceHz(line.k, slip), floorHalfWidthHz, exclusions }),
   }));
   for (const { line, m } of measured) features[line.feature] = round(m.reportedDb, 2);
 
-  // The indicator: the stronger line of the lowest order present (normally f ± f_r).
   const lowestK = Math.min(...lines.map((l) => l.k));
   const primary = measured.filter((x) => x.line.k === lowestK).map((x) => x.m);
   const strongest = primary.reduce((a, b) => (b.reportedDb > a.reportedDb ? b : a));
-  const sidebandDb = strongest.reportedDb;
-  features.sideband_db = round(sidebandDb, 2);
+  features.sideband_db = round(strongest.reportedDb, 2);
   features.sideband_detected = strongest.detected ? 1 : 0;
-
-  const baselineDb = baseline?.eccentricity?.sideband_db;
-  const useBaseline = baselineDb !== undefined && Number.isFinite(baselineDb);
-  const indicator = useBaseline ? sidebandDb - baselineDb : sidebandDb + ABSOLUTE_OFFSET_DB;
-  const scale = useBaseline ? TREND : ABSOLUTE;
-  const status = severityStatus(indicator, scale);
-  const score = severityScore(indicator, scale);
-  const warnAtDb = useBaseline ? baselineDb + TREND.warning : ABSOLUTE.warning - ABSOLUTE_OFFSET_DB;
-  const basis = useBaseline
-    ? `baseline ${fmt(baselineDb)} dB, rise ${fmt(indicator)} dB (warning ≥ +6, fault ≥ +12)`
-    : "no baseline: absolute limits (warning above −40 dB, fault above −30 dB re fundamental)";
-
-  const evidence: Evidence[] = [
-    { name: "fundamental f", frequency_hz: round(f, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
-    { name: "shaft frequency f_r", frequency_hz: round(shaftHz, 3), reference: slip.source === "speed" ? `speed ${fmt(rpm ?? 0, 0)} rpm` : "f/p (synchronous)" },
-    ...measured.map(({ line, m }) => sidebandEvidence(m, line.k === lowestK ? round(warnAtDb, 1) : undefined)),
-  ];
   const vib = window.channels.vib_x;
-  if (vib) evidence.push(...vibrationEvidence(vib, f, shaftHz, features));
+  const vibration = vib ? vibrationEvidence(vib, f, slip.shaftHz, features) : [];
+  return { measured, lowestK, strongest, vibration };
+}
 
+/** How sideband_db is read: a rise over the vehicle's own level when a baseline exists, else absolute limits (§2). */
+interface Reading {
+  scale: SeverityScale;
+  indicator: number;
+  /** sideband_db from which a warning is raised. */
+  warnAtDb: number;
+  basis: string;
+  baselineUsed: boolean;
+}
+
+function reading(sidebandDb: number, baselineDb: number | undefined): Reading {
+  if (baselineDb !== undefined && Number.isFinite(baselineDb)) {
+    const indicator = sidebandDb - baselineDb;
+    return {
+      scale: TREND, indicator, warnAtDb: baselineDb + TREND.warning,
+      basis: `baseline ${fmt(baselineDb)} dB, rise ${fmt(indicator)} dB (warning ≥ +6, fault ≥ +12)`,
+      baselineUsed: true,
+    };
+  }
+  return {
+    scale: ABSOLUTE, indicator: sidebandDb + ABSOLUTE_OFFSET_DB, warnAtDb: ABSOLUTE.warning - ABSOLUTE_OFFSET_DB,
+    basis: "no baseline: absolute limits (warning above −40 dB, fault above −30 dB re fundamental)",
+    baselineUsed: false,
+  };
+}
+
+/**
+ * Status and score from the reading's scale; but a line that was never above its floor (an upper
+ * bound only) cannot raise a warning: such a window is undecided, not faulty.
+ */
+function decision(inputs: EccentricityInputs, m: EccentricityMeasurements, baseline?: FeatureBaseline): Finding {
+  const { cs, slip, rpm, features } = inputs;
+  const { strongest } = m;
+  const baselineDb = baseline?.eccentricity?.sideband_db;
+  const r = reading(strongest.reportedDb, baselineDb);
+  const status = severityStatus(r.indicator, r.scale);
+  const evidence: Evidence[] = [
+    { name: "fundamental f", frequency_hz: round(cs.fundamentalHz, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
+    { name: "shaft frequency f_r", frequency_hz: round(slip.shaftHz, 3), reference: slip.source === "speed" ? `speed ${fmt(rpm ?? 0, 0)} rpm` : "f/p (synchronous)" },
+    ...m.measured.map(({ line, m: s }) => sidebandEvidence(s, line.k === m.lowestK ? round(r.warnAtDb, 1) : undefined)),
+    ...m.vibration,
+  ];
   const which = `${strongest.name} at ${fmt(strongest.frequencyHz, 2)} Hz`;
   if (strongest.isUpperBound && status !== "normal")
     return {
-      ...insufficientData(FAULT, `${which}: no line above the local floor (${fmt(strongest.floorDb)} dB), and that floor is too high to clear the air gap (${basis})`, features),
+      ...insufficientData(FAULT, `${which}: no line above the local floor (${fmt(strongest.floorDb)} dB), and that floor is too high to clear the air gap (${r.basis})`, features),
       evidence,
     };
-  const level = strongest.isUpperBound ? `below the floor (≤ ${fmt(sidebandDb)} dB)` : `${fmt(sidebandDb)} dB re fundamental`;
+  const level = strongest.isUpperBound ? `below the floor (≤ ${fmt(strongest.reportedDb)} dB)` : `${fmt(strongest.reportedDb)} dB re fundamental`;
   return {
     fault_type: FAULT,
     status,
-    score,
+    score: severityScore(r.indicator, r.scale),
     features,
     evidence,
-    reason: `${which}: ${level}; ${basis}; f_r = ${fmt(shaftHz, 2)} Hz, window ${fmt(cs.durationS, 2)} s`,
-    baseline_used: useBaseline,
+    reason: `${which}: ${level}; ${r.basis}; f_r = ${fmt(slip.shaftHz, 2)} Hz, window ${fmt(cs.durationS, 2)} s`,
+    baseline_used: r.baselineUsed,
   };
+}
+
+function analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
+  const inputs = preconditions(window, profile);
+  if ("status" in inputs) return inputs;
+  return decision(inputs, measurements(inputs, window), baseline);
 }
 
 export const eccentricityAnalyzer: Analyzer = {

@@ -2,7 +2,7 @@
  * Helpers shared by the five analyzers to build findings the same way:
  * one mapping from a severity indicator to status and score, and the two undecided answers.
  */
-import type { Evidence, FaultType, Finding, FindingStatus } from "./types";
+import type { FaultType, Finding, FindingStatus } from "./types";
 
 /**
  * Thresholds on one indicator that grows with severity (a ratio in %, dB above a floor...).
@@ -50,21 +50,3 @@ export const STATUS_RANK: Readonly<Record<FindingStatus, number>> = {
   warning: 3,
   fault: 4,
 };
-
-export function decidedFinding(
-  faultType: FaultType,
-  indicator: number,
-  scale: SeverityScale,
-  features: Record<string, number>,
-  evidence: Evidence[],
-  reason: string,
-): Finding {
-  return {
-    fault_type: faultType,
-    status: severityStatus(indicator, scale),
-    score: severityScore(indicator, scale),
-    features,
-    evidence,
-    reason,
-  };
-}

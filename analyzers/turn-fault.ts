@@ -16,7 +16,7 @@
  * happens to point along V2/Z2). A baseline's i2_over_i1 vector must be learned with the same Z2.
  */
 import { estimateFundamental } from "./dsp/fundamental";
-import { phasorsAt, refineFrequency } from "./dsp/phasor";
+import { phasorsAt, refineFrequency, type Phasor } from "./dsp/phasor";
 import {
   angle, angleDeg360, complex, divide, fromPolar, magnitude, parkVectorModulation, sequenceComponents, subtract,
   type Complex, type SequenceComponents,
@@ -25,6 +25,7 @@ import {
   learnedNegativeSequenceImpedance, supplyTermBounds, typicalNegativeSequenceImpedance, type NegativeSequenceImpedance,
 } from "./negative-sequence-impedance";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
+import { roundToFixed } from "./round";
 import type {
   Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Phase, SampledSignal, SensorWindow,
 } from "./types";
@@ -136,8 +137,239 @@ export function faultSector(angleDeg: number): { sector: 0 | 1 | 2; marginDeg: n
 }
 
 const toPercent = (ratio: number): number => 100 * ratio;
-const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 const angleDeg180 = (x: Complex): number => (angle(x) * 180) / Math.PI;
+
+/** What the window provides once every precondition holds: three currents with a clean fundamental. */
+interface TurnFaultInputs {
+  currents: ThreePhase;
+  /** Variance of ia, ib, ic over the common length (total power per phase). */
+  variances: number[];
+  /** Fundamental frequency, refined over the whole window, Hz. */
+  f: number;
+  /** Phasors of ia, ib, ic at f. */
+  phasors: Phasor[];
+}
+
+/** All three phase currents at one rate, finite, with a fundamental below Nyquist (the fundamental itself: fundamentalPreconditions). */
+function preconditions(window: SensorWindow, profile: MotorProfile): TurnFaultInputs | Finding {
+  const currents = threePhaseSet(window, REQUIRED_CURRENTS);
+  if (typeof currents === "string") {
+    return insufficientData("turn_fault", currents.startsWith("missing") ? `${currents}: I2/I1 needs all three phase currents` : currents);
+  }
+  const variances = [currents.a, currents.b, currents.c].map((s) => variance(s.samples, currents.length));
+  const corrupt = REQUIRED_CURRENTS.filter((_, i) => !Number.isFinite(variances[i]));
+  if (corrupt.length) return insufficientData("turn_fault", `non-finite samples in ${corrupt.join(", ")}`);
+  const prior = expectedFundamentalHz(window, profile);
+  if (prior !== undefined && prior >= currents.rateHz / 2) {
+    return insufficientData("turn_fault", `expected fundamental ${prior.toFixed(1)} Hz is above Nyquist at ${currents.rateHz} Hz`);
+  }
+  return fundamentalPreconditions(currents, variances, prior);
+}
+
+/** A fundamental line found, ≥ 10 cycles of it, ≥ 10 samples per cycle, and carrying ≥ 1/4 of the current power. */
+function fundamentalPreconditions(currents: ThreePhase, variances: number[], prior: number | undefined): TurnFaultInputs | Finding {
+  const { rateHz, length } = currents;
+  // Estimate f on the phase with the most signal (a phase may be open or its CT missing).
+  const strongest = [currents.a, currents.b, currents.c][variances.indexOf(Math.max(...variances))];
+  const fundamental = estimateFundamental(
+    { samples: strongest.samples.subarray(0, Math.min(length, Math.max(MAX_SAMPLES_FOR_FREQUENCY, Math.ceil(length / 8)))), rateHz },
+    prior !== undefined ? { expectedHz: prior, tolerance: 0.2 } : {},
+  );
+  if (!fundamental) return insufficientData("turn_fault", "no fundamental current line found");
+  const f = refineFrequency(strongest.samples, rateHz, fundamental.frequencyHz, length);
+  const cycles = (length * f) / rateHz;
+  if (cycles < MIN_FUNDAMENTAL_CYCLES) {
+    return insufficientData("turn_fault",
+      `${cycles.toFixed(1)} cycles of ${f.toFixed(2)} Hz in the window; a clean phasor needs ≥ ${MIN_FUNDAMENTAL_CYCLES}`,
+      { fundamental_hz: f, cycles });
+  }
+  if (rateHz < MIN_SAMPLES_PER_CYCLE * f) {
+    return insufficientData("turn_fault",
+      `sample rate ${rateHz} Hz is below ${MIN_SAMPLES_PER_CYCLE}× the ${f.toFixed(1)} Hz fundamental`,
+      { fundamental_hz: f });
+  }
+  const phasors = phasorsAt([currents.a.samples, currents.b.samples, currents.c.samples], rateHz, f, length);
+  const [pa, pb, pc] = phasors;
+  const fundamentalPower = (pa.amplitude ** 2 + pb.amplitude ** 2 + pc.amplitude ** 2) / 2;
+  const totalPower = variances[0] + variances[1] + variances[2];
+  if (!(fundamentalPower > 0) || fundamentalPower < MIN_FUNDAMENTAL_POWER_SHARE * totalPower) {
+    return insufficientData("turn_fault",
+      `the ${f.toFixed(1)} Hz line carries only ${(100 * fundamentalPower / (totalPower || 1)).toFixed(0)} % of the current power: motor idle or signal is noise`,
+      { fundamental_hz: f });
+  }
+  return { currents, variances, f, phasors };
+}
+
+interface TurnFaultMeasurements {
+  f: number;
+  /** The motor turns A-C-B: positive and negative sequence swapped, and B/C in the phase map. */
+  reversed: boolean;
+  /** Complex I2/I1 as measured. */
+  rawRatio: Complex;
+  /** I2/I1 less the nominal supply-driven part (Z2 at its learned or typical value). */
+  compensatedRatio: Complex;
+  /** |2f|/DC of the Park's vector modulus. */
+  epvaRatio: number;
+  supply: SupplyCompensation | null;
+  features: Record<string, number>;
+  evidence: Evidence[];
+  notes: string[];
+}
+
+/** Sequence components of the currents at f, the Park's vector 2f line, and the I2 the supply's own unbalance drives. */
+function measurements(inputs: TurnFaultInputs, window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): TurnFaultMeasurements {
+  const { currents, f, phasors: [pa, pb, pc] } = inputs;
+  // A motor turning the other way (A-C-B) shows up as |I2| > |I1|: swap the roles, and B/C in the phase map.
+  const raw = sequenceComponents(pa, pb, pc);
+  const reversed = magnitude(raw.negative) > magnitude(raw.positive);
+  const orient = (s: SequenceComponents): SequenceComponents =>
+    reversed ? { zero: s.zero, positive: s.negative, negative: s.positive } : s;
+  const seq = orient(raw);
+  const i1Amplitude = magnitude(seq.positive);
+  const rawRatio = divide(seq.negative, seq.positive); // complex I2/I1
+  const epva = parkVectorModulation(currents.a.samples, currents.b.samples, currents.c.samples, currents.rateHz, f, currents.length);
+
+  const features: Record<string, number> = {
+    fundamental_hz: roundToFixed(f, 4),
+    i1_amplitude: i1Amplitude,
+    i2_over_i1_uncompensated: magnitude(rawRatio),
+    i0_over_i1: magnitude(seq.zero) / i1Amplitude,
+    epva_2f_over_dc: epva.ratio,
+    nema_unbalance_pct: nemaUnbalance([pa.amplitude, pb.amplitude, pc.amplitude]),
+    phase_sequence_reversed: reversed ? 1 : 0,
+  };
+  const evidence: Evidence[] = [
+    { name: "I1 (positive sequence)", frequency_hz: roundToFixed(f, 4), value: i1Amplitude, unit: "peak, signal unit" },
+  ];
+  const notes: string[] = [];
+  const supply = supplyUnbalance(window, profile, baseline, f, seq, orient, { features, evidence, notes });
+
+  // Nominal compensated I2/I1 (Z2 at its learned or typical value): reported, and used for the phase.
+  const compensatedRatio = subtract(rawRatio, supply?.explainedRatio ?? complex(0, 0));
+  features.i2_over_i1 = magnitude(compensatedRatio);
+  features.angle_i2_minus_i1_deg = angleDeg360(compensatedRatio);
+  return { f, reversed, rawRatio, compensatedRatio, epvaRatio: epva.ratio, supply, features, evidence, notes };
+}
+
+/**
+ * Voltage compensation: the I2 the supply's own V2 drives through the motor's Z2 (I2 = V2/Z2; Z2 a
+ * machine constant, learned on this motor or typical for its type), with what it adds to the finding.
+ */
+function supplyUnbalance(
+  window: SensorWindow, profile: MotorProfile, baseline: FeatureBaseline | undefined, f: number,
+  seq: SequenceComponents, orient: (s: SequenceComponents) => SequenceComponents,
+  out: Pick<TurnFaultMeasurements, "features" | "evidence" | "notes">,
+): SupplyCompensation | null {
+  const { features, evidence, notes } = out;
+  let supply: SupplyCompensation | null = null;
+  const voltages = threePhaseSet(window, PHASE_VOLTAGES);
+  if (typeof voltages !== "string") {
+    supply = compensateForSupplyUnbalance(voltages, f, seq, orient, negativeSequenceImpedance(profile, f, baseline?.turn_fault));
+    if (supply) {
+      features.v2_over_v1 = supply.v2OverV1;
+      features.i2_explained_by_v2_over_i1 = magnitude(supply.explainedRatio);
+      features.i2_explained_uncertainty_over_i1 = supply.uncertaintyOverI1;
+      features.z2_ohm_used = magnitude(supply.z2.z2);
+      if (supply.v2OverV1 >= MIN_V2_FOR_Z2_ESTIMATE) {
+        // Effective Z2 = V2/I2 of Kohler et al.: learn it on the healthy motor (baseline z2_ohm, z2_angle_deg).
+        const measuredZ2 = divide(supply.v2, seq.negative);
+        features.z2_ohm_estimate = magnitude(measuredZ2);
+        features.z2_angle_deg_estimate = roundToFixed(angleDeg180(measuredZ2), 2);
+      }
+      evidence.push({
+        name: "V2/V1 (supply unbalance)", value: roundToFixed(toPercent(supply.v2OverV1), 3), unit: "%",
+        threshold: toPercent(VOLTAGE_UNBALANCE_GATE), reference: "V1",
+      });
+    }
+  } else if (PHASE_VOLTAGES.some((n) => window.channels[n])) {
+    notes.push(`voltages not used (${voltages})`);
+  }
+  if (!supply) notes.push("no phase voltages: supply unbalance not compensated");
+  return supply;
+}
+
+/** What is scored, on which scale, and which I2/I1 vector locates the phase. */
+interface Indicator {
+  /** % (absolute I2/I1) or % points (rise over the baseline). */
+  value: number;
+  scale: SeverityScale;
+  localisation: Complex;
+  basis: string;
+  baselineUsed: boolean;
+}
+
+/**
+ * Rise over the vehicle's own healthy value when known (as a vector when its angle is known too),
+ * else absolute limits. The value is the smallest residual any plausible Z2 leaves (worst case for
+ * a fault call), so an I2 that the supply unbalance might explain never raises an alarm on its own.
+ */
+function indicator(m: TurnFaultMeasurements, base: Readonly<Record<string, number>> | undefined): Indicator {
+  const { supply, rawRatio, compensatedRatio } = m;
+  const leastResidual = (point: Complex): number => supply
+    ? supplyTermBounds(point, supply.drive, supply.z2).least
+    : magnitude(point);
+  const baseRatio = base?.i2_over_i1;
+  const baseAngle = base?.angle_i2_minus_i1_deg;
+  if (baseRatio === undefined || !Number.isFinite(baseRatio)) {
+    return {
+      value: toPercent(leastResidual(rawRatio)), scale: ABSOLUTE_SCALE, localisation: compensatedRatio, baselineUsed: false,
+      basis: supply ? "I2/I1 least residual over Z2's spread (absolute, no baseline)" : "I2/I1 (absolute, no baseline)",
+    };
+  }
+  if (baseAngle !== undefined && Number.isFinite(baseAngle)) {
+    // Subtract the healthy I2 as a vector: sensor gain mismatch and inherent asymmetry are
+    // constant phasors, and removing them leaves the I2 the fault added (and its direction).
+    const healthy = fromPolar(baseRatio, (baseAngle * Math.PI) / 180);
+    return {
+      value: toPercent(leastResidual(subtract(rawRatio, healthy))), scale: BASELINE_RISE_SCALE,
+      localisation: subtract(compensatedRatio, healthy), baselineUsed: true,
+      basis: `|I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %∠${baseAngle.toFixed(0)}°|`,
+    };
+  }
+  return {
+    value: toPercent(leastResidual(rawRatio) - baseRatio), scale: BASELINE_RISE_SCALE, localisation: compensatedRatio, baselineUsed: true,
+    basis: `I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %`,
+  };
+}
+
+/** Status and score on the indicator's scale; when not normal, the faulted phase from the sector ∠I2 − ∠I1 falls in. */
+function decision(m: TurnFaultMeasurements, baseline?: FeatureBaseline): Finding {
+  const { f, supply, features, notes } = m;
+  const ind = indicator(m, baseline?.turn_fault);
+  if (ind.baselineUsed) features.i2_over_i1_rise_pct = ind.value;
+  if (supply) {
+    features.i2_over_i1_least_residual_pct = ind.value;
+    notes.push(supplyNote(supply, ind.scale));
+    if (supply.v2OverV1 >= VOLTAGE_UNBALANCE_GATE && supply.z2.source === "typical") features.low_confidence = 1;
+  }
+  const status = severityStatus(ind.value, ind.scale);
+  const angleDeg = angleDeg360(ind.localisation);
+  const evidence: Evidence[] = [
+    ...m.evidence,
+    { name: "I2/I1", value: roundToFixed(toPercent(features.i2_over_i1), 3), unit: "%", threshold: ABSOLUTE_SCALE.warning, reference: "I1" },
+    { name: ind.basis, value: roundToFixed(ind.value, 3), unit: "%", threshold: ind.scale.warning, reference: baseline?.turn_fault?.i2_over_i1 !== undefined ? "baseline" : "I1" },
+    { name: "∠I2 − ∠I1", value: roundToFixed(angleDeg, 1), unit: "deg" },
+    { name: "EPVA |i| 2f/DC", frequency_hz: roundToFixed(2 * f, 4), value: roundToFixed(toPercent(m.epvaRatio), 3), unit: "%", reference: "|i| DC" },
+  ];
+
+  let faultedPhase: Phase | undefined;
+  if (status !== "normal") {
+    const { sector, marginDeg } = faultSector(angleDeg);
+    const phases: readonly Phase[] = m.reversed ? ["A", "C", "B"] : ["A", "B", "C"];
+    faultedPhase = phases[sector];
+    features.faulted_phase_margin_deg = marginDeg;
+  }
+
+  const summary = `${ind.basis} = ${ind.value.toFixed(2)} % → ${status}` +
+    (faultedPhase ? `, ∠I2−∠I1 = ${angleDeg.toFixed(0)}° points to phase ${faultedPhase}` : "") +
+    (notes.length ? `; ${notes.join("; ")}` : "");
+  const finding: Finding = {
+    fault_type: "turn_fault", status, score: severityScore(ind.value, ind.scale), features, evidence, reason: summary,
+    baseline_used: ind.baselineUsed,
+  };
+  if (faultedPhase) finding.faulted_phase = faultedPhase;
+  return finding;
+}
 
 export const turnFaultAnalyzer: Analyzer = {
   faultType: "turn_fault",
@@ -152,172 +384,9 @@ export const turnFaultAnalyzer: Analyzer = {
   },
 
   analyze(window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): Finding {
-    const currents = threePhaseSet(window, REQUIRED_CURRENTS);
-    if (typeof currents === "string") {
-      return insufficientData("turn_fault", currents.startsWith("missing") ? `${currents}: I2/I1 needs all three phase currents` : currents);
-    }
-    const { rateHz, length } = currents;
-
-    // Estimate f on the phase with the most signal (a phase may be open or its CT missing).
-    const variances = [currents.a, currents.b, currents.c].map((s) => variance(s.samples, length));
-    const corrupt = REQUIRED_CURRENTS.filter((_, i) => !Number.isFinite(variances[i]));
-    if (corrupt.length) return insufficientData("turn_fault", `non-finite samples in ${corrupt.join(", ")}`);
-    const strongest = [currents.a, currents.b, currents.c][variances.indexOf(Math.max(...variances))];
-    const prior = expectedFundamentalHz(window, profile);
-    if (prior !== undefined && prior >= rateHz / 2) {
-      return insufficientData("turn_fault", `expected fundamental ${prior.toFixed(1)} Hz is above Nyquist at ${rateHz} Hz`);
-    }
-    const fundamental = estimateFundamental(
-      { samples: strongest.samples.subarray(0, Math.min(length, Math.max(MAX_SAMPLES_FOR_FREQUENCY, Math.ceil(length / 8)))), rateHz },
-      prior !== undefined ? { expectedHz: prior, tolerance: 0.2 } : {},
-    );
-    if (!fundamental) return insufficientData("turn_fault", "no fundamental current line found");
-    const f = refineFrequency(strongest.samples, rateHz, fundamental.frequencyHz, length);
-    const cycles = (length * f) / rateHz;
-    if (cycles < MIN_FUNDAMENTAL_CYCLES) {
-      return insufficientData("turn_fault",
-        `${cycles.toFixed(1)} cycles of ${f.toFixed(2)} Hz in the window; a clean phasor needs ≥ ${MIN_FUNDAMENTAL_CYCLES}`,
-        { fundamental_hz: f, cycles });
-    }
-    if (rateHz < MIN_SAMPLES_PER_CYCLE * f) {
-      return insufficientData("turn_fault",
-        `sample rate ${rateHz} Hz is below ${MIN_SAMPLES_PER_CYCLE}× the ${f.toFixed(1)} Hz fundamental`,
-        { fundamental_hz: f });
-    }
-
-    const [pa, pb, pc] = phasorsAt([currents.a.samples, currents.b.samples, currents.c.samples], rateHz, f, length);
-    const fundamentalPower = (pa.amplitude ** 2 + pb.amplitude ** 2 + pc.amplitude ** 2) / 2;
-    const totalPower = variances[0] + variances[1] + variances[2];
-    if (!(fundamentalPower > 0) || fundamentalPower < MIN_FUNDAMENTAL_POWER_SHARE * totalPower) {
-      return insufficientData("turn_fault",
-        `the ${f.toFixed(1)} Hz line carries only ${(100 * fundamentalPower / (totalPower || 1)).toFixed(0)} % of the current power: motor idle or signal is noise`,
-        { fundamental_hz: f });
-    }
-
-    // A motor turning the other way (A-C-B) shows up as |I2| > |I1|: swap the roles, and B/C in the phase map.
-    const raw = sequenceComponents(pa, pb, pc);
-    const reversed = magnitude(raw.negative) > magnitude(raw.positive);
-    const orient = (s: SequenceComponents): SequenceComponents =>
-      reversed ? { zero: s.zero, positive: s.negative, negative: s.positive } : s;
-    const seq = orient(raw);
-    const i1 = seq.positive;
-    const i1Amplitude = magnitude(i1);
-    const rawRatio = divide(seq.negative, i1); // complex I2/I1
-    const epva = parkVectorModulation(currents.a.samples, currents.b.samples, currents.c.samples, rateHz, f, length);
-    const nema = nemaUnbalance([pa.amplitude, pb.amplitude, pc.amplitude]);
-
-    const features: Record<string, number> = {
-      fundamental_hz: round(f, 4),
-      i1_amplitude: i1Amplitude,
-      i2_over_i1_uncompensated: magnitude(rawRatio),
-      i0_over_i1: magnitude(seq.zero) / i1Amplitude,
-      epva_2f_over_dc: epva.ratio,
-      nema_unbalance_pct: nema,
-      phase_sequence_reversed: reversed ? 1 : 0,
-    };
-    const evidence: Evidence[] = [
-      { name: "I1 (positive sequence)", frequency_hz: round(f, 4), value: i1Amplitude, unit: "peak, signal unit" },
-    ];
-    const notes: string[] = [];
-
-    // Voltage compensation: remove the I2 the supply's own V2 drives through the motor's Z2
-    // (I2 = V2/Z2; Z2 a machine constant, learned on this motor or typical for its type).
-    const base = baseline?.turn_fault;
-    let supply: SupplyCompensation | null = null;
-    const voltages = threePhaseSet(window, PHASE_VOLTAGES);
-    if (typeof voltages !== "string") {
-      supply = compensateForSupplyUnbalance(voltages, f, seq, orient, negativeSequenceImpedance(profile, f, base));
-      if (supply) {
-        features.v2_over_v1 = supply.v2OverV1;
-        features.i2_explained_by_v2_over_i1 = magnitude(supply.explainedRatio);
-        features.i2_explained_uncertainty_over_i1 = supply.uncertaintyOverI1;
-        features.z2_ohm_used = magnitude(supply.z2.z2);
-        if (supply.v2OverV1 >= MIN_V2_FOR_Z2_ESTIMATE) {
-          // Effective Z2 = V2/I2 of Kohler et al.: learn it on the healthy motor (baseline z2_ohm, z2_angle_deg).
-          const measuredZ2 = divide(supply.v2, seq.negative);
-          features.z2_ohm_estimate = magnitude(measuredZ2);
-          features.z2_angle_deg_estimate = round(angleDeg180(measuredZ2), 2);
-        }
-        evidence.push({
-          name: "V2/V1 (supply unbalance)", value: round(toPercent(supply.v2OverV1), 3), unit: "%",
-          threshold: toPercent(VOLTAGE_UNBALANCE_GATE), reference: "V1",
-        });
-      }
-    } else if (PHASE_VOLTAGES.some((n) => window.channels[n])) {
-      notes.push(`voltages not used (${voltages})`);
-    }
-    if (!supply) notes.push("no phase voltages: supply unbalance not compensated");
-
-    // Nominal compensated I2/I1 (Z2 at its learned or typical value): reported, and used for the phase.
-    const explained = supply?.explainedRatio ?? complex(0, 0);
-    const ratio = subtract(rawRatio, explained);
-    const i2OverI1 = magnitude(ratio);
-    features.i2_over_i1 = i2OverI1;
-    features.angle_i2_minus_i1_deg = angleDeg360(ratio);
-
-    // Decision: rise over the vehicle's own healthy value when known, else absolute limits. The
-    // indicator is the smallest residual any plausible Z2 leaves (worst case for a fault call), so
-    // an I2 that the supply unbalance might explain never raises an alarm on its own.
-    const leastResidual = (point: Complex): number => supply
-      ? supplyTermBounds(point, supply.drive, supply.z2).least
-      : magnitude(point);
-    const baseRatio = base?.i2_over_i1;
-    const baseAngle = base?.angle_i2_minus_i1_deg;
-    let indicator: number, scaleUsed: SeverityScale, localisation: Complex, basis: string;
-    if (baseRatio !== undefined && Number.isFinite(baseRatio)) {
-      scaleUsed = BASELINE_RISE_SCALE;
-      if (baseAngle !== undefined && Number.isFinite(baseAngle)) {
-        // Subtract the healthy I2 as a vector: sensor gain mismatch and inherent asymmetry are
-        // constant phasors, and removing them leaves the I2 the fault added (and its direction).
-        const healthy = fromPolar(baseRatio, (baseAngle * Math.PI) / 180);
-        localisation = subtract(ratio, healthy);
-        indicator = toPercent(leastResidual(subtract(rawRatio, healthy)));
-        basis = `|I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %∠${baseAngle.toFixed(0)}°|`;
-      } else {
-        localisation = ratio;
-        indicator = toPercent(leastResidual(rawRatio) - baseRatio);
-        basis = `I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %`;
-      }
-      features.i2_over_i1_rise_pct = indicator;
-    } else {
-      scaleUsed = ABSOLUTE_SCALE;
-      localisation = ratio;
-      indicator = toPercent(leastResidual(rawRatio));
-      basis = supply ? "I2/I1 least residual over Z2's spread (absolute, no baseline)" : "I2/I1 (absolute, no baseline)";
-    }
-    if (supply) {
-      features.i2_over_i1_least_residual_pct = indicator;
-      notes.push(supplyNote(supply, scaleUsed));
-      if (supply.v2OverV1 >= VOLTAGE_UNBALANCE_GATE && supply.z2.source === "typical") features.low_confidence = 1;
-    }
-    const status = severityStatus(indicator, scaleUsed);
-    const score = severityScore(indicator, scaleUsed);
-
-    const angleDeg = angleDeg360(localisation);
-    evidence.push(
-      { name: "I2/I1", value: round(toPercent(i2OverI1), 3), unit: "%", threshold: ABSOLUTE_SCALE.warning, reference: "I1" },
-      { name: basis, value: round(indicator, 3), unit: "%", threshold: scaleUsed.warning, reference: baseRatio !== undefined ? "baseline" : "I1" },
-      { name: "∠I2 − ∠I1", value: round(angleDeg, 1), unit: "deg" },
-      { name: "EPVA |i| 2f/DC", frequency_hz: round(2 * f, 4), value: round(toPercent(epva.ratio), 3), unit: "%", reference: "|i| DC" },
-    );
-
-    let faultedPhase: Phase | undefined;
-    if (status !== "normal") {
-      const { sector, marginDeg } = faultSector(angleDeg);
-      const phases: readonly Phase[] = reversed ? ["A", "C", "B"] : ["A", "B", "C"];
-      faultedPhase = phases[sector];
-      features.faulted_phase_margin_deg = marginDeg;
-    }
-
-    const summary = `${basis} = ${indicator.toFixed(2)} % → ${status}` +
-      (faultedPhase ? `, ∠I2−∠I1 = ${angleDeg.toFixed(0)}° points to phase ${faultedPhase}` : "") +
-      (notes.length ? `; ${notes.join("; ")}` : "");
-    const finding: Finding = {
-      fault_type: "turn_fault", status, score, features, evidence, reason: summary,
-      baseline_used: baseRatio !== undefined && Number.isFinite(baseRatio),
-    };
-    if (faultedPhase) finding.faulted_phase = faultedPhase;
-    return finding;
+    const inputs = preconditions(window, profile);
+    if ("status" in inputs) return inputs;
+    return decision(measurements(inputs, window, profile, baseline), baseline);
   },
 };
 

@@ -10,7 +10,7 @@
  * mostly wasted bandwidth; decimating first makes the long FFT the resolution needs cheap
  * (SCIENCE.md §1 step 3: "decimate to about 500–2000 Hz").
  */
-import type { SampledSignal, Samples } from "../types";
+import type { Samples } from "../types";
 
 export interface DecimationOptions {
   /** Stop-band attenuation (and pass-band ripple 10^(−A/20)) of every stage, dB. Default 70: ≥ 60 dB alias rejection with margin. */
@@ -175,8 +175,4 @@ export function decimationFactorFor(rateHz: number, highestHz: number, options: 
   let best = 1;
   for (let two = 1; two <= limit; two *= 2) for (let q = two; q <= limit; q *= 3) best = Math.max(best, q);
   return best;
-}
-
-export function decimateSignal(signal: SampledSignal, factor: number, options: DecimationOptions = {}): SampledSignal {
-  return { samples: decimate(signal.samples, factor, options), rateHz: signal.rateHz / factor };
 }

@@ -5,6 +5,7 @@
  * floor is not reported as a level: only an upper bound is (SCIENCE.md §1/§2 measure dB "relative to
  * the fundamental in the same spectrum").
  */
+import { round } from "../round";
 import type { Evidence } from "../types";
 import { peakInBand, toDb, type AmplitudeSpectrum } from "./spectrum";
 import { scallopingGain, type TaperName } from "./window-functions";
@@ -151,9 +152,4 @@ export function minimumRecordSeconds(separationHz: number, toleranceHz: number, 
   const clear = Math.abs(separationHz) - toleranceHz;
   if (!(clear > 0)) return Infinity;
   return leakageBins(name, -dynamicRangeDb) / clear;
-}
-
-function round(x: number, digits: number): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
