@@ -1,17 +1,22 @@
 /**
  * Static validation of Dockerfile, docker-compose.yml and k8s/: they must agree with each other and with the code
  * (image, ports, probe paths, environment variable names, service files), keep secrets out of plain text and keep
- * Redis durable. Parsed with the `yaml` package; nothing is deployed.
+ * Redis durable. Parsed with the `yaml` package; nothing is deployed. k8s/ is checked as `kubectl apply -k k8s/` would
+ * apply it: rendered by ./kustomize.ts, a strict implementation of the kustomize subset that k8s/ uses (and, where a
+ * kubectl binary is installed, compared with `kubectl kustomize k8s/`).
  */
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { isServiceUnit, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
+import { ALL_UNITS, isServiceUnit, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
 import { WORKER_UNITS } from "../../../contracts/families";
 import { VARIABLES } from "../../../config";
 import { DIAGNOSIS_GROUP } from "../../../contracts/streams";
 import { DEFAULT_RAW_STREAM } from "../../../contracts/redis-keys";
+import { renderKustomization } from "./kustomize";
+import { expectedDeployment } from "./expected-deployments";
 
 const root = path.resolve(__dirname, "../../..");
 const read = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
@@ -32,7 +37,8 @@ const vtoxCompose = Object.entries(composeServices).filter(([name]) => name !== 
 // ---- k8s ----------------------------------------------------------------------------------------------------------
 const kustomization = obj(parse(read("k8s/kustomization.yaml")));
 const k8sFiles = arr(kustomization.resources).map(String);
-const k8sDocs: Obj[] = k8sFiles.flatMap(f => parseAllDocuments(read(path.join("k8s", f))).map(d => obj(d.toJS())));
+/** What `kubectl apply -k k8s/` applies. */
+const k8sDocs: Obj[] = renderKustomization(path.join(root, "k8s"));
 const optionalDocs: Obj[] = fs
 	.readdirSync(path.join(root, "k8s/optional"))
 	.flatMap(f => parseAllDocuments(read(path.join("k8s/optional", f))).map(d => obj(d.toJS())));
@@ -224,5 +230,59 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 			expect(Object.keys(obj(res.limits)), name(d)).to.include.members(["cpu", "memory"]);
 			expect(podSpec(d).terminationGracePeriodSeconds, name(d)).to.be.at.least(15);
 		}
+	});
+
+	it("k8s renders exactly the expected set of objects, all in namespace vtox", () => {
+		const ids = k8sDocs.map(d => `${String(d.kind)}/${name(d)}`).sort();
+		expect(ids).to.deep.equal(
+			[
+				"Namespace/vtox",
+				"ConfigMap/vtox-config",
+				"Service/api",
+				"Service/redis",
+				"StatefulSet/redis",
+				...ALL_UNITS.map(u => `Deployment/${u}`),
+				...["api", "diagnosis", ...WORKER_UNITS].map(u => `PodDisruptionBudget/${u}`),
+				...WORKER_UNITS.map(u => `HorizontalPodAutoscaler/${u}`)
+			].sort()
+		);
+		for (const d of k8sDocs) {
+			if (d.kind === "Namespace") expect(obj(d.metadata).namespace, name(d)).to.equal(undefined);
+			else expect(obj(d.metadata).namespace, `${String(d.kind)}/${name(d)}`).to.equal("vtox");
+		}
+	});
+
+	it("each service unit has exactly one Deployment, named after it, that runs only that unit", () => {
+		for (const unit of ALL_UNITS) {
+			const running = deployments.filter(d => vtoxContainers(d).some(c => envValue(c, "SERVICES") === unit));
+			expect(running.map(name), `SERVICES=${unit}`).to.deep.equal([unit]);
+			const d = running[0];
+			expect(vtoxContainers(d).map(c => c.name)).to.deep.equal([unit]);
+			const component = { "app.kubernetes.io/name": "vtox", "app.kubernetes.io/component": unit };
+			expect(obj(d.metadata).labels, unit).to.deep.equal(component);
+			expect(obj(obj(d.spec).selector).matchLabels, unit).to.deep.equal(component);
+			expect(obj(obj(obj(d.spec).template).metadata).labels, unit).to.deep.equal(component);
+			expect(parseServiceUnits(String(envValue(vtoxContainers(d)[0], "SERVICES")))).to.deep.equal([unit]);
+		}
+	});
+
+	it("the rendered Deployments are, field for field, the ones the flat deployment-*.yaml files specified", () => {
+		for (const unit of ALL_UNITS) {
+			expect(deployments.find(d => name(d) === unit), unit).to.deep.equal(expectedDeployment(unit));
+		}
+	});
+
+	it("the renderer agrees with `kubectl kustomize k8s/` (only where kubectl is installed)", function () {
+		let out: string;
+		try {
+			out = execFileSync("kubectl", ["kustomize", path.join(root, "k8s")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code === "ENOENT") return this.skip();
+			throw e;
+		}
+		const key = (d: Obj) => `${String(d.kind)}/${String(obj(d.metadata).namespace ?? "")}/${name(d)}`;
+		const byKey = (docs: Obj[]) => Object.fromEntries(docs.map(d => [key(d), d]));
+		const kubectlDocs = parseAllDocuments(out).map(d => obj(d.toJS()));
+		expect(byKey(k8sDocs)).to.deep.equal(byKey(kubectlDocs));
 	});
 });
