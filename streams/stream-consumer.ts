@@ -21,6 +21,7 @@
  *   `drainTimeoutMs` (whatever is still running stays pending and is reclaimed elsewhere), close both connections.
  */
 import type { Redis } from "ioredis";
+import { backoffDelayMs } from "../launcher/backoff";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../stores/redis";
 import {
   fieldsToObject, objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
@@ -274,7 +275,7 @@ export class StreamConsumer {
         if (transient && this.running && Date.now() - started < transientRetryMs) again.push(e);
         else final.set(e.id, o);
       });
-      if (again.length > 0) await this.pause(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+      if (again.length > 0) await this.pause(backoffDelayMs({ attempt, initialMs: 100, factor: 2, maxMs: 2000 }));
       todo = again;
     }
     const outcomes = entries.map((e) => final.get(e.id) ?? "retry");

@@ -5,6 +5,7 @@
  * replica died) is not written twice. A window counts as accepted only on a 2xx, with the message id returned.
  */
 import { encodeCompact } from "../../ingest/sensor-data";
+import { backoffDelayMs } from "../../launcher/backoff";
 import { makeFleet, nextWindow } from "../../simulator/index";
 
 export interface FeederOptions {
@@ -102,7 +103,7 @@ export class ChaosFeeder {
         this.stats.rejected.push({ idempotencyKey, status: cause });
         return;
       }
-      await sleep(Math.min(1000, 100 * 2 ** Math.min(attempt, 4)));
+      await sleep(backoffDelayMs({ attempt, initialMs: 100, factor: 2, maxMs: 1000 }));
     }
   }
 }

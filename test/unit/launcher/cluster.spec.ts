@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { RestartBackoff } from "../../../launcher/backoff";
+import { backoffDelayMs, RestartBackoff } from "../../../launcher/backoff";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../../../launcher/topology";
 import { parseScalingAdvice, scalingSteps } from "../../../launcher/scaling";
 import { ALL_UNITS, FAULT_FAMILIES, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
@@ -15,6 +15,15 @@ describe("cluster/backoff", () => {
 		expect([1, 1, 1, 1, 1, 1].map(() => b.nextDelay(1000))).to.deep.equal([500, 1000, 2000, 4000, 4000, 4000]);
 		expect(b.nextDelay(120_000)).to.equal(500);
 		expect(b.nextDelay(10)).to.equal(1000);
+	});
+
+	it("backoffDelayMs: capped exponential, jitter within ±j and rounded, no overflow for huge attempts", () => {
+		const d = (attempt: number, jitter?: number) => backoffDelayMs({ attempt, initialMs: 50, factor: 2, maxMs: 2000, jitter });
+		expect([0, 1, 2, 5, 6, 10, 5000].map(a => d(a))).to.deep.equal([50, 100, 200, 1600, 2000, 2000, 2000]);
+		for (let i = 0; i < 200; i++) {
+			const j = d(3, 0.25);
+			expect(Number.isInteger(j) && j >= 300 && j <= 500, String(j)).to.equal(true);
+		}
 	});
 });
 
