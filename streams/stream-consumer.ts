@@ -24,7 +24,7 @@ import type { Redis } from "ioredis";
 import { backoffDelayMs } from "../launcher/backoff";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../stores/redis";
 import {
-  fieldsToObject, objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
+  objectToFields, pairsToRecord, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-replies";
 
 /**
@@ -389,9 +389,10 @@ export class StreamConsumer {
     this.lastConsumerSweep = now;
     const reply = await this.cmd.call("XINFO", "CONSUMERS", this.opts.stream, this.opts.group);
     for (const row of Array.isArray(reply) ? reply : []) {
-      const c = fieldsToObject(row);
-      if (c.name !== this.opts.consumer && Number(c.pending) === 0 && Number(c.idle) > this.opts.forgetIdleConsumersMs) {
-        await this.cmd.xgroup("DELCONSUMER", this.opts.stream, this.opts.group, c.name);
+      const c = pairsToRecord(row);
+      const name = String(c.name);
+      if (name !== this.opts.consumer && Number(c.pending) === 0 && Number(c.idle) > this.opts.forgetIdleConsumersMs) {
+        await this.cmd.xgroup("DELCONSUMER", this.opts.stream, this.opts.group, name);
       }
     }
   }
