@@ -29,6 +29,7 @@ import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
 import { freePort } from "../cli/free-port";
+import { runnerCommand } from "../launcher/runner-command";
 
 const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;
@@ -91,11 +92,9 @@ function serviceEnv(port: number): NodeJS.ProcessEnv {
 }
 
 function startRunner(name: string, services: string[], env: NodeJS.ProcessEnv, profDir: string | undefined): void {
-  const args = [
-    ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : []),
-    "--import", "tsx", path.join(root, "node_modules/moleculer/bin/moleculer-runner.js"), "--config", "moleculer.config.ts", ...services,
-  ];
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_ID: `${runId}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
+  const nodeOptions = profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [];
+  const { command, args } = runnerCommand({ root, services, nodeOptions });
+  const child = spawn(command, args, { cwd: root, env: { ...env, NODE_ID: `${runId}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
   processes.push({ name, child });
 }
 

@@ -15,6 +15,7 @@ import path from "node:path";
 import { ApiKeyStore } from "../stores/api-keys";
 import { createRedis, redisKeys } from "../stores/redis";
 import { freePort } from "../cli/free-port";
+import { runnerCommand } from "../launcher/runner-command";
 
 const root = path.resolve(__dirname, "..");
 const children: ChildProcess[] = [];
@@ -57,8 +58,8 @@ Install Redis 7 (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew i
 }
 
 function runner(name: string, services: string[]): ChildProcess {
-  const args = ["--import", "tsx", path.join(root, "node_modules/moleculer/bin/moleculer-runner.js"), "--config", "moleculer.config.ts", ...services];
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_ID: `${os.hostname()}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
+  const { command, args } = runnerCommand({ root, services });
+  const child = spawn(command, args, { cwd: root, env: { ...env, NODE_ID: `${os.hostname()}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (!stopping) console.error(`${name} exited (${signal ?? code})`);

@@ -12,6 +12,7 @@ import { encodeCompact } from "../../ingest/sensor-data";
 import { createRedis, redisKeys } from "../../stores/redis";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
+import { runnerCommand } from "../../launcher/runner-command";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -26,7 +27,8 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
   let observer: ServiceBroker;
 
   function runner(nodeID: string, files: string[]): ChildProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", "node_modules/moleculer/bin/moleculer-runner.js", "--config", "moleculer.config.ts", ...files], {
+    const { command, args } = runnerCommand({ root: ROOT, services: files });
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -5,7 +5,7 @@ import { backoffDelayMs, RestartBackoff } from "../../../launcher/backoff";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../../../launcher/topology";
 import { parseScalingAdvice, scalingSteps } from "../../../launcher/scaling";
 import { ALL_UNITS, FAULT_FAMILIES, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
-import { childEnv, runnerArgs } from "../../../launcher/supervisor";
+import { childEnv, specCommand } from "../../../launcher/supervisor";
 
 const root = path.resolve(__dirname, "../../..");
 
@@ -108,8 +108,9 @@ describe("cluster/service-units and runner command", () => {
 
 	it("builds explicit moleculer-runner arguments (no globs) and per-process env", () => {
 		const spec = { name: "worker-1", role: "worker" as const, units: [FAULT_FAMILIES[0], FAULT_FAMILIES[2]] };
-		const dev = runnerArgs(spec, "/r", false);
-		expect(dev).to.deep.equal([
+		const dev = specCommand(spec, "/r", false);
+		expect(dev.command).to.equal(process.execPath);
+		expect(dev.args).to.deep.equal([
 			"--import",
 			"tsx",
 			"/r/node_modules/moleculer/bin/moleculer-runner.js",
@@ -118,7 +119,7 @@ describe("cluster/service-units and runner command", () => {
 			"/r/services/fault-turn.service.ts",
 			"/r/services/fault-bearing.service.ts"
 		]);
-		expect(runnerArgs(spec, "/r", true).slice(2)).to.deep.equal(["/r/dist/moleculer.config.js", "/r/dist/services/fault-turn.service.js", "/r/dist/services/fault-bearing.service.js"]);
+		expect(specCommand(spec, "/r", true).args.slice(2)).to.deep.equal(["/r/dist/moleculer.config.js", "/r/dist/services/fault-turn.service.js", "/r/dist/services/fault-bearing.service.js"]);
 		const env = childEnv(spec, { METRICS_PORT: "3030", HEALTH_PORT: "3001", REDIS_URL: "redis://x" });
 		expect(env.NODE_ID).to.match(/-worker-1$/);
 		expect(env.METRICS_PORT).to.equal(undefined);
