@@ -30,6 +30,7 @@ import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
 import { freePort } from "../cli/free-port";
 import { runnerCommand } from "../launcher/runner-command";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;
@@ -104,7 +105,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
     try {
       if ((await fetch(`${url}/ready`)).status === 200) return;
     } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
   throw new Error(`${url}/ready did not answer 200 within ${timeoutMs} ms`);
 }
@@ -262,7 +263,7 @@ async function main(): Promise<number> {
     const measured = { from: t0 + warmupS * 1000, to: t0 + (warmupS + durationS) * 1000 };
     const follower = new ResultsFollower(reader, keys.resultsStream, measured);
     follower.start();
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     load.send("go");
 
     const pids: { name: string; pid: number }[] = [...processes.map((p) => ({ name: p.name, pid: p.child.pid ?? 0 })), { name: "redis-server", pid: redisPid }];
@@ -275,9 +276,9 @@ async function main(): Promise<number> {
         if (g) lagSeries.push({ t: (nowMs() - t0) / 1000, lag: g.lag, pending: g.pending });
       }, () => undefined);
     }, 1000);
-    await new Promise((r) => setTimeout(r, Math.max(0, measured.from - nowMs())));
+    await sleep(Math.max(0, measured.from - nowMs()));
     cpuAtStart = pids.map((p) => cpuSeconds(p.pid));
-    await new Promise((r) => setTimeout(r, Math.max(0, measured.to - nowMs())));
+    await sleep(Math.max(0, measured.to - nowMs()));
     cpuAtEnd = pids.map((p) => cpuSeconds(p.pid));
     rssAtEnd = pids.map((p) => rssMb(p.pid));
     const lagAtEnd = await streamGroupInfo(redis, keys.rawStream, "diagnosis");
@@ -290,7 +291,7 @@ async function main(): Promise<number> {
     // window only every targetSamples/rows batches, so only windows that started are followed there.
     const drainDeadline = nowMs() + 60_000;
     const expected = shape === "legacy" ? [] : [...sentAt.keys()];
-    while (nowMs() < drainDeadline && expected.some((id) => !follower.completedAt.has(id))) await new Promise((r) => setTimeout(r, 200));
+    while (nowMs() < drainDeadline && expected.some((id) => !follower.completedAt.has(id))) await sleep(200);
     await follower.stop();
     const lost = expected.filter((id) => !follower.completedAt.has(id));
     const e2e: number[] = [];

@@ -13,6 +13,7 @@ import { appendRawEntry } from "../streams/raw-stream-writer";
 import { writeResults } from "../streams/results-writer";
 import { WindowAssembler } from "../streams/batch-assembler";
 import { RedisStreamConsumerMixin, type StreamConsumerMethods, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const N = Number(process.argv[2] ?? 5000);
@@ -44,7 +45,7 @@ async function drain(stream: string, n: number, batchSize: number): Promise<numb
   }) as unknown as StreamConsumerMethods;
   const t0 = performance.now();
   await broker.start();
-  while (svc.getStreamConsumerStats().acked < n) await new Promise((r) => setTimeout(r, 5));
+  while (svc.getStreamConsumerStats().acked < n) await sleep(5);
   const rate = n / ((performance.now() - t0) / 1000);
   await broker.stop();
   return rate;

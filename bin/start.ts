@@ -16,6 +16,7 @@ import { ApiKeyStore } from "../stores/api-keys";
 import { createRedis, redisKeys } from "../stores/redis";
 import { freePort } from "../cli/free-port";
 import { runnerCommand } from "../launcher/runner-command";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const root = path.resolve(__dirname, "..");
 const children: ChildProcess[] = [];
@@ -53,7 +54,7 @@ Install Redis 7 (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew i
   const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""], { stdio: "ignore" });
   children.push(redis);
   env.REDIS_URL = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL)); i++) await sleep(100);
   console.log(`Started a private Redis on ${env.REDIS_URL} (data in ${dir}, AOF everysec)`);
 }
 
@@ -75,7 +76,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
     } catch {
       /* not listening yet */
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
   return false;
 }

@@ -26,6 +26,7 @@ import { createRedis, execOrThrow, reconnectDelayMs } from "../stores/redis";
 import {
   objectToFields, pairsToRecord, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-replies";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * `hold`: the entry is handled but must stay pending until something else acks it (a short legacy batch buffered
@@ -199,7 +200,7 @@ export class StreamConsumer {
     await withTimeout(this.readLoopDone, this.opts.blockMs + 1000);
     await this.claimTick;
     const deadline = Date.now() + this.opts.drainTimeoutMs;
-    while (this.inFlight.size > 0 && Date.now() < deadline) await delay(20);
+    while (this.inFlight.size > 0 && Date.now() < deadline) await sleep(20);
     if (this.inFlight.size > 0) {
       this.log.warn(`stream consumer ${this.opts.consumer}: ${this.inFlight.size} entries still in flight after drain timeout; they stay pending and will be reclaimed`);
     }
@@ -460,8 +461,4 @@ async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
   clearTimeout(timer);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

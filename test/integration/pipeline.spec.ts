@@ -16,6 +16,7 @@ import { parseResultEntry, type ResultEntry } from "../../streams/results-writer
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
 import { freePort } from "../../cli/free-port";
+import { setTimeout as sleep } from "node:timers/promises";
 
 async function loadService(file: string): Promise<ServiceSchema> {
   const mod = (await import(file)) as { default: ServiceSchema | { default: ServiceSchema } };
@@ -145,7 +146,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
     const event = await waitFor(() => seenA.find((e) => e.message_id === messageId), 5000, "diagnosis event at fleet A");
     expect(event.fleet_id).to.equal("fleetA");
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(seenB).to.have.length(0);
 
     // A vehicle of fleet A does not exist for fleet B: not over REST, not as a Socket.IO subscription.

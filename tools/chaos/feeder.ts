@@ -7,6 +7,7 @@
 import { encodeCompact } from "../../ingest/sensor-data";
 import { backoffDelayMs } from "../../launcher/backoff";
 import { makeFleet, nextWindow } from "../../simulator/index";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface FeederOptions {
   apiUrls: readonly string[];
@@ -113,6 +114,3 @@ function errorCause(err: unknown): string {
   return e.cause?.code ?? e.name ?? "error";
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

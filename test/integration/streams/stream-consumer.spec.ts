@@ -7,7 +7,8 @@ import {
 } from "../../../mixins/redis-stream-consumer.mixin";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { fieldsToObject, pairsToRecord } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, sleep, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { setTimeout as sleep } from "node:timers/promises";
 
 type Handler = (entries: StreamEntry[]) => Promise<EntryOutcome[]>;
 
