@@ -18,7 +18,6 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { ApiKeyStore } from "../stores/api-keys";
 import { createRedis, redisKeys, type RedisKeys } from "../stores/redis";
@@ -28,6 +27,7 @@ import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generat
 import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
+import { parseCommandLine } from "../cli/args";
 import { freePort } from "../cli/free-port";
 import { runnerCommand } from "../launcher/runner-command";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36,7 +36,10 @@ const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;
 const WORKER_SERVICES = ["fault-turn", "fault-insulation", "fault-bearing", "fault-eccentricity", "fault-broken-bar"].map((s) => `services/${s}.service.ts`);
 
-const { values: opt } = parseArgs({
+const USAGE = "npm run bench -- [--vehicles N] [--rate R] [--duration S] [--warmup S] [--window standard|columnar|legacy] [--window-s S] " +
+  "[--rate-hz HZ] [--layout split|combined] [--workers N] [--malloc tuned|default] [--cpu-prof DIR] [--json FILE] [--check] [--state-only] [--url URL --key KEY]";
+
+const { values: opt } = parseCommandLine("bench", USAGE, {
   options: {
     vehicles: { type: "string" }, rate: { type: "string" }, duration: { type: "string" }, warmup: { type: "string" },
     window: { type: "string" }, "window-s": { type: "string" }, "rate-hz": { type: "string" },

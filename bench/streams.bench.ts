@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { ServiceBroker } from "moleculer";
 import { FAULT_TYPES, type Finding, type SensorWindow } from "../analyzers/types";
+import { parseCommandLine } from "../cli/args";
 import { createRedis, redisKeys } from "../stores/redis";
 import { appendRawEntry } from "../streams/raw-stream-writer";
 import { writeResults } from "../streams/results-writer";
@@ -16,7 +17,8 @@ import { RedisStreamConsumerMixin, type StreamConsumerMethods, type StreamEntry 
 import { setTimeout as sleep } from "node:timers/promises";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const N = Number(process.argv[2] ?? 5000);
+const { positionals } = parseCommandLine("bench:streams", "npm run bench:streams [-- ENTRIES]", { allowPositionals: true, options: {} }, { maxPositionals: 1 });
+const N = Number(positionals[0] ?? 5000);
 const prefix = `vtoxbench:${process.pid}:${randomBytes(3).toString("hex")}`;
 const redis = createRedis(url, { connectionName: "vtox-bench" });
 

@@ -10,8 +10,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { ServiceBroker } from "moleculer";
+import { parseCommandLine } from "../cli/args";
 import { brokerConfig } from "../moleculer.config";
 import { ClusterSupervisor } from "../launcher/supervisor";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../launcher/topology";
@@ -20,7 +20,7 @@ import type { FaultFamily } from "../contracts/service-units";
 
 const root = path.resolve(__dirname, "..");
 
-const { values } = parseArgs({
+const { values } = parseCommandLine("cluster", "npm run cluster -- [--workers N] [--mode development|production] [--min N] [--max N] [--poll-s S] [--cooldown-s S] [--grace-s S]", {
 	options: {
 		workers: { type: "string", default: "2" },
 		mode: { type: "string", default: "development" },

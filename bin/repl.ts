@@ -4,6 +4,9 @@
  */
 import { ServiceBroker } from "moleculer";
 import { brokerConfig } from "../moleculer.config";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("repl", "npm run repl (no options: REDIS_URL, NAMESPACE and NODE_ID from the environment)", { options: {} });
 
 const broker = new ServiceBroker({ ...brokerConfig({ ...process.env, NODE_ID: process.env.NODE_ID ?? `repl-${process.pid}` }) });
 

@@ -17,6 +17,9 @@ import { createRedis, redisKeys } from "../stores/redis";
 import { freePort } from "../cli/free-port";
 import { runnerCommand } from "../launcher/runner-command";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("start", "npm start (no options: REDIS_URL, PORT, NAMESPACE and LOG_LEVEL from the environment)", { options: {} });
 
 const root = path.resolve(__dirname, "..");
 const children: ChildProcess[] = [];

@@ -8,6 +8,9 @@
 import { encodeCompact } from "../ingest/sensor-data";
 import { makeFleet, nextWindow, type SimulatedVehicle } from "../simulator/index";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("feed", "npm run feed (no options: API_URL, VTOX_INGEST_KEY, VEHICLES, INTERVAL_MS... from the environment)", { options: {} });
 
 const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8000}`;
 const ingestKey = process.env.VTOX_INGEST_KEY;
