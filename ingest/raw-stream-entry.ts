@@ -18,7 +18,6 @@ export { isValidVehicleId, VEHICLE_ID_PATTERN, VEHICLE_ID_MAX_LENGTH, expectVehi
 
 export const MOTOR_SENSOR_DATA_TYPE = "motor_sensor_data";
 export const STREAM_ENTRY_FIELDS = ["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"] as const;
-export type StreamEntryField = (typeof STREAM_ENTRY_FIELDS)[number];
 
 /** Field values as ioredis returns them: strings, or Buffers with the `...Buffer` commands. */
 export type StreamValue = string | Buffer;
@@ -74,20 +73,4 @@ function collectFields(fields: unknown): Map<string, unknown> {
     out.set(name, fields[i + 1]);
   }
   return out;
-}
-
-/** The flat field list to XADD for one window (gateway, simulator, tests). */
-export function streamEntryFields(entry: {
-  vehicleId: string;
-  timestamp: string;
-  sensorDataJson: string;
-  metadata?: JsonObject;
-}): string[] {
-  return [
-    "vehicle_id", entry.vehicleId,
-    "timestamp", entry.timestamp,
-    "sensor_data", entry.sensorDataJson,
-    "metadata", JSON.stringify(entry.metadata ?? {}),
-    "data_type", MOTOR_SENSOR_DATA_TYPE,
-  ];
 }

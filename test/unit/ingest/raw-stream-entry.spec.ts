@@ -4,9 +4,9 @@ import {
   decodeStreamEntry,
   isValidVehicleId,
   MOTOR_SENSOR_DATA_TYPE,
-  streamEntryFields,
   VEHICLE_ID_PATTERN,
 } from "../../../ingest/raw-stream-entry";
+import { rawEntryFields } from "../../../streams/raw-stream-writer";
 import { expectInputError } from "../../helpers/input-error";
 import { columnar, compact, legacy } from "./fixtures";
 
@@ -64,8 +64,8 @@ describe("decode/stream-entry", () => {
     expect(decodeStreamEntry([...entry(), "trace_id", "abc"]).vehicleId).to.equal("VIN-5YJ3E1EA7KF317000");
   });
 
-  it("streamEntryFields builds exactly the five contract fields, and they decode back", () => {
-    const fields = streamEntryFields({ vehicleId: "bus-7", timestamp: TIMESTAMP, sensorDataJson: JSON.stringify(columnar()) });
+  it("the producer's rawEntryFields builds exactly the five contract fields, and they decode back", () => {
+    const fields = rawEntryFields({ vehicleId: "bus-7", timestamp: TIMESTAMP, sensorData: JSON.stringify(columnar()) });
     expect(fields.filter((_, i) => i % 2 === 0)).to.deep.equal(["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"]);
     expect(decodeStreamEntry(fields).metadata).to.deep.equal({});
   });
