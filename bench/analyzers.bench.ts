@@ -11,6 +11,7 @@ import { cpus, loadavg } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ANALYZERS, analyzeAll } from "../analyzers/index";
+import { optionalValue, parseCommandLine } from "../cli/args";
 import type { Analyzer, MotorProfile, SensorWindow } from "../analyzers/types";
 import { simulateWindow } from "../simulator/motor-model";
 import { INDUCTION_400V, PMSM_400V } from "../simulator/profiles";
@@ -19,20 +20,19 @@ import type { FaultSpec, SimulationSpec } from "../simulator/types";
 interface Args { json: string | null; windows: number; batches: number; batchSize: number }
 
 function parseArgs(argv: readonly string[]): Args {
-  const value = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    const v = i >= 0 ? argv[i + 1] : undefined;
-    return v !== undefined && !v.startsWith("--") ? v : undefined;
-  };
-  const int = (flag: string, d: number) => {
-    const v = Number(value(flag));
+  const { values } = parseCommandLine("bench:analyzers", "npm run bench:analyzers [-- --json [FILE]] [--windows N] [--batches N] [--batch-size N]", {
+    args: optionalValue(argv, "json", "-"),
+    options: { json: { type: "string" }, windows: { type: "string" }, batches: { type: "string" }, "batch-size": { type: "string" } },
+  });
+  const int = (value: string | undefined, d: number) => {
+    const v = Number(value);
     return Number.isFinite(v) && v > 0 ? Math.floor(v) : d;
   };
   return {
-    json: argv.includes("--json") ? (value("--json") ?? "-") : null,
-    windows: int("--windows", 10_000),
-    batches: int("--batches", 9),
-    batchSize: int("--batch-size", 100),
+    json: values.json ?? null,
+    windows: int(values.windows, 10_000),
+    batches: int(values.batches, 9),
+    batchSize: int(values["batch-size"], 100),
   };
 }
 

@@ -10,6 +10,9 @@ import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import { realFft } from "../analyzers/dsp/fft";
 import type { SensorWindow } from "../analyzers/types";
 import { bearingSignal } from "../test/helpers/bearing-signal";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("bench:bearing", "npm run bench:bearing (no options: BENCH_WINDOWS from the environment)", { options: {} });
 
 const RATE = 8192;
 const ROUNDS = 7;

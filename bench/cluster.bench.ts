@@ -18,7 +18,6 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { ApiKeyStore } from "../stores/api-keys";
 import { createRedis } from "../stores/redis";
@@ -29,13 +28,19 @@ import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generat
 import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
+import { parseCommandLine } from "../cli/args";
 import { freePort } from "../cli/free-port";
+import { runnerCommand } from "../launcher/runner-command";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;
 const WORKER_SERVICES = ["fault-turn", "fault-insulation", "fault-bearing", "fault-eccentricity", "fault-broken-bar"].map((s) => `services/${s}.service.ts`);
 
-const { values: opt } = parseArgs({
+const USAGE = "npm run bench -- [--vehicles N] [--rate R] [--duration S] [--warmup S] [--window standard|columnar|legacy] [--window-s S] " +
+  "[--rate-hz HZ] [--layout split|combined] [--workers N] [--malloc tuned|default] [--cpu-prof DIR] [--json FILE] [--check] [--state-only] [--url URL --key KEY]";
+
+const { values: opt } = parseCommandLine("bench", USAGE, {
   options: {
     vehicles: { type: "string" }, rate: { type: "string" }, duration: { type: "string" }, warmup: { type: "string" },
     window: { type: "string" }, "window-s": { type: "string" }, "rate-hz": { type: "string" },
@@ -92,11 +97,9 @@ function serviceEnv(port: number): NodeJS.ProcessEnv {
 }
 
 function startRunner(name: string, services: string[], env: NodeJS.ProcessEnv, profDir: string | undefined): void {
-  const args = [
-    ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : []),
-    "--import", "tsx", path.join(root, "node_modules/moleculer/bin/moleculer-runner.js"), "--config", "moleculer.config.ts", ...services,
-  ];
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_ID: `${runId}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
+  const nodeOptions = profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [];
+  const { command, args } = runnerCommand({ root, services, nodeOptions });
+  const child = spawn(command, args, { cwd: root, env: { ...env, NODE_ID: `${runId}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
   processes.push({ name, child });
 }
 
@@ -106,7 +109,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
     try {
       if ((await fetch(`${url}/ready`)).status === 200) return;
     } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
   throw new Error(`${url}/ready did not answer 200 within ${timeoutMs} ms`);
 }
@@ -264,7 +267,7 @@ async function main(): Promise<number> {
     const measured = { from: t0 + warmupS * 1000, to: t0 + (warmupS + durationS) * 1000 };
     const follower = new ResultsFollower(reader, keys.resultsStream, measured);
     follower.start();
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     load.send("go");
 
     const pids: { name: string; pid: number }[] = [...processes.map((p) => ({ name: p.name, pid: p.child.pid ?? 0 })), { name: "redis-server", pid: redisPid }];
@@ -277,9 +280,9 @@ async function main(): Promise<number> {
         if (g) lagSeries.push({ t: (nowMs() - t0) / 1000, lag: g.lag, pending: g.pending });
       }, () => undefined);
     }, 1000);
-    await new Promise((r) => setTimeout(r, Math.max(0, measured.from - nowMs())));
+    await sleep(Math.max(0, measured.from - nowMs()));
     cpuAtStart = pids.map((p) => cpuSeconds(p.pid));
-    await new Promise((r) => setTimeout(r, Math.max(0, measured.to - nowMs())));
+    await sleep(Math.max(0, measured.to - nowMs()));
     cpuAtEnd = pids.map((p) => cpuSeconds(p.pid));
     rssAtEnd = pids.map((p) => rssMb(p.pid));
     const lagAtEnd = await streamGroupInfo(redis, keys.rawStream, "diagnosis");
@@ -292,7 +295,7 @@ async function main(): Promise<number> {
     // window only every targetSamples/rows batches, so only windows that started are followed there.
     const drainDeadline = nowMs() + 60_000;
     const expected = shape === "legacy" ? [] : [...sentAt.keys()];
-    while (nowMs() < drainDeadline && expected.some((id) => !follower.completedAt.has(id))) await new Promise((r) => setTimeout(r, 200));
+    while (nowMs() < drainDeadline && expected.some((id) => !follower.completedAt.has(id))) await sleep(200);
     await follower.stop();
     const lost = expected.filter((id) => !follower.completedAt.has(id));
     const e2e: number[] = [];

@@ -5,10 +5,13 @@
  *   npm run bench:failover            (one run)
  *   npm run bench:failover -- 3       (three runs)
  */
+import { parseCommandLine } from "../cli/args";
 import { DEFAULT_FAILOVER_OPTIONS, runFailover } from "../test/integration/fixtures/failover-run";
 
+const { positionals } = parseCommandLine("bench:failover", "npm run bench:failover [-- RUNS]", { allowPositionals: true, options: {} }, { maxPositionals: 1 });
+
 async function main(): Promise<void> {
-	const runs = Math.max(1, Number(process.argv[2] ?? 1) || 1);
+	const runs = Math.max(1, Number(positionals[0] ?? 1) || 1);
 	const o = DEFAULT_FAILOVER_OPTIONS;
 	console.log(
 		`failover: heartbeat ${o.heartbeatInterval} s / timeout ${o.heartbeatTimeout} s, requestTimeout ${o.requestTimeoutMs} ms, a call every ${o.callEveryMs} ms, observe ${o.observeMs} ms after SIGKILL`

@@ -9,6 +9,9 @@ import { realFft } from "../analyzers/dsp/fft";
 import { eccentricityAnalyzer } from "../analyzers/eccentricity";
 import type { Analyzer, MotorProfile, SensorWindow } from "../analyzers/types";
 import { brokenBarLines, eccentricityLines, inductionRpm, mcsaWindow } from "../test/helpers/mcsa-signal";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("bench:mcsa", "npm run bench:mcsa (no options)", { options: {} });
 
 const IM: MotorProfile = {
   motor_type: "induction", pole_pairs: 2, rated_rpm: 1455, rated_current_a: 50, rated_voltage_v: 400, rotor_bars: 28,

@@ -8,15 +8,18 @@
 import { randomBytes } from "node:crypto";
 import { ServiceBroker } from "moleculer";
 import { FAULT_TYPES, type Finding, type SensorWindow } from "../analyzers/types";
+import { parseCommandLine } from "../cli/args";
 import { createRedis } from "../stores/redis";
 import { redisKeys } from "../contracts/redis-keys";
 import { appendRawEntry } from "../streams/raw-stream-writer";
 import { writeResults } from "../streams/results-writer";
 import { WindowAssembler } from "../streams/batch-assembler";
 import { RedisStreamConsumerMixin, type StreamConsumerMethods, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const N = Number(process.argv[2] ?? 5000);
+const { positionals } = parseCommandLine("bench:streams", "npm run bench:streams [-- ENTRIES]", { allowPositionals: true, options: {} }, { maxPositionals: 1 });
+const N = Number(positionals[0] ?? 5000);
 const prefix = `vtoxbench:${process.pid}:${randomBytes(3).toString("hex")}`;
 const redis = createRedis(url, { connectionName: "vtox-bench" });
 
@@ -45,7 +48,7 @@ async function drain(stream: string, n: number, batchSize: number): Promise<numb
   }) as unknown as StreamConsumerMethods;
   const t0 = performance.now();
   await broker.start();
-  while (svc.getStreamConsumerStats().acked < n) await new Promise((r) => setTimeout(r, 5));
+  while (svc.getStreamConsumerStats().acked < n) await sleep(5);
   const rate = n / ((performance.now() - t0) / 1000);
   await broker.stop();
   return rate;

@@ -21,6 +21,9 @@ import { createRedis } from "../stores/redis";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 import { channelsRead, deleteWindow, loadWindow, storeWindow } from "../stores/sample-store";
 import { makeFleet, nextWindow } from "../simulator/index";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("bench:transport", "npm run bench:transport (no options: ROUNDS, PER_ROUND and REDIS_URL from the environment)", { options: {} });
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const PER_ROUND = Number(process.env.PER_ROUND ?? 20);

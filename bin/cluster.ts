@@ -10,9 +10,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { ServiceBroker } from "moleculer";
 import { loadConfigOrExit } from "../config";
+import { parseCommandLine } from "../cli/args";
 import { brokerConfig } from "../moleculer.config";
 import { ClusterSupervisor } from "../launcher/supervisor";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../launcher/topology";
@@ -21,7 +21,7 @@ import type { WorkerUnit } from "../contracts/families";
 
 const root = path.resolve(__dirname, "..");
 
-const { values } = parseArgs({
+const { values } = parseCommandLine("cluster", "npm run cluster -- [--workers N] [--mode development|production] [--min N] [--max N] [--poll-s S] [--cooldown-s S] [--grace-s S]", {
 	options: {
 		workers: { type: "string", default: "2" },
 		mode: { type: "string", default: "development" },

@@ -5,6 +5,9 @@
 import { ServiceBroker } from "moleculer";
 import { loadConfigOrExit } from "../config";
 import { brokerConfig } from "../moleculer.config";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("repl", "npm run repl (no options: REDIS_URL, NAMESPACE and NODE_ID from the environment)", { options: {} });
 
 const config = loadConfigOrExit();
 const broker = new ServiceBroker(brokerConfig({ ...config, broker: { ...config.broker, nodeId: config.broker.nodeId ?? `repl-${process.pid}` } }));

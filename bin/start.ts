@@ -16,6 +16,11 @@ import { ApiKeyStore } from "../stores/api-keys";
 import { createRedis } from "../stores/redis";
 import { loadConfigOrExit } from "../config";
 import { freePort } from "../cli/free-port";
+import { runnerCommand } from "../launcher/runner-command";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("start", "npm start (no options: REDIS_URL, PORT, NAMESPACE and LOG_LEVEL from the environment)", { options: {} });
 
 const root = path.resolve(__dirname, "..");
 const children: ChildProcess[] = [];
@@ -53,13 +58,13 @@ Install Redis 7 (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew i
   const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""], { stdio: "ignore" });
   children.push(redis);
   env.REDIS_URL = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL)); i++) await sleep(100);
   console.log(`Started a private Redis on ${env.REDIS_URL} (data in ${dir}, AOF everysec)`);
 }
 
 function runner(name: string, services: string[]): ChildProcess {
-  const args = ["--import", "tsx", path.join(root, "node_modules/moleculer/bin/moleculer-runner.js"), "--config", "moleculer.config.ts", ...services];
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_ID: `${os.hostname()}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
+  const { command, args } = runnerCommand({ root, services });
+  const child = spawn(command, args, { cwd: root, env: { ...env, NODE_ID: `${os.hostname()}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (!stopping) console.error(`${name} exited (${signal ?? code})`);
@@ -75,7 +80,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
     } catch {
       /* not listening yet */
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
   return false;
 }

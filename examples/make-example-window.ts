@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { round } from "../pipeline/round";
 import { gaussianFrom, mulberry32 } from "../simulator/prng";
 
 const RATE_HZ = 4096;
@@ -17,9 +18,6 @@ const F_R = RPM / 60; // 25 Hz shaft
 const I_PEAK_A = 40; // half of the 80 A rating
 const V_PEAK_V = 180;
 const POWER_FACTOR_ANGLE = (25 * Math.PI) / 180;
-
-
-const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 
 export interface ExampleBody {
   sensor_data: {

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { RestartBackoff, type BackoffOptions } from "./backoff";
+import { runnerCommand } from "./runner-command";
 import { serviceFile } from "../contracts/service-units";
 import type { ProcessSpec, TopologyRow } from "./topology";
 
@@ -33,13 +34,10 @@ interface Managed {
 	exited?: Promise<void>;
 }
 
-/** node [--import tsx] moleculer-runner --config <config> <service files…> */
-export function runnerArgs(spec: ProcessSpec, root: string, compiled: boolean): string[] {
+/** The moleculer-runner command of one process: the spec's units as explicit service files (no globs). */
+export function specCommand(spec: ProcessSpec, root: string, compiled: boolean): { command: string; args: string[] } {
 	const base = compiled ? path.join(root, "dist") : root;
-	const runner = path.join(root, "node_modules", "moleculer", "bin", "moleculer-runner.js");
-	const config = path.join(base, compiled ? "moleculer.config.js" : "moleculer.config.ts");
-	const files = spec.units.map(u => serviceFile(u, base, compiled));
-	return [...(compiled ? [] : ["--import", "tsx"]), runner, "--config", config, ...files];
+	return runnerCommand({ root, compiled, services: spec.units.map(u => serviceFile(u, base, compiled)) });
 }
 
 /** Environment of one child: its node ID; ports only where they cannot collide (PORT for the api alone). */
@@ -90,8 +88,8 @@ export class ClusterSupervisor {
 	}
 
 	private spawn(m: Managed): void {
-		const args = runnerArgs(m.spec, this.opts.root, this.opts.compiled);
-		const child = spawn(process.execPath, args, { cwd: this.opts.root, env: childEnv(m.spec, this.opts.env), stdio: ["ignore", "pipe", "pipe"] });
+		const { command, args } = specCommand(m.spec, this.opts.root, this.opts.compiled);
+		const child = spawn(command, args, { cwd: this.opts.root, env: childEnv(m.spec, this.opts.env), stdio: ["ignore", "pipe", "pipe"] });
 		m.child = child;
 		m.startedAt = Date.now();
 		const prefix = `[${m.spec.name}] `;

@@ -11,6 +11,8 @@ import { hasServiceAnywhere } from "../pipeline/fan-out";
 import { createRedis } from "../stores/redis";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { RollingSamples } from "../broker/rolling-stats";
+import { pairsToRecord } from "../streams/stream-replies";
+import { round } from "../pipeline/round";
 import { loadConfig, type RedisSettings, type VtoxConfig } from "../config";
 import type { DiagnosisEvent } from "../contracts/events";
 
@@ -52,16 +54,6 @@ interface MonitorVars {
 interface MonitorMethods {
   streamsView(): Promise<StreamsView>;
   nodesView(): NodeView[];
-}
-
-function pairsToObject(reply: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (Array.isArray(reply)) for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = reply[i + 1];
-  return out;
-}
-
-function round(x: number | null, digits = 2): number | null {
-  return x === null ? null : Number(x.toFixed(digits));
 }
 
 /** lagAlert: stream lag (entries) above which the monitor raises an alert — a backlog worth minutes of work. */
@@ -191,7 +183,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
       const [rawLen, resLen, dlqLen] = await Promise.all([this.redis.xlen(rawStream), this.redis.xlen(resultsStream), this.redis.xlen(deadLetterStream)]);
       const groupsReply = (await this.redis.xinfo("GROUPS", rawStream).catch(() => [])) as unknown[];
       const groups: GroupInfo[] = groupsReply.map((g) => {
-        const o = pairsToObject(g);
+        const o = pairsToRecord(g);
         return {
           name: String(o.name),
           consumers: Number(o.consumers ?? 0),
@@ -200,7 +192,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
           last_delivered_id: String(o["last-delivered-id"] ?? ""),
         };
       });
-      const info = pairsToObject(await this.redis.xinfo("STREAM", rawStream).catch(() => []));
+      const info = pairsToRecord(await this.redis.xinfo("STREAM", rawStream).catch(() => []));
       const added = info["entries-added"] === undefined ? null : Number(info["entries-added"]);
       // Ingest rate from the stream's own counter, sampled between calls (no extra bookkeeping on the hot path).
       const now = Date.now();

@@ -6,6 +6,7 @@
  */
 import type Redis from "ioredis";
 import { keyNames } from "../contracts/redis-keys";
+import { luaCommand } from "./lua-command";
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -20,7 +21,7 @@ export interface RateLimiterOptions {
   windowS: number;
 }
 
-const GCRA = `
+const gcra = luaCommand({ name: "vtoxRateLimitGcra", numberOfKeys: 1, lua: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
@@ -34,7 +35,7 @@ if allowAt > now then
 end
 redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now) + 1)
 return {1, 0, math.floor((burst - (newTat - now)) / interval)}
-`;
+` });
 
 export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly options: RateLimiterOptions) {
@@ -43,7 +44,7 @@ export class RateLimiter {
 
   async hit(bucket: string, limit = this.options.limit): Promise<RateLimitDecision> {
     const windowMs = this.options.windowS * 1000;
-    const reply = (await this.redis.eval(GCRA, 1, keyNames.rateLimit(this.options.prefix, bucket), windowMs, limit)) as number[];
+    const reply = (await gcra.run(this.redis, [keyNames.rateLimit(this.options.prefix, bucket)], [windowMs, limit])) as number[];
     const [allowed, waitMs, remaining] = reply;
     return { allowed: allowed === 1, retryAfterS: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)), remaining };
   }

@@ -7,6 +7,7 @@
  * reconnect never creates (and never leaks) a second connection.
  */
 import { Redis, type RedisOptions } from "ioredis";
+import { backoffDelayMs } from "../launcher/backoff";
 
 export interface CreateRedisOptions {
   /** CLIENT SETNAME, visible in CLIENT LIST: lets the monitor (and tests) count a process's connections. */
@@ -25,8 +26,7 @@ export interface CreateRedisOptions {
 
 /** Reconnect delay: 50 ms doubling to 2 s, with ±25 % jitter so that many clients do not reconnect in step. */
 export function reconnectDelayMs(attempt: number): number {
-  const base = Math.min(50 * 2 ** Math.min(attempt, 10), 2000);
-  return Math.round(base * (0.75 + Math.random() * 0.5));
+  return backoffDelayMs({ attempt, initialMs: 50, factor: 2, maxMs: 2000, jitter: 0.25 });
 }
 
 export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {

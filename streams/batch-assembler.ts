@@ -56,7 +56,7 @@
 import type { Redis } from "ioredis";
 import type { SensorWindow } from "../analyzers/types";
 import type { RedisKeys } from "../contracts/redis-keys";
-import { RedisScript } from "../stores/redis-script";
+import { luaCommand } from "../stores/lua-command";
 import {
   batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow,
 } from "./batch-codec";
@@ -108,7 +108,7 @@ end
 // KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
 // ARGV: id, n, blob, target, ttl, group ('' = none), vehicle id, pending entries inspected at most,
 //       prefix of the per-minute id → vehicle index
-const appendScript = new RedisScript(`${ID_LESS}
+const appendScript = luaCommand({ name: "vtoxAssemblerAppend", numberOfKeys: 6, lua: `${ID_LESS}
 local id = ARGV[1]
 local function touch()
   for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
@@ -178,10 +178,10 @@ if not hw or id_less(hw, newest) then redis.call('SET', KEYS[4], newest) end
 redis.call('DEL', KEYS[3])
 touch()
 return {'window', id, redis.call('LRANGE', KEYS[5], 0, -1)}
-`);
+` });
 
 // KEYS: ids, window, raw stream | ARGV: windowKey, group
-const completeScript = new RedisScript(`
+const completeScript = luaCommand({ name: "vtoxAssemblerComplete", numberOfKeys: 3, lua: `
 local all = redis.call('HGETALL', KEYS[1])
 local ids = {}
 for i = 1, #all, 2 do
@@ -193,7 +193,7 @@ if #ids > 0 then
 end
 redis.call('DEL', KEYS[2])
 return ids
-`);
+` });
 
 const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
 

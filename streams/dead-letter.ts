@@ -16,7 +16,7 @@
  * The replayed entry gets a new id: results are idempotent per original id, so a replay is diagnosed afresh.
  */
 import type { Redis } from "ioredis";
-import { RedisScript } from "../stores/redis-script";
+import { luaCommand } from "../stores/lua-command";
 import { DEFAULT_RAW_MAXLEN } from "./raw-stream-writer";
 import { fieldsToObject } from "./stream-replies";
 import { FAILURE_RECORD_FIELDS } from "../contracts/streams";
@@ -77,7 +77,7 @@ export async function countDeadLetters(redis: Redis, dlq: string): Promise<numbe
   return redis.xlen(dlq);
 }
 
-const replayScript = new RedisScript(`
+const replayScript = luaCommand({ name: "vtoxReplayDeadLetter", numberOfKeys: 2, lua: `
 local rows = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #rows == 0 then return false end
 local list = rows[1][2]
@@ -95,7 +95,7 @@ if keep == 0 then return redis.error_reply('dead letter ' .. ARGV[1] .. ' has no
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(list, 1, keep))
 redis.call('XDEL', KEYS[1], ARGV[1])
 return id
-`);
+` });
 
 export async function replayDeadLetter(
   redis: Redis, dlq: string, rawStream: string, id: string, opts: { maxLen?: number } = {},

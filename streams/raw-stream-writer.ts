@@ -21,7 +21,7 @@
  * Redis never runs another command in between and persists/replicates the script's effects together.
  */
 import type { Redis } from "ioredis";
-import { RedisScript } from "../stores/redis-script";
+import { luaCommand } from "../stores/lua-command";
 import { MOTOR_SENSOR_DATA_TYPE } from "../contracts/streams";
 
 /** Default bound for the raw stream; lag against it is the monitor's job (invariant 4). */
@@ -72,13 +72,13 @@ export async function appendRawEntry(redis: Redis, stream: string, entry: RawEnt
   return id;
 }
 
-const appendOnceScript = new RedisScript(`
+const appendOnceScript = luaCommand({ name: "vtoxAppendRawOnce", numberOfKeys: 2, lua: `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {existing, 1} end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
 redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
 return {id, 0}
-`);
+` });
 
 export interface AppendOnceResult {
   /** The entry's id: the new one, or the one written by the first append under the same key. */

@@ -26,7 +26,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Evidence, FaultType, Finding, FindingStatus } from "../analyzers/types";
-import { RedisScript } from "../stores/redis-script";
+import { luaCommand } from "../stores/lua-command";
 import { fieldsToObject } from "./stream-replies";
 
 export const DEFAULT_RESULTS_MAXLEN = 100_000;
@@ -90,7 +90,7 @@ export function resultEntryFields(
   ];
 }
 
-const writeResultsScript = new RedisScript(`
+const writeResultsScript = luaCommand({ name: "vtoxWriteResults", numberOfKeys: 2, lua: `
 local ttl, maxlen, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local out = {}
 local pos = 4
@@ -108,7 +108,7 @@ for i = 1, n do
 end
 redis.call('EXPIRE', KEYS[1], ttl)
 return out
-`);
+` });
 
 export function resultDedupeKey(resultsStream: string, originalMessageId: string): string {
   return `${resultsStream}:dedupe:${originalMessageId}`;

@@ -21,10 +21,12 @@
  *   `drainTimeoutMs` (whatever is still running stays pending and is reclaimed elsewhere), close both connections.
  */
 import type { Redis } from "ioredis";
+import { backoffDelayMs } from "../launcher/backoff";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../stores/redis";
 import {
-  fieldsToObject, objectToFields, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
+  objectToFields, pairsToRecord, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry,
 } from "./stream-replies";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * `hold`: the entry is handled but must stay pending until something else acks it (a short legacy batch buffered
@@ -198,7 +200,7 @@ export class StreamConsumer {
     await withTimeout(this.readLoopDone, this.opts.blockMs + 1000);
     await this.claimTick;
     const deadline = Date.now() + this.opts.drainTimeoutMs;
-    while (this.inFlight.size > 0 && Date.now() < deadline) await delay(20);
+    while (this.inFlight.size > 0 && Date.now() < deadline) await sleep(20);
     if (this.inFlight.size > 0) {
       this.log.warn(`stream consumer ${this.opts.consumer}: ${this.inFlight.size} entries still in flight after drain timeout; they stay pending and will be reclaimed`);
     }
@@ -274,7 +276,7 @@ export class StreamConsumer {
         if (transient && this.running && Date.now() - started < transientRetryMs) again.push(e);
         else final.set(e.id, o);
       });
-      if (again.length > 0) await this.pause(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)));
+      if (again.length > 0) await this.pause(backoffDelayMs({ attempt, initialMs: 100, factor: 2, maxMs: 2000 }));
       todo = again;
     }
     const outcomes = entries.map((e) => final.get(e.id) ?? "retry");
@@ -389,9 +391,10 @@ export class StreamConsumer {
     this.lastConsumerSweep = now;
     const reply = await this.cmd.call("XINFO", "CONSUMERS", this.opts.stream, this.opts.group);
     for (const row of Array.isArray(reply) ? reply : []) {
-      const c = fieldsToObject(row);
-      if (c.name !== this.opts.consumer && Number(c.pending) === 0 && Number(c.idle) > this.opts.forgetIdleConsumersMs) {
-        await this.cmd.xgroup("DELCONSUMER", this.opts.stream, this.opts.group, c.name);
+      const c = pairsToRecord(row);
+      const name = String(c.name);
+      if (name !== this.opts.consumer && Number(c.pending) === 0 && Number(c.idle) > this.opts.forgetIdleConsumersMs) {
+        await this.cmd.xgroup("DELCONSUMER", this.opts.stream, this.opts.group, name);
       }
     }
   }
@@ -459,8 +462,4 @@ async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
   clearTimeout(timer);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

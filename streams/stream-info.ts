@@ -9,6 +9,7 @@
  * still in `lag` when the stream reaches its bound is dropped unread: alarm on lag approaching `length`.
  */
 import type { Redis } from "ioredis";
+import { pairsToRecord } from "./stream-replies";
 
 export interface ConsumerInfo {
   name: string;
@@ -26,13 +27,6 @@ export interface StreamGroupInfo {
   consumers: ConsumerInfo[];
 }
 
-/** XINFO replies are flat [name, value, ...] lists. */
-function record(list: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (Array.isArray(list)) for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
-  return out;
-}
-
 export async function streamGroupInfo(redis: Redis, stream: string, group: string): Promise<StreamGroupInfo | null> {
   let groups: unknown;
   try {
@@ -41,7 +35,7 @@ export async function streamGroupInfo(redis: Redis, stream: string, group: strin
     if (err instanceof Error && /no such key/i.test(err.message)) return null;
     throw err;
   }
-  const g = (Array.isArray(groups) ? groups.map(record) : []).find((r) => String(r.name) === group);
+  const g = (Array.isArray(groups) ? groups.map(pairsToRecord) : []).find((r) => String(r.name) === group);
   if (!g) return null;
   const [length, consumers] = await Promise.all([
     redis.xlen(stream),
@@ -54,7 +48,7 @@ export async function streamGroupInfo(redis: Redis, stream: string, group: strin
     lag: g.lag === null || g.lag === undefined ? null : Number(g.lag),
     pending: Number(g.pending ?? 0),
     lastDeliveredId: String(g["last-delivered-id"] ?? ""),
-    consumers: (Array.isArray(consumers) ? consumers.map(record) : []).map((c) => ({
+    consumers: (Array.isArray(consumers) ? consumers.map(pairsToRecord) : []).map((c) => ({
       name: String(c.name), pending: Number(c.pending ?? 0), idleMs: Number(c.idle ?? 0),
     })),
   };

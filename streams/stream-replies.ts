@@ -1,6 +1,6 @@
 /**
  * Stream entries as handlers see them, and parsers for the RESP2 replies of XREADGROUP / XAUTOCLAIM /
- * XRANGE / XPENDING (ioredis `call` returns `unknown`; these check the shape instead of casting). Bulk strings
+ * XRANGE / XPENDING / XINFO (ioredis `call` returns `unknown`; these check the shape instead of casting). Bulk strings
  * may arrive as Buffers (`callBuffer`): String(buffer) decodes them as UTF-8.
  */
 
@@ -17,6 +17,13 @@ export function fieldsToObject(list: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!Array.isArray(list)) return out;
   for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = String(list[i + 1]);
+  return out;
+}
+
+/** XINFO GROUPS / CONSUMERS / STREAM row: a flat [name, value, ...] list → object, values as Redis sent them. */
+export function pairsToRecord(list: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(list)) for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
   return out;
 }
 

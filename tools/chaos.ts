@@ -6,11 +6,14 @@
  * The default load (4 windows/s of 0.25 s at 4096 Hz) is about half of what the six processes diagnosed on the shared
  * 2-core development box (measure with `--kill-every 1000 --redis-restart-before-end 0 --rate 16 --vehicles 32`).
  */
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../cli/args";
 import { chaosFailed, formatChaosReport } from "./chaos/report";
 import { runChaos } from "./chaos/run";
 
-const { values } = parseArgs({
+const USAGE = "npm run chaos -- [--duration S] [--kill-every S] [--rate WINDOWS_PER_S] [--vehicles N] [--window S] [--rate-hz HZ] " +
+  "[--redis-restart-before-end S] [--split-workers] [--drain-timeout S] [--seed N]";
+
+const { values } = parseCommandLine("chaos", USAGE, {
   options: {
     duration: { type: "string", default: "60" },
     "kill-every": { type: "string", default: "10" },

@@ -20,6 +20,7 @@ import { ANALYZERS } from "../analyzers/index";
 import type { Analyzer, FaultType, FeatureBaseline, Finding, FindingStatus, MotorProfile, SensorWindow } from "../analyzers/types";
 import { FAULT_TYPES } from "../analyzers/types";
 import { STATUS_RANK } from "../analyzers/finding";
+import { optionalValue, parseCommandLine } from "../cli/args";
 import { simulateWindow } from "../simulator/motor-model";
 import { INDUCTION_400V, INDUCTION_600V, PMSM_400V, PMSM_800V } from "../simulator/profiles";
 import { deriveSeed } from "../simulator/prng";
@@ -434,25 +435,28 @@ export function formatReport(r: EvalReport): string {
   return out.join("\n");
 }
 
+const USAGE = "npm run eval:accuracy -- [--quick] [--json [FILE]] [--baseline] [--unbalance PCT] [--seeds N] [--healthy-seeds N] [--max-window S] [--strict]";
+
 export function parseArgs(argv: readonly string[]): EvalOptions & { json: string | null; strict: boolean } {
-  const has = (flag: string) => argv.includes(flag);
-  const value = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    const v = i >= 0 ? argv[i + 1] : undefined;
-    return v !== undefined && !v.startsWith("--") ? v : undefined;
-  };
-  const quick = has("--quick");
-  const seeds = Number(value("--seeds") ?? (quick ? 1 : 3));
+  const { values } = parseCommandLine("eval-accuracy", USAGE, {
+    args: optionalValue(argv, "json", "-"),
+    options: {
+      quick: { type: "boolean" }, baseline: { type: "boolean" }, strict: { type: "boolean" }, json: { type: "string" },
+      seeds: { type: "string" }, "healthy-seeds": { type: "string" }, unbalance: { type: "string" }, "max-window": { type: "string" },
+    },
+  });
+  const quick = values.quick === true;
+  const seeds = Number(values.seeds ?? (quick ? 1 : 3));
   const num = (v: string | undefined, d: number) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : d);
   return {
     quick,
-    seeds: Math.max(1, Math.floor(num(value("--seeds"), seeds))),
-    healthySeeds: Math.max(1, Math.floor(num(value("--healthy-seeds"), quick ? 2 : 4 * seeds))),
-    withBaseline: has("--baseline"),
-    supplyUnbalancePct: num(value("--unbalance"), 0),
-    maxWindowS: Math.max(1, num(value("--max-window"), 8)),
-    json: has("--json") ? (value("--json") ?? "-") : null,
-    strict: has("--strict"),
+    seeds: Math.max(1, Math.floor(num(values.seeds, seeds))),
+    healthySeeds: Math.max(1, Math.floor(num(values["healthy-seeds"], quick ? 2 : 4 * seeds))),
+    withBaseline: values.baseline === true,
+    supplyUnbalancePct: num(values.unbalance, 0),
+    maxWindowS: Math.max(1, num(values["max-window"], 8)),
+    json: values.json ?? null,
+    strict: values.strict === true,
   };
 }
 

@@ -7,6 +7,10 @@
  */
 import { encodeCompact } from "../ingest/sensor-data";
 import { makeFleet, nextWindow, type SimulatedVehicle } from "../simulator/index";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseCommandLine } from "../cli/args";
+
+parseCommandLine("feed", "npm run feed (no options: API_URL, VTOX_INGEST_KEY, VEHICLES, INTERVAL_MS... from the environment)", { options: {} });
 
 const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8000}`;
 const ingestKey = process.env.VTOX_INGEST_KEY;
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   // One loop per vehicle, staggered, each posting its next window every intervalMs.
   await Promise.all(
     fleet.vehicles.map(async (v, i) => {
-      await new Promise((r) => setTimeout(r, (intervalMs * i) / fleet.vehicles.length));
+      await sleep((intervalMs * i) / fleet.vehicles.length);
       let t = 0;
       while (!stopping && (durationS === undefined || (Date.now() - t0) / 1000 < durationS)) {
         const started = Date.now();
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
           if (failed <= 5) console.error(`${v.id}: ${(err as Error).message}`);
         }
         t += v.durationS;
-        await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
+        await sleep(Math.max(0, intervalMs - (Date.now() - started)));
       }
     }),
   );

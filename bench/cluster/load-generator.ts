@@ -12,6 +12,7 @@ import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/en
 import type { SensorWindow } from "../../analyzers/types";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { nowMs, summarize } from "./stats";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export type WindowShape = "standard" | "columnar" | "legacy";
 
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     tick();
   });
   const deadline = nowMs() + 30_000;
-  while (outstanding > 0 && nowMs() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (outstanding > 0 && nowMs() < deadline) await sleep(20);
   clearInterval(flushIds);
   if (pendingIds.length) send({ ids: pendingIds });
   report.postLatencyMs = summarize(latencies);

@@ -10,6 +10,7 @@ import { IntelligentStrategy } from "../../broker/intelligent.strategy";
 import { NodeLoadMiddleware } from "../../broker/node-load.middleware";
 import { nodeStatsStoreOf } from "../../broker/node-stats-store";
 import { redisUrlForTests, startWorker, stopWorker, uniqueNamespace, type WorkerHandle } from "./fixtures/lb-cluster";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** At least this many calls; more (up to MAX_CALLS) while the breaker is still closed (it needs 5 calls on the
  * failing node, which the strategy already down-weights from the first failure). */
@@ -59,7 +60,7 @@ describe("load balancing across worker processes (Redis transporter)", function 
 		const deadline = Date.now() + 20_000;
 		while ((caller.registry.getActionEndpoints("lbtest.work")?.endpoints.length ?? 0) < 3) {
 			if (Date.now() > deadline) throw new Error("the three lbtest endpoints were not discovered");
-			await new Promise(r => setTimeout(r, 100));
+			await sleep(100);
 		}
 	});
 

@@ -13,6 +13,7 @@ import { createRedis } from "../../stores/redis";
 import { redisKeys } from "../../contracts/redis-keys";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
+import { runnerCommand } from "../../launcher/runner-command";
 import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -27,7 +28,8 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
   let observer: ServiceBroker;
 
   function runner(nodeID: string, files: string[]): ChildProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", "node_modules/moleculer/bin/moleculer-runner.js", "--config", "moleculer.config.ts", ...files], {
+    const { command, args } = runnerCommand({ root: ROOT, services: files });
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -19,6 +19,7 @@ import { configuredService, makeBroker, REDIS_URL, uniqueName, waitFor } from ".
 import { CORE_UNITS } from "../../contracts/service-units";
 import { WORKER_UNITS } from "../../contracts/families";
 import { freePort } from "../../cli/free-port";
+import { setTimeout as sleep } from "node:timers/promises";
 
 describe("pipeline: HTTP → stream → coordinator → five workers → results + Socket.IO", function () {
   this.timeout(60_000);
@@ -139,7 +140,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
     const event = await waitFor(() => seenA.find((e) => e.message_id === messageId), 5000, "diagnosis event at fleet A");
     expect(event.fleet_id).to.equal("fleetA");
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(seenB).to.have.length(0);
 
     // A vehicle of fleet A does not exist for fleet B: not over REST, not as a Socket.IO subscription.

@@ -22,6 +22,7 @@ import { createRedis } from "../../stores/redis";
 import { redisKeys } from "../../contracts/redis-keys";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { configuredService, uniqueName, waitFor } from "./helpers";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** CLIENT LIST grouped by connection name ("(unnamed)" for Moleculer's transporter clients), the observer excluded. */
 async function connectionsByName(redis: Redis): Promise<Record<string, number>> {
@@ -113,7 +114,7 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       const body = (await res.json()) as { error: string };
       expect(body.error).to.equal("service_unavailable");
       expect((await fetch(`${base}/ready`)).status, "/ready while Redis is down").to.equal(503);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
       const { restartedAt } = await server.restart().then(() => ({ restartedAt: Date.now() }));
       await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 30_000, "ready again");
       // The client retries the window it could not deliver, with the same Idempotency-Key.
@@ -126,7 +127,7 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       resumeTimes.push(Date.now() - restartedAt);
     }
     // Let late reconnects settle before counting.
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     const after = await connectionsByName(redis);
     const ix = await indexResults(redis, keys);
     for (const id of accepted) for (const f of FAULT_TYPES) expect(ix.counts.get(id)?.get(f), `${id} ${f}`).to.equal(1);

@@ -5,7 +5,9 @@
  * replica died) is not written twice. A window counts as accepted only on a 2xx, with the message id returned.
  */
 import { encodeCompact } from "../../ingest/sensor-data";
+import { backoffDelayMs } from "../../launcher/backoff";
 import { makeFleet, nextWindow } from "../../simulator/index";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface FeederOptions {
   apiUrls: readonly string[];
@@ -102,7 +104,7 @@ export class ChaosFeeder {
         this.stats.rejected.push({ idempotencyKey, status: cause });
         return;
       }
-      await sleep(Math.min(1000, 100 * 2 ** Math.min(attempt, 4)));
+      await sleep(backoffDelayMs({ attempt, initialMs: 100, factor: 2, maxMs: 1000 }));
     }
   }
 }
@@ -112,6 +114,3 @@ function errorCause(err: unknown): string {
   return e.cause?.code ?? e.name ?? "error";
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

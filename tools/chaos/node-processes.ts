@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { runnerCommand } from "../../launcher/runner-command";
 
 export type NodeKind = "coordinator" | "worker" | "api";
 
@@ -39,7 +40,8 @@ export class NodeSet {
   start(name: string): void {
     const spec = this.spec(name);
     const log = fs.openSync(path.join(this.logDir, `${name}.log`), "a");
-    const child = spawn(process.execPath, ["--import", "tsx", "node_modules/moleculer/bin/moleculer-runner.js", "--config", "moleculer.config.ts", ...spec.services], {
+    const { command, args } = runnerCommand({ root: this.root, services: spec.services });
+    const child = spawn(command, args, {
       cwd: this.root,
       env: { ...process.env, ...spec.env, NODE_ID: name, ...(spec.port ? { PORT: String(spec.port), HOST: "127.0.0.1" } : {}) },
       stdio: ["ignore", log, log],

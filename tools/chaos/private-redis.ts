@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../cli/free-port";
+import { setTimeout as sleep } from "node:timers/promises";
 
 
 export function redisServerInstalled(): boolean {
@@ -65,7 +66,7 @@ export class PrivateRedis {
     const deadline = Date.now() + 10_000;
     while (!(await portAnswers(this.port))) {
       if (Date.now() > deadline) throw new Error(`private redis-server on ${this.port} did not answer within 10 s`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   }
 
@@ -73,7 +74,7 @@ export class PrivateRedis {
   async restart(downMs = 0): Promise<{ stoppedAt: number; upAt: number }> {
     await this.stop();
     const stoppedAt = Date.now();
-    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    if (downMs > 0) await sleep(downMs);
     await this.launch();
     return { stoppedAt, upAt: Date.now() };
   }

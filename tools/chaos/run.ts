@@ -17,6 +17,7 @@ import { NodeSet, type NodeKind, type NodeSpec } from "./node-processes";
 import { freePort } from "../../cli/free-port";
 import { PrivateRedis } from "./private-redis";
 import { mulberry32 } from "../../simulator/prng";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FAULT_FILES = ["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`);
@@ -51,7 +52,6 @@ export interface ChaosReport {
   logDir: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

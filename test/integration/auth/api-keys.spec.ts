@@ -3,6 +3,7 @@ import Redis from "ioredis";
 import { ApiKeyStore, generateKey, keyFromHeaders } from "../../../stores/api-keys";
 import { can, canAccessFleet } from "../../../gateway/roles";
 import { RateLimiter } from "../../../stores/rate-limiter";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -94,7 +95,7 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     expect((await fast.hit("refill")).allowed).to.equal(true);
     expect((await fast.hit("refill")).allowed).to.equal(true);
     expect((await fast.hit("refill")).allowed).to.equal(false);
-    await new Promise((r) => setTimeout(r, 120));
+    await sleep(120);
     expect((await fast.hit("refill")).allowed).to.equal(true);
   });
 });

@@ -6,8 +6,9 @@ import {
   type StreamEntry,
 } from "../../../mixins/redis-stream-consumer.mixin";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
-import { fieldsToObject } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, sleep, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { fieldsToObject, pairsToRecord } from "../../../streams/stream-replies";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { setTimeout as sleep } from "node:timers/promises";
 
 type Handler = (entries: StreamEntry[]) => Promise<EntryOutcome[]>;
 
@@ -181,7 +182,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) => entries.map(() => "ack" as const));
     harnesses.push(h);
     await waitFor(async () => {
-      const names = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => fieldsToObject(c).name);
+      const names = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => pairsToRecord(c).name);
       return !names.includes("long-gone");
     }, 3000, "long-gone forgotten");
   });

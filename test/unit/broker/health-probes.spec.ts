@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import { HealthProbeMiddleware, probeAnswer } from "../../../broker/health-probes";
+import { setTimeout as sleep } from "node:timers/promises";
 
 async function status(port: number, path: string): Promise<number> {
 	const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -37,7 +38,7 @@ describe("health probes", () => {
 			name: "slowstop",
 			stopped: () => new Promise<void>(resolve => (releaseStop = resolve))
 		});
-		while (probes.port() === undefined) await new Promise(r => setTimeout(r, 10));
+		while (probes.port() === undefined) await sleep(10);
 		const port = probes.port()!;
 		expect(await status(port, "/live")).to.equal(200);
 		expect(await status(port, "/ready")).to.equal(503);
@@ -45,7 +46,7 @@ describe("health probes", () => {
 		expect(await status(port, "/ready")).to.equal(200);
 		expect(await status(port, "/nothing")).to.equal(404);
 		const stopping = broker.stop();
-		while (probes.state() !== "stopping") await new Promise(r => setTimeout(r, 5));
+		while (probes.state() !== "stopping") await sleep(5);
 		expect(await status(port, "/ready")).to.equal(503);
 		expect(await status(port, "/live")).to.equal(200);
 		releaseStop();

@@ -64,7 +64,7 @@ describe("decode/stream-entry", () => {
     expect(decodeStreamEntry([...entry(), "trace_id", "abc"]).vehicleId).to.equal("VIN-5YJ3E1EA7KF317000");
   });
 
-  it("the raw-stream writer builds exactly the five contract fields, and they decode back", () => {
+  it("the producer's rawEntryFields builds exactly the five contract fields, and they decode back", () => {
     const fields = rawEntryFields({ vehicleId: "bus-7", timestamp: TIMESTAMP, sensorData: JSON.stringify(columnar()) });
     expect(fields.filter((_, i) => i % 2 === 0)).to.deep.equal(["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"]);
     expect(decodeStreamEntry(fields).metadata).to.deep.equal({});

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { RestartBackoff } from "../../../launcher/backoff";
+import { backoffDelayMs, RestartBackoff } from "../../../launcher/backoff";
 import { familyCounts, formatTopologyTable, planTopology, scaleInCandidate, scaleOutSpec } from "../../../launcher/topology";
 import { parseScalingAdvice, scalingSteps } from "../../../launcher/scaling";
 import { ALL_UNITS, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
 import { WORKER_UNITS } from "../../../contracts/families";
-import { childEnv, runnerArgs } from "../../../launcher/supervisor";
+import { childEnv, specCommand } from "../../../launcher/supervisor";
 
 const root = path.resolve(__dirname, "../../..");
 
@@ -16,6 +16,15 @@ describe("cluster/backoff", () => {
 		expect([1, 1, 1, 1, 1, 1].map(() => b.nextDelay(1000))).to.deep.equal([500, 1000, 2000, 4000, 4000, 4000]);
 		expect(b.nextDelay(120_000)).to.equal(500);
 		expect(b.nextDelay(10)).to.equal(1000);
+	});
+
+	it("backoffDelayMs: capped exponential, jitter within ±j and rounded, no overflow for huge attempts", () => {
+		const d = (attempt: number, jitter?: number) => backoffDelayMs({ attempt, initialMs: 50, factor: 2, maxMs: 2000, jitter });
+		expect([0, 1, 2, 5, 6, 10, 5000].map(a => d(a))).to.deep.equal([50, 100, 200, 1600, 2000, 2000, 2000]);
+		for (let i = 0; i < 200; i++) {
+			const j = d(3, 0.25);
+			expect(Number.isInteger(j) && j >= 300 && j <= 500, String(j)).to.equal(true);
+		}
 	});
 });
 
@@ -100,8 +109,9 @@ describe("cluster/service-units and runner command", () => {
 
 	it("builds explicit moleculer-runner arguments (no globs) and per-process env", () => {
 		const spec = { name: "worker-1", role: "worker" as const, units: [WORKER_UNITS[0], WORKER_UNITS[2]] };
-		const dev = runnerArgs(spec, "/r", false);
-		expect(dev).to.deep.equal([
+		const dev = specCommand(spec, "/r", false);
+		expect(dev.command).to.equal(process.execPath);
+		expect(dev.args).to.deep.equal([
 			"--import",
 			"tsx",
 			"/r/node_modules/moleculer/bin/moleculer-runner.js",
@@ -110,7 +120,7 @@ describe("cluster/service-units and runner command", () => {
 			"/r/services/fault-turn.service.ts",
 			"/r/services/fault-bearing.service.ts"
 		]);
-		expect(runnerArgs(spec, "/r", true).slice(2)).to.deep.equal(["/r/dist/moleculer.config.js", "/r/dist/services/fault-turn.service.js", "/r/dist/services/fault-bearing.service.js"]);
+		expect(specCommand(spec, "/r", true).args.slice(2)).to.deep.equal(["/r/dist/moleculer.config.js", "/r/dist/services/fault-turn.service.js", "/r/dist/services/fault-bearing.service.js"]);
 		const env = childEnv(spec, { METRICS_PORT: "3030", HEALTH_PORT: "3001", REDIS_URL: "redis://x" });
 		expect(env.NODE_ID).to.match(/-worker-1$/);
 		expect(env.METRICS_PORT).to.equal(undefined);

@@ -1,0 +1,47 @@
+/**
+ * Lua scripts as ioredis custom commands (`defineCommand`: EVALSHA, falling back to EVAL when the server does not
+ * hold the script, e.g. after a restart or SCRIPT FLUSH). A script is defined on a client the first time it runs
+ * there (`redis[name]` absent), so any connection (createRedis, a test's own client) can run it without a setup step.
+ * Scripts are how this layer makes check-and-write steps atomic: Redis runs a script without interleaving other
+ * commands, and replicates/persists its effects as one unit.
+ */
+import type { Redis } from "ioredis";
+
+export type ScriptArg = string | Buffer | number;
+
+export interface LuaCommandDefinition {
+  /** Method name on the client (`name` and `nameBuffer`); must not clash with a Redis command. */
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+export interface LuaCommand extends Readonly<LuaCommandDefinition> {
+  /** Runs the script; bulk replies as strings. */
+  run(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;
+  /** Same, with bulk replies as Buffers (for binary payloads). */
+  runBuffer(redis: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;
+}
+
+type ScriptMethod = (...keysAndArgs: ScriptArg[]) => Promise<unknown>;
+
+/** The client's method for `def` (`buffers`: the `…Buffer` variant), defining the command on first use. */
+function ensureCommand(redis: Redis, def: LuaCommandDefinition, buffers: boolean): ScriptMethod {
+  const methods = redis as unknown as Partial<Record<string, ScriptMethod>>;
+  if (typeof methods[def.name] !== "function") redis.defineCommand(def.name, { numberOfKeys: def.numberOfKeys, lua: def.lua });
+  const method = methods[buffers ? `${def.name}Buffer` : def.name];
+  if (typeof method !== "function") throw new Error(`Lua command ${def.name} could not be defined`);
+  return method;
+}
+
+export function luaCommand(def: LuaCommandDefinition): LuaCommand {
+  const call = (redis: Redis, keys: readonly string[], args: readonly ScriptArg[], buffers: boolean): Promise<unknown> => {
+    if (keys.length !== def.numberOfKeys) throw new RangeError(`Lua command ${def.name} takes ${def.numberOfKeys} keys, got ${keys.length}`);
+    return ensureCommand(redis, def, buffers).call(redis, ...keys, ...args);
+  };
+  return {
+    ...def,
+    run: (redis, keys, args) => call(redis, keys, args, false),
+    runBuffer: (redis, keys, args) => call(redis, keys, args, true),
+  };
+}
