@@ -36,7 +36,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # --- runtime -----------------------------------------------------------------------------------------------------------
 FROM node:22-slim AS runtime
 ENV NODE_ENV=production \
-    # glibc: keep 10–100 KB window buffers off mmap/trim churn (PERFORMANCE_NOTES: 2–3× faster payload handling)
+    # glibc: keep 10–100 KB window buffers off mmap/trim churn (docs/performance.md#malloc-tuning: 2–3× faster payload handling)
     MALLOC_MMAP_THRESHOLD_=268435456 \
     MALLOC_TRIM_THRESHOLD_=1073741824 \
     SERVICES=api

@@ -41,7 +41,7 @@ export function brokerConfig(config: VtoxConfig): BrokerOptions {
 
     // Moleculer's Redis transporter minus its reconnect leak (moleculer#1363; broker/redis-transporter.ts).
     transporter: new LeakFreeRedisTransporter(redisOptions(redis.url)),
-    // CBOR (cbor-x) carries Float32Array windows natively and costs ~1/4 of JSON for sensor payloads (MOLECULER_NOTES).
+    // CBOR (cbor-x) carries Float32Array windows natively and costs ~1/4 of JSON for sensor payloads (docs/performance.md#serializer-costs).
     serializer: "CBOR",
 
     // A SIGKILLed node must be dropped within ~5 s. Moleculer checks every heartbeatTimeout seconds and drops a node

@@ -1,6 +1,6 @@
 /**
  * The squared-envelope spectrum of one demodulation band and the harmonic levels of each defect
- * family in it (SCIENCE.md §3 steps 3–5): band-pass + analytic signal (one small inverse FFT from
+ * family in it (docs/science.md#squared-envelope-spectrum): band-pass + analytic signal (one small inverse FFT from
  * the window's spectrum), |z|² minus its mean, Hann, FFT; then for k = 1..K (K = 3, or 2 when the
  * demodulation band cannot hold a third harmonic, bearing.ts) the largest bin within
  * ±2 % of k·f (rolling elements slip 1–2 %, Randall & Antoni 2011) over the median of the ±25 %
@@ -16,7 +16,7 @@ import { medianInPlace } from "./dsp/statistics";
 export const SLIP_TOLERANCE = 0.02;
 /** Local-median neighbourhood half-width as a fraction of the line frequency. */
 export const NEIGHBOURHOOD = 0.25;
-/** Harmonics scored per family when the band holds them (SCIENCE.md §3: "harmonics 1–3"). */
+/** Harmonics scored per family when the band holds them (docs/science.md#bearing-family-rule: harmonics 1–3). */
 export const MAX_HARMONICS = 3;
 /** Fewest harmonics the "≥ X dB on 2 of K" family rule can be applied to. */
 export const MIN_HARMONICS = 2;

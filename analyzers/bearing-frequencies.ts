@@ -1,6 +1,6 @@
 /**
  * Characteristic defect frequencies of a rolling-element bearing with a stationary outer race
- * (SCIENCE.md §3; Randall & Antoni 2011). n balls, ball diameter d, pitch diameter D,
+ * (docs/science.md#defect-frequencies; Randall & Antoni 2011). n balls, ball diameter d, pitch diameter D,
  * contact angle φ, shaft frequency f_r:
  *   BPFO = (n/2)·f_r·(1 − (d/D)cosφ)     outer-race defect
  *   BPFI = (n/2)·f_r·(1 + (d/D)cosφ)     inner-race defect

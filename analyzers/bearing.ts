@@ -1,6 +1,6 @@
 /**
  * Rolling-element bearing defects from one vibration channel by envelope analysis
- * (SCIENCE.md §3; Randall & Antoni, MSSP 25(2), 2011).
+ * (docs/science.md#bearing-defects; Randall & Antoni, MSSP 25(2), 2011).
  *
  * A local defect strikes once per passage — at BPFO, BPFI, 2×BSF or FTF — and each strike rings
  * a structural resonance of a few kHz. Demodulating a band around that resonance turns the
@@ -13,9 +13,9 @@
  *    significant, the highest-SK band is used;
  * 3. band-pass + analytic signal + squared envelope, Hann, FFT (bearing-envelope.ts);
  * 4. per family, harmonics k = 1..K: peak within ±2 % of k·f over the ±25 % local median, dB;
- *    K = 3 (SCIENCE.md §3), or K = 2 when the demodulation range cannot hold the band a third
+ *    K = 3 (docs/science.md#bearing-family-rule), or K = 2 when the demodulation range cannot hold the band a third
  *    harmonic needs (a fast shaft at a modest rate, e.g. a 6207 at 5400 rpm sampled at 8192 Hz);
- * 5. family rule [D, SCIENCE.md §3, CWRU: healthy ≤ 11 dB, inner/outer race 27–52 dB]:
+ * 5. family rule [D, docs/science.md#bearing-family-rule, CWRU: healthy ≤ 11 dB, inner/outer race 27–52 dB]:
  *    normal below 12 dB; warning ≥ 15 dB on ≥ 2 of K harmonics; fault ≥ 25 dB on ≥ 2 of K.
  *    "≥ X on 2 of K" is "the second-highest of the K levels ≥ X", which is the severity indicator;
  *    with K = 2 it asks both harmonics to clear X — stricter than 2 of 3, never looser, so the
@@ -32,7 +32,7 @@
  *   no flat floor up there (its spectrum falls to zero at the band width). K is the largest of
  *   3, 2 that fits; below 2 the family rule cannot be applied and the answer is insufficient_data;
  * - duration: the Hann main lobe (±2/T Hz) must fit inside the ±2 % slip window of the first
- *   harmonic, T ≥ 2/(0.02·f) = 100/f — 0.93 s for a 107 Hz BPFO (SCIENCE: "≥ ~0.5–1 s"); with a
+ *   harmonic, T ≥ 2/(0.02·f) = 100/f — 0.93 s for a 107 Hz BPFO (docs/science.md#bearing-window-length: at least ~0.5–1 s); with a
  *   1 s window that is ≥ ~1700 rpm for a 6205-class bearing. The looser T ≥ 50/f was tried and
  *   rejected: a stable line's peak over the local median grows by about 10·log10(T), and at 0.5 s
  *   CWRU inner-race record 105 drops from fault to warning in 14 of 20 windows — the dB rule was
@@ -50,7 +50,7 @@ import { insufficientData, severityScore, severityStatus, type SeverityScale } f
 import { round } from "./round";
 import type { Analyzer, BearingGeometry, Evidence, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
-/** SCIENCE.md §3 family rule, dB of the second-highest harmonic; saturation where CWRU faults sit. */
+/** Family rule of docs/science.md#bearing-family-rule, dB of the second-highest harmonic; saturation where CWRU faults sit. */
 export const BEARING_SCALE: SeverityScale = { warning: 15, fault: 25, saturation: 45 };
 /** Below this every family is plainly normal; 12–15 dB is a grey zone still called normal. */
 export const NORMAL_BELOW_DB = 12;

@@ -1,10 +1,10 @@
 /**
- * Broken rotor bars by motor-current signature analysis (SCIENCE.md §1; Kliman et al. 1988,
+ * Broken rotor bars by motor-current signature analysis (docs/science.md#broken-rotor-bars; Kliman et al. 1988,
  * Thomson & Fenger 2001). A broken bar makes the rotor field asymmetric; it induces a stator current
  * line at (1 − 2s)f (LSB) and, through the speed ripple, (1 + 2s)f (USB). Severity is ΔdB, how far the
  * LSB sits below the fundamental in the same spectrum, read against the Thomson & Fenger table.
  *
- * Status mapping without a baseline: load-dependent limits (SCIENCE.md §1: "thresholds must be load- or
+ * Status mapping without a baseline: load-dependent limits (docs/science.md#broken-bar-thresholds: "thresholds must be load- or
  * slip-dependent"). The sidebands grow with load — the rotor current that a broken bar diverts grows with
  * torque — so one fixed ΔdB limit either alarms healthy motors at full load or misses broken bars at half
  * load. The limits follow the IEEE DataPort rig (Treml et al., 1 hp 4-pole 60 Hz motor; medians of 10 runs
@@ -56,7 +56,7 @@ const MAX_DRIFT = 0.005;
 export const MIN_LOAD_PCT = 40;
 
 /**
- * IEEE DataPort rig (Treml et al.), median LSB ΔdB = −LSB dB re fundamental (SCIENCE.md §1), at the two
+ * IEEE DataPort rig (Treml et al.), median LSB ΔdB = −LSB dB re fundamental (docs/science.md#broken-bar-thresholds), at the two
  * measured loads: 0.5 N·m and 4 N·m on a 1 hp 4-pole motor whose rated torque is ≈ 4 N·m.
  */
 const RIG_LOAD_FRACTIONS = [0.5 / 4, 1] as const;
@@ -66,7 +66,7 @@ const RIG_DELTA_DB = {
   fourBars: [42.9, 30.0],
 } as const;
 
-/** Thomson & Fenger (2001) rows, ΔdB lower bound → rotor condition (SCIENCE.md §1 table). */
+/** Thomson & Fenger (2001) rows, ΔdB lower bound → rotor condition (docs/science.md#broken-bar-thresholds). */
 const THOMSON_FENGER: readonly { aboveDb: number; condition: string }[] = [
   { aboveDb: 60, condition: "excellent" },
   { aboveDb: 54, condition: "good" },

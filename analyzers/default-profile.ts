@@ -1,5 +1,5 @@
 /**
- * The profile used when a vehicle has none registered (ARCHITECTURE.md §4): a typical
+ * The profile used when a vehicle has none registered (docs/science.md#default-profile): a typical
  * 4-pole-pair PMSM traction motor on a 400 V DC bus, with a 6205-class bearing.
  * Findings made with it say so (`profile: default`) so an operator knows to register the real one.
  */

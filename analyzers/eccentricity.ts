@@ -1,5 +1,5 @@
 /**
- * Air-gap eccentricity by motor-current signature analysis (SCIENCE.md §2; Dorrell, Thomson & Roach
+ * Air-gap eccentricity by motor-current signature analysis (docs/science.md#eccentricity; Dorrell, Thomson & Roach
  * 1997; Nandi, Toliyat & Li 2005; Ebrahimi, Faiz & Roshtkhari 2009 for PMSMs).
  * A rotor off-centre modulates the air-gap permeance once per revolution, so the stator current
  * carries lines at f ± k·f_r:
@@ -24,7 +24,7 @@ import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Sample
 
 const FAULT = "eccentricity" as const;
 const TAPER: TaperName = "blackman-harris";
-/** Search half-width: 0.2 Hz plus the line's share of a 0.5 % speed error (SCIENCE §3: speed known to ~0.5 %). */
+/** Search half-width: 0.2 Hz plus the line's share of a 0.5 % speed error (docs/science.md#defect-frequencies: speed known to ~0.5 %). */
 const BASE_TOLERANCE_HZ = 0.2;
 const SPEED_UNCERTAINTY = 0.005;
 /** Healthy lines sit 50–60 dB down (§2): measure to −60 dB with the fundamental's leakage 10 dB under that. */

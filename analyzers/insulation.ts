@@ -1,6 +1,6 @@
 /**
  * Insulation degradation from the scalars a vehicle already reports: the IMD's isolation
- * resistance, the common-mode leakage current and the winding temperature. SCIENCE.md §5.
+ * resistance, the common-mode leakage current and the winding temperature. docs/science.md#insulation.
  * Three independent judgements, each on its own severity scale; the finding takes the worst.
  *  - R_iso in Ω/V against the UN R100 / ISO 6469-3 legal minimum (absolute);
  *  - leakage current rise against the vehicle's own baseline (relative only: no absolute limit exists);
@@ -17,7 +17,7 @@ import type { Analyzer, Evidence, FeatureBaseline, Finding, InsulationClass, Mot
  */
 export const R_ISO_MIN_OHM_PER_V_AC = 500;
 /**
- * Warn at 5× the legal minimum (the upper end of SCIENCE's 2–5×). Insulation resistance halves per
+ * Warn at 5× the legal minimum (the upper end of the 2–5× of docs/science.md#isolation-resistance). Insulation resistance halves per
  * ~10 K (IEEE 43) and swings 2–3× with humidity; 5× ≈ 2^2.3 leaves some 23 K of further heating
  * before the legal limit, where 2× would leave a single 10 K swing. At 400 V this is 1 MΩ, the
  * IEC 60364-6 minimum for ≤ 500 V circuits. The score saturates at half the legal minimum.
@@ -31,13 +31,13 @@ export const R_ISO_HALVING_K = 10;
 
 /**
  * Leakage current rise over the same vehicle's baseline, %: warning above +30 % (the upper end of
- * SCIENCE's 20–30 %, because the baseline is one value, not per temperature bin, and capacitive
+ * the 20–30 % of docs/science.md#leakage-current, because the baseline is one value, not per temperature bin, and capacitive
  * leakage drifts 10–20 % with temperature and humidity); fault at +100 %, a doubling, the rise a
  * halving of the resistive insulation path produces [practice, calibrate]. Saturation at +200 %.
  */
 export const LEAKAGE_RISE_SCALE: SeverityScale = { warning: 30, fault: 100, saturation: 200 };
 
-/** IEC 60085 thermal-class temperatures, °C (SCIENCE.md §5 table). */
+/** IEC 60085 thermal-class temperatures, °C (docs/science.md#thermal-aging). */
 export const CLASS_LIMIT_C: Readonly<Record<InsulationClass, number>> = { B: 130, F: 155, H: 180, N: 200, R: 220 };
 /** 10 K halving interval (Montsinger/Dakin, IEC 60216 HIC ≈ 10 K). */
 export const AGING_HALVING_K = 10;

@@ -1,6 +1,6 @@
 /**
  * The motor's negative-sequence impedance Z2, which sets how much negative-sequence current I2 a
- * supply voltage unbalance V2 drives (I2 = V2/Z2) in a healthy machine. SCIENCE.md §4.
+ * supply voltage unbalance V2 drives (I2 = V2/Z2) in a healthy machine. docs/science.md#voltage-compensation.
  *
  * Z2 is a machine constant (it hardly depends on load), whereas Z1 = V1/I1 falls with load: so the
  * supply-driven I2/I1 = (V2/V1)·(Z1/Z2) is largest at light load, and no fixed "|Z1/Z2|" can
@@ -39,7 +39,7 @@ export interface TypicalZ2 {
  * Induction motor. Under negative sequence the rotor slips at 2 − s ≈ 2, so Z2 ≈ R1 + R2'/2 +
  * j(X1 + X2'): the locked-rotor impedance with half the rotor resistance. |Z_LR| = 1/I_LR(pu), and
  * NEMA MG-1 design B motors draw 6–7× rated current at locked rotor (MG-1 §12.35 code-letter
- * limits; SCIENCE §4 "1 % voltage unbalance gives 6–10× that in current unbalance"): 6.5× →
+ * limits; docs/science.md#voltage-compensation: "1 % voltage unbalance gives 6–10× that in current unbalance"): 6.5× →
  * X1 + X2' ≈ 0.15 pu. Resistance: R1 ≈ 0.015–0.02 pu (stator copper loss 1.5–2 % of rating) and
  * R2' ≈ rated slip ≈ 0.025 pu, so R1 + R2'/2 ≈ 0.03 pu; at rated f ∠Z2 ≈ 79°, in the 75–85° of a
  * mostly reactive Z2. Spread: X ×/÷ 1.5 (locked-rotor currents 4.5–10×, designs A–D and

@@ -1,5 +1,5 @@
 /**
- * The motor profile JSON of ARCHITECTURE.md §4 → MotorProfile, strictly validated: one schema for
+ * The motor profile JSON of docs/architecture.md#motor-profile-json → MotorProfile, strictly validated: one schema for
  * `PUT /api/v1/vehicles/{id}`, `npm run diagnose -- --profile`, the simulator and the analyzers.
  *
  * Required: motor_type, pole_pairs, rated_rpm, rated_current_a, rated_voltage_v, bearing (all four

@@ -1,5 +1,5 @@
 /**
- * Slip and shaft frequency (SCIENCE.md §1 step 2, notation of its header):
+ * Slip and shaft frequency (docs/science.md#slip-and-shaft-frequency, notation of its header):
  * n_s = 60·f/p, s = (n_s − n)/n_s = 1 − p·f_r/f, f_r = n/60.
  * A PMSM turns synchronously (s = 0, f_r = f/p); a measured speed is only checked against that.
  * Negative slip is generating (regenerative braking) and is physical; its magnitude sets the

@@ -1,7 +1,7 @@
 /**
  * Inter-turn short circuit (ITSC) from the three phase currents: negative-sequence current
  * I2/I1 at the measured fundamental, compensated for supply unbalance when the phase voltages
- * are present, with the faulted phase from ∠I2 − ∠I1. SCIENCE.md §4.
+ * are present, with the faulted phase from ∠I2 − ∠I1. docs/science.md#inter-turn-short-circuit.
  *
  * Why I2: a shorted turn makes one phase's impedance differ from the other two, and any such
  * asymmetry under a balanced supply draws negative-sequence current. I2/I1 is unit-free, so it
@@ -48,20 +48,20 @@ const MAX_SAMPLES_FOR_FREQUENCY = 4096;
 const MIN_FUNDAMENTAL_POWER_SHARE = 0.25;
 
 /**
- * SCIENCE.md §4 "suggested rule", in % of I1. Without a baseline: normal < 4 %, fault > 8 %
+ * docs/science.md#turn-fault-thresholds, in % of I1. Without a baseline: normal < 4 %, fault > 8 %
  * (healthy ITSC runs 2.3–3.8 %, 20 % shorted turns 8–18 %); the score saturates at 15 %, where
- * SCIENCE says to trip or derate at once.
+ * docs/science.md#turn-fault-thresholds says to trip or derate at once.
  */
 export const ABSOLUTE_SCALE: SeverityScale = { warning: 4, fault: 8, saturation: 15 };
 /**
  * With a baseline, the rise of I2/I1 over the vehicle's own healthy value, in % points: warning
- * from +2, fault from +6. SCIENCE names +2–4 as the warning band and > +6 as fault; the +4..+6
+ * from +2, fault from +6. docs/science.md#turn-fault-thresholds names +2–4 as the warning band and > +6 as fault; the +4..+6
  * gap is kept as WARNING (the fault threshold is the literature's +6, not +4), with the score
  * still rising linearly through it so the trend shows. Saturation +12 ≈ the 15 % trip level above a typical 3 % healthy value.
  */
 export const BASELINE_RISE_SCALE: SeverityScale = { warning: 2, fault: 6, saturation: 12 };
 
-/** SCIENCE.md §4: gate on V2/V1 < 1 %; above it the compensated index is used but marked lower confidence. */
+/** docs/science.md#voltage-compensation: gate on V2/V1 < 1 %; above it the compensated index is used but marked lower confidence. */
 export const VOLTAGE_UNBALANCE_GATE = 0.01;
 /**
  * Z2 = V2/I2 is reported (for a baseline to learn) only from V2/V1 ≥ 0.5 %: there the supply drives
@@ -448,7 +448,7 @@ function compensateForSupplyUnbalance(
   };
 }
 
-/** The SCIENCE §4 gate, stated in the finding: below 1 % V2/V1, or the compensated index (and how uncertain it is). */
+/** The gate of docs/science.md#voltage-compensation, stated in the finding: below 1 % V2/V1, or the compensated index (and how uncertain it is). */
 function supplyNote(s: SupplyCompensation, scale: SeverityScale): string {
   const v2 = toPercent(s.v2OverV1).toFixed(2);
   const explained = `supply-driven I2/I1 = ${toPercent(magnitude(s.explainedRatio)).toFixed(2)} ± ${toPercent(s.uncertaintyOverI1).toFixed(2)} % (Z2 ${s.z2.basis})`;

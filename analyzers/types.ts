@@ -1,7 +1,7 @@
 /**
  * The domain model every analyzer, decoder, service and test speaks.
  * Field names of JSON contracts (MotorProfile, Finding) are snake_case because they
- * are the wire format of ARCHITECTURE.md §4; in-memory types are camelCase.
+ * are the wire format of docs/architecture.md#contracts; in-memory types are camelCase.
  */
 
 /** The five fault families, spelled as in the `fault_diagnosis_results` stream. */
@@ -52,7 +52,7 @@ export interface BearingGeometry {
 /** IEC 60085 thermal classes. */
 export type InsulationClass = "B" | "F" | "H" | "N" | "R";
 
-/** The motor profile JSON of ARCHITECTURE.md §4 (one schema everywhere). */
+/** The motor profile JSON of docs/architecture.md#motor-profile-json (one schema everywhere). */
 export interface MotorProfile {
   motor_type: "pmsm" | "induction";
   pole_pairs: number;

@@ -81,11 +81,11 @@ function serviceEnv(port: number): NodeJS.ProcessEnv {
     HOST: "127.0.0.1",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     INGEST_RATE_LIMIT: "1000000000",
-    // A trimmed raw stream (PERFORMANCE_NOTES): about 8 s of traffic, far above the lag of a healthy run.
+    // A trimmed raw stream (docs/performance.md#redis-streams): about 8 s of traffic, far above the lag of a healthy run.
     RAW_STREAM_MAXLEN: String(Math.max(2000, Math.ceil(rate * 8))),
     RESULTS_STREAM_MAXLEN: String(Math.max(10_000, Math.ceil(rate * FAMILIES * 8))),
   };
-  // --malloc default|tuned: glibc arenas for 10–100 KB buffers (PERFORMANCE_NOTES); tuned is the launchers' default.
+  // --malloc default|tuned: glibc arenas for 10–100 KB buffers (docs/performance.md#malloc-tuning); tuned is the launchers' default.
   if ((opt.malloc ?? "tuned") === "tuned") {
     env.MALLOC_MMAP_THRESHOLD_ ??= "268435456";
     env.MALLOC_TRIM_THRESHOLD_ ??= "1073741824";

@@ -11,13 +11,8 @@
  * endpoint exists, so set `preferLocal: false` on nodes that host a worker themselves; endpoints with an open circuit
  * breaker are removed from `list` before select() is called.
  *
- * moleculer.config.ts hook (the lead adds it):
- *   import { registerIntelligentStrategy } from "../broker/intelligent.strategy";
- *   import { NodeLoadMiddleware } from "../broker/node-load.middleware";
- *   registerIntelligentStrategy();
- *   registry: { strategy: "Intelligent", strategyOptions: { exploration: 0.05 }, preferLocal: false },
- *   middlewares: [NodeLoadMiddleware()],
- * (`strategy: IntelligentStrategy` — the class itself — works as well and needs no registration.)
+ * Wired in moleculer.config.ts: registerIntelligentStrategy(), `registry: { strategy: "Intelligent", preferLocal: false }`
+ * and NodeLoadMiddleware() in `middlewares`. (`strategy: IntelligentStrategy` — the class — needs no registration.)
  */
 import { Strategies, type Context, type Endpoint, type Registry, type ServiceBroker } from "moleculer";
 import {
@@ -42,7 +37,7 @@ export type IntelligentStrategyOptions = Partial<Omit<ScoreOptions, "weights">> 
 };
 
 export class IntelligentStrategy extends Strategies.Base {
-	// BaseStrategy.d.ts does not declare opts (MOLECULER_NOTES)
+	// BaseStrategy.d.ts does not declare opts (docs/moleculer.md#typescript-typings)
 	declare opts: IntelligentStrategyOptions;
 	readonly scoreOptions: ScoreOptions;
 	private readonly random: () => number;
@@ -86,7 +81,7 @@ export class IntelligentStrategy extends Strategies.Base {
 
 /** Register under INTELLIGENT_STRATEGY_NAME so config can say `strategy: "Intelligent"`. Idempotent. */
 export function registerIntelligentStrategy(): void {
-	// Strategies.register is typed to take an instance, though it stores the class (MOLECULER_NOTES)
+	// Strategies.register is typed to take an instance, though it stores the class (docs/moleculer.md#typescript-typings)
 	(Strategies.register as unknown as (name: string, value: typeof IntelligentStrategy) => void)(
 		INTELLIGENT_STRATEGY_NAME,
 		IntelligentStrategy

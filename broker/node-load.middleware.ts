@@ -8,10 +8,7 @@
  * error alike) and merges it into the caller's ctx.meta (transit.js `_responseHandler`: Object.assign(req.ctx.meta,
  * packet.meta)), so the report costs no extra message. Heartbeats only carry CPU (moleculer#1234).
  *
- * moleculer.config.ts hook (the lead adds it):
- *   import { NodeLoadMiddleware } from "../broker/node-load.middleware";
- *   middlewares: [NodeLoadMiddleware()],
- * User middlewares wrap innermost, so each retry attempt is measured on its own node.
+ * Wired in moleculer.config.ts (`middlewares`). User middlewares wrap innermost, so each retry attempt is measured on its own node.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import v8 from "node:v8";

@@ -1,5 +1,5 @@
 /**
- * Shapes 2 and 3 of ARCHITECTURE.md §4: columnar channels as JSON number arrays, or (with
+ * Shapes 2 and 3 of docs/architecture.md#ingest-body-shapes: columnar channels as JSON number arrays, or (with
  * `"encoding": "f32le-base64"`) as base64 float32 strings. One rate for all channels
  * (`sampling_rate`) unless `channel_rates` gives a channel its own (vibration is often faster).
  * Every key is known: anything else is rejected by name, so typos never pass silently.

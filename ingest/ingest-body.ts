@@ -1,5 +1,5 @@
 /**
- * The HTTP ingest body `{"sensor_data": {...}, "metadata": {...}}` (ARCHITECTURE.md §4) →
+ * The HTTP ingest body `{"sensor_data": {...}, "metadata": {...}}` (docs/architecture.md#ingest-body-shapes) →
  * window + metadata. metadata is optional (defaults to {}), must be an object, nests at most
  * MAX_METADATA_DEPTH levels; any other top-level key is rejected by name.
  */

@@ -1,5 +1,5 @@
 /**
- * Shape 1 of ARCHITECTURE.md §4, the original system's rows:
+ * Shape 1 of docs/architecture.md#ingest-body-shapes, the original system's rows:
  * `{"data": [{"时间": 0.0, "Ia": 8.6, ...}, ...], "sampling_rate": 3000}`.
  * Row 0 fixes the columns; every other row must carry exactly the same ones.
  * Column meanings and units: legacy-columns.ts.

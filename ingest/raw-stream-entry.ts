@@ -1,6 +1,6 @@
 /**
  * One `motor_raw_data` stream entry → {vehicleId, timestamp, window, metadata}.
- * Fields (ARCHITECTURE.md §4): vehicle_id, timestamp (ISO), sensor_data (JSON string),
+ * Fields (docs/architecture.md#raw-stream-layout): vehicle_id, timestamp (ISO), sensor_data (JSON string),
  * metadata (JSON string), data_type = "motor_sensor_data". Entries written by an older producer
  * in this format decode like any other. Unknown extra fields are ignored (forward compatible);
  * a missing or repeated field, bad JSON, a wrong data_type or a bad vehicle id is an InputError

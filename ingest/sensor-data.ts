@@ -1,6 +1,6 @@
 /**
  * `sensor_data` of an ingest body or stream entry → SensorWindow, whichever of the three shapes
- * of ARCHITECTURE.md §4 it comes in (legacy rows, columnar, compact). Pure; every defect of the
+ * of docs/architecture.md#ingest-body-shapes it comes in (legacy rows, columnar, compact). Pure; every defect of the
  * input throws InputError naming the field, and nothing else is ever thrown for bad input.
  */
 import type { SensorWindow } from "../analyzers/types";

@@ -1,4 +1,4 @@
-/** Rolling-bearing defect frequencies from geometry and shaft speed (SCIENCE §3, stationary outer race). */
+/** Rolling-bearing defect frequencies from geometry and shaft speed (docs/science.md#bearing-defects, stationary outer race). */
 import type { BearingGeometry } from "../analyzers/types";
 
 export interface BearingDefectFrequencies {

@@ -1,6 +1,6 @@
 /**
  * Severity (0..1) → physical fault level, one mapping per family, each anchored on the published
- * levels quoted in SCIENCE.md. Exported so that tests and the evaluation know the truth they asked for.
+ * levels quoted in docs/science.md. Exported so that tests and the evaluation know the truth they asked for.
  */
 
 function clamp01(x: number): number {
@@ -23,7 +23,7 @@ function interpolate(knots: readonly (readonly [number, number])[], x: number): 
 /**
  * Negative-sequence current ratio I2/I1 caused by the turn fault alone (before the machine's
  * inherent 2–3 %). Severity 1 stands for 40 % shorted turns, so 0.25 ≈ 10 %, 0.5 ≈ 20 %;
- * knots follow the ITSC class means of SCIENCE §4 (10 %: 5.6–8.7 %, 20 %: 10.2–15.6 %,
+ * knots follow the ITSC class means of docs/science.md#turn-fault-thresholds (10 %: 5.6–8.7 %, 20 %: 10.2–15.6 %,
  * 40 %: 18.1–22.1 %) minus the inherent share.
  */
 const TURN_FAULT_KNOTS = [[0, 0], [0.25, 0.06], [0.5, 0.12], [1, 0.19]] as const;
@@ -32,12 +32,12 @@ export function turnFaultNegativeSequenceRatio(severity: number): number {
   return interpolate(TURN_FAULT_KNOTS, clamp01(severity));
 }
 
-/** Eccentricity sideband level reached at severity 1, dB re fundamental (SCIENCE §2: fault above −30 dB). */
+/** Eccentricity sideband level reached at severity 1, dB re fundamental (docs/science.md#eccentricity: fault above −30 dB). */
 export const ECCENTRICITY_SEVERE_DB = -25;
 
 /**
  * Level of the f ± f_r (PMSM f(1 ± 1/p)) sidebands, dB re fundamental: from the motor's healthy
- * level (50–60 dB below the fundamental, SCIENCE §2) linearly in dB to −25 dB at severity 1.
+ * level (50–60 dB below the fundamental, docs/science.md#eccentricity) linearly in dB to −25 dB at severity 1.
  */
 export function eccentricitySidebandDb(severity: number, healthyDb: number): number {
   const s = clamp01(severity);
@@ -47,11 +47,11 @@ export function eccentricitySidebandDb(severity: number, healthyDb: number): num
 /** Second sideband family (k = 2 induction, k = 3 PMSM) sits this far below the first: dB. */
 export const ECCENTRICITY_SECOND_FAMILY_DB = -6;
 
-/** ΔdB of the (1 − 2s)f sideband at full load for several broken bars (SCIENCE §1: 36–42 dB = 1–2 bars, 30–36 multiple). */
+/** ΔdB of the (1 − 2s)f sideband at full load for several broken bars (docs/science.md#broken-rotor-bars: 36–42 dB = 1–2 bars, 30–36 multiple). */
 export const BROKEN_BAR_SEVERE_DELTA_DB = 36;
 
 /**
- * Weakening of the broken-bar sidebands at light load: the IEEE DataPort rig (SCIENCE §1) shows
+ * Weakening of the broken-bar sidebands at light load: the IEEE DataPort rig (docs/science.md#broken-rotor-bars) shows
  * the LSB 8–10 dB lower at 0.5 N·m (12.5 % load) than at 4 N·m (full load); taken linear in load.
  */
 export const BROKEN_BAR_LIGHT_LOAD_DB_PER_PCT = 9 / 87.5;
@@ -70,12 +70,12 @@ export function brokenBarDeltaDb(severity: number, loadPct: number, healthyDelta
 
 /** USB (1 + 2s)f relative to the LSB: it comes from the speed ripple and is damped by inertia, dB. */
 export const BROKEN_BAR_USB_RELATIVE_DB = -2;
-/** (1 ± 4s)f relative to the LSB: near the noise floor on the IEEE rig (SCIENCE §1), dB. */
+/** (1 ± 4s)f relative to the LSB: near the noise floor on the IEEE rig (docs/science.md#broken-rotor-bars), dB. */
 export const BROKEN_BAR_SECOND_PAIR_RELATIVE_DB = -12;
 
 /**
  * Peak acceleration of one bearing-defect impact's ringing, g: quadratic in severity up to 1 g, the
- * order of the impacts on the CWRU 0.007" records (SCIENCE §3). Incipient spalls barely show:
+ * order of the impacts on the CWRU 0.007" records (docs/science.md#bearing-defects). Incipient spalls barely show:
  * 0.3 → 0.09 g (near the 0.02–0.05 g noise), 0.6 → 0.36 g, 1 → 1 g.
  */
 export function bearingImpulsePeakG(severity: number): number {
@@ -86,13 +86,13 @@ export function bearingImpulsePeakG(severity: number): number {
 /**
  * Extra conductance of a degrading insulation path, in units of the legal minimum's conductance
  * (1 / (500 Ω/V × V_dc)): g = 2·s^3.5. Chosen so that severity 0.6 puts R_iso near 3× the legal
- * minimum (inside SCIENCE §5's 2–5× warning band) and severity 1 at half of it (below UN R100).
+ * minimum (inside the 2–5× warning band of docs/science.md#isolation-resistance) and severity 1 at half of it (below UN R100).
  */
 export function insulationFaultConductancePu(severity: number): number {
   return 2 * Math.pow(clamp01(severity), 3.5);
 }
 
-/** Capacitive leakage / tan δ rise of degraded insulation at severity 1: +60 % (SCIENCE §5 alarms at +20–30 %). */
+/** Capacitive leakage / tan δ rise of degraded insulation at severity 1: +60 % (docs/science.md#leakage-current: practice alarms at +20–30 %). */
 export function leakageCapacitiveRise(severity: number): number {
   return 0.6 * Math.pow(clamp01(severity), 1.5);
 }

@@ -7,7 +7,7 @@
  * broken-bar sidebands (1 ± 2s)f and (1 ± 4s)f), CT gain mismatch and sensor noise; optional phase
  * voltages; housing vibration (1×, 2×, 2f, gear mesh, bearing impacts at BPFO/BPFI/2×BSF ringing a
  * structural resonance, broadband noise); insulation scalars (winding temperature, R_iso, leakage).
- * Severity → level mappings are in faults.ts, each anchored on SCIENCE.md.
+ * Severity → level mappings are in faults.ts, each anchored on docs/science.md.
  * makeFleet/nextWindow drive many vehicles through drive cycles with growing faults.
  */
 export { simulateWindow, faultLevels, DEFAULT_RATE_HZ, DEFAULT_CURRENT_SNR_DB, DEFAULT_VIBRATION_NOISE_G } from "./motor-model";

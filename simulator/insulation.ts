@@ -1,5 +1,5 @@
 /**
- * Insulation scalars a vehicle reports with each window (SCIENCE §5): winding temperature from the
+ * Insulation scalars a vehicle reports with each window (docs/science.md#insulation): winding temperature from the
  * copper losses, the HV isolation resistance the IMD measures, and the common-mode leakage current.
  */
 import type { InsulationClass, MotorProfile } from "../analyzers/types";

@@ -1,6 +1,6 @@
 /**
  * simulateWindow(spec): one SensorWindow of a traction motor at a steady operating point with a
- * chosen condition, built from the physics of SCIENCE.md. Pure and deterministic: the same spec
+ * chosen condition, built from the physics of docs/science.md. Pure and deterministic: the same spec
  * (and seed) gives bit-identical samples.
  */
 import type { SampledSignal, SensorWindow } from "../analyzers/types";

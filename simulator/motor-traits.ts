@@ -22,9 +22,9 @@ export interface MotorTraits {
   shortedLoopAngleRad: number;
   /** Phases of the 5th and 7th harmonics relative to the fundamental, rad. */
   harmonicPhaseRad: readonly [number, number];
-  /** Healthy f ± f_r sideband level, dB re fundamental (SCIENCE §2: 50–60 dB below). */
+  /** Healthy f ± f_r sideband level, dB re fundamental (docs/science.md#eccentricity: 50–60 dB below). */
   healthyEccentricityDb: number;
-  /** Healthy broken-bar ΔdB (SCIENCE §1 / brief: 55–60 dB). */
+  /** Healthy broken-bar ΔdB (docs/science.md#broken-rotor-bars / brief: 55–60 dB). */
   healthyBrokenBarDeltaDb: number;
   /** Bearing-housing structural resonance, Hz, and its damping ratio. */
   resonanceHz: number;
@@ -58,7 +58,7 @@ export function motorTraits(motorSeed: number, imperfections: Required<Imperfect
   const ctGain: [number, number, number] = [1 + rng.between(-g, g), 1 + rng.between(-g, g), 1 + rng.between(-g, g)];
   return {
     ctGain,
-    // ITSC healthy motor: I2/I1 = 2.9 ± 0.5 % (SCIENCE §4); drawn within ±20 % of the nominal share.
+    // ITSC healthy motor: I2/I1 = 2.9 ± 0.5 % (docs/science.md#inter-turn-short-circuit); drawn within ±20 % of the nominal share.
     inherentI2Ratio: (imperfections.inherentAsymmetryPct / 100) * rng.between(0.8, 1.2),
     inherentI2AngleRad: rng.between(0, 2 * Math.PI),
     supplyUnbalanceAngleRad: rng.between(0, 2 * Math.PI),

@@ -56,7 +56,7 @@ export function operatingPoint(profile: MotorProfile, rpm: number, loadPct: numb
   // Induction: f = p·f_r/(1 − s) (f_r = (1 − s) f / p); PMSM: synchronous, f = p·f_r.
   let electricalHz = (shaftHz * p) / (1 - slip);
   if (induction && profile.supply_hz) {
-    // Fixed supply (ARCHITECTURE §4): f is the supply's, and the speed follows from the slip.
+    // Fixed supply (docs/architecture.md#motor-profile-json): f is the supply's, and the speed follows from the slip.
     electricalHz = profile.supply_hz;
     shaftHz = ((1 - slip) * electricalHz) / p;
   }

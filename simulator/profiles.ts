@@ -1,6 +1,6 @@
 /**
  * Motor profiles the simulator's fleet and the evaluation draw from: traction PMSMs and
- * traction induction motors, in the motor-profile JSON of ARCHITECTURE.md §4.
+ * traction induction motors, in the motor-profile JSON of docs/architecture.md#motor-profile-json.
  */
 import { DEFAULT_MOTOR_PROFILE } from "../analyzers/default-profile";
 import type { MotorProfile } from "../analyzers/types";
@@ -20,7 +20,7 @@ export const PMSM_800V: Readonly<MotorProfile> = Object.freeze({
   dc_bus_v: 800,
 }) as MotorProfile;
 
-/** A 2-pole-pair cage induction traction motor, 28 bars, inverter-fed (the profile example of ARCHITECTURE.md §4). */
+/** A 2-pole-pair cage induction traction motor, 28 bars, inverter-fed (the profile example of docs/architecture.md#motor-profile-json). */
 export const INDUCTION_400V: Readonly<MotorProfile> = Object.freeze({
   motor_type: "induction",
   pole_pairs: 2,

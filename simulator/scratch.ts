@@ -1,6 +1,6 @@
 /**
  * Reusable zeroed Float64 work buffers, one per named slot and length. Fresh pages are slow on the
- * target machines (PERFORMANCE_NOTES.md: first touch 250–300 MB/s), so the simulator accumulates
+ * target machines (docs/performance.md#fresh-memory: first touch 250–300 MB/s), so the simulator accumulates
  * in these and hands out compact Float32 copies — the precision a sensor stream carries anyway.
  */
 const buffers = new Map<string, Float64Array>();

@@ -52,7 +52,7 @@ function machineLines(inp: VibrationInputs, rng: Prng): Tone[] {
   const lines: Tone[] = [
     tone(fr, oneX, rng.between(0, 2 * Math.PI)),
     tone(2 * fr, 0.3 * oneX, rng.between(0, 2 * Math.PI)), // residual misalignment
-    // Twice line frequency: magnetic pull, raised by static eccentricity (SCIENCE §2 vibration).
+    // Twice line frequency: magnetic pull, raised by static eccentricity (docs/science.md#eccentricity vibration).
     tone(2 * op.electricalHz, 0.005 + 0.12 * levels.eccentricity, rng.between(0, 2 * Math.PI)),
   ];
   // Induction: 1× sidebands at the pole-pass frequency 2sf (speed ripple: broken bars, dynamic eccentricity).

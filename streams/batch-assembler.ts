@@ -37,7 +37,7 @@
  *
  * Acknowledgement protocol (the consumer handler's side):
  *   "buffered" | "duplicate" | "in_window" → outcome "hold": the entry stays pending until its window is diagnosed
- *       (ARCHITECTURE invariant 1). The consumer renews a held entry's lease without counting a delivery, so it is
+ *       (docs/architecture.md#invariants, invariant 1). The consumer renews a held entry's lease without counting a delivery, so it is
  *       neither redelivered nor dead-lettered while its coordinator lives; if that coordinator dies, a survivor
  *       reclaims it, append() answers "duplicate", and the survivor holds it instead.
  *   "done" | "late" → ack now ("late" batches are counted and logged: splicing them into a later window would put

@@ -1,5 +1,5 @@
 /**
- * Writing windows into the raw stream `motor_raw_data` in the contract layout of ARCHITECTURE.md §4:
+ * Writing windows into the raw stream `motor_raw_data` in the contract layout of docs/architecture.md#raw-stream-layout:
  *   vehicle_id, timestamp (ISO), sensor_data (JSON string), metadata (JSON string), data_type=motor_sensor_data
  * in exactly that field order, so that entries are indistinguishable from the original producer's.
  *

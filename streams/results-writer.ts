@@ -1,6 +1,6 @@
 /**
  * Writing one window's findings to `fault_diagnosis_results`, one entry per fault family, with exactly the
- * contract fields of ARCHITECTURE.md §4, in this order:
+ * contract fields of docs/architecture.md#results-stream-layout, in this order:
  *   vehicle_id, fault_type, timestamp, status, score, features (JSON), original_message_id, processing_time
  *
  * Public interface:

@@ -148,7 +148,7 @@ function conditionsFor(motorType: "pmsm" | "induction"): SimulatedCondition[] {
 function faultSpec(condition: SimulatedCondition, severity: number, seedIndex: number): FaultSpec {
   const spec: FaultSpec = { type: condition, severity: condition === "healthy" ? 0 : severity };
   if (condition === "turn_fault") spec.phase = (["A", "B", "C"] as const)[seedIndex % 3];
-  // Outer and inner race alternate; ball defects are left out (often undiagnosable, SCIENCE §3).
+  // Outer and inner race alternate; ball defects are left out (often undiagnosable, docs/science.md#bearing-defects).
   if (condition === "bearing") spec.bearingDefect = seedIndex % 2 ? "inner_race" : "outer_race";
   if (condition === "insulation") spec.insulationMode = "resistance";
   return spec;

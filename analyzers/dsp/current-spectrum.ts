@@ -2,7 +2,7 @@
  * The low-frequency current spectrum both current-signature analyzers (eccentricity, broken bar)
  * read their sidebands from: each phase current decimated to just above the highest line of
  * interest, tapered, transformed, normalised to its own fundamental and averaged over the phases
- * present (SCIENCE.md §1 step 4 "average the three phases"; averaging also steadies the floor).
+ * present (docs/science.md#current-spectrum "average the three phases"; averaging also steadies the floor).
  */
 import type { ChannelName, SampledSignal, SensorWindow } from "../types";
 import { decimate, decimationFactorFor } from "./decimate";
@@ -93,7 +93,7 @@ export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
     return { problem: `no dominant line within ±${100 * tolerance} % of the expected ${prior.toFixed(1)} Hz (strongest: ${f.frequencyHz.toFixed(1)} Hz at ${(100 * f.amplitude / Math.SQRT2 / rms).toFixed(0)} % of the current's RMS): speed, pole pairs or supply_hz inconsistent` };
 
   const n = decimated[0].length;
-  // Steadiness (SCIENCE §1 step 5): f on each half of the record.
+  // Steadiness (docs/science.md#current-spectrum): f on each half of the record.
   const halfN = n >> 1;
   const firstHalf = estimateFundamental({ samples: decimated[0].subarray(0, halfN), rateHz }, { expectedHz: f.frequencyHz, tolerance: 0.1 });
   const secondHalf = estimateFundamental({ samples: decimated[0].subarray(halfN), rateHz }, { expectedHz: f.frequencyHz, tolerance: 0.1 });

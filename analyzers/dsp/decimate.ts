@@ -8,7 +8,7 @@
  *
  * Why: current-signature lines sit within a few hundred Hz of DC, so a long record at 8192 Hz is
  * mostly wasted bandwidth; decimating first makes the long FFT the resolution needs cheap
- * (SCIENCE.md §1 step 3: "decimate to about 500–2000 Hz").
+ * (docs/science.md#decimation: "decimate to about 500–2000 Hz").
  */
 import type { Samples } from "../types";
 
@@ -94,7 +94,7 @@ function mirrorIndex(j: number, n: number): number {
 /**
  * Filters with the symmetric kernel `h` (zero phase) and keeps every `factor`-th sample. The ends are
  * mirrored (x[−j] = x[j]): no step, and unlike odd reflection (2·x[0] − x[j]) no spurious DC offset when
- * x[0] is not representative. No padded copy: fresh memory is slow on these machines (PERFORMANCE_NOTES).
+ * x[0] is not representative. No padded copy: fresh memory is slow on these machines (docs/performance.md#fresh-memory).
  */
 function filterAndDownsample(x: Float64Array, h: Float64Array, factor: number, out: Float64Array): Float64Array {
   const n = x.length;
@@ -156,7 +156,7 @@ export function decimate(signal: Samples | ArrayLike<number>, factor: number, op
 
 /**
  * Work buffers for the input copy and intermediate stages, kept between calls: first-touch of fresh memory runs at only
- * ~300 MB/s on these machines (PERFORMANCE_NOTES), which cost more than the filtering itself.
+ * ~300 MB/s on these machines (docs/performance.md#fresh-memory), which cost more than the filtering itself.
  */
 const scratchBuffers: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
 function scratch(slot: number, length: number): Float64Array {

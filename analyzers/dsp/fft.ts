@@ -1,6 +1,6 @@
 /**
  * The one place that touches the FFT library (fft.js), so a faster backend can be
- * measured without touching the analyzers (PERFORMANCE_NOTES.md).
+ * measured without touching the analyzers (docs/performance.md#fft-backends).
  * Plans and work buffers are cached per size: no allocation per transform except the
  * caller-owned output.
  */

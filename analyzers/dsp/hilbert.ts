@@ -2,7 +2,7 @@
  * Analytic signal and squared envelope by the FFT method (scipy.signal.hilbert): transform,
  * keep DC and Nyquist, double the positive frequencies, zero the negative ones, transform back.
  * The squared envelope |x_a|² is what envelope analysis of bearings demodulates
- * (Randall & Antoni 2011, SCIENCE.md §3 step 3).
+ * (Randall & Antoni 2011, docs/science.md#squared-envelope-spectrum).
  *
  * `bandComplexEnvelope` fuses band-pass, analytic signal and decimation for the analyzer: it
  * takes the bins of one band from an already computed spectrum, shifts them to baseband and

@@ -2,7 +2,7 @@
  * Measuring one sideband line at a predicted frequency in a spectrum normalised to the fundamental:
  * the largest peak within ±tolerance, its level in dB re the fundamental, and the local noise floor
  * (median of the surrounding bins, other lines excluded). A line that does not stand clear of that
- * floor is not reported as a level: only an upper bound is (SCIENCE.md §1/§2 measure dB "relative to
+ * floor is not reported as a level: only an upper bound is (docs/science.md#amplitude-spectra-and-db measures dB "relative to
  * the fundamental in the same spectrum").
  */
 import { round } from "../round";
@@ -25,7 +25,7 @@ export interface FrequencyBand {
 }
 
 export interface SidebandSearch {
-  /** The peak is searched within predicted ± tolerance (SCIENCE §1 step 4: ±0.1–0.2 Hz). */
+  /** The peak is searched within predicted ± tolerance (docs/science.md#sideband-measurement: ±0.1–0.2 Hz). */
   toleranceHz: number;
   /** Half-width of the band whose median is the local floor. */
   floorHalfWidthHz: number;

@@ -1,5 +1,5 @@
 /**
- * Choosing the demodulation band for envelope analysis (SCIENCE.md §3 step 2).
+ * Choosing the demodulation band for envelope analysis (docs/science.md#demodulation-band).
  *
  * What is computed: a kurtogram in the spirit of Antoni's fast kurtogram (MSSP 21(1), 2007) —
  * the spectral kurtosis of the complex envelope of each band of a 1/3-binary tree,
@@ -16,7 +16,7 @@
  *   band — however impulsive — cannot show the third harmonic of the defect frequency against a
  *   flat floor. The analyzer asks for W ≥ 2 × the highest line it scores.
  *
- * Kurtosis alone can pick the wrong band (impulsive noise, EMI; SCIENCE.md cites a CWRU study
+ * Kurtosis alone can pick the wrong band (impulsive noise, EMI; docs/science.md#demodulation-band cites a CWRU study
  * where it did). So `chooseBand` ranks bands by SK and lets a periodicity score — supplied by the
  * caller, e.g. the mean dB of the harmonic peaks at the candidate defect frequencies — choose
  * among the top few; but only among bands whose SK is significantly above the Gaussian 0, since

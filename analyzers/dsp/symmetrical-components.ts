@@ -1,6 +1,6 @@
 /**
  * Fortescue symmetrical components of a three-phase set, and the Extended Park's Vector.
- * SCIENCE.md §4. With a = e^{j2π/3} and phase sequence A-B-C (B lags A by 120°):
+ * docs/science.md#symmetrical-components. With a = e^{j2π/3} and phase sequence A-B-C (B lags A by 120°):
  *   I0 = (Ia + Ib + Ic)/3,  I1 = (Ia + a·Ib + a²·Ic)/3,  I2 = (Ia + a²·Ib + a·Ic)/3.
  * A balanced positive-sequence set (Ib = a²·Ia, Ic = a·Ia) gives I1 = Ia, I2 = I0 = 0.
  */
@@ -87,7 +87,7 @@ export function parkVectorModulus(
   return out;
 }
 
-/** Reused |i| buffer: first touch of fresh memory is slow (PERFORMANCE_NOTES.md), windows recur at one size. */
+/** Reused |i| buffer: first touch of fresh memory is slow (docs/performance.md#fresh-memory), windows recur at one size. */
 let modulusScratch = new Float64Array(0);
 
 export function parkVectorModulation(

@@ -1,6 +1,6 @@
 /**
  * Vibration severity as ISO 10816 / 20816 defines it: RMS vibration velocity in mm/s over
- * 10–1000 Hz, from an accelerometer reading in g (SCIENCE.md §6).
+ * 10–1000 Hz, from an accelerometer reading in g (docs/science.md#vibration-severity).
  * Velocity comes from integrating in the frequency domain, V(f) = A(f)/(j2πf): no integration
  * drift, and the 10–1000 Hz band limit is just the set of bins summed.
  * The zones are a sanity alarm only: vehicle motors are not machines on foundations.
@@ -22,7 +22,7 @@ export interface ZoneBoundaries {
   cd: number;
 }
 
-/** ISO 10816-1 Annex B (informative), mm/s RMS, as tabulated in SCIENCE.md §6 [L]. */
+/** ISO 10816-1 Annex B (informative), mm/s RMS, as tabulated in docs/science.md#vibration-severity [L]. */
 export const ISO_10816_1_ZONES: Readonly<Record<IsoClass, ZoneBoundaries>> = {
   I: { ab: 0.71, bc: 1.8, cd: 4.5 }, // small machines, ≤ 15 kW
   II: { ab: 1.12, bc: 2.8, cd: 7.1 }, // medium, 15–75 kW

@@ -74,7 +74,7 @@ export function inductionRpm(op: InductionOperatingPoint): number {
   return ((1 - op.slip) * 60 * op.supplyHz) / op.polePairs;
 }
 
-/** Broken-bar lines: LSB (1−2s)f at lsbDb, USB (1+2s)f at usbDb, (1±4s)f 20 dB lower than the LSB (near the floor, SCIENCE §1). */
+/** Broken-bar lines: LSB (1−2s)f at lsbDb, USB (1+2s)f at usbDb, (1±4s)f 20 dB lower than the LSB (near the floor, docs/science.md#broken-rotor-bars). */
 export function brokenBarLines(op: InductionOperatingPoint, lsbDb: number, usbDb = lsbDb - 3): SpectralLine[] {
   const f = op.supplyHz, s = op.slip;
   return [

@@ -1,5 +1,5 @@
 /**
- * Cluster nodes as child processes (moleculer-runner under tsx, as in production), each with its own log file,
+ * Cluster nodes as child processes (moleculer-runner under tsx; production runs the compiled tree the same way), each with its own log file,
  * so a chaos run can SIGKILL one by name and start it again with the same environment.
  */
 import { spawn, type ChildProcess } from "node:child_process";

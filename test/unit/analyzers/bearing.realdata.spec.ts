@@ -1,6 +1,6 @@
 /**
  * The bearing analyzer on real CWRU drive-end recordings (realdata/README.md §1): 12 kHz, g,
- * 1797 rpm, SKF 6205 geometry given in inches. Thresholds are SCIENCE.md §3's, not tuned here;
+ * 1797 rpm, SKF 6205 geometry given in inches. Thresholds are those of docs/science.md#bearing-family-rule, not tuned here;
  * each record is checked whole and in 1 s segments.
  */
 import { expect } from "chai";

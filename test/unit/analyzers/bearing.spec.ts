@@ -21,7 +21,7 @@ function analyze(o: Partial<BearingSignalOptions>, rpm = RPM): Finding {
 }
 
 describe("bearing frequencies", () => {
-  it("gives the SKF 6205 orders of SCIENCE.md §3 (±0.0005) from the geometry in inches → mm", () => {
+  it("gives the SKF 6205 orders of docs/science.md#defect-frequencies (±0.0005) from the geometry in inches → mm", () => {
     const o = bearingOrders({ n_balls: 9, ball_diameter_mm: 0.3126 * 25.4, pitch_diameter_mm: 1.537 * 25.4, contact_angle_deg: 0 });
     expect(o.bpfo).to.be.closeTo(3.5848, 5e-4);
     expect(o.bpfi).to.be.closeTo(5.4152, 5e-4);

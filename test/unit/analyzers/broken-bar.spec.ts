@@ -52,7 +52,7 @@ describe("broken-bar analyzer", () => {
     expect(f.score).to.equal(0);
   });
 
-  describe("load-dependent limits from the IEEE rig medians (SCIENCE.md §1, Treml et al.)", () => {
+  describe("load-dependent limits from the IEEE rig medians (docs/science.md#broken-bar-thresholds, Treml et al.)", () => {
     it("reproduce the rig medians at the measured loads and clamp outside them", () => {
       const full = loadDependentLimits(1);
       expect(full.healthyDeltaDb).to.be.closeTo(49.4, 1e-9);
@@ -82,7 +82,7 @@ describe("broken-bar analyzer", () => {
   });
 
   describe("rig-median rotors across 3 speeds × loads 50/75/100 % (4 s windows, SNR 40 dB)", () => {
-    /** The rig's median ΔdB of a rotor class at a load fraction, linear between 0.5 and 4 N·m (SCIENCE.md §1). */
+    /** The rig's median ΔdB of a rotor class at a load fraction, linear between 0.5 and 4 N·m (docs/science.md#broken-rotor-bars). */
     const rig = (light: number, full: number, load: number): number => light + (full - light) * ((load - 0.125) / 0.875);
     const classes: { rotor: string; deltaDb: (load: number) => number; accept: Finding["status"][] }[] = [
       { rotor: "excellent rotor (ΔdB 62)", deltaDb: () => 62, accept: ["normal"] },

@@ -1,7 +1,7 @@
 /**
  * The turn-fault analyzer on real ITSC recordings (Cardenas-Cornejo et al. 2023; realdata/README.md §2):
  * 0.75 hp 4-pole induction motor, 60 Hz, no load, 1 kHz, 5 s, no speed channel. Thresholds are
- * SCIENCE.md §4's, not fitted to these files.
+ * those of docs/science.md#turn-fault-thresholds, not fitted to these files.
  */
 import { expect } from "chai";
 import { turnFaultAnalyzer } from "../../../analyzers/turn-fault";

@@ -237,7 +237,7 @@ describe("turn-fault analyzer", () => {
     });
 
     // The helper's severity gives a fault-only I2/I1 ≈ severity/3; 0.3 → 10 %, the low end of the
-    // ITSC rig's 20 %-shorted-turns class means (10.2–15.6 %, SCIENCE §4).
+    // ITSC rig's 20 %-shorted-turns class means (10.2–15.6 %, docs/science.md#inter-turn-short-circuit).
     for (const loadPct of [50, 100]) {
       it(`still detects a turn fault with I2/I1 ≈ 10 % under 1 % unbalance at ${loadPct} % load, at any ∠V2, in the right phase`, () => {
         for (const { z2 } of circuitZ2s) {

@@ -28,7 +28,7 @@ describe("dsp/vibration-severity", () => {
     expect(velocityRms(accel([{ f: 100, g: 0.1 }, { f: 200, g: 0.1 }]), RATE)).to.be.closeTo(both, 0.01 * both);
   });
 
-  it("places values in the ISO 10816-1 zones of SCIENCE.md §6 (class II: 1.12 / 2.8 / 7.1 mm/s)", () => {
+  it("places values in the ISO 10816-1 zones of docs/science.md#vibration-severity (class II: 1.12 / 2.8 / 7.1 mm/s)", () => {
     expect(isoZone(1.0, "II")).to.equal("A");
     expect(isoZone(1.12, "II")).to.equal("B");
     expect(isoZone(2.79, "II")).to.equal("B");
