@@ -10,6 +10,7 @@
 import type { DefectFamily } from "./bearing-frequencies";
 import { nextPowerOfTwo, realFft } from "./dsp/fft";
 import { bandComplexEnvelope, bandSupportBins, type BandSpec } from "./dsp/hilbert";
+import { pooledCache, type BoundedCache } from "./dsp/scratch";
 import { medianInPlace } from "./dsp/statistics";
 
 /** Peak search half-width as a fraction of the line frequency (rolling-element slip). */
@@ -51,14 +52,12 @@ export interface EnvelopeContext {
   maxEnvelopeHz: number;
 }
 
-const envelopes = new Map<number, Float64Array>();
-const amplitudes = new Map<number, Float64Array>();
+const envelopes = pooledCache<number, Float64Array>("squared envelopes");
+const amplitudes = pooledCache<number, Float64Array>("envelope spectra");
 let medianScratch = new Float64Array(1024);
 
-function cached(map: Map<number, Float64Array>, size: number): Float64Array {
-  let b = map.get(size);
-  if (!b) { b = new Float64Array(size); map.set(size, b); }
-  return b;
+function cached(cache: BoundedCache<number, Float64Array>, size: number): Float64Array {
+  return cache.get(size, () => new Float64Array(size));
 }
 
 /** Complex-envelope length that holds the band and keeps |z|² alias-free up to maxEnvelopeHz. */

@@ -44,6 +44,7 @@ import { evaluateBand, MAX_HARMONICS, MIN_HARMONICS, NEIGHBOURHOOD, SLIP_TOLERAN
 import { DEFAULT_MOTOR_PROFILE } from "./default-profile";
 import { nextPowerOfTwo, realFft } from "./dsp/fft";
 import { candidateBands, chooseBand, isImpulsive, rankBandsByKurtosis, type BandChoice } from "./dsp/spectral-kurtosis";
+import { pooledCache } from "./dsp/scratch";
 import { kurtosis } from "./dsp/statistics";
 import { isoClassForPowerKw, isoZone, severityBand, velocityRmsFromSpectrum, zoneNumber, type IsoClass, type IsoZone } from "./dsp/vibration-severity";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
@@ -70,18 +71,12 @@ interface Workspace {
   taper: Float64Array;
   taperPower: number;
 }
-const workspaces = new Map<number, Workspace>();
-/** Record lengths come from the vehicles; keep the few recent ones so odd lengths cannot pile up. */
-const MAX_WORKSPACES = 8;
+/** Record lengths come from the vehicles: the pool keeps the few recent ones so odd lengths cannot pile up. */
+const workspaces = pooledCache<number, Workspace>("bearing workspaces");
 
-/** Buffers and the end-taper for a record length, made once and reused (least recently used dropped). */
+/** Buffers and the end-taper for a record length, made once and reused. */
 function workspace(n: number, fftSize: number): Workspace {
-  let ws = workspaces.get(n);
-  if (ws) {
-    workspaces.delete(n);
-    workspaces.set(n, ws);
-  } else {
-    if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value as number);
+  const ws = workspaces.get(n, () => {
     const taper = new Float64Array(n);
     const ramp = Math.max(1, Math.floor(EDGE_TAPER * n));
     let power = 0;
@@ -90,9 +85,8 @@ function workspace(n: number, fftSize: number): Workspace {
       taper[i] = edge >= ramp ? 1 : 0.5 - 0.5 * Math.cos((Math.PI * (edge + 0.5)) / ramp);
       power += taper[i] * taper[i];
     }
-    ws = { centred: new Float64Array(fftSize), half: new Float64Array(fftSize + 2), taper, taperPower: power };
-    workspaces.set(n, ws);
-  }
+    return { centred: new Float64Array(fftSize), half: new Float64Array(fftSize + 2), taper, taperPower: power };
+  });
   return ws;
 }
 

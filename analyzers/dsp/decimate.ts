@@ -11,6 +11,7 @@
  * (docs/science.md#decimation: "decimate to about 500–2000 Hz").
  */
 import type { Samples } from "../types";
+import { pooledCache } from "./scratch";
 
 export interface DecimationOptions {
   /** Stop-band attenuation (and pass-band ripple 10^(−A/20)) of every stage, dB. Default 70: ≥ 60 dB alias rejection with margin. */
@@ -22,7 +23,7 @@ export interface DecimationOptions {
 const DEFAULT_ATTENUATION_DB = 70;
 const DEFAULT_PASSBAND_FRACTION = 0.8;
 
-const kernels = new Map<string, Float64Array>();
+const kernels = pooledCache<string, Float64Array>("kaiser kernels");
 
 /** Modified Bessel function of the first kind, order 0 (power series; converges fast for β < 20). */
 function besselI0(x: number): number {
@@ -41,9 +42,10 @@ function besselI0(x: number): number {
  * sample; odd length so the delay is a whole number of samples; unit DC gain.
  */
 export function kaiserLowPass(passEdge: number, stopEdge: number, attenuationDb: number): Float64Array {
-  const key = `${passEdge}:${stopEdge}:${attenuationDb}`;
-  const cached = kernels.get(key);
-  if (cached) return cached;
+  return kernels.get(`${passEdge}:${stopEdge}:${attenuationDb}`, () => designKaiserLowPass(passEdge, stopEdge, attenuationDb));
+}
+
+function designKaiserLowPass(passEdge: number, stopEdge: number, attenuationDb: number): Float64Array {
   const a = attenuationDb;
   const transition = stopEdge - passEdge;
   const cutoff = 0.5 * (passEdge + stopEdge);
@@ -62,7 +64,6 @@ export function kaiserLowPass(passEdge: number, stopEdge: number, attenuationDb:
     sum += h[i];
   }
   for (let i = 0; i <= order; i++) h[i] /= sum;
-  kernels.set(key, h);
   return h;
 }
 

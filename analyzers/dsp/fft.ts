@@ -6,6 +6,7 @@
  */
 import FFT from "fft.js";
 import type { Samples } from "../types";
+import { pooledCache } from "./scratch";
 
 interface Plan {
   fft: FFT;
@@ -17,7 +18,8 @@ interface Plan {
   scratch: Float64Array;
 }
 
-const plans = new Map<number, Plan>();
+/** Plans per transform size (fft.js tables plus work buffers), bounded like every size-keyed cache. */
+const plans = pooledCache<number, Plan>("fft plans");
 
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
@@ -37,18 +39,13 @@ export function previousPowerOfTwo(n: number): number {
 }
 
 function planFor(size: number): Plan {
-  let plan = plans.get(size);
-  if (!plan) {
-    if (!isPowerOfTwo(size)) throw new RangeError(`FFT size must be a power of two, got ${size}`);
-    plan = {
-      fft: new FFT(size),
-      input: new Float64Array(size),
-      output: new Float64Array(2 * size),
-      scratch: new Float64Array(2 * size),
-    };
-    plans.set(size, plan);
-  }
-  return plan;
+  if (!isPowerOfTwo(size)) throw new RangeError(`FFT size must be a power of two, got ${size}`);
+  return plans.get(size, () => ({
+    fft: new FFT(size),
+    input: new Float64Array(size),
+    output: new Float64Array(2 * size),
+    scratch: new Float64Array(2 * size),
+  }));
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { SampledSignal } from "../types";
 import { nextPowerOfTwo } from "./fft";
 import { amplitudeSpectrum, peakInBand } from "./spectrum";
+import { pooledCache } from "./scratch";
 
 export interface Fundamental {
   frequencyHz: number;
@@ -26,14 +27,13 @@ export interface FundamentalSearch {
 const PADDING = 2;
 
 /** Amplitude buffers reused per FFT size: this runs once per window on every current analyzer. */
-const scratch = new Map<number, Float64Array>();
+const scratch = pooledCache<number, Float64Array>("fundamental spectra");
 
 export function estimateFundamental(current: SampledSignal, search: FundamentalSearch = {}): Fundamental | null {
   const { samples, rateHz } = current;
   if (samples.length < 16) return null;
   const size = nextPowerOfTwo(samples.length * PADDING);
-  let buffer = scratch.get(size);
-  if (!buffer) scratch.set(size, (buffer = new Float64Array(size / 2 + 1)));
+  const buffer = scratch.get(size, () => new Float64Array(size / 2 + 1));
   const spectrum = amplitudeSpectrum(samples, rateHz, { taper: "hann", size }, buffer);
   const tol = search.tolerance ?? 0.2;
   const lo = search.expectedHz ? search.expectedHz * (1 - tol) : (search.minHz ?? 1);

@@ -12,6 +12,7 @@
 import type { Samples } from "../types";
 import { complexFft, nextPowerOfTwo, realFft } from "./fft";
 import { bandPassGain } from "./filters";
+import { pooledCache } from "./scratch";
 
 /**
  * Analytic signal of `x` as interleaved (re, im), length 2·x.length. Lengths that are not a power
@@ -64,7 +65,7 @@ export function bandSupportBins(band: BandSpec, binHz: number): number {
   return Math.max(0, hi - lo + 1);
 }
 
-const inputs = new Map<number, Float64Array>();
+const inputs = pooledCache<number, Float64Array>("complex envelope inputs");
 
 /**
  * Complex envelope (analytic signal shifted to baseband) of one band of a real signal, from its
@@ -82,8 +83,7 @@ export function bandComplexEnvelope(half: Float64Array, fftSize: number, rateHz:
   const lo = Math.max(1, Math.ceil((band.loHz - band.transitionHz / 2) / binHz));
   const hi = Math.min(fftSize / 2 - 1, Math.floor((band.hiHz + band.transitionHz / 2) / binHz));
   if (hi - lo + 1 > outSize) throw new RangeError(`band of ${hi - lo + 1} bins does not fit ${outSize} output samples`);
-  let buf = inputs.get(outSize);
-  if (!buf) { buf = new Float64Array(2 * outSize); inputs.set(outSize, buf); }
+  const buf = inputs.get(outSize, () => new Float64Array(2 * outSize));
   buf.fill(0);
   const centre = Math.round((band.loHz + band.hiHz) / 2 / binHz);
   // Doubling (analytic signal) and 1/fftSize of the inverse transform of the full-length record.

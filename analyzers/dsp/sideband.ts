@@ -8,6 +8,7 @@
 import { round } from "../round";
 import type { Evidence } from "../types";
 import { peakInBand, toDb, type AmplitudeSpectrum } from "./spectrum";
+import { pooledCache } from "./scratch";
 import { scallopingGain, type TaperName } from "./window-functions";
 
 /**
@@ -121,7 +122,7 @@ export function sidebandEvidence(m: SidebandMeasurement, threshold?: number): Ev
   };
 }
 
-const leakageCache = new Map<string, number>();
+const leakageCache = pooledCache<string, number>("leakage distances");
 
 /**
  * Distance from a tone, in resolution bins, beyond which the taper's leakage stays below `levelDb`
@@ -129,18 +130,16 @@ const leakageCache = new Map<string, number>();
  * continuous spectrum (scallopingGain); Blackman-Harris ≈ 3.8 bins at −70 dB, Hann ≈ 10.
  */
 export function leakageBins(name: TaperName, levelDb: number): number {
-  const key = `${name}:${levelDb}`;
-  const cached = leakageCache.get(key);
-  if (cached !== undefined) return cached;
-  const limit = 10 ** (levelDb / 20);
-  let d = 64;
-  // Walk inwards from far out until the leakage first exceeds the limit.
-  for (let x = 64; x >= 0; x -= 0.01) {
-    if (scallopingGain(name, x) > limit) break;
-    d = x;
-  }
-  leakageCache.set(key, d);
-  return d;
+  return leakageCache.get(`${name}:${levelDb}`, () => {
+    const limit = 10 ** (levelDb / 20);
+    let d = 64;
+    // Walk inwards from far out until the leakage first exceeds the limit.
+    for (let x = 64; x >= 0; x -= 0.01) {
+      if (scallopingGain(name, x) > limit) break;
+      d = x;
+    }
+    return d;
+  });
 }
 
 /**

@@ -13,7 +13,9 @@ export interface Taper {
   enbwBins: number;
 }
 
-const cache = new Map<string, Taper>();
+import { pooledCache } from "./scratch";
+
+const cache = pooledCache<string, Taper>("tapers");
 
 /**
  * Cosine-sum coefficients: w[i] = Σ (−1)^m a_m cos(2π m i / N).
@@ -53,16 +55,12 @@ export function scallopingGain(name: TaperName, offsetBins: number): number {
 }
 
 export function taper(name: TaperName, n: number): Taper {
-  const key = `${name}:${n}`;
-  let t = cache.get(key);
-  if (!t) {
+  return cache.get(`${name}:${n}`, () => {
     const values = build(name, n);
     let sum = 0, sumSq = 0;
     for (let i = 0; i < n; i++) { sum += values[i]; sumSq += values[i] * values[i]; }
-    t = { values, coherentGain: sum / n, enbwBins: (n * sumSq) / (sum * sum) };
-    cache.set(key, t);
-  }
-  return t;
+    return { values, coherentGain: sum / n, enbwBins: (n * sumSq) / (sum * sum) };
+  });
 }
 
 export const hann = (n: number): Taper => taper("hann", n);
