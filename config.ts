@@ -127,13 +127,16 @@ function byteSize(defaultValue: string, maxBytes: number, doc: string): Variable
   };
 }
 
-function optionalSecret(doc: string): VariableSpec<string | undefined> {
+/** A secret in a known format; the message never repeats the value. */
+function optionalSecret(format: RegExp, doc: string): VariableSpec<string | undefined> {
   return {
     defaultText: "",
     doc,
     secret: true,
     parse(raw) {
-      return raw === undefined || raw === "" ? undefined : raw;
+      if (raw === undefined || raw === "") return undefined;
+      if (!format.test(raw)) throw new ValueProblem("has the wrong format (value not shown); generate one with `npm run keys -- generate`");
+      return raw;
     },
   };
 }
@@ -172,7 +175,7 @@ export const VARIABLES = {
   INGEST_RATE_LIMIT: integer(50, 1, 1_000_000_000, "ingest requests per second per API key, across all api replicas"),
   INGEST_VEHICLE_RATE_LIMIT: integer(5, 1, 1_000_000_000, "ingest requests per second per vehicle, across all api replicas"),
   RAW_STREAM_MAXLEN: integer(100_000, 1000, 100_000_000, "approximate cap on the raw stream's entries"),
-  VTOX_ADMIN_KEY: optionalSecret("bootstrap admin key (`npm run keys -- generate`); no key is built in"),
+  VTOX_ADMIN_KEY: optionalSecret(/^vtox_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, "bootstrap admin key (`npm run keys -- generate`); no key is built in"),
   // --- diagnosis (coordinator) ---
   ANALYZE_TIMEOUT_MS: integer(5000, 100, 600_000, "budget of one fault worker's analyze call"),
   RESULTS_STREAM_MAXLEN: integer(500_000, 1000, 100_000_000, "approximate cap on the results stream's entries"),

@@ -535,7 +535,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
       commandTimeoutMs: 2000,
       onError: (err) => this.logger.debug("redis:", err.message),
     });
-    this.apiKeys = new ApiKeyStore(this.redis, this.keys.prefix);
+    this.apiKeys = new ApiKeyStore(this.redis, this.keys.prefix, this.settings.adminKey === undefined ? {} : { bootstrapKey: this.settings.adminKey });
     // Limits are read here too, so that several api instances in one process (tests) can differ.
     this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: this.settings.ingestRateLimitPerS, windowS: 1 });
     this.vehicleLimitPerS = this.settings.vehicleRateLimitPerS;
@@ -543,8 +543,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
   },
 
   async started() {
-    const adminKey = this.settings.adminKey;
-    if (adminKey) await this.apiKeys.registerBootstrapKey(adminKey);
+    await this.apiKeys.registerBootstrapKey();
     // Handshake needs a key; the socket joins its fleet's room and may follow its fleet's vehicles.
     const nsp = this.io.of("/");
     nsp.use((socket, next) => {

@@ -3,7 +3,12 @@
  * A fast hash is right here (unlike passwords): the secret is 256 random bits, so there is
  * nothing to brute-force. Lookups go by keyId, and the hash is compared in constant time.
  * Verified keys are cached in-process for `cacheTtlMs` so ingest does not pay a Redis round
- * trip per request; a revocation therefore takes effect within that time on every node.
+ * trip per request; a revocation therefore takes effect within that time on every node. Only keys that verified
+ * are cached, so presenting garbage cannot fill the cache.
+ *
+ * The bootstrap admin key (VTOX_ADMIN_KEY) is checked against its hash held in memory, not only against Redis: a
+ * Redis that lost its data must not lock the operator out. Its revocation is still recorded in Redis, and a restart
+ * never clears it.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type Redis from "ioredis";
@@ -27,6 +32,18 @@ export interface KeyRecord extends Principal {
 export interface ApiKeyStoreOptions {
   /** How long a verified key is trusted without asking Redis again (default 5000 ms; 0 disables). */
   cacheTtlMs?: number;
+  /** The bootstrap admin key (VTOX_ADMIN_KEY): kept here only as its id and hash. */
+  bootstrapKey?: string;
+}
+
+/** The largest number of verified keys cached per process (a fleet has a handful of keys per box). */
+const MAX_CACHED_KEYS = 10_000;
+
+/** The bootstrap key's id and hash; validates its format. */
+function bootstrapIdentity(key: string): { keyId: string; hash: Buffer } {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) throw new Error("VTOX_ADMIN_KEY must look like vtox_<16 hex>_<43 base64url chars>; generate one with `npm run keys -- generate`");
+  return { keyId: match[1], hash: sha256(key) };
 }
 
 function sha256(text: string): Buffer {
@@ -34,11 +51,13 @@ function sha256(text: string): Buffer {
 }
 
 export class ApiKeyStore {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
   private readonly cacheTtlMs: number;
+  private readonly bootstrap: { keyId: string; hash: Buffer } | undefined;
 
   constructor(private readonly redis: Redis, private readonly prefix: string, options: ApiKeyStoreOptions = {}) {
     this.cacheTtlMs = options.cacheTtlMs ?? 5000;
+    this.bootstrap = options.bootstrapKey === undefined ? undefined : bootstrapIdentity(options.bootstrapKey);
   }
 
   private recordKey(keyId: string): string {
@@ -59,14 +78,18 @@ export class ApiKeyStore {
   }
 
   /**
-   * Registers a key chosen outside (the bootstrap admin key from VTOX_ADMIN_KEY), so a fresh
-   * cluster can be administered without any secret in the repository. Idempotent.
+   * Records the bootstrap admin key (given in the options) so that it is listed and can be revoked like any other.
+   * Idempotent, and never clears an earlier revocation: a revoked bootstrap key stays revoked across restarts.
    */
-  async registerBootstrapKey(key: string): Promise<Principal> {
-    const match = KEY_PATTERN.exec(key);
-    if (!match) throw new Error("VTOX_ADMIN_KEY must look like vtox_<16 hex>_<43 base64url chars>; generate one with `npm run keys -- generate`");
-    await this.store(match[1], key, ALL_FLEETS, "admin", "bootstrap (VTOX_ADMIN_KEY)");
-    return { keyId: match[1], fleetId: ALL_FLEETS, role: "admin" };
+  async registerBootstrapKey(): Promise<Principal | null> {
+    if (!this.bootstrap) return null;
+    const { keyId, hash } = this.bootstrap;
+    const record = this.recordKey(keyId);
+    const fields: Record<string, string> = { hash: hash.toString("hex"), fleet: ALL_FLEETS, role: "admin", label: "bootstrap (VTOX_ADMIN_KEY)", created_at: new Date().toISOString(), revoked: "0" };
+    const m = this.redis.multi();
+    for (const [field, value] of Object.entries(fields)) m.hsetnx(record, field, value);
+    await m.sadd(this.fleetIndex(ALL_FLEETS), keyId).exec();
+    return { keyId, fleetId: ALL_FLEETS, role: "admin" };
   }
 
   private async store(keyId: string, key: string, fleetId: string, role: Role, label: string): Promise<void> {
@@ -90,8 +113,8 @@ export class ApiKeyStore {
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.principal;
     const principal = await this.lookup(key);
-    if (this.cacheTtlMs > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
+    if (principal && this.cacheTtlMs > 0) {
+      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
       this.cache.set(key, { principal, until: now + this.cacheTtlMs });
     }
     return principal;
@@ -102,6 +125,7 @@ export class ApiKeyStore {
     if (!match) return null;
     const keyId = match[1];
     const record = await this.redis.hgetall(this.recordKey(keyId));
+    if (this.bootstrap && keyId === this.bootstrap.keyId) return this.bootstrapPrincipal(key, record);
     if (!record.hash || record.revoked === "1" || !isRole(record.role)) return null;
     const expected = Buffer.from(record.hash, "hex");
     const presented = sha256(key);
@@ -109,11 +133,24 @@ export class ApiKeyStore {
     return { keyId, fleetId: record.fleet, role: record.role };
   }
 
+  /** The bootstrap key verifies against the configured hash; a revocation recorded in Redis still wins. */
+  private bootstrapPrincipal(key: string, record: Record<string, string>): Principal | null {
+    if (!this.bootstrap || record.revoked === "1") return null;
+    const presented = sha256(key);
+    if (!timingSafeEqual(this.bootstrap.hash, presented)) return null;
+    return { keyId: this.bootstrap.keyId, fleetId: ALL_FLEETS, role: "admin" };
+  }
+
   async revoke(keyId: string): Promise<boolean> {
     if ((await this.redis.hexists(this.recordKey(keyId), "hash")) !== 1) return false;
     await this.redis.hset(this.recordKey(keyId), "revoked", "1");
-    this.cache.clear();
+    this.forget(keyId);
     return true;
+  }
+
+  /** Drops a key from this process's cache (a revocation seen here or broadcast by another replica). */
+  forget(keyId: string): void {
+    for (const [key, entry] of this.cache) if (entry.principal.keyId === keyId) this.cache.delete(key);
   }
 
   /** One key's record (without its hash), or null when unknown. */

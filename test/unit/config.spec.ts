@@ -44,6 +44,12 @@ describe("config: the environment parsed once", () => {
     for (const p of problems) expect(p, "one line").to.not.contain("\n");
   });
 
+  it("a malformed admin key is refused without echoing it", () => {
+    const [problem] = problemsOf({ VTOX_ADMIN_KEY: "changeme-secret" });
+    expect(problem).to.match(/^VTOX_ADMIN_KEY: has the wrong format/);
+    expect(problem).to.not.contain("changeme-secret");
+  });
+
   it("refuses values out of range rather than clamping them", () => {
     expect(problemsOf({ DIAGNOSIS_MAX_DELIVERIES: "0" })).to.have.length(1);
     expect(problemsOf({ PORT: "70000" })).to.have.length(1);

@@ -49,15 +49,44 @@ describe("auth: API keys and rate limits (real Redis)", () => {
   });
 
   it("registers a bootstrap admin key from the environment, seeing all fleets", async () => {
-    const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });
     const key = generateKey();
-    await store.registerBootstrapKey(key);
+    const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0, bootstrapKey: key });
+    await store.registerBootstrapKey();
     const p = await store.verify(key);
     expect(p).to.include({ role: "admin", fleetId: "*" });
     expect(canAccessFleet(p!, "any-fleet")).to.equal(true);
-    let error: unknown;
-    await store.registerBootstrapKey("changeme").catch((e: unknown) => (error = e));
-    expect(String(error)).to.match(/VTOX_ADMIN_KEY/);
+    expect(() => new ApiKeyStore(redis, prefix, { bootstrapKey: "changeme" })).to.throw(/VTOX_ADMIN_KEY/);
+  });
+
+  it("the bootstrap key still works after Redis lost its data, and a revoked one stays revoked across restarts", async () => {
+    const key = generateKey();
+    const keyId = key.slice(5, 21);
+    const first = new ApiKeyStore(redis, `${prefix}:lost`, { cacheTtlMs: 0, bootstrapKey: key });
+    await first.registerBootstrapKey();
+    // Redis loses everything of this deployment (a restart without persistence).
+    const everything = await redis.keys(`${prefix}:lost:*`);
+    expect(everything.length, "the key was recorded").to.be.above(0);
+    await redis.del(...everything);
+    expect(await first.verify(key), "checked from the configured hash").to.include({ role: "admin" });
+
+    await first.registerBootstrapKey();
+    expect(await first.revoke(keyId)).to.equal(true);
+    expect(await first.verify(key)).to.equal(null);
+    // A restart registers the bootstrap key again: the revocation must survive it.
+    const restarted = new ApiKeyStore(redis, `${prefix}:lost`, { cacheTtlMs: 0, bootstrapKey: key });
+    await restarted.registerBootstrapKey();
+    expect(await restarted.verify(key), "revoked stays revoked").to.equal(null);
+  });
+
+  it("caches only keys that verified: a refused key is asked again next time", async () => {
+    const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 60_000 });
+    const { key, principal } = await store.create("fleet-c", "viewer");
+    await redis.hset(`${prefix}:apikey:${principal.keyId}`, "revoked", "1");
+    expect(await store.verify(key)).to.equal(null);
+    await redis.hset(`${prefix}:apikey:${principal.keyId}`, "revoked", "0");
+    expect(await store.verify(key), "the refusal was not cached").to.deep.equal(principal);
+    await store.revoke(principal.keyId);
+    expect(await store.verify(key), "revoking on this node drops the cached key at once").to.equal(null);
   });
 
   it("roles grant exactly their permissions", () => {
