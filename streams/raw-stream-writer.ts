@@ -72,19 +72,33 @@ export async function appendRawEntry(redis: Redis, stream: string, entry: RawEnt
   return id;
 }
 
-const appendOnceScript = luaCommand({ name: "vtoxAppendRawOnce", numberOfKeys: 2, lua: `
+// The record is "<fingerprint> <entry id>": a reuse with another fingerprint (another body) is told apart from a retry.
+const appendOnceScript = luaCommand({ name: "vtoxAppendRawOnceV2", numberOfKeys: 2, lua: `
 local existing = redis.call('GET', KEYS[1])
-if existing then return {existing, 1} end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
-redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
+if existing then
+  local sep = string.find(existing, ' ', 1, true)
+  local fp = sep and string.sub(existing, 1, sep - 1) or ''
+  local id = sep and string.sub(existing, sep + 1) or existing
+  if fp == ARGV[3] then return {id, 1} end
+  return {id, 2}
+end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 4))
+redis.call('SET', KEYS[1], ARGV[3] .. ' ' .. id, 'EX', ARGV[1])
 return {id, 0}
 ` });
 
 export interface AppendOnceResult {
   /** The entry's id: the new one, or the one written by the first append under the same key. */
   id: string;
-  /** True when the key had been used already and nothing was written. */
+  /** True when the key had been used already (for the same fingerprint) and nothing was written. */
   duplicate: boolean;
+  /** True when the key had been used for another fingerprint (another body): nothing was written, refuse it. */
+  conflict: boolean;
+}
+
+export interface AppendOnceOptions extends AppendOptions {
+  /** What the key must keep meaning (e.g. a hash of the body): a reuse with another fingerprint is a conflict. */
+  fingerprint?: string;
 }
 
 /**
@@ -92,16 +106,18 @@ export interface AppendOnceResult {
  * was used within `ttlS` seconds; returns the first id for a repeated key.
  */
 export async function appendRawEntryOnceWithStatus(
-  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOptions = {},
+  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOnceOptions = {},
 ): Promise<AppendOnceResult> {
+  const fingerprint = opts.fingerprint ?? "";
+  if (fingerprint.includes(" ")) throw new RangeError("an idempotency fingerprint has no spaces");
   const reply = await appendOnceScript.run(redis, [idempotencyKey, stream],
-    [Math.max(1, Math.round(ttlS)), opts.maxLen ?? DEFAULT_RAW_MAXLEN, ...rawEntryFields(entry)]);
+    [Math.max(1, Math.round(ttlS)), opts.maxLen ?? DEFAULT_RAW_MAXLEN, fingerprint, ...rawEntryFields(entry)]);
   if (!Array.isArray(reply) || typeof reply[0] !== "string") throw new Error("unexpected reply from append-once script");
-  return { id: reply[0], duplicate: reply[1] === 1 };
+  return { id: reply[0], duplicate: reply[1] === 1, conflict: reply[1] === 2 };
 }
 
 export async function appendRawEntryOnce(
-  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOptions = {},
+  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOnceOptions = {},
 ): Promise<string> {
   return (await appendRawEntryOnceWithStatus(redis, stream, idempotencyKey, ttlS, entry, opts)).id;
 }

@@ -46,7 +46,7 @@ describe("raw stream entries (motor_raw_data contract)", () => {
     const second = await appendRawEntryOnceWithStatus(redis, stream, key, 60, entry, { maxLen: 1000 });
     const third = await appendRawEntryOnce(redis, stream, key, 60, entry, { maxLen: 1000 });
     expect(first.duplicate).to.equal(false);
-    expect(second).to.deep.equal({ id: first.id, duplicate: true });
+    expect(second).to.deep.equal({ id: first.id, duplicate: true, conflict: false });
     expect(third).to.equal(first.id);
     expect(await redis.xlen(stream)).to.equal(1);
     const ttl = await redis.ttl(key);
@@ -55,6 +55,19 @@ describe("raw stream entries (motor_raw_data contract)", () => {
     const other = await appendRawEntryOnce(redis, stream, `${prefix}:idem:def`, 60, entry, { maxLen: 1000 });
     expect(other).to.not.equal(first.id);
     expect(await redis.xlen(stream)).to.equal(2);
+  });
+
+  it("a key reused with another fingerprint (another body) is a conflict, and nothing is written", async () => {
+    const stream = `${prefix}:motor_raw_data`;
+    const key = `${prefix}:idem:fp`;
+    const entry = { vehicleId: "V-004", timestamp: Date.now(), sensorData: sensorBody };
+    const first = await appendRawEntryOnceWithStatus(redis, stream, key, 60, entry, { maxLen: 1000, fingerprint: "body-a" });
+    const retry = await appendRawEntryOnceWithStatus(redis, stream, key, 60, entry, { maxLen: 1000, fingerprint: "body-a" });
+    const reuse = await appendRawEntryOnceWithStatus(redis, stream, key, 60, { ...entry, vehicleId: "V-005" }, { maxLen: 1000, fingerprint: "body-b" });
+    expect(retry).to.deep.equal({ id: first.id, duplicate: true, conflict: false });
+    expect(reuse).to.deep.equal({ id: first.id, duplicate: false, conflict: true });
+    const entries = await redis.xrange(stream, "-", "+");
+    expect(entries.filter(([, f]) => f.includes("V-005")), "the reused key wrote nothing").to.deep.equal([]);
   });
 
   it("is atomic under concurrent repeats of one key", async () => {
