@@ -20,6 +20,11 @@ export interface CreateRedisOptions {
   lazyConnect?: boolean;
   /** Called for connection errors; without it they are swallowed (ioredis would print each one). */
   onError?: (err: Error) => void;
+  /**
+   * Once connected, reject commands at once while the connection is down instead of queueing them until a
+   * reconnect or a timeout (default false). For request paths: a client gets 503 in milliseconds, not seconds.
+   */
+  failFastWhenDown?: boolean;
   /** Anything else ioredis accepts, applied last. */
   ioredis?: RedisOptions;
 }
@@ -42,6 +47,9 @@ export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
   });
   // An 'error' listener must exist, otherwise ioredis logs every failed reconnect to stderr.
   client.on("error", (err: Error) => opts.onError?.(err));
+  // The queue stays on until the first connection (commands sent during start-up wait for it); ioredis reads the
+  // option per command, so turning it off then makes every later outage fail fast.
+  if (opts.failFastWhenDown) client.once("ready", () => (client.options.enableOfflineQueue = false));
   return client;
 }
 
