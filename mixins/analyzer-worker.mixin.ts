@@ -13,7 +13,8 @@ import type { AnalyzeParams, AnalyzeResult } from "../contracts/actions";
 import { FAULT_SERVICES } from "../contracts/families";
 import type { VtoxConfig } from "../config";
 import { createRedis } from "../stores/redis";
-import { channelsRead, loadWindow } from "../stores/sample-store";
+import { channelsRead } from "../stores/sample-store";
+import { SharedWindowReads } from "../stores/shared-window-reads";
 
 /** As it arrives: the validator checks the shape, and the handler checks that one of the two is there. */
 type AnalyzeWireParams = Partial<Extract<AnalyzeParams, { window: unknown }>> & Partial<Extract<AnalyzeParams, { windowRef: unknown }>>;
@@ -38,8 +39,12 @@ interface WorkerVars {
 /** Concurrency cap per worker: analysis is synchronous, so the queue bound is what protects memory. */
 const BULKHEAD = { enabled: true, concurrency: 4, maxQueueSize: 200 };
 
+/** Shared by every fault service of this process: a window's samples are read from Redis once here. */
+const sharedReads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 64 });
+
 export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> {
   const wanted = channelsRead(analyzer);
+  sharedReads.register(wanted);
   const schema: Partial<ServiceSchema<AnalyzerWorkerSettings, Record<string, unknown>, WorkerVars>> = {
     metadata: { faultType: analyzer.faultType },
     actions: {
@@ -58,7 +63,7 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
           }
           // A fetch failure (Redis down, data expired) is thrown: the coordinator retries the window.
           const window = windowRef
-            ? await loadWindow((this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
+            ? await sharedReads.load((this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
             : asTypedWindow(inline!);
           this.workerLoad.begin();
           const t0 = performance.now();
