@@ -20,7 +20,7 @@ import { isInputError } from "../ingest/errors";
 import { decodeIngestBody } from "../ingest/ingest-body";
 import { decodeStreamEntry } from "../ingest/raw-stream-entry";
 import { parseMotorProfile } from "../analyzers/profile";
-import type { FaultType, FeatureBaseline, Finding, FindingStatus, MotorProfile, SensorWindow } from "../analyzers/types";
+import type { FaultType, Finding, FindingStatus, SensorWindow } from "../analyzers/types";
 import { loadAlarms, saveAlarms } from "../stores/alarm-store";
 import { alarmTransitions, type AlarmTransition } from "../pipeline/alarm-transitions";
 import { fanOut, type AnalyzeCall, type TimedFinding } from "../pipeline/fan-out";
@@ -32,7 +32,8 @@ import type { AlarmEvent, DiagnosisEvent, FindingSummary, HealthEvent } from "..
 import type { ProfileSource, SubmitParams, SubmitResult } from "../contracts/actions";
 import { loadConfig, type RedisSettings, type VtoxConfig, type WindowTransport } from "../config";
 import { writeResults } from "../streams/results-writer";
-import { resolveProfile, VehicleProfiles } from "../stores/vehicle-profiles";
+import { VehicleProfiles } from "../stores/vehicle-profiles";
+import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
 import { WindowAssembler } from "../streams/batch-assembler";
 import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
@@ -74,7 +75,7 @@ interface DiagnosisVars {
 
 interface DiagnosisMethods {
   handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome>;
-  profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<{ profile: MotorProfile; source: ProfileSource; baseline?: FeatureBaseline }>;
+  profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile>;
   diagnoseWindow(job: WindowJob): Promise<void>;
   ackStreamEntries(ids: string[]): Promise<number>;
   stopStreamConsumer(): Promise<void>;
@@ -100,10 +101,6 @@ function referenceSamples(window: SensorWindow): number {
 
 function stateSummary(f: Finding): StateFindingSummary {
   return { status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export function createDiagnosisService(settings: DiagnosisSettings): ServiceSchema {
@@ -267,19 +264,8 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       }
     },
 
-    async profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined) {
-      const stored = vehicleId ? await this.profiles.load(vehicleId) : {};
-      let fromMetadata: MotorProfile | undefined;
-      if (metadata && metadata.profile !== undefined) {
-        try {
-          fromMetadata = parseMotorProfile(metadata.profile, "metadata.profile");
-        } catch (err) {
-          // A bad profile in metadata must not poison the window: fall back and say so in the log.
-          this.logger.warn(`vehicle ${vehicleId ?? "?"}: ignoring metadata.profile (${errorText(err)})`);
-        }
-      }
-      const { profile, source } = resolveProfile(stored.profile, fromMetadata);
-      return { profile, source, ...(stored.baseline ? { baseline: stored.baseline } : {}) };
+    profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
+      return windowProfile(this.profiles, vehicleId, metadata, (message) => this.logger.warn(message));
     },
   },
 
