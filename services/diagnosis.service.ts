@@ -20,28 +20,22 @@ import { isInputError } from "../ingest/errors";
 import { decodeIngestBody } from "../ingest/ingest-body";
 import { decodeStreamEntry } from "../ingest/raw-stream-entry";
 import { parseMotorProfile } from "../analyzers/profile";
-import type { FaultType, Finding, FindingStatus, SensorWindow } from "../analyzers/types";
-import { loadAlarms, saveAlarms } from "../stores/alarm-store";
-import { alarmTransitions, type AlarmTransition } from "../pipeline/alarm-transitions";
-import { fanOut, type AnalyzeCall, type TimedFinding } from "../pipeline/fan-out";
+import type { Finding, SensorWindow } from "../analyzers/types";
+import { fanOut, type AnalyzeCall } from "../pipeline/fan-out";
 import { aggregateHealth } from "../pipeline/vehicle-health";
+import { diagnoseWindow, type WindowDiagnosis, type WindowJob } from "../pipeline/diagnose-window";
+import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
+import { asTypedWindow } from "../pipeline/typed-window";
 import { createRedis } from "../stores/redis";
+import { VehicleProfiles } from "../stores/vehicle-profiles";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { DIAGNOSIS_GROUP } from "../contracts/streams";
-import type { AlarmEvent, DiagnosisEvent, FindingSummary, HealthEvent } from "../contracts/events";
 import type { ProfileSource, SubmitParams, SubmitResult } from "../contracts/actions";
 import { loadConfig, type RedisSettings, type VtoxConfig, type WindowTransport } from "../config";
-import { writeResults } from "../streams/results-writer";
-import { VehicleProfiles } from "../stores/vehicle-profiles";
-import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
 import { WindowAssembler } from "../streams/batch-assembler";
-import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
-import { deleteWindow, storeWindow } from "../stores/sample-store";
-import { asTypedWindow } from "../pipeline/typed-window";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
-/** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
-export const UNOWNED_FLEET = "_unowned";
+export { UNOWNED_FLEET } from "../pipeline/diagnose-window";
 
 /**
  * What the coordinator is configured with (config.ts). windowTransport: "claim-check" stores the decoded channels
@@ -76,31 +70,14 @@ interface DiagnosisVars {
 interface DiagnosisMethods {
   handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome>;
   profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile>;
-  diagnoseWindow(job: WindowJob): Promise<void>;
+  diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis>;
   ackStreamEntries(ids: string[]): Promise<number>;
   stopStreamConsumer(): Promise<void>;
-}
-
-interface WindowJob {
-  vehicleId: string;
-  /** The message id results are keyed by: the entry's own id, or the first raw id of an assembled window. */
-  messageId: string;
-  timestamp: string;
-  window: SensorWindow;
-  metadata: Record<string, unknown>;
-}
-
-function summary(f: Finding): FindingSummary {
-  return { fault_type: f.fault_type, status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
 }
 
 /** Samples of the longest channel (the assembler's reference channel). */
 function referenceSamples(window: SensorWindow): number {
   return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
-}
-
-function stateSummary(f: Finding): StateFindingSummary {
-  return { status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
 }
 
 export function createDiagnosisService(settings: DiagnosisSettings): ServiceSchema {
@@ -188,80 +165,15 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       return "ack";
     },
 
-    async diagnoseWindow(job: WindowJob): Promise<void> {
-      const t0 = performance.now();
-      const { profile, source, baseline } = await this.profileFor(job.vehicleId, job.metadata);
-      // Throws (→ retry, entry stays pending) when any worker fails: no partial result set is written.
-      let timed: TimedFinding[];
-      if (this.settings.windowTransport === "inline") {
-        timed = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "fail" });
-      } else {
-        const dataKey = this.keys.windowSamples(job.messageId);
-        const windowRef = await storeWindow(this.redis, dataKey, job.window, this.settings.windowDataTtlS);
-        try {
-          timed = await fanOut(this.analyzeCall, { windowRef }, profile, baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "fail" });
-        } finally {
-          // A retry stores it again; a worker still running a timed-out call then answers "gone" (and is ignored).
-          void deleteWindow(this.redis, dataKey).catch(() => undefined);
-        }
-      }
-      const findings = timed.map((t) => t.finding);
-      const health = aggregateHealth(findings);
-      const processingMs = performance.now() - t0;
-      const now = new Date().toISOString();
-
-      await writeResults(this.redis, this.keys.resultsStream, {
-        vehicleId: job.vehicleId,
-        originalMessageId: job.messageId,
-        findings,
-        processingTimeMs: processingMs,
-        timestamp: now,
-        maxLen: this.settings.resultsStreamMaxLen,
+    diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis> {
+      return diagnoseWindow(job, {
+        redis: this.redis,
+        keys: this.keys,
+        settings: this.settings,
+        analyzeCall: this.analyzeCall,
+        broadcast: (event, payload) => void this.broker.broadcast(event, payload),
+        profileFor: (vehicleId, metadata) => this.profileFor(vehicleId, metadata),
       });
-
-      const fleetId = await getVehicleOwner(this.redis, this.keys, job.vehicleId);
-      const summaries = findings.map(summary);
-      await saveVehicleState(this.redis, this.keys, job.vehicleId, {
-        // A vehicle written straight into the stream by a legacy producer belongs to no fleet yet.
-        fleetId: fleetId ?? UNOWNED_FLEET,
-        // NaN serialises as null: "no family could decide" is not the same as healthy.
-        health: health.health ?? Number.NaN,
-        status: health.status,
-        findings: Object.fromEntries(findings.map((f) => [f.fault_type, stateSummary(f)])),
-        updatedAt: now,
-        originalMessageId: job.messageId,
-      });
-
-      const statuses = Object.fromEntries(findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
-      const open = await loadAlarms(this.redis, this.keys.prefix, job.vehicleId);
-      const { transitions, next } = alarmTransitions(open, statuses);
-      if (transitions.length > 0) await saveAlarms(this.redis, this.keys.prefix, job.vehicleId, next);
-
-      // Broadcast: every api instance holds its own sockets, so each must see every event.
-      const base = { vehicle_id: job.vehicleId, fleet_id: fleetId, timestamp: now };
-      const completed: DiagnosisEvent = {
-        ...base,
-        message_id: job.messageId,
-        health: health.health,
-        status: health.status,
-        profile: source,
-        findings: summaries,
-        processing_ms: processingMs,
-        latency_ms: Object.fromEntries(timed.map((t) => [t.finding.fault_type, t.elapsedMs])),
-      };
-      this.broker.broadcast("diagnosis.completed", completed);
-      this.broker.broadcast("vehicle.health", { ...base, health: health.health, status: health.status } satisfies HealthEvent);
-      for (const t of transitions) {
-        const f = findings.find((x) => x.fault_type === t.faultType);
-        const event = alarmEvent(base, t, f);
-        if (t.kind === "raised" && t.level === "fault" && fleetId && f) {
-          await pushCriticalAlert(this.redis, this.keys, fleetId, {
-            vehicleId: job.vehicleId, fleetId, faultType: t.faultType, status: f.status, score: f.score,
-            ...(f.reason ? { reason: f.reason } : {}), timestamp: now, originalMessageId: job.messageId,
-          });
-        }
-        this.broker.broadcast(`alarm.${t.kind}`, event);
-      }
     },
 
     profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
@@ -292,17 +204,6 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
   },
   };
   return schema as unknown as ServiceSchema;
-}
-
-function alarmEvent(base: { vehicle_id: string; fleet_id: string | null; timestamp: string }, t: AlarmTransition, f: Finding | undefined): AlarmEvent {
-  return {
-    ...base,
-    kind: t.kind,
-    fault_type: t.faultType,
-    ...(t.kind === "raised" ? { level: t.level } : {}),
-    ...(t.previous ? { previous: t.previous } : {}),
-    ...(f ? { score: f.score, ...(f.reason ? { reason: f.reason } : {}) } : {}),
-  };
 }
 
 export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
