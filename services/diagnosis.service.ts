@@ -13,18 +13,21 @@
  *   after a crash writes each family once.
  * Action `submit` runs the same analysis without streams (REPL, tests, offline) and degrades a failed family to
  * insufficient_data "worker unavailable: …" instead, since there is nothing to retry from.
+ *
+ * The logic lives in plain functions; this file wires them to the broker, Redis and the consumer group:
+ * pipeline/route-entry.ts (what to do with one entry), pipeline/diagnose-window.ts (the per-window pipeline),
+ * pipeline/window-profile.ts (profile and baseline of a window).
  */
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { isInputError } from "../ingest/errors";
 import { decodeIngestBody } from "../ingest/ingest-body";
-import { decodeStreamEntry } from "../ingest/raw-stream-entry";
 import { parseMotorProfile } from "../analyzers/profile";
 import type { Finding, SensorWindow } from "../analyzers/types";
 import { fanOut, type AnalyzeCall } from "../pipeline/fan-out";
 import { aggregateHealth } from "../pipeline/vehicle-health";
 import { diagnoseWindow, type WindowDiagnosis, type WindowJob } from "../pipeline/diagnose-window";
 import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
+import { routeStreamEntry } from "../pipeline/route-entry";
 import { asTypedWindow } from "../pipeline/typed-window";
 import { createRedis } from "../stores/redis";
 import { VehicleProfiles } from "../stores/vehicle-profiles";
@@ -73,11 +76,6 @@ interface DiagnosisMethods {
   diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis>;
   ackStreamEntries(ids: string[]): Promise<number>;
   stopStreamConsumer(): Promise<void>;
-}
-
-/** Samples of the longest channel (the assembler's reference channel). */
-function referenceSamples(window: SensorWindow): number {
-  return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
 }
 
 export function createDiagnosisService(settings: DiagnosisSettings): ServiceSchema {
@@ -129,40 +127,13 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
 
   methods: {
     /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
-    async handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
-      let decoded;
-      try {
-        decoded = decodeStreamEntry(entry.fields);
-      } catch (err) {
-        if (isInputError(err)) return { outcome: "dead", error: `${err.field}: ${err.reason}` };
-        throw err;
-      }
-      if (referenceSamples(decoded.window) < this.settings.shortBatchSamples) {
-        // A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full.
-        const out = await this.assembler.append(decoded.vehicleId, entry.id, decoded.window);
-        if (out.status === "late") this.logger.warn(`vehicle ${decoded.vehicleId}: batch ${entry.id} arrived after its window closed; dropped`);
-        // A buffered batch stays pending until its window is diagnosed: complete() acks all of the window's entries.
-        // (A batch already in a window being diagnosed elsewhere waits the same way; a finished or late one is acked.)
-        if (out.status === "buffered" || out.status === "duplicate" || out.status === "in_window") return "hold";
-        if (out.status !== "window") return "ack";
-        await this.diagnoseWindow({
-          vehicleId: decoded.vehicleId,
-          messageId: out.window.windowKey,
-          timestamp: decoded.timestamp,
-          window: out.window.window,
-          metadata: decoded.metadata,
-        });
-        await this.assembler.complete(decoded.vehicleId, out.window.windowKey);
-        return "ack";
-      }
-      await this.diagnoseWindow({
-        vehicleId: decoded.vehicleId,
-        messageId: entry.id,
-        timestamp: decoded.timestamp,
-        window: decoded.window,
-        metadata: decoded.metadata,
+    handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
+      return routeStreamEntry(entry, {
+        shortBatchSamples: this.settings.shortBatchSamples,
+        assembler: this.assembler,
+        diagnose: (job) => this.diagnoseWindow(job),
+        warn: (message) => this.logger.warn(message),
       });
-      return "ack";
     },
 
     diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis> {
