@@ -44,11 +44,16 @@ export interface DiagnoseWindowSettings {
   analyzeTimeoutMs: number;
 }
 
-/** One broadcast event with its payload type (names from contracts/events.ts). */
-export type WindowEvent =
-  | { event: typeof EVENTS.diagnosisCompleted; payload: DiagnosisEvent }
-  | { event: typeof EVENTS.vehicleHealth; payload: HealthEvent }
-  | { event: typeof EVENTS.alarmRaised | typeof EVENTS.alarmCleared; payload: AlarmEvent };
+/** The payload type of each event a window broadcasts (names from contracts/events.ts). */
+export interface WindowEventPayloads {
+  [EVENTS.diagnosisCompleted]: DiagnosisEvent;
+  [EVENTS.vehicleHealth]: HealthEvent;
+  [EVENTS.alarmRaised]: AlarmEvent;
+  [EVENTS.alarmCleared]: AlarmEvent;
+}
+
+/** One broadcast event with its payload. */
+export type WindowEvent = { [E in keyof WindowEventPayloads]: { event: E; payload: WindowEventPayloads[E] } }[keyof WindowEventPayloads];
 
 export interface DiagnoseWindowDeps {
   redis: Redis;
@@ -185,10 +190,10 @@ function windowEvents(d: Diagnosed, fleetId: string | null, transitions: readonl
   return [
     { event: EVENTS.diagnosisCompleted, payload: completed },
     { event: EVENTS.vehicleHealth, payload: { ...base, health: d.health.health, status: d.health.status } },
-    ...transitions.map((t): WindowEvent => ({
-      event: t.kind === "raised" ? EVENTS.alarmRaised : EVENTS.alarmCleared,
-      payload: alarmEvent(base, t, findingOf(d, t.faultType)),
-    })),
+    ...transitions.map((t): WindowEvent => {
+      const payload = alarmEvent(base, t, findingOf(d, t.faultType));
+      return t.kind === "raised" ? { event: EVENTS.alarmRaised, payload } : { event: EVENTS.alarmCleared, payload };
+    }),
   ];
 }
 
