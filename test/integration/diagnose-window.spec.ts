@@ -106,9 +106,10 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
   });
 
   it("writes five results with the contract fields, and nothing more when the same window runs again", async () => {
-    const d = deps();
+    const at = new Date("2030-01-02T03:04:05.000Z");
     const j = job("EV-DW-RESULTS", healthy);
-    const first = await diagnoseWindow(j, d);
+    const first = await diagnoseWindow(j, deps({ clock: () => at }));
+    expect(first.timestamp).to.equal(at.toISOString());
 
     expect(first.results.written.slice().sort()).to.deep.equal([...FAULT_TYPES].sort());
     const entries = await resultEntries(j.messageId);
