@@ -13,34 +13,32 @@
  *   after a crash writes each family once.
  * Action `submit` runs the same analysis without streams (REPL, tests, offline) and degrades a failed family to
  * insufficient_data "worker unavailable: …" instead, since there is nothing to retry from.
+ *
+ * The logic lives in plain functions; this file wires them to the broker, Redis and the consumer group:
+ * pipeline/route-entry.ts (what to do with one entry), pipeline/diagnose-window.ts (the per-window pipeline),
+ * pipeline/window-profile.ts (profile and baseline of a window).
  */
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { isInputError } from "../ingest/errors";
 import { decodeIngestBody } from "../ingest/ingest-body";
-import { decodeStreamEntry } from "../ingest/raw-stream-entry";
 import { parseMotorProfile } from "../analyzers/profile";
-import type { FaultType, FeatureBaseline, Finding, FindingStatus, MotorProfile, SensorWindow } from "../analyzers/types";
-import { loadAlarms, saveAlarms } from "../stores/alarm-store";
-import { alarmTransitions, type AlarmTransition } from "../pipeline/alarm-transitions";
-import { fanOut, type AnalyzeCall, type TimedFinding } from "../pipeline/fan-out";
+import type { Finding, SensorWindow } from "../analyzers/types";
+import { fanOut, type AnalyzeCall } from "../pipeline/fan-out";
 import { aggregateHealth } from "../pipeline/vehicle-health";
+import { diagnoseWindow, type WindowDiagnosis, type WindowJob } from "../pipeline/diagnose-window";
+import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
+import { routeStreamEntry } from "../pipeline/route-entry";
+import { asTypedWindow } from "../pipeline/typed-window";
 import { createRedis } from "../stores/redis";
+import { VehicleProfiles } from "../stores/vehicle-profiles";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { DIAGNOSIS_GROUP } from "../contracts/streams";
-import type { AlarmEvent, DiagnosisEvent, FindingSummary, HealthEvent } from "../contracts/events";
 import type { ProfileSource, SubmitParams, SubmitResult } from "../contracts/actions";
 import { loadConfig, type RedisSettings, type VtoxConfig, type WindowTransport } from "../config";
-import { writeResults } from "../streams/results-writer";
-import { resolveProfile, VehicleProfiles } from "../stores/vehicle-profiles";
 import { WindowAssembler } from "../streams/batch-assembler";
-import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
-import { deleteWindow, storeWindow } from "../stores/sample-store";
-import { asTypedWindow } from "../pipeline/typed-window";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
-/** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
-export const UNOWNED_FLEET = "_unowned";
+export { UNOWNED_FLEET } from "../pipeline/diagnose-window";
 
 /**
  * What the coordinator is configured with (config.ts). windowTransport: "claim-check" stores the decoded channels
@@ -74,36 +72,10 @@ interface DiagnosisVars {
 
 interface DiagnosisMethods {
   handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome>;
-  profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<{ profile: MotorProfile; source: ProfileSource; baseline?: FeatureBaseline }>;
-  diagnoseWindow(job: WindowJob): Promise<void>;
+  profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile>;
+  diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis>;
   ackStreamEntries(ids: string[]): Promise<number>;
   stopStreamConsumer(): Promise<void>;
-}
-
-interface WindowJob {
-  vehicleId: string;
-  /** The message id results are keyed by: the entry's own id, or the first raw id of an assembled window. */
-  messageId: string;
-  timestamp: string;
-  window: SensorWindow;
-  metadata: Record<string, unknown>;
-}
-
-function summary(f: Finding): FindingSummary {
-  return { fault_type: f.fault_type, status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
-}
-
-/** Samples of the longest channel (the assembler's reference channel). */
-function referenceSamples(window: SensorWindow): number {
-  return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
-}
-
-function stateSummary(f: Finding): StateFindingSummary {
-  return { status: f.status, score: f.score, ...(f.reason ? { reason: f.reason } : {}) };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export function createDiagnosisService(settings: DiagnosisSettings): ServiceSchema {
@@ -155,131 +127,28 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
 
   methods: {
     /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
-    async handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
-      let decoded;
-      try {
-        decoded = decodeStreamEntry(entry.fields);
-      } catch (err) {
-        if (isInputError(err)) return { outcome: "dead", error: `${err.field}: ${err.reason}` };
-        throw err;
-      }
-      if (referenceSamples(decoded.window) < this.settings.shortBatchSamples) {
-        // A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full.
-        const out = await this.assembler.append(decoded.vehicleId, entry.id, decoded.window);
-        if (out.status === "late") this.logger.warn(`vehicle ${decoded.vehicleId}: batch ${entry.id} arrived after its window closed; dropped`);
-        // A buffered batch stays pending until its window is diagnosed: complete() acks all of the window's entries.
-        // (A batch already in a window being diagnosed elsewhere waits the same way; a finished or late one is acked.)
-        if (out.status === "buffered" || out.status === "duplicate" || out.status === "in_window") return "hold";
-        if (out.status !== "window") return "ack";
-        await this.diagnoseWindow({
-          vehicleId: decoded.vehicleId,
-          messageId: out.window.windowKey,
-          timestamp: decoded.timestamp,
-          window: out.window.window,
-          metadata: decoded.metadata,
-        });
-        await this.assembler.complete(decoded.vehicleId, out.window.windowKey);
-        return "ack";
-      }
-      await this.diagnoseWindow({
-        vehicleId: decoded.vehicleId,
-        messageId: entry.id,
-        timestamp: decoded.timestamp,
-        window: decoded.window,
-        metadata: decoded.metadata,
+    handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
+      return routeStreamEntry(entry, {
+        shortBatchSamples: this.settings.shortBatchSamples,
+        assembler: this.assembler,
+        diagnose: (job) => this.diagnoseWindow(job),
+        warn: (message) => this.logger.warn(message),
       });
-      return "ack";
     },
 
-    async diagnoseWindow(job: WindowJob): Promise<void> {
-      const t0 = performance.now();
-      const { profile, source, baseline } = await this.profileFor(job.vehicleId, job.metadata);
-      // Throws (→ retry, entry stays pending) when any worker fails: no partial result set is written.
-      let timed: TimedFinding[];
-      if (this.settings.windowTransport === "inline") {
-        timed = await fanOut(this.analyzeCall, job.window, profile, baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "fail" });
-      } else {
-        const dataKey = this.keys.windowSamples(job.messageId);
-        const windowRef = await storeWindow(this.redis, dataKey, job.window, this.settings.windowDataTtlS);
-        try {
-          timed = await fanOut(this.analyzeCall, { windowRef }, profile, baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "fail" });
-        } finally {
-          // A retry stores it again; a worker still running a timed-out call then answers "gone" (and is ignored).
-          void deleteWindow(this.redis, dataKey).catch(() => undefined);
-        }
-      }
-      const findings = timed.map((t) => t.finding);
-      const health = aggregateHealth(findings);
-      const processingMs = performance.now() - t0;
-      const now = new Date().toISOString();
-
-      await writeResults(this.redis, this.keys.resultsStream, {
-        vehicleId: job.vehicleId,
-        originalMessageId: job.messageId,
-        findings,
-        processingTimeMs: processingMs,
-        timestamp: now,
-        maxLen: this.settings.resultsStreamMaxLen,
+    diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis> {
+      return diagnoseWindow(job, {
+        redis: this.redis,
+        keys: this.keys,
+        settings: this.settings,
+        analyzeCall: this.analyzeCall,
+        broadcast: (event, payload) => void this.broker.broadcast(event, payload),
+        profileFor: (vehicleId, metadata) => this.profileFor(vehicleId, metadata),
       });
-
-      const fleetId = await getVehicleOwner(this.redis, this.keys, job.vehicleId);
-      const summaries = findings.map(summary);
-      await saveVehicleState(this.redis, this.keys, job.vehicleId, {
-        // A vehicle written straight into the stream by a legacy producer belongs to no fleet yet.
-        fleetId: fleetId ?? UNOWNED_FLEET,
-        // NaN serialises as null: "no family could decide" is not the same as healthy.
-        health: health.health ?? Number.NaN,
-        status: health.status,
-        findings: Object.fromEntries(findings.map((f) => [f.fault_type, stateSummary(f)])),
-        updatedAt: now,
-        originalMessageId: job.messageId,
-      });
-
-      const statuses = Object.fromEntries(findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
-      const open = await loadAlarms(this.redis, this.keys.prefix, job.vehicleId);
-      const { transitions, next } = alarmTransitions(open, statuses);
-      if (transitions.length > 0) await saveAlarms(this.redis, this.keys.prefix, job.vehicleId, next);
-
-      // Broadcast: every api instance holds its own sockets, so each must see every event.
-      const base = { vehicle_id: job.vehicleId, fleet_id: fleetId, timestamp: now };
-      const completed: DiagnosisEvent = {
-        ...base,
-        message_id: job.messageId,
-        health: health.health,
-        status: health.status,
-        profile: source,
-        findings: summaries,
-        processing_ms: processingMs,
-        latency_ms: Object.fromEntries(timed.map((t) => [t.finding.fault_type, t.elapsedMs])),
-      };
-      this.broker.broadcast("diagnosis.completed", completed);
-      this.broker.broadcast("vehicle.health", { ...base, health: health.health, status: health.status } satisfies HealthEvent);
-      for (const t of transitions) {
-        const f = findings.find((x) => x.fault_type === t.faultType);
-        const event = alarmEvent(base, t, f);
-        if (t.kind === "raised" && t.level === "fault" && fleetId && f) {
-          await pushCriticalAlert(this.redis, this.keys, fleetId, {
-            vehicleId: job.vehicleId, fleetId, faultType: t.faultType, status: f.status, score: f.score,
-            ...(f.reason ? { reason: f.reason } : {}), timestamp: now, originalMessageId: job.messageId,
-          });
-        }
-        this.broker.broadcast(`alarm.${t.kind}`, event);
-      }
     },
 
-    async profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined) {
-      const stored = vehicleId ? await this.profiles.load(vehicleId) : {};
-      let fromMetadata: MotorProfile | undefined;
-      if (metadata && metadata.profile !== undefined) {
-        try {
-          fromMetadata = parseMotorProfile(metadata.profile, "metadata.profile");
-        } catch (err) {
-          // A bad profile in metadata must not poison the window: fall back and say so in the log.
-          this.logger.warn(`vehicle ${vehicleId ?? "?"}: ignoring metadata.profile (${errorText(err)})`);
-        }
-      }
-      const { profile, source } = resolveProfile(stored.profile, fromMetadata);
-      return { profile, source, ...(stored.baseline ? { baseline: stored.baseline } : {}) };
+    profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
+      return windowProfile(this.profiles, vehicleId, metadata, (message) => this.logger.warn(message));
     },
   },
 
@@ -306,17 +175,6 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
   },
   };
   return schema as unknown as ServiceSchema;
-}
-
-function alarmEvent(base: { vehicle_id: string; fleet_id: string | null; timestamp: string }, t: AlarmTransition, f: Finding | undefined): AlarmEvent {
-  return {
-    ...base,
-    kind: t.kind,
-    fault_type: t.faultType,
-    ...(t.kind === "raised" ? { level: t.level } : {}),
-    ...(t.previous ? { previous: t.previous } : {}),
-    ...(f ? { score: f.score, ...(f.reason ? { reason: f.reason } : {}) } : {}),
-  };
 }
 
 export function serviceFromConfig(config: VtoxConfig): ServiceSchema {

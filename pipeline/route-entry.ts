@@ -1,0 +1,62 @@
+/**
+ * What the coordinator does with one raw stream entry, as a plain function of its dependencies:
+ *  - an entry that does not decode is dead-lettered at once with the field that failed (it would fail forever);
+ *  - a short legacy batch (below `shortBatchSamples` per channel) is appended to its vehicle's window
+ *    (streams/batch-assembler.ts) and held pending until that window is diagnosed, which then acks them all;
+ *  - a complete window is diagnosed, then acked.
+ * A diagnosis failure throws: the entry stays pending and is retried (invariants 1–3).
+ */
+import type { SensorWindow } from "../analyzers/types";
+import { isInputError } from "../ingest/errors";
+import { decodeStreamEntry, type DecodedStreamEntry } from "../ingest/raw-stream-entry";
+import type { WindowAssembler } from "../streams/batch-assembler";
+import type { EntryOutcome } from "../streams/stream-consumer";
+import type { StreamEntry } from "../streams/stream-replies";
+import type { WindowJob } from "./diagnose-window";
+
+export interface RouteEntryDeps {
+  shortBatchSamples: number;
+  assembler: Pick<WindowAssembler, "append" | "complete">;
+  diagnose(job: WindowJob): Promise<unknown>;
+  warn(message: string): void;
+}
+
+export async function routeStreamEntry(entry: StreamEntry, deps: RouteEntryDeps): Promise<EntryOutcome> {
+  const decoded = decodeOrReject(entry);
+  if ("error" in decoded) return { outcome: "dead", error: decoded.error };
+  if (referenceSamples(decoded.window) < deps.shortBatchSamples) return assembleBatch(entry.id, decoded, deps);
+  await deps.diagnose(windowJob(decoded, entry.id));
+  return "ack";
+}
+
+/** The decoded entry, or the failing field for the dead-letter record (other errors are thrown: retry). */
+function decodeOrReject(entry: StreamEntry): DecodedStreamEntry | { error: string } {
+  try {
+    return decodeStreamEntry(entry.fields);
+  } catch (err) {
+    if (isInputError(err)) return { error: `${err.field}: ${err.reason}` };
+    throw err;
+  }
+}
+
+/** A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full. */
+async function assembleBatch(entryId: string, decoded: DecodedStreamEntry, deps: RouteEntryDeps): Promise<EntryOutcome> {
+  const out = await deps.assembler.append(decoded.vehicleId, entryId, decoded.window);
+  if (out.status === "late") deps.warn(`vehicle ${decoded.vehicleId}: batch ${entryId} arrived after its window closed; dropped`);
+  // A buffered batch stays pending until its window is diagnosed: complete() acks all of the window's entries.
+  // (A batch already in a window being diagnosed elsewhere waits the same way; a finished or late one is acked.)
+  if (out.status === "buffered" || out.status === "duplicate" || out.status === "in_window") return "hold";
+  if (out.status !== "window") return "ack";
+  await deps.diagnose(windowJob({ ...decoded, window: out.window.window }, out.window.windowKey));
+  await deps.assembler.complete(decoded.vehicleId, out.window.windowKey);
+  return "ack";
+}
+
+function windowJob(decoded: DecodedStreamEntry, messageId: string): WindowJob {
+  return { vehicleId: decoded.vehicleId, messageId, timestamp: decoded.timestamp, window: decoded.window, metadata: decoded.metadata };
+}
+
+/** Samples of the longest channel (the assembler's reference channel). */
+function referenceSamples(window: SensorWindow): number {
+  return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
+}

@@ -1,0 +1,257 @@
+/**
+ * pipeline/diagnose-window.ts on its own: the real Redis, the five real analyzers run in-process as the fan-out's
+ * analyze call (no broker), a recording broadcast, simulated windows.
+ */
+import { expect } from "chai";
+import type { Redis } from "ioredis";
+import { ANALYZERS } from "../../analyzers/index";
+import { FAULT_TYPES, type FaultType, type Finding, type SensorWindow } from "../../analyzers/types";
+import { loadConfig } from "../../config";
+import { FAULT_SERVICES } from "../../contracts/families";
+import { EVENTS } from "../../contracts/events";
+import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
+import { diagnoseWindow, UNOWNED_FLEET, type DiagnoseWindowDeps, type WindowEvent, type WindowEventPayloads, type WindowJob } from "../../pipeline/diagnose-window";
+import { FanOutError, type AnalyzeCall } from "../../pipeline/fan-out";
+import { asTypedWindow } from "../../pipeline/typed-window";
+import { windowProfile } from "../../pipeline/window-profile";
+import { diagnosisSettings } from "../../services/diagnosis.service";
+import { createRedis } from "../../stores/redis";
+import { channelsRead, loadWindow } from "../../stores/sample-store";
+import { VehicleProfiles } from "../../stores/vehicle-profiles";
+import { claimVehicle, getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
+import { parseResultEntry, resultDedupeKey } from "../../streams/results-writer";
+import { makeFleet, nextWindow, PMSM_400V, type SimulatedVehicle } from "../../simulator/index";
+import { REDIS_URL, uniqueName, waitFor } from "./helpers";
+
+const RESULT_FIELDS = ["vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time"];
+
+const FAMILY_OF_ACTION = Object.fromEntries(FAULT_TYPES.map((t) => [`${FAULT_SERVICES[t]}.analyze`, t])) as Record<string, FaultType>;
+
+/** The workers' analyze action without a broker: fetch the claim-checked channels the analyzer reads, or take the inline window. */
+function inProcessAnalyze(redis: Redis, calls: string[] = []): AnalyzeCall {
+  return async (action, params) => {
+    const analyzer = ANALYZERS[FAMILY_OF_ACTION[action]];
+    calls.push(action);
+    const window = "windowRef" in params ? await loadWindow(redis, params.windowRef, channelsRead(analyzer)) : asTypedWindow(params.window);
+    return analyzer.analyze(window, params.profile, params.baseline);
+  };
+}
+
+/** The payload of the first `name` event, typed by its name. */
+function payloadOf<E extends keyof WindowEventPayloads>(events: readonly WindowEvent[], name: E): WindowEventPayloads[E] {
+  const found = events.find((e) => e.event === name);
+  if (!found) throw new Error(`no ${name} event among ${events.map((e) => e.event).join(", ")}`);
+  return found.payload as WindowEventPayloads[E];
+}
+
+describe("diagnoseWindow: the per-window pipeline against the real Redis, analyzers in-process", function () {
+  this.timeout(60_000);
+  const tag = uniqueName("diagwin");
+  let redis: Redis;
+  let keys: RedisKeys;
+  let vehicle: SimulatedVehicle;
+  let healthy: SensorWindow;
+  let faulty: SensorWindow;
+  let seq = 0;
+
+  function settingsFor(transport: "inline" | "claim-check") {
+    return diagnosisSettings(loadConfig({
+      REDIS_URL, VTOX_PREFIX: tag, RAW_STREAM: `${tag}:motor_raw_data`, RESULTS_STREAM: `${tag}:fault_diagnosis_results`,
+      WINDOW_TRANSPORT: transport,
+    }));
+  }
+
+  function deps(overrides: Partial<DiagnoseWindowDeps> = {}): DiagnoseWindowDeps & { sent: WindowEvent[] } {
+    const sent: WindowEvent[] = [];
+    const profiles = new VehicleProfiles(redis, keys.prefix);
+    return {
+      redis,
+      keys,
+      settings: settingsFor("claim-check"),
+      analyzeCall: inProcessAnalyze(redis),
+      broadcast: (event, payload) => void sent.push({ event, payload } as WindowEvent),
+      profileFor: (vehicleId, metadata) => windowProfile(profiles, vehicleId, metadata, (m) => { throw new Error(m); }),
+      ...overrides,
+      sent,
+    };
+  }
+
+  /** A window job with a fresh message id (results are keyed by it). */
+  function job(vehicleId: string, window: SensorWindow): WindowJob {
+    seq += 1;
+    return { vehicleId, messageId: `${1_700_000_000_000 + seq}-0`, timestamp: new Date().toISOString(), window, metadata: {} };
+  }
+
+  async function resultEntries(messageId: string): Promise<{ id: string; fields: string[] }[]> {
+    const rows = await redis.xrange(keys.resultsStream, "-", "+");
+    return rows
+      .map(([id, fields]) => ({ id, fields }))
+      .filter((r) => parseResultEntry(r.id, r.fields).originalMessageId === messageId);
+  }
+
+  before(async () => {
+    redis = createRedis(REDIS_URL);
+    keys = redisKeys(settingsFor("claim-check").redis);
+    // A PMSM whose turn fault (phase short) starts after t = 0 and is at full severity at onset + ramp.
+    [vehicle] = makeFleet({ vehicles: 1, seed: 7, faultyShare: 1, durationS: 1, profiles: [PMSM_400V] }).vehicles;
+    expect(vehicle.fault?.type).to.equal("turn_fault");
+    healthy = nextWindow(vehicle, 0);
+    faulty = nextWindow(vehicle, vehicle.fault!.onsetS + vehicle.fault!.rampS);
+  });
+
+  after(async () => {
+    const doomed = await redis.keys(`${tag}*`);
+    if (doomed.length) await redis.del(...doomed);
+    await redis.quit();
+  });
+
+  it("writes five results with the contract fields, and nothing more when the same window runs again", async () => {
+    const at = new Date("2030-01-02T03:04:05.000Z");
+    const j = job("EV-DW-RESULTS", healthy);
+    const first = await diagnoseWindow(j, deps({ clock: () => at }));
+    expect(first.timestamp).to.equal(at.toISOString());
+
+    expect(first.results.written.slice().sort()).to.deep.equal([...FAULT_TYPES].sort());
+    const entries = await resultEntries(j.messageId);
+    expect(entries).to.have.length(5);
+    for (const e of entries) {
+      expect(e.fields.filter((_, i) => i % 2 === 0)).to.deep.equal(RESULT_FIELDS);
+      const r = parseResultEntry(e.id, e.fields);
+      const finding = first.findings.find((f) => f.fault_type === r.faultType)!;
+      expect(r.vehicleId).to.equal("EV-DW-RESULTS");
+      expect(r.status).to.equal(finding.status);
+      expect(r.score).to.equal(finding.score);
+      expect(r.timestamp).to.equal(first.timestamp);
+      expect(r.processingTimeS).to.be.greaterThan(0);
+      expect(r.reason).to.equal(finding.reason);
+      expect(r.evidence).to.deep.equal(JSON.parse(JSON.stringify(finding.evidence)));
+    }
+    expect(first.findings.map((f) => f.fault_type)).to.deep.equal([...FAULT_TYPES]);
+
+    const length = await redis.xlen(keys.resultsStream);
+    const again = await diagnoseWindow(j, deps());
+    expect(again.results.written).to.deep.equal([]);
+    expect(again.results.skipped.slice().sort()).to.deep.equal([...FAULT_TYPES].sort());
+    expect(again.results.results.map((r) => r.id)).to.deep.equal(first.results.results.map((r) => r.id));
+    expect(await redis.xlen(keys.resultsStream)).to.equal(length);
+    expect(await resultEntries(j.messageId)).to.have.length(5);
+  });
+
+  it("saves the vehicle state under its owner's fleet, and under _unowned without an owner", async () => {
+    await claimVehicle(redis, keys, "fleetA", "EV-DW-OWNED");
+    const owned = await diagnoseWindow(job("EV-DW-OWNED", healthy), deps());
+    const unowned = await diagnoseWindow(job("EV-DW-STRAY", healthy), deps());
+
+    expect(owned.fleetId).to.equal("fleetA");
+    const state = await getVehicleState(redis, keys, "EV-DW-OWNED");
+    expect(state).to.include({ vehicleId: "EV-DW-OWNED", fleetId: "fleetA", status: owned.health.status, updatedAt: owned.timestamp });
+    expect(state!.health).to.equal(owned.health.health);
+    expect(Object.keys(state!.findings).sort()).to.deep.equal([...FAULT_TYPES].sort());
+    expect(await listVehicles(redis, keys, "fleetA")).to.deep.equal(["EV-DW-OWNED"]);
+
+    expect(unowned.fleetId).to.equal(null);
+    expect((await getVehicleState(redis, keys, "EV-DW-STRAY"))!.fleetId).to.equal(UNOWNED_FLEET);
+    expect(await listVehicles(redis, keys, UNOWNED_FLEET)).to.include("EV-DW-STRAY");
+    expect(await listVehicles(redis, keys, "fleetA")).to.not.include("EV-DW-STRAY");
+    expect(payloadOf(unowned.events, EVENTS.diagnosisCompleted).fleet_id).to.equal(null);
+  });
+
+  it("raises an alarm on a faulty window and clears it on a healthy one, with the matching events and critical alert", async () => {
+    const vehicleId = "EV-DW-ALARM";
+    await claimVehicle(redis, keys, "fleetAlarm", vehicleId);
+    await new VehicleProfiles(redis, keys.prefix).setProfile(vehicleId, vehicle.profile);
+
+    const calm = deps();
+    const before = await diagnoseWindow(job(vehicleId, healthy), calm);
+    expect(before.findings.find((f) => f.fault_type === "turn_fault")!.status).to.equal("normal");
+    expect(before.transitions).to.deep.equal([]);
+    expect(calm.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth]);
+
+    const hot = deps();
+    const faultJob = job(vehicleId, faulty);
+    const raised = await diagnoseWindow(faultJob, hot);
+    const turn = raised.findings.find((f) => f.fault_type === "turn_fault")!;
+    expect(turn.status).to.equal("fault");
+    expect(raised.transitions).to.deep.equal([{ kind: "raised", faultType: "turn_fault", level: "fault" }]);
+    expect(hot.sent).to.deep.equal(raised.events);
+    expect(hot.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth, EVENTS.alarmRaised]);
+    const completed = payloadOf(hot.sent, EVENTS.diagnosisCompleted);
+    expect(completed).to.include({ vehicle_id: vehicleId, fleet_id: "fleetAlarm", message_id: faultJob.messageId, profile: "vehicle", status: "fault" });
+    expect(completed.findings).to.have.length(5);
+    expect(Object.keys(completed.latency_ms).sort()).to.deep.equal([...FAULT_TYPES].sort());
+    expect(payloadOf(hot.sent, EVENTS.vehicleHealth)).to.deep.equal({ vehicle_id: vehicleId, fleet_id: "fleetAlarm", timestamp: raised.timestamp, health: raised.health.health, status: "fault" });
+    expect(payloadOf(hot.sent, EVENTS.alarmRaised)).to.deep.equal({
+      vehicle_id: vehicleId, fleet_id: "fleetAlarm", timestamp: raised.timestamp, kind: "raised", fault_type: "turn_fault", level: "fault",
+      score: turn.score, ...(turn.reason ? { reason: turn.reason } : {}),
+    });
+    expect(await redis.hgetall(keys.vehicleAlarms(vehicleId))).to.deep.equal({ turn_fault: "fault" });
+    const alerts = await listCriticalAlerts(redis, keys, "fleetAlarm");
+    expect(alerts).to.have.length(1);
+    expect(alerts[0]).to.include({ vehicleId, faultType: "turn_fault", status: "fault", originalMessageId: faultJob.messageId });
+
+    const cool = deps();
+    const cleared = await diagnoseWindow(job(vehicleId, healthy), cool);
+    expect(cleared.transitions).to.deep.equal([{ kind: "cleared", faultType: "turn_fault", previous: "fault" }]);
+    expect(cool.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth, EVENTS.alarmCleared]);
+    expect(payloadOf(cool.sent, EVENTS.alarmCleared)).to.include({ kind: "cleared", fault_type: "turn_fault", previous: "fault", fleet_id: "fleetAlarm" });
+    expect(payloadOf(cool.sent, EVENTS.alarmCleared)).to.not.have.property("level");
+    expect(await redis.exists(keys.vehicleAlarms(vehicleId))).to.equal(0);
+    expect(await listCriticalAlerts(redis, keys, "fleetAlarm")).to.have.length(1);
+  });
+
+  it("throws when an analyze call fails: no result, no state, no event, and the claim-check key is gone", async () => {
+    const calls: string[] = [];
+    const real = inProcessAnalyze(redis, calls);
+    let storedKey: string | undefined;
+    const d = deps({
+      analyzeCall: async (action, params, timeoutMs) => {
+        if ("windowRef" in params) storedKey = params.windowRef.key;
+        if (action === `${FAULT_SERVICES.bearing}.analyze`) throw new Error("worker crashed");
+        return real(action, params, timeoutMs);
+      },
+    });
+    const j = job("EV-DW-FAIL", faulty);
+    const length = await redis.xlen(keys.resultsStream);
+
+    const err = await diagnoseWindow(j, d).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(FanOutError);
+    expect((err as FanOutError).failures).to.deep.equal({ bearing: "worker crashed" });
+    expect(calls).to.have.length(4); // the other four ran on the stored channels
+    expect(storedKey).to.equal(keys.windowSamples(j.messageId));
+    await waitFor(async () => (await redis.exists(storedKey!)) === 0, 5000, "claim-check key deleted");
+
+    expect(await redis.xlen(keys.resultsStream)).to.equal(length);
+    expect(await resultEntries(j.messageId)).to.deep.equal([]);
+    expect(await redis.exists(resultDedupeKey(keys.resultsStream, j.messageId))).to.equal(0);
+    expect(await getVehicleState(redis, keys, "EV-DW-FAIL")).to.equal(null);
+    expect(await redis.exists(keys.vehicleAlarms("EV-DW-FAIL"))).to.equal(0);
+    expect(d.sent).to.deep.equal([]);
+  });
+
+  it("gives identical findings inline and by claim check, and deletes the claim-check key after a success", async () => {
+    let storedKey: string | undefined;
+    const real = inProcessAnalyze(redis);
+    await new VehicleProfiles(redis, keys.prefix).setProfile("EV-DW-TRANSPORT", vehicle.profile);
+    const viaRedis = await diagnoseWindow(job("EV-DW-TRANSPORT", faulty), deps({
+      analyzeCall: (action, params, timeoutMs) => {
+        expect(params).to.have.property("windowRef").and.not.have.property("window");
+        if ("windowRef" in params) storedKey = params.windowRef.key;
+        return real(action, params, timeoutMs);
+      },
+    }));
+    const inline = await diagnoseWindow(job("EV-DW-TRANSPORT", faulty), deps({
+      settings: settingsFor("inline"),
+      analyzeCall: (action, params, timeoutMs) => {
+        expect(params).to.have.property("window").and.not.have.property("windowRef");
+        return real(action, params, timeoutMs);
+      },
+    }));
+
+    expect(storedKey).to.be.a("string");
+    await waitFor(async () => (await redis.exists(storedKey!)) === 0, 5000, "claim-check key deleted");
+    const byFamily = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.fault_type, f]));
+    expect(byFamily(inline.findings)).to.deep.equal(byFamily(viaRedis.findings));
+    expect(inline.health).to.deep.equal(viaRedis.health);
+    expect(inline.findings.find((f) => f.fault_type === "turn_fault")!.status).to.equal("fault");
+  });
+});
