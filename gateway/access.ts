@@ -5,11 +5,24 @@
  */
 import type { Redis } from "ioredis";
 import { Errors } from "moleculer";
+import type { IncomingHttpHeaders } from "node:http";
 import type { RedisKeys } from "../contracts/redis-keys";
+import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
 import { claimVehicle, getVehicleOwner } from "../stores/vehicle-state";
 import type { GatewayRequest, GatewayTags, VehicleAccess } from "./action";
 import { HttpError } from "./http-errors";
 import { ALL_FLEETS, can, canAccessFleet, type Principal } from "./roles";
+
+/** The caller's key (Authorization: Bearer or X-API-Key) → its principal; 401 without a valid one, 503 if the store is away. */
+export async function authenticateKey(apiKeys: ApiKeyStore, headers: IncomingHttpHeaders): Promise<Principal> {
+  const key = keyFromHeaders(headers);
+  if (!key) throw new HttpError(401, "unauthorized", "an API key is required (Authorization: Bearer <key> or X-API-Key)");
+  const principal = await apiKeys.verify(key).catch(() => {
+    throw new HttpError(503, "service_unavailable", "key store unavailable");
+  });
+  if (!principal) throw new HttpError(401, "unauthorized", "invalid API key");
+  return principal;
+}
 
 /** Permission (401 without a principal, 403 without the role's grant), then the body's content type (415). */
 export function authorizeRequest(req: GatewayRequest, principal: Principal | undefined): void {

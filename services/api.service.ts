@@ -7,33 +7,27 @@
  */
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import SocketIOMixin from "moleculer-io";
 import type { Server as IOServer } from "socket.io";
-import { decodeIngestBody } from "../ingest/ingest-body";
 import { parseMotorProfile } from "../analyzers/profile";
-import { ApiKeyStore, keyFromHeaders } from "../stores/api-keys";
-import { RateLimiter } from "../stores/rate-limiter";
-import { ALL_FLEETS, canAccessFleet, type Principal } from "../gateway/roles";
+import type { Principal, Role } from "../gateway/roles";
+import { createKey, listKeys, revokeKey } from "../gateway/key-admin";
 import { gatewayActions, type ApiContext, type GatewayRequest, type GatewayTags } from "../gateway/action";
-import { authorizeRequest, checkVehicleAccess, fleetInScope, requirePrincipal } from "../gateway/access";
-import { decodeOrReject, keepRawBody, onAfterCall, onBeforeCall, sendJsonError, sensorDataText, setSecurityHeaders } from "../gateway/http";
+import { authenticateKey, authorizeRequest, checkVehicleAccess, fleetInScope, requirePrincipal } from "../gateway/access";
+import { decodeOrReject, sendJsonError, setSecurityHeaders } from "../gateway/http";
 import { HttpError } from "../gateway/http-errors";
 import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleIdParam } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
+import { acceptWindow, type IngestParams } from "../gateway/ingest";
 import { attachLiveSockets, ioSettings, pushToRooms } from "../gateway/live-sockets";
+import { metricsExposition, readiness } from "../gateway/probes";
+import { apiV1Route } from "../gateway/routes";
 import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
-import { FAULT_SERVICES } from "../contracts/families";
-import { hasServiceAnywhere } from "../pipeline/fan-out";
+import { openGatewayStores, type GatewayStores } from "../gateway/stores";
 import { loadConfig, type VtoxConfig } from "../config";
-import { EmbeddablePrometheusReporter } from "../broker/prometheus-reporter";
-import { createRedis } from "../stores/redis";
-import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { listDeadLetters, replayDeadLetter } from "../streams/dead-letter";
-import { appendRawEntry, appendRawEntryOnce } from "../streams/raw-stream-writer";
-import { VehicleProfiles } from "../stores/vehicle-profiles";
 import { getVehicleHistory, getVehicleState, listCriticalAlerts } from "../stores/vehicle-state";
 import { fleetOverview } from "../stores/fleet-overview";
 import { windowFindings } from "../stores/findings-lookup";
@@ -41,13 +35,7 @@ import type { AlarmEvent, DiagnosisEvent, HealthEvent } from "../contracts/event
 
 export { gatewaySettings, type GatewaySettings };
 
-interface ApiVars {
-  redis: Redis;
-  keys: RedisKeys;
-  apiKeys: ApiKeyStore;
-  limiter: RateLimiter;
-  vehicleLimitPerS: number;
-  profiles: VehicleProfiles;
+interface ApiVars extends GatewayStores {
   io: IOServer;
 }
 
@@ -67,10 +55,8 @@ interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
 
 type Api = Service<ApiSettings> & ApiMethods & ApiVars;
 
-const IDEMPOTENCY_TTL_S = 24 * 3600;
-
 /** The principal of a non-public action's call: present (the before-hook refuses calls without one). */
-const principalOf = (ctx: ApiContext): Principal => ctx.meta.principal as Principal;
+const principalOf = <P>(ctx: ApiContext<P>): Principal => ctx.meta.principal as Principal;
 
 export function createApiService(gateway: GatewaySettings): ServiceSchema {
   const schema: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
@@ -96,34 +82,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
         aliases: { "GET /live": "api.live", "GET /ready": "api.ready", "GET /metrics": "api.metrics" },
         onError: sendJsonError,
       },
-      {
-        path: "/api/v1",
-        authentication: true,
-        authorization: true,
-        mappingPolicy: "restrict",
-        bodyParsers: { json: { limit: gateway.bodyLimit, strict: true, verify: keepRawBody } },
-        onBeforeCall,
-        onAfterCall,
-        onError: sendJsonError,
-        aliases: {
-          "POST /diagnosis-stream/vehicles/:vehicle_id/data": "api.ingest",
-          "GET /diagnosis-stream/vehicles/:vehicle_id/health": "api.vehicleHealth",
-          "GET /diagnosis-stream/vehicles/:vehicle_id/diagnosis-history": "api.vehicleHistory",
-          "GET /diagnosis-stream/vehicles/:vehicle_id/findings": "api.vehicleFindings",
-          "GET /diagnosis-stream/system/performance": "api.systemPerformance",
-          "GET /diagnosis-stream/system/status": "api.systemStatus",
-          "GET /diagnosis-stream/fleet/overview": "api.fleetOverview",
-          "GET /diagnosis-stream/alerts/critical": "api.criticalAlerts",
-          "GET /diagnosis-stream/dlq": "api.dlqList",
-          "POST /diagnosis-stream/dlq/:id/replay": "api.dlqReplay",
-          "GET /cluster/status": "api.clusterStatus",
-          "PUT /vehicles/:vehicle_id": "api.putVehicleProfile",
-          "PUT /vehicles/:vehicle_id/baseline": "api.putVehicleBaseline",
-          "POST /keys": "api.createKey",
-          "GET /keys": "api.listKeys",
-          "DELETE /keys/:key_id": "api.revokeKey",
-        },
-      },
+      apiV1Route(gateway.bodyLimit),
     ],
     io: ioSettings,
   },
@@ -137,10 +96,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     ready: {
       permission: "public", params: {},
       async handler(ctx: ApiContext) {
-        const checks: Record<string, boolean> = { broker: this.broker.started && !this.broker.stopping };
-        checks.redis = await this.redis.ping().then((pong) => pong === "PONG", () => false);
-        for (const name of Object.values(FAULT_SERVICES)) checks[name] = hasServiceAnywhere(this.broker.registry, name);
-        const ready = Object.values(checks).every(Boolean);
+        const { ready, checks } = await readiness(this.broker, this.redis);
         if (!ready) ctx.meta.$statusCode = 503;
         return { status: ready ? "ready" : "not_ready", checks };
       },
@@ -149,34 +105,15 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     metrics: {
       permission: "public", params: {},
       handler(ctx: ApiContext): string {
-        const reporters = (this.broker.metrics as unknown as { reporter?: unknown[] }).reporter ?? [];
-        const prom = reporters.find((r): r is EmbeddablePrometheusReporter => r instanceof EmbeddablePrometheusReporter);
         ctx.meta.$responseType = "text/plain; version=0.0.4; charset=utf-8";
-        return prom ? prom.exposition() : "";
+        return metricsExposition(this.broker);
       },
     },
 
     ingest: {
       permission: "ingest", vehicle: "claim", body: "json-raw", params: ingestParams,
-      async handler(ctx: ApiContext<{ vehicle_id: string; sensor_data: object; metadata?: object | null }>) {
-        const principal = principalOf(ctx);
-        const { vehicle_id: vehicleId, ...body } = ctx.params;
-        // Validation is the full decode: what is accepted here, the coordinator can diagnose.
-        decodeOrReject(() => decodeIngestBody(body));
-        // Both budgets live in Redis, so every api replica counts against the same buckets.
-        const [perKey, perVehicle] = await Promise.all([
-          this.limiter.hit(`ingest:${principal.keyId}`),
-          this.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, this.vehicleLimitPerS),
-        ]);
-        if (!perKey.allowed) throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: perKey.retryAfterS });
-        if (!perVehicle.allowed) throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
-        const rawBody = ctx.meta.rawBody;
-        delete ctx.meta.rawBody;
-        const entry = { vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
-        const opts = { maxLen: this.settings.rawStreamMaxLen };
-        const messageId = ctx.meta.idempotencyKey
-          ? await appendRawEntryOnce(this.redis, this.keys.rawStream, this.keys.dedupe("ingest", `${principal.fleetId}:${ctx.meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, opts)
-          : await appendRawEntry(this.redis, this.keys.rawStream, entry, opts);
+      async handler(ctx: ApiContext<IngestParams>) {
+        const messageId = await acceptWindow(this, this.settings.rawStreamMaxLen, principalOf(ctx), ctx.params, ctx.meta);
         ctx.meta.$statusCode = 202;
         return { message_id: messageId };
       },
@@ -267,39 +204,28 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
       },
     },
 
-    /** A fleet-scoped admin creates keys for its own fleet only. The key is in this response and nowhere else. */
+    /** The key is in this answer and nowhere else (gateway/key-admin.ts). */
     createKey: {
       permission: "admin", body: "json", params: { fleet: fleetIdParam(true), role: roleParam, label: labelParam },
-      async handler(ctx: ApiContext<{ fleet?: string; role: Principal["role"]; label?: string }>) {
-        const principal = principalOf(ctx);
-        const fleet = ctx.params.fleet ?? (principal.fleetId === ALL_FLEETS ? undefined : principal.fleetId);
-        if (!fleet) throw new HttpError(422, "invalid_input", "fleet is required for an all-fleet key", "fleet");
-        if (!canAccessFleet(principal, fleet)) throw new HttpError(403, "forbidden", "this key may only manage keys of its own fleet", "fleet");
-        const created = await this.apiKeys.create(fleet, ctx.params.role, ctx.params.label ?? "");
+      async handler(ctx: ApiContext<{ fleet?: string; role: Role; label?: string }>) {
+        const created = await createKey(this.apiKeys, principalOf(ctx), ctx.params);
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = `/api/v1/keys/${created.principal.keyId}`;
-        return { key: created.key, key_id: created.principal.keyId, fleet: created.principal.fleetId, role: created.principal.role };
+        ctx.meta.$location = `/api/v1/keys/${created.key_id}`;
+        return created;
       },
     },
 
     listKeys: {
       permission: "admin", params: { fleet: fleetIdParam(true) },
-      async handler(ctx: ApiContext<{ fleet?: string }>) {
-        const fleet = fleetInScope(principalOf(ctx), ctx.params.fleet, "fleet");
-        const records = await this.apiKeys.list(fleet);
-        return { fleet, keys: records.map((r) => ({ key_id: r.keyId, role: r.role, label: r.label, created_at: r.createdAt, revoked: r.revoked })) };
+      handler(ctx: ApiContext<{ fleet?: string }>) {
+        return listKeys(this.apiKeys, principalOf(ctx), ctx.params.fleet);
       },
     },
 
     revokeKey: {
       permission: "admin", params: { key_id: keyIdParam },
-      async handler(ctx: ApiContext<{ key_id: string }>) {
-        const keyId = ctx.params.key_id;
-        const record = await this.apiKeys.describe(keyId);
-        // Another fleet's key does not exist for a fleet-scoped admin.
-        if (!record || !canAccessFleet(principalOf(ctx), record.fleetId)) throw new HttpError(404, "not_found", "no such key", "key_id");
-        await this.apiKeys.revoke(keyId);
-        return { key_id: keyId, revoked: true };
+      handler(ctx: ApiContext<{ key_id: string }>) {
+        return revokeKey(this.apiKeys, principalOf(ctx), ctx.params.key_id);
       },
     },
 
@@ -329,28 +255,16 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
   },
 
   events: {
-    "diagnosis.completed"(ctx: Context<DiagnosisEvent>) {
-      pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
-    },
-    "vehicle.health"(ctx: Context<HealthEvent>) {
-      pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
-    },
-    "alarm.*"(ctx: Context<AlarmEvent>) {
-      pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
-    },
+    "diagnosis.completed"(ctx: Context<DiagnosisEvent>) { pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
+    "vehicle.health"(ctx: Context<HealthEvent>) { pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
+    "alarm.*"(ctx: Context<AlarmEvent>) { pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
   },
 
   methods: {
     /** moleculer-web authentication hook: the key becomes ctx.meta.principal, or 401. */
     async authenticate(ctx: ApiContext, _route: unknown, req: IncomingMessage): Promise<Principal> {
-      const key = keyFromHeaders(req.headers);
-      if (!key) throw new HttpError(401, "unauthorized", "an API key is required (Authorization: Bearer <key> or X-API-Key)");
-      const principal = await this.apiKeys.verify(key).catch(() => {
-        throw new HttpError(503, "service_unavailable", "key store unavailable");
-      });
-      if (!principal) throw new HttpError(401, "unauthorized", "invalid API key");
-      ctx.meta.principal = principal;
-      return principal;
+      ctx.meta.principal = await authenticateKey(this.apiKeys, req.headers);
+      return ctx.meta.principal;
     },
 
     /** moleculer-web authorization hook: the action's `permission` and `body` tags (gateway/access.ts). */
@@ -374,18 +288,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     for (const route of (this as unknown as { routes: { callOptions?: Record<string, unknown> }[] }).routes) {
       route.callOptions = { ...route.callOptions, nodeID: this.broker.nodeID };
     }
-    this.keys = redisKeys(this.settings.redis);
-    this.redis = createRedis(this.settings.redis.url, {
-      connectionName: `api:${this.broker.nodeID}`,
-      // Redis down must answer 503 quickly, not hang the request.
-      commandTimeoutMs: 2000,
-      onError: (err) => this.logger.debug("redis:", err.message),
-    });
-    this.apiKeys = new ApiKeyStore(this.redis, this.keys.prefix);
-    // Limits are read here too, so that several api instances in one process (tests) can differ.
-    this.limiter = new RateLimiter(this.redis, { prefix: this.keys.prefix, limit: this.settings.ingestRateLimitPerS, windowS: 1 });
-    this.vehicleLimitPerS = this.settings.vehicleRateLimitPerS;
-    this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
+    Object.assign(this, openGatewayStores(this.settings, this.broker.nodeID, (err) => this.logger.debug("redis:", err.message)));
   },
 
   async started() {
