@@ -19,8 +19,8 @@ const PROFILE_KEYS: ReadonlySet<string> = new Set([
   "rotor_bars", "supply_hz", "bearing", "insulation_class", "dc_bus_v",
 ]);
 const BEARING_KEYS: ReadonlySet<string> = new Set(["n_balls", "ball_diameter_mm", "pitch_diameter_mm", "contact_angle_deg"]);
-const MOTOR_TYPES: readonly MotorProfile["motor_type"][] = ["pmsm", "induction"];
-const INSULATION_CLASSES: readonly InsulationClass[] = ["B", "F", "H", "N", "R"];
+export const MOTOR_TYPES: readonly MotorProfile["motor_type"][] = ["pmsm", "induction"];
+export const INSULATION_CLASSES: readonly InsulationClass[] = ["B", "F", "H", "N", "R"];
 
 /** Ranges: physical limits with a wide margin; they catch unit slips (mm vs m, rpm vs Hz), not rare motors. */
 const RANGES = {

@@ -26,8 +26,13 @@ interface ErrorLike {
   data?: unknown;
 }
 
+export interface ErrorContext {
+  /** Whether a params field came from the URL (path or query string): a bad one is 400, a bad body field 422. */
+  inUrl?: (field: string) => boolean;
+}
+
 /** Maps anything thrown on the HTTP path to a status and a body safe to show a client. */
-export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
+export function toHttpError(err: unknown, where: ErrorContext = {}): { status: number; body: ErrorBody } {
   if (isInputError(err)) return { status: 422, body: err.toBody() };
   const e = (err ?? {}) as ErrorLike;
   // body-parser errors ("entity.too.large", "entity.parse.failed", ...), re-wrapped by moleculer-web with code = status
@@ -44,8 +49,10 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   }
   const code = typeof e.code === "number" && e.code >= 400 && e.code < 600 ? e.code : 500;
   if (e.name === "ValidationError") {
-    const first = Array.isArray(e.data) ? (e.data[0] as { field?: string; message?: string } | undefined) : undefined;
-    return { status: 422, body: { error: "invalid_input", ...(first?.field ? { field: first.field } : {}), message: first?.message ?? "invalid parameters" } };
+    const first = Array.isArray(e.data) ? (e.data[0] as ValidationFailure | undefined) : undefined;
+    const { field, message } = first ? describeValidationFailure(first) : { field: undefined, message: "invalid parameters" };
+    const status = field && where.inUrl?.(field.split(/[.[]/)[0]) ? 400 : 422;
+    return { status, body: { error: "invalid_input", ...(field ? { field } : {}), message } };
   }
   const field = (e.data as { field?: unknown } | undefined)?.field;
   if (code >= 500) {
@@ -70,4 +77,43 @@ function isRedisUnavailable(e: ErrorLike): boolean {
   const code = typeof e.code === "string" ? e.code : "";
   if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code)) return true;
   return /Connection is closed|Command timed out|Stream isn't writeable|enableOfflineQueue/.test(String(e.message ?? ""));
+}
+
+/** One failure as fastest-validator reports it (Moleculer's ValidationError carries the list in `data`). */
+export interface ValidationFailure {
+  type?: string;
+  field?: string;
+  message?: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+/**
+ * The field a validation failure names and a message about it without the field's name (the body has `field`).
+ * A rule's own `messages` are kept; fastest-validator's defaults ("The 'x' field …") are reworded.
+ */
+export function describeValidationFailure(f: ValidationFailure): { field?: string; message: string } {
+  if (f.type === "objectStrict") {
+    // The object that has them (root: "") and its first forbidden key.
+    const key = String(f.actual ?? "").split(", ")[0];
+    return { field: [f.field, key].filter(Boolean).join("."), message: `unknown field "${key}"` };
+  }
+  const own = f.message && !f.message.startsWith("The '") ? f.message : undefined;
+  return { ...(f.field ? { field: f.field } : {}), message: own ?? defaultMessage(f) };
+}
+
+function defaultMessage(f: ValidationFailure): string {
+  switch (f.type) {
+    case "required": return "missing (required)";
+    case "string": case "number": case "boolean": case "array": return `expected a ${f.type}`;
+    case "object": case "record": return "expected an object";
+    case "numberInteger": return "expected an integer";
+    case "numberMin": return `must be at least ${String(f.expected)}`;
+    case "numberMax": return `must be at most ${String(f.expected)}`;
+    case "stringMin": return `must be at least ${String(f.expected)} characters`;
+    case "stringMax": return `must be at most ${String(f.expected)} characters`;
+    case "stringPattern": return `must match ${String(f.expected)}`;
+    case "enumValue": return `must be one of ${String(f.expected)}`;
+    default: return String(f.message ?? "invalid value").replace(/^The '[^']*' (field )?/, "").replace(/\.$/, "");
+  }
 }

@@ -15,7 +15,7 @@ import { configuredService, uniqueName } from "./helpers";
 
 type Permission = "public" | "ingest" | "read" | "operate" | "admin";
 
-/** What each api action requires; a route whose action is missing here fails the test. */
+/** What each api action requires (docs/architecture.md); each action's declared `permission` must say the same. */
 const REQUIRED: Record<string, Permission> = {
   "api.live": "public", "api.ready": "public", "api.metrics": "public",
   "api.ingest": "ingest",
@@ -27,7 +27,7 @@ const REQUIRED: Record<string, Permission> = {
 const GRANTS: Record<Role, Permission[]> = { ingest: ["ingest"], viewer: ["read"], operator: ["read", "operate"], admin: ["ingest", "read", "operate", "admin"] };
 const ROLES: Role[] = ["ingest", "viewer", "operator", "admin"];
 
-interface Route { method: string; path: string; action: string }
+interface Route { method: string; path: string; action: string; permission: unknown; vehicle: unknown }
 
 describe("auth: every route × role × fleet", function () {
   this.timeout(60_000);
@@ -48,10 +48,15 @@ describe("auth: every route × role × fleet", function () {
     // EV-A1 belongs to fleet A and has a state, so own-fleet reads answer 200.
     await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/EV-A1/data`, { method: "POST", headers: { authorization: `Bearer ${keys.ingestA}`, "content-type": "application/json" }, body: JSON.stringify({ sensor_data: sensorData }) });
     await saveVehicleState(api.redis, api.keys, "EV-A1", { fleetId: "fleetA", health: 1, status: "normal", findings: {}, updatedAt: new Date().toISOString(), originalMessageId: "1-0" });
-    const svc = api.broker.getLocalService("api") as unknown as { settings: { routes: { path: string; aliases: Record<string, string> }[] } };
+    // The routes as registered, each with the tags its action declares in its schema.
+    const svc = api.broker.getLocalService("api") as unknown as {
+      settings: { routes: { path: string; aliases: Record<string, string> }[] };
+      schema: { actions: Record<string, { permission?: unknown; vehicle?: unknown }> };
+    };
     routes = svc.settings.routes.flatMap((r) => Object.entries(r.aliases).map(([k, action]) => {
       const [method, p] = k.split(" ");
-      return { method, path: `${r.path.replace(/\/$/, "")}${p}`, action };
+      const declared = svc.schema.actions[action.replace(/^api\./, "")] ?? {};
+      return { method, path: `${r.path.replace(/\/$/, "")}${p}`, action, permission: declared.permission, vehicle: declared.vehicle };
     }));
   });
 
@@ -79,7 +84,7 @@ describe("auth: every route × role × fleet", function () {
 
   /** The status each (route, role, fleet) must get. */
   function expected(route: Route, role: Role, fleetOfCaller: "A" | "B"): number[] {
-    const need = REQUIRED[route.action];
+    const need = route.permission as Permission;
     if (need === "public") return [200, 503];
     if (!GRANTS[role].includes(need)) return [403];
     const ownFleet = fleetOfCaller === "A";
@@ -100,9 +105,14 @@ describe("auth: every route × role × fleet", function () {
     }
   }
 
-  it("introspects every registered route, each with a known permission", () => {
+  it("introspects every registered route, each declaring the documented permission (and a vehicle tag on vehicle routes)", () => {
     expect(routes.length).to.be.greaterThan(15);
-    for (const r of routes) expect(REQUIRED, `${r.method} ${r.path} → ${r.action}`).to.have.property(r.action);
+    for (const r of routes) {
+      const where = `${r.method} ${r.path} → ${r.action}`;
+      expect(REQUIRED, where).to.have.property(r.action);
+      expect(r.permission, where).to.equal(REQUIRED[r.action]);
+      if (r.path.includes(":vehicle_id")) expect(r.vehicle, where).to.be.oneOf(["read", "claim"]);
+    }
   });
 
   it("401 without a key or with a wrong one, on every route but the probes", async () => {
@@ -112,7 +122,7 @@ describe("auth: every route × role × fleet", function () {
         const res = await call(r, key, "A");
         const text = await res.text();
         const where = `${r.method} ${r.path} key=${String(key).slice(0, 10)}`;
-        if (REQUIRED[r.action] === "public") expect(res.status, where).to.be.oneOf([200, 503]);
+        if (r.permission === "public") expect(res.status, where).to.be.oneOf([200, 503]);
         else {
           expect(res.status, where).to.equal(401);
           checkHeadersAndBody(res, text, where);
@@ -126,7 +136,7 @@ describe("auth: every route × role × fleet", function () {
   it("each role gets exactly its permissions; another fleet's vehicle is 404 on every vehicle route", async () => {
     let n = 0;
     for (const r of routes) {
-      if (REQUIRED[r.action] === "public") continue;
+      if (r.permission === "public") continue;
       for (const f of ["A", "B"] as const) {
         for (const role of ROLES) {
           const res = await call(r, keys[`${role}${f}`], f);

@@ -30,4 +30,18 @@ describe("toHttpError", () => {
     expect(toHttpError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" })).status).to.equal(503);
     expect(toHttpError(new Error("Connection is closed.")).status).to.equal(503);
   });
+
+  it("maps a params ValidationError to {error, field, message}: 400 for a URL parameter, 422 for a body field", () => {
+    const pattern = new Errors.ValidationError("Parameters validation error!", "VALIDATION_ERROR", [
+      { type: "stringPattern", field: "vehicle_id", message: "The 'vehicle_id' field fails to match the required pattern.", expected: "/^x$/" },
+    ]);
+    expect(toHttpError(pattern, { inUrl: (f) => f === "vehicle_id" })).to.deep.equal({ status: 400, body: { error: "invalid_input", field: "vehicle_id", message: "must match /^x$/" } });
+    const required = new Errors.ValidationError("x", "VALIDATION_ERROR", [{ type: "required", field: "sensor_data", message: "The 'sensor_data' field is required." }]);
+    expect(toHttpError(required, { inUrl: () => false })).to.deep.equal({ status: 422, body: { error: "invalid_input", field: "sensor_data", message: "missing (required)" } });
+    // A rule's own message is kept; an unknown key is named as the field.
+    const own = new Errors.ValidationError("x", "VALIDATION_ERROR", [{ type: "enumValue", field: "role", message: "role must be one of a, b" }]);
+    expect(toHttpError(own).body).to.deep.equal({ error: "invalid_input", field: "role", message: "role must be one of a, b" });
+    const strict = new Errors.ValidationError("x", "VALIDATION_ERROR", [{ type: "objectStrict", message: "The object '' contains forbidden keys: 'gearbox, x'.", actual: "gearbox, x" }]);
+    expect(toHttpError(strict)).to.deep.equal({ status: 422, body: { error: "invalid_input", field: "gearbox", message: "unknown field \"gearbox\"" } });
+  });
 });

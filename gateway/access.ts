@@ -1,0 +1,58 @@
+/**
+ * The gateway's access rules in one place. The route's authorize() applies the action's `permission` and `body`
+ * tags (after authenticate(), before params validation); the service's before-hook applies the `vehicle` tag (after
+ * validation, so the vehicle id is well-formed). Actions themselves check nothing of this.
+ */
+import type { Redis } from "ioredis";
+import { Errors } from "moleculer";
+import type { IncomingHttpHeaders } from "node:http";
+import type { RedisKeys } from "../contracts/redis-keys";
+import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
+import { claimVehicle, getVehicleOwner } from "../stores/vehicle-state";
+import type { GatewayRequest, GatewayTags, VehicleAccess } from "./action";
+import { HttpError } from "./http-errors";
+import { ALL_FLEETS, can, canAccessFleet, type Principal } from "./roles";
+
+/** The caller's key (Authorization: Bearer or X-API-Key) → its principal; 401 without a valid one, 503 if the store is away. */
+export async function authenticateKey(apiKeys: ApiKeyStore, headers: IncomingHttpHeaders): Promise<Principal> {
+  const key = keyFromHeaders(headers);
+  if (!key) throw new HttpError(401, "unauthorized", "an API key is required (Authorization: Bearer <key> or X-API-Key)");
+  const principal = await apiKeys.verify(key).catch(() => {
+    throw new HttpError(503, "service_unavailable", "key store unavailable");
+  });
+  if (!principal) throw new HttpError(401, "unauthorized", "invalid API key");
+  return principal;
+}
+
+/** Permission (401 without a principal, 403 without the role's grant), then the body's content type (415). */
+export function authorizeRequest(req: GatewayRequest, principal: Principal | undefined): void {
+  const action = req.$action;
+  const permission = action?.permission;
+  // Fail closed: an action reachable over HTTP without a declared permission is a programming error.
+  if (!permission) throw new Errors.MoleculerServerError(`action ${action?.name ?? "?"} declares no permission`, 500, "NO_PERMISSION");
+  if (permission === "public") return;
+  if (!principal) throw new HttpError(401, "unauthorized", "an API key is required");
+  if (!can(principal.role, permission)) throw new HttpError(403, "forbidden", `this key may not ${permission}`);
+  if (action.body && !/^application\/json\b/i.test(String(req.headers["content-type"] ?? ""))) {
+    throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json", "content-type");
+  }
+}
+
+/** The principal of a call to a non-public action (HTTP calls always have one; other callers must pass one). */
+export function requirePrincipal(action: Partial<GatewayTags> | undefined, principal: Principal | undefined): void {
+  if (action?.permission && action.permission !== "public" && !principal) throw new HttpError(401, "unauthorized", "an API key is required");
+}
+
+/** A vehicle of another fleet does not exist for this key (404, not 403). The all-fleet key sees every vehicle. */
+export async function checkVehicleAccess(redis: Redis, keys: RedisKeys, principal: Principal, vehicleId: string, access: VehicleAccess): Promise<void> {
+  if (principal.fleetId === ALL_FLEETS) return;
+  const owner = access === "claim" ? await claimVehicle(redis, keys, principal.fleetId, vehicleId) : await getVehicleOwner(redis, keys, vehicleId);
+  if (owner === null || !canAccessFleet(principal, owner)) throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
+}
+
+/** The fleet a fleet-wide read or key listing is about: the key's own, or for the all-fleet key the one named. */
+export function fleetInScope(principal: Principal, named: string | undefined, field: string): string {
+  if (principal.fleetId !== ALL_FLEETS) return principal.fleetId;
+  if (!named) throw new HttpError(400, "invalid_input", `${field} is required for an all-fleet key`, field);
+  return named;
+}

@@ -1,0 +1,54 @@
+/**
+ * What an api action declares about itself, as data: who may call it (`permission`, checked once in the route's
+ * authorize()), whether its path names a vehicle the caller's fleet must own or may claim (`vehicle`, checked once
+ * in a before-hook, after params validation), and what body it takes. The same declarations (with `params`) are
+ * what an OpenAPI document is generated from.
+ */
+import type { IncomingMessage } from "node:http";
+import type { ActionParams, ActionSchema, Context } from "moleculer";
+import type { Permission, Principal } from "./roles";
+
+/** `public`: no key (probes, metrics); otherwise the permission a key's role must grant (gateway/roles.ts). */
+export type GatewayPermission = Permission | "public";
+export const GATEWAY_PERMISSIONS: readonly GatewayPermission[] = ["public", "ingest", "read", "operate", "admin"];
+
+/**
+ * `read`: the vehicle must belong to the caller's fleet; `claim`: it is claimed for the caller's fleet unless another
+ * fleet owns it. Either way another fleet's vehicle is 404, never 403 (no fleet learns another's ids).
+ */
+export type VehicleAccess = "read" | "claim";
+
+/** The tags an api action declares beside Moleculer's own schema properties. */
+export interface GatewayTags {
+  permission: GatewayPermission;
+  /** The action's `vehicle_id` param names a vehicle (a path parameter). */
+  vehicle?: VehicleAccess;
+  /** The request must carry a JSON body (`Content-Type: application/json`, else 415); `json-raw` also keeps its bytes. */
+  body?: "json" | "json-raw";
+}
+
+/** An api action: its params (always declared, `{}` for none), its tags, its handler. */
+export interface GatewayAction<TThis> extends ActionSchema<TThis>, GatewayTags {
+  params: ActionParams;
+}
+
+/** Types the service's actions as gateway actions (every one tagged) and hands them to Moleculer as plain schemas. */
+export function gatewayActions<TThis>(actions: Record<string, GatewayAction<TThis>>): Record<string, ActionSchema<TThis>> {
+  return actions;
+}
+
+export interface ApiMeta {
+  principal?: Principal;
+  $statusCode?: number;
+  $responseType?: string;
+  $responseHeaders?: Record<string, string>;
+  $location?: string;
+  idempotencyKey?: string;
+  /** The request body as received (only for `body: "json-raw"`; never sent to another node). */
+  rawBody?: Buffer;
+}
+
+export type ApiContext<P = Record<string, unknown>> = Context<P, ApiMeta>;
+
+/** What moleculer-web adds to a request on its way to an action. */
+export type GatewayRequest = IncomingMessage & { rawBody?: Buffer; $action?: Partial<GatewayTags> & { name?: string } };

@@ -1,0 +1,66 @@
+/**
+ * The live push (moleculer-io / Socket.IO on the api's HTTP server). A socket authenticates with an API key
+ * (`auth.token`, `?token=` or the key headers) whose role may read, joins its fleet's room and may follow the
+ * vehicles of its fleet; it cannot call actions. Broker events reach the rooms through pushToRooms().
+ */
+import type { Redis } from "ioredis";
+import type { Server as IOServer, Socket } from "socket.io";
+import type { RedisKeys } from "../contracts/redis-keys";
+import { isValidVehicleId } from "../ingest/vehicle-id";
+import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
+import { getVehicleOwner } from "../stores/vehicle-state";
+import { ALL_FLEETS, can, type Principal } from "./roles";
+
+/** moleculer-io settings: sockets only receive; arbitrary action calls from a socket are refused. */
+export const ioSettings = {
+  namespaces: {
+    "/": {
+      events: {
+        call: (...args: unknown[]) => {
+          const respond = args[args.length - 1];
+          if (typeof respond === "function") respond({ name: "Forbidden", message: "calls over Socket.IO are not allowed" });
+        },
+      },
+    },
+  },
+};
+
+/** Handshake needs a key; the socket joins its fleet's room and may follow its fleet's vehicles. */
+export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore; redis: Redis; keys: RedisKeys }): void {
+  const nsp = io.of("/");
+  nsp.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === "string" ? auth.token : typeof socket.handshake.query.token === "string" ? socket.handshake.query.token : keyFromHeaders(socket.handshake.headers);
+    if (!token) return next(new Error("unauthorized: API key required"));
+    deps.apiKeys.verify(token).then(
+      (principal) => {
+        // Not an HTTP route: the socket's one permission (read) is checked here.
+        if (!principal || !can(principal.role, "read")) return next(new Error("unauthorized: invalid API key"));
+        socket.data.principal = principal;
+        next();
+      },
+      () => next(new Error("unavailable: key store unreachable")),
+    );
+  });
+  nsp.on("connection", (socket: Socket) => {
+    const principal = socket.data.principal as Principal;
+    void socket.join(`fleet:${principal.fleetId}`);
+    socket.on("subscribe", async (vehicleId: unknown, ack?: (r: unknown) => void) => {
+      const ok = isValidVehicleId(vehicleId) && (principal.fleetId === ALL_FLEETS || (await getVehicleOwner(deps.redis, deps.keys, vehicleId).catch(() => null)) === principal.fleetId);
+      if (ok) await socket.join(`vehicle:${vehicleId}`);
+      if (typeof ack === "function") ack(ok ? { ok: true, room: `vehicle:${String(vehicleId)}` } : { ok: false, error: "vehicle not found" });
+    });
+    socket.on("unsubscribe", async (vehicleId: unknown, ack?: (r: unknown) => void) => {
+      if (isValidVehicleId(vehicleId)) await socket.leave(`vehicle:${vehicleId}`);
+      if (typeof ack === "function") ack({ ok: true });
+    });
+  });
+}
+
+/** One emit to the union of rooms: a socket in several of them receives the event once. */
+export function pushToRooms(io: IOServer | undefined, event: string, vehicleId: string, fleetId: string | null | undefined, payload: unknown): void {
+  if (!io) return;
+  const rooms = [`vehicle:${vehicleId}`, `fleet:${ALL_FLEETS}`];
+  if (fleetId) rooms.push(`fleet:${fleetId}`);
+  io.to(rooms).emit(event, payload);
+}

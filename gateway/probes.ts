@@ -1,0 +1,19 @@
+/** /ready and /metrics: readiness of this api (broker, Redis, every fault family registered) and the Prometheus text. */
+import type { Redis } from "ioredis";
+import type { ServiceBroker } from "moleculer";
+import { EmbeddablePrometheusReporter } from "../broker/prometheus-reporter";
+import { FAULT_SERVICES } from "../contracts/families";
+import { hasServiceAnywhere } from "../pipeline/fan-out";
+
+export async function readiness(broker: ServiceBroker, redis: Redis): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+  const checks: Record<string, boolean> = { broker: broker.started && !broker.stopping };
+  checks.redis = await redis.ping().then((pong) => pong === "PONG", () => false);
+  for (const name of Object.values(FAULT_SERVICES)) checks[name] = hasServiceAnywhere(broker.registry, name);
+  return { ready: Object.values(checks).every(Boolean), checks };
+}
+
+export function metricsExposition(broker: ServiceBroker): string {
+  const reporters = (broker.metrics as unknown as { reporter?: unknown[] }).reporter ?? [];
+  const prom = reporters.find((r): r is EmbeddablePrometheusReporter => r instanceof EmbeddablePrometheusReporter);
+  return prom ? prom.exposition() : "";
+}

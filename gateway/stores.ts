@@ -1,0 +1,31 @@
+/** The api's Redis connection and the stores over it, opened once per service instance (created()). */
+import type { Redis } from "ioredis";
+import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
+import { ApiKeyStore } from "../stores/api-keys";
+import { RateLimiter } from "../stores/rate-limiter";
+import { createRedis } from "../stores/redis";
+import { VehicleProfiles } from "../stores/vehicle-profiles";
+import type { GatewaySettings } from "./settings";
+
+export interface GatewayStores {
+  redis: Redis;
+  keys: RedisKeys;
+  apiKeys: ApiKeyStore;
+  limiter: RateLimiter;
+  vehicleLimitPerS: number;
+  profiles: VehicleProfiles;
+}
+
+export function openGatewayStores(settings: GatewaySettings, nodeID: string, onError: (err: Error) => void): GatewayStores {
+  const keys = redisKeys(settings.redis);
+  // Redis down must answer 503 quickly, not hang the request.
+  const redis = createRedis(settings.redis.url, { connectionName: `api:${nodeID}`, commandTimeoutMs: 2000, failFastWhenDown: true, onError });
+  return {
+    redis, keys,
+    apiKeys: new ApiKeyStore(redis, keys.prefix, settings.adminKey === undefined ? {} : { bootstrapKey: settings.adminKey }),
+    // Limits come from this instance's settings, so that several api instances in one process (tests) can differ.
+    limiter: new RateLimiter(redis, { prefix: keys.prefix, limit: settings.ingestRateLimitPerS, windowS: 1 }),
+    vehicleLimitPerS: settings.vehicleRateLimitPerS,
+    profiles: new VehicleProfiles(redis, keys.prefix),
+  };
+}
