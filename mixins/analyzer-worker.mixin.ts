@@ -12,7 +12,7 @@ import type { Analyzer, Finding } from "../analyzers/types";
 import type { AnalyzeParams, AnalyzeResult } from "../contracts/actions";
 import { FAULT_SERVICES } from "../contracts/families";
 import type { VtoxConfig } from "../config";
-import { createRedis } from "../stores/redis";
+import { closeRedis, createRedis } from "../stores/redis";
 import { channelsRead, loadWindow } from "../stores/sample-store";
 
 /** As it arrives: the validator checks the shape, and the handler checks that one of the two is there. */
@@ -91,7 +91,7 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
     },
     async stopped(this: WorkerVars) {
       this.workerLoad.stop();
-      await this.windowRedis?.quit().catch(() => undefined);
+      await closeRedis(this.windowRedis);
     },
   };
   return schema as Partial<ServiceSchema>;

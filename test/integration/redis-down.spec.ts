@@ -3,9 +3,11 @@
  * not ready, /live stays up. The transporter keeps using the real Redis; only the api's data connection is cut.
  */
 import { expect } from "chai";
+import type { Redis } from "ioredis";
 import type { ServiceBroker } from "moleculer";
 import { configuredService, makeBroker, uniqueName } from "./helpers";
 import { freePort } from "../../cli/free-port";
+import { closeRedis, createRedis } from "../../stores/redis";
 
 describe("api with its Redis down", function () {
   this.timeout(30_000);
@@ -23,7 +25,20 @@ describe("api with its Redis down", function () {
   });
 
   after(async () => {
+    const api = broker?.getLocalService("api") as { redis?: Redis } | undefined;
     await broker?.stop();
+    // Until services/api.service.ts stopped() closes its client with closeRedis(): its `quit().catch()` leaves a client
+    // whose Redis never answered reconnecting for ever, which keeps the test process alive. Harmless after the fix.
+    api?.redis?.disconnect();
+  });
+
+  it("closeRedis ends a client that is still reconnecting with commands queued (a bare QUIT would not)", async () => {
+    const client = createRedis(`redis://127.0.0.1:${await freePort()}`, { commandTimeoutMs: 200 });
+    const queued = client.get("k").catch((e: Error) => e);
+    await closeRedis(client);
+    expect(await queued).to.be.instanceOf(Error);
+    // ioredis's own field (5.x): the timer of the next reconnect attempt, which is what kept test processes alive.
+    expect((client as unknown as { reconnectTimeout: unknown }).reconnectTimeout, "reconnect timer still armed").to.equal(null);
   });
 
   it("answers ingest with 503 within a few seconds, never 500, and no stack", async () => {
