@@ -26,16 +26,6 @@ export function makeBroker(namespace: string, nodeID: string, extra: Partial<Bro
   });
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const SERVICE_MODULES: Record<ServiceUnit, { serviceFromConfig(config: VtoxConfig): ServiceSchema }> = {
   api: apiService,
   diagnosis: diagnosisService,

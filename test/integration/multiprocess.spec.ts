@@ -14,7 +14,8 @@ import { redisKeys } from "../../contracts/redis-keys";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { runnerCommand } from "../../launcher/runner-command";
-import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
+import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
+import { waitFor } from "../helpers/wait-for";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FAULT_SERVICE_FILES = ["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`);

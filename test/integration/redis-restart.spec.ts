@@ -21,7 +21,8 @@ import { PrivateRedis, redisServerInstalled } from "../../tools/chaos/private-re
 import { createRedis } from "../../stores/redis";
 import { redisKeys } from "../../contracts/redis-keys";
 import { makeFleet, nextWindow } from "../../simulator/index";
-import { configuredService, uniqueName, waitFor } from "./helpers";
+import { configuredService, uniqueName } from "./helpers";
+import { waitFor } from "../helpers/wait-for";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** CLIENT LIST grouped by connection name ("(unnamed)" for Moleculer's transporter clients), the observer excluded. */

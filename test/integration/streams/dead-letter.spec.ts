@@ -5,7 +5,8 @@ import { countDeadLetters, discardDeadLetter, listDeadLetters, replayDeadLetter 
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { RedisStreamConsumerMixin, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
 import { fieldsToObject } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { waitFor } from "../../helpers/wait-for";
 
 describe("dead-letter stream: list, replay, discard", function () {
   this.timeout(20_000);

@@ -1,8 +1,7 @@
-/** Shared helpers for the Redis integration tests: unique names per run, cleanup by prefix, polling. */
+/** Shared helpers for the Redis integration tests: unique names per run, cleanup by prefix. */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { createRedis } from "../../../stores/redis";
-import { setTimeout as sleep } from "node:timers/promises";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -23,12 +22,4 @@ export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void
     cursor = next;
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== "0");
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }

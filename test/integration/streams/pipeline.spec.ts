@@ -11,7 +11,8 @@ import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { writeResults } from "../../../streams/results-writer";
 import { WindowAssembler, type AppendOutcome } from "../../../streams/batch-assembler";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { waitFor } from "../../helpers/wait-for";
 
 const ROWS = 10;
 const BATCHES = 60;

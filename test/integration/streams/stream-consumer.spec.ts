@@ -7,7 +7,8 @@ import {
 } from "../../../mixins/redis-stream-consumer.mixin";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { fieldsToObject, pairsToRecord } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { waitFor } from "../../helpers/wait-for";
 import { setTimeout as sleep } from "node:timers/promises";
 
 type Handler = (entries: StreamEntry[]) => Promise<EntryOutcome[]>;
@@ -147,7 +148,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const h = await startConsumer("n1", { stream, group: "g" }, async (entries) =>
       entries.map((e) => (e.fields.metadata === '{"seq":0}' ? { outcome: "dead" as const, error: "not a motor window" } : "ack")));
     harnesses.push(h);
-    await waitFor(async () => (await redis.xlen(`${stream}:dlq`)) === 1 && h.service.getStreamConsumerStats().acked === 1);
+    await waitFor(async () => (await redis.xlen(`${stream}:dlq`)) === 1 && h.service.getStreamConsumerStats().acked === 1, 10_000, "one entry dead-lettered, one acked");
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });
 
@@ -168,7 +169,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     expect(Date.now() - started).to.be.at.least(300);
     expect(handled.map((e) => e.id).sort()).to.deep.equal([...ids].sort());
     expect(handled.every((e) => e.deliveries === 2)).to.equal(true);
-    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
+    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0, 10_000, "nothing pending after the reclaim");
     expect(h.service.getStreamConsumerStats().reclaimed).to.equal(5);
     // The dead consumer's name is kept while it idles less than forgetIdleConsumersMs (1 h by default).
     expect((await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[]).length).to.equal(2);
@@ -192,7 +193,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     // Broker A answers "retry" for everything (as if its fault workers were unreachable), then goes away.
     const a = await startConsumer("a", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 },
       async (entries) => entries.map(() => "retry" as const));
-    await waitFor(() => a.service.getStreamConsumerStats().retried >= 4);
+    await waitFor(() => a.service.getStreamConsumerStats().retried >= 4, 10_000, "four retries on broker A");
     await a.broker.stop();
     const handledByB: string[] = [];
     const b = await startConsumer("b", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 },
@@ -222,7 +223,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await broker.start();
     await waitFor(() => (attempts.get(ids[0]) ?? 0) === 2 && (attempts.get(ids[1]) ?? 0) === 1, 5000, "retry of the throw");
     expect(await service.ackStreamEntries([ids[2]])).to.equal(1);
-    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
+    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0, 10_000, "nothing pending after ackStreamEntries");
     expect(service.getStreamConsumerStats().lastError?.message).to.match(/transient|retry/);
   });
 
@@ -236,7 +237,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
       return entries.map(() => "ack" as const);
     });
     harnesses.push(slow);
-    await waitFor(() => slow.service.getStreamConsumerStats().inFlight === 4);
+    await waitFor(() => slow.service.getStreamConsumerStats().inFlight === 4, 10_000, "four entries in the slow handler");
     const other = await startConsumer("other", opts, async (entries) => {
       handled.push(...entries.map((e) => e.id));
       return entries.map(() => "ack" as const);
@@ -284,7 +285,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     });
     harnesses.push(h);
     await writeBacklog(3);
-    await waitFor(() => got.length === 3);
+    await waitFor(() => got.length === 3, 10_000, "the first three entries");
     for (let round = 0; round < 3; round++) {
       // Only this consumer's own connections: the Redis is shared with other test runs.
       await waitFor(async () => (await clientIdsNamed(redis, "killme:consumer")).length === 2, 5000, "both connections up");

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { waitFor } from "../../helpers/wait-for";
 
 describe("stream consumer: transient failures retried in place", function () {
   this.timeout(20_000);
