@@ -13,7 +13,9 @@ import * as brokenBarService from "../../services/fault-broken-bar.service";
 import { loadConfig, type VtoxConfig } from "../../config";
 import { brokerConfig } from "../../moleculer.config";
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+import { REDIS_URL } from "../helpers/redis-fixture";
+
+export { REDIS_URL };
 
 export function uniqueName(tag: string): string {
   return `test-${tag}-${randomBytes(4).toString("hex")}`;

@@ -9,7 +9,6 @@ import { io as ioClient, type Socket } from "socket.io-client";
 import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/sensor-data";
 import type { SensorWindow } from "../../analyzers/types";
 import { ApiKeyStore } from "../../stores/api-keys";
-import { createRedis } from "../../stores/redis";
 import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
 import { listDeadLetters } from "../../streams/dead-letter";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
@@ -17,6 +16,7 @@ import { parseResultEntry, type ResultEntry } from "../../streams/results-writer
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { configuredService, makeBroker, REDIS_URL, uniqueName } from "./helpers";
 import { waitFor } from "../helpers/wait-for";
+import { useRedisFixture } from "../helpers/redis-fixture";
 import { CORE_UNITS } from "../../contracts/service-units";
 import { WORKER_UNITS } from "../../contracts/families";
 import { freePort } from "../../cli/free-port";
@@ -36,6 +36,11 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   let operatorA: string;
   const sockets: Socket[] = [];
   let window: SensorWindow;
+  const fx = useRedisFixture("pipe", { prefix: tag });
+  fx.beforeCleanup(async () => {
+    for (const s of sockets) s.disconnect();
+    await Promise.all([gateway?.stop(), workers?.stop()]);
+  });
 
   before(async () => {
     const port = await freePort();
@@ -52,7 +57,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       ASSEMBLY_TARGET_SAMPLES: "200",
     };
     keys = redisKeys({ prefix: tag, rawStream: env.RAW_STREAM, resultsStream: env.RESULTS_STREAM });
-    redis = createRedis(REDIS_URL);
+    redis = fx.redis;
     base = `http://127.0.0.1:${port}`;
 
     gateway = makeBroker(tag, "gateway");
@@ -70,14 +75,6 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
     const fleet = makeFleet({ vehicles: 1, seed: 7, faultyShare: 0, durationS: 0.5 });
     window = nextWindow(fleet.vehicles[0], 0);
-  });
-
-  after(async () => {
-    for (const s of sockets) s.disconnect();
-    await Promise.all([gateway?.stop(), workers?.stop()]);
-    const doomed = await redis.keys(`${tag}*`);
-    if (doomed.length) await redis.del(...doomed);
-    await redis.quit();
   });
 
   async function post(vehicleId: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

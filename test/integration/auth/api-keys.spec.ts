@@ -1,24 +1,16 @@
 import { expect } from "chai";
-import Redis from "ioredis";
+import type { Redis } from "ioredis";
 import { ApiKeyStore, generateKey, keyFromHeaders } from "../../../stores/api-keys";
 import { can, canAccessFleet } from "../../../gateway/roles";
 import { RateLimiter } from "../../../stores/rate-limiter";
+import { useRedisFixture } from "../../helpers/redis-fixture";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
 describe("auth: API keys and rate limits (real Redis)", () => {
+  const fx = useRedisFixture("auth");
+  const prefix = fx.prefix;
   let redis: Redis;
-  const prefix = `vtox-test-auth-${process.pid}-${Date.now()}`;
-
-  before(() => {
-    redis = new Redis(REDIS_URL);
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  before(() => (redis = fx.redis));
 
   it("stores only a hash, verifies the key once shown, and rejects tampered or unknown keys", async () => {
     const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { SensorWindow } from "../../../analyzers/types";
 import { redisKeys } from "../../../contracts/redis-keys";
 import { WindowAssembler, type AppendOutcome, type AssembledWindow } from "../../../streams/batch-assembler";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 
 const ROWS = 10;
 
@@ -25,10 +25,8 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
   let prefix: string;
   let stream: string;
   const group = "diagnosis";
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("asm"); stream = `${prefix}:motor_raw_data`; });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("asm", { perTest: true });
+  beforeEach(() => { ({ redis, prefix } = fx); stream = `${prefix}:motor_raw_data`; });
 
   /** n raw entries read by a consumer of the group, so that they are pending as in production. */
   async function deliver(n: number): Promise<string[]> {

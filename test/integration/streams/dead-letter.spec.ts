@@ -5,17 +5,15 @@ import { countDeadLetters, discardDeadLetter, listDeadLetters, replayDeadLetter 
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { RedisStreamConsumerMixin, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
 import { fieldsToObject } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { REDIS_URL, useRedisFixture } from "../../helpers/redis-fixture";
 import { waitFor } from "../../helpers/wait-for";
 
 describe("dead-letter stream: list, replay, discard", function () {
   this.timeout(20_000);
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("dlq"); });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("dlq", { perTest: true });
+  beforeEach(() => ({ redis, prefix } = fx));
 
   it("a poisoned entry dead-lettered by the consumer is listed, replayed with its original fields, and handled", async () => {
     const stream = `${prefix}:motor_raw_data`;

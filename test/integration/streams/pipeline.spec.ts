@@ -11,7 +11,7 @@ import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { writeResults } from "../../../streams/results-writer";
 import { WindowAssembler, type AppendOutcome } from "../../../streams/batch-assembler";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { REDIS_URL, testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 import { waitFor } from "../../helpers/wait-for";
 
 const ROWS = 10;
@@ -26,10 +26,8 @@ describe("streams pipeline: backlog → two coordinators → windows → results
   this.timeout(30_000);
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("pipeline"); });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("pipeline", { perTest: true });
+  beforeEach(() => ({ redis, prefix } = fx));
 
   it("diagnoses every window exactly once, contiguous and in order, and leaves nothing pending", async () => {
     const keys = redisKeys({ prefix: prefix, rawStream: `${prefix}:motor_raw_data`, resultsStream: `${prefix}:fault_diagnosis_results` });

@@ -7,7 +7,7 @@ import {
 } from "../../../mixins/redis-stream-consumer.mixin";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { fieldsToObject, pairsToRecord } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { REDIS_URL, useRedisFixture } from "../../helpers/redis-fixture";
 import { waitFor } from "../../helpers/wait-for";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -55,23 +55,22 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
+  const fx = useRedisFixture("consumer", { perTest: true });
+  fx.beforeCleanup(() => Promise.all(harnesses.map((h) => h.broker.stop())));
+
   before(() => {
-    redis = testRedis();
     process.on("unhandledRejection", onUnhandled);
   });
   beforeEach(() => {
-    prefix = uniquePrefix("consumer");
+    ({ redis, prefix } = fx);
     stream = `${prefix}:motor_raw_data`;
     harnesses = [];
   });
-  afterEach(async () => {
-    await Promise.all(harnesses.map((h) => h.broker.stop()));
-    await deleteByPrefix(redis, prefix);
+  afterEach(() => {
     expect(unhandled, "unhandled rejections").to.deep.equal([]);
   });
-  after(async () => {
+  after(() => {
     process.off("unhandledRejection", onUnhandled);
-    await redis.quit();
   });
 
   async function writeBacklog(n: number): Promise<string[]> {
