@@ -167,7 +167,7 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
       const r = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-B-1/health`, { headers: { authorization: `Bearer ${viewerB}` } });
       return r.status === 200 ? true : undefined;
     }, 10_000, "fleet B's vehicle diagnosed");
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(300); // the point: EV-B-1 is diagnosed, and 300 ms later fleet A's page still does not show it
     expect(await row("EV-B-1").count()).to.equal(0);
     expect(await page.locator("body").innerText()).not.to.contain("EV-B-1");
 

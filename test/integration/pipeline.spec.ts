@@ -138,7 +138,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
     const event = await waitFor(() => seenA.find((e) => e.message_id === messageId), 5000, "diagnosis event at fleet A");
     expect(event.fleet_id).to.equal("fleetA");
-    await sleep(300);
+    await sleep(300); // the point: nothing reaches fleet B in the 300 ms after fleet A got its event
     expect(seenB).to.have.length(0);
 
     // A vehicle of fleet A does not exist for fleet B: not over REST, not as a Socket.IO subscription.

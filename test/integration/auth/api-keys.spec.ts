@@ -87,7 +87,7 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     expect((await fast.hit("refill")).allowed).to.equal(true);
     expect((await fast.hit("refill")).allowed).to.equal(true);
     expect((await fast.hit("refill")).allowed).to.equal(false);
-    await sleep(120);
+    await sleep(120); // the point: 0.2 s / 2 = one token every 100 ms, so one is back after 120 ms
     expect((await fast.hit("refill")).allowed).to.equal(true);
   });
 });

@@ -92,7 +92,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const h = await startConsumer("n1", { stream, group: "g", batchSize: 4, maxInFlight: 8 }, async (entries) => {
       inFlight += entries.length;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await sleep(5);
+      await sleep(5); // the point: handlers that take a while, so that several are in flight
       seen.push(...entries.map((e) => e.id));
       inFlight -= entries.length;
       expect(entries[0].fields.data_type).to.equal("motor_sensor_data");
@@ -178,7 +178,10 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await writeBacklog(1);
     await redis.xgroup("CREATE", stream, "g", "$", "MKSTREAM");
     await redis.xgroup("CREATECONSUMER", stream, "g", "long-gone"); // a name left behind, nothing pending
-    await sleep(50);
+    await waitFor(async () => {
+      const idle = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => pairsToRecord(c)).find((c) => c.name === "long-gone")?.idle;
+      return Number(idle) > 20;
+    }, 3000, "long-gone idle longer than forgetIdleConsumersMs");
     const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) => entries.map(() => "ack" as const));
     harnesses.push(h);
     await waitFor(async () => {
@@ -231,7 +234,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const handled: string[] = [];
     const opts = { stream, group: "g", claimIdleMs: 200, claimIntervalMs: 30, batchSize: 4 };
     const slow = await startConsumer("slow", opts, async (entries) => {
-      await sleep(800); // four times the claim idle time
+      await sleep(800); // the point: a handler busy for four times the claim idle time
       handled.push(...entries.map((e) => e.id));
       return entries.map(() => "ack" as const);
     });
@@ -242,12 +245,12 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
       return entries.map(() => "ack" as const);
     });
     harnesses.push(other);
-    await sleep(500);
+    await sleep(500); // the point: 2.5 claim idle times pass without a reclaim
     // Still being handled: owned by the slow consumer, delivered once (a reclaim would have counted a delivery).
     const rows = (await redis.xpending(stream, "g", "-", "+", 10)) as [string, string, number, number][];
     expect(rows.map((r) => [r[1], r[3]])).to.deep.equal(Array(4).fill(["slow:consumer", 1]));
     await waitFor(() => slow.service.getStreamConsumerStats().acked === 4, 5000, "slow handler done");
-    await sleep(300);
+    await sleep(300); // the point: nothing is handled a second time afterwards
     expect(handled).to.have.length(4);
     expect(other.service.getStreamConsumerStats().delivered).to.equal(0);
   });
@@ -256,7 +259,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await writeBacklog(6);
     let finished = 0;
     const h = await startConsumer("drain", { stream, group: "g", batchSize: 3, maxInFlight: 6 }, async (entries) => {
-      await sleep(300);
+      await sleep(300); // the point: handlers still running when stop() is called
       finished += entries.length;
       return entries.map(() => "ack" as const);
     });
@@ -290,13 +293,13 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
       await waitFor(async () => (await clientIdsNamed(redis, "killme:consumer")).length === 2, 5000, "both connections up");
       const ids = await clientIdsNamed(redis, "killme:consumer");
       for (const id of ids) await redis.call("CLIENT", "KILL", "ID", id);
-      await sleep(100);
+      await waitFor(async () => !(await clientIdsNamed(redis, "killme:consumer")).some((id) => ids.includes(id)), 5000, "the killed connections gone");
       await writeBacklog(2);
       await waitFor(() => got.length === 5 + round * 2, 10_000, `resume after kill ${round}`);
     }
     // Reconnected, not duplicated: still exactly the two connections (and they stay two).
     await waitFor(async () => (await clientsNamed(redis, "killme:consumer")) === 2, 5000, "reconnected");
-    await sleep(300);
+    await sleep(300); // the point: the count stays two, no late duplicate connection appears
     expect(await clientsNamed(redis, "killme:consumer")).to.equal(2);
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });
