@@ -166,7 +166,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
       const again = await survivor.append("V1", ids[9], legacyBatch(9));
       expect(again.status).to.equal("window");
       const reissued = (again as { window: AssembledWindow }).window;
-      expect(reissued.reissued).to.equal(true);
+      expect(reissued).to.have.property("reissued", true);
       expect(iaOf(reissued)).to.deep.equal(iaOf(first!));
       expect(await survivor.complete("V1", reissued.windowKey)).to.have.length(10);
       expect(await pending()).to.equal(0);

@@ -65,7 +65,7 @@ describe("dead-letter stream: list, replay, discard", function () {
     expect(page1.map((d) => d.fields.vehicle_id)).to.deep.equal(["V0", "V1"]);
     expect(page2.map((d) => d.fields.vehicle_id)).to.deep.equal(["V2", "V3"]);
     expect(newest[0].fields.vehicle_id).to.equal("V4");
-    expect(await discardDeadLetter(redis, dlq, page1[0].id)).to.equal(true);
+    expect(await discardDeadLetter(redis, dlq, page1[0].id), "discard of a listed dead letter").to.equal(true);
     expect(await countDeadLetters(redis, dlq)).to.equal(4);
   });
 });

@@ -27,7 +27,7 @@ describe("raw stream entries (motor_raw_data contract)", () => {
       "data_type", "motor_sensor_data",
     ]);
     // The UTF-8 column name survives unchanged (the legacy rows use Chinese column names).
-    expect(raw[0][1][5].equals(Buffer.from(sensorBody, "utf8"))).to.equal(true);
+    expect(raw[0][1][5].toString("hex")).to.equal(Buffer.from(sensorBody, "utf8").toString("hex"));
   });
 
   it("serialises objects once and defaults metadata to {}", () => {
