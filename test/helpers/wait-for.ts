@@ -24,11 +24,9 @@ export async function waitFor<T>(
   }
 }
 
-/** Anything with Node-style on/off (an EventEmitter, a socket.io-client Socket, a ChildProcess, a broker's localBus). */
+/** Anything with Node-style on/once/removeListener: an EventEmitter, a ChildProcess, a socket.io-client Socket. */
 interface Emitter {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off?(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
+  on(...args: never): unknown;
 }
 
 /** The arguments of the next `event` on `emitter`, or an error naming `what` after `timeoutMs`. */

@@ -15,7 +15,7 @@ import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { parseResultEntry, type ResultEntry } from "../../streams/results-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { configuredService, makeBroker, REDIS_URL, uniqueName } from "./helpers";
-import { waitFor } from "../helpers/wait-for";
+import { nextEvent, waitFor } from "../helpers/wait-for";
 import { useRedisFixture } from "../helpers/redis-fixture";
 import { CORE_UNITS } from "../../contracts/service-units";
 import { WORKER_UNITS } from "../../contracts/families";
@@ -112,7 +112,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   it("refuses a Socket.IO handshake without a valid key", async () => {
     const s = ioClient(base, { auth: { token: "vtox_0000000000000000_nope" }, transports: ["websocket"], reconnection: false });
     sockets.push(s);
-    const err = await new Promise<Error>((resolve) => s.on("connect_error", resolve));
+    const [err] = await nextEvent<[Error]>(s, "connect_error", 5000, "the handshake refused");
     expect(err.message).to.match(/unauthorized/);
   });
 
