@@ -12,7 +12,7 @@ import type { Analyzer, Finding } from "../analyzers/types";
 import type { AnalyzeParams, AnalyzeResult } from "../contracts/actions";
 import { FAULT_SERVICES } from "../contracts/families";
 import type { VtoxConfig } from "../config";
-import { createRedis } from "../stores/redis";
+import { closeRedis, createRedis } from "../stores/redis";
 import { channelsRead } from "../stores/sample-store";
 import { SharedWindowReads } from "../stores/shared-window-reads";
 
@@ -96,7 +96,7 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
     },
     async stopped(this: WorkerVars) {
       this.workerLoad.stop();
-      await this.windowRedis?.quit().catch(() => undefined);
+      await closeRedis(this.windowRedis);
     },
   };
   return schema as Partial<ServiceSchema>;

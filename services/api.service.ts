@@ -32,6 +32,7 @@ import { getVehicleHistory, getVehicleState, listCriticalAlerts } from "../store
 import { fleetOverview } from "../stores/fleet-overview";
 import { windowFindings } from "../stores/findings-lookup";
 import type { AlarmEvent, DiagnosisEvent, HealthEvent } from "../contracts/events";
+import { closeRedis } from "../stores/redis";
 
 export { gatewaySettings, type GatewaySettings };
 
@@ -297,7 +298,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
   },
 
   async stopped() {
-    await this.redis?.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   },
   };
   return schema as unknown as ServiceSchema;

@@ -29,7 +29,7 @@ import { diagnoseWindow, type WindowDiagnosis, type WindowJob } from "../pipelin
 import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
 import { routeStreamEntry } from "../pipeline/route-entry";
 import { asTypedWindow } from "../pipeline/typed-window";
-import { createRedis } from "../stores/redis";
+import { closeRedis, createRedis } from "../stores/redis";
 import { VehicleProfiles } from "../stores/vehicle-profiles";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { DIAGNOSIS_GROUP } from "../contracts/streams";
@@ -171,7 +171,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
   async stopped() {
     // The consumer uses this.redis through the handler: drain it before closing the connection.
     await this.stopStreamConsumer();
-    await this.redis?.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   },
   };
   return schema as unknown as ServiceSchema;

@@ -8,7 +8,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { FAULT_TYPES, type FaultType } from "../analyzers/types";
 import { FAULT_SERVICES } from "../contracts/families";
 import { hasServiceAnywhere } from "../pipeline/fan-out";
-import { createRedis } from "../stores/redis";
+import { closeRedis, createRedis } from "../stores/redis";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { RollingSamples } from "../broker/rolling-stats";
 import { pairsToRecord } from "../streams/stream-replies";
@@ -233,7 +233,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
   },
 
   async stopped() {
-    await this.redis?.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   },
   };
   return schema as unknown as ServiceSchema;

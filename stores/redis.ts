@@ -53,6 +53,17 @@ export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
   return client;
 }
 
+/**
+ * Closes a client for good: QUIT (awaiting pending replies) when Redis answers, then disconnect. While Redis is away a
+ * QUIT queued behind other commands is rejected, not sent, and the client would keep reconnecting for ever (and keep
+ * the process alive); disconnect() ends that.
+ */
+export async function closeRedis(client: Redis | undefined): Promise<void> {
+  if (!client) return;
+  await client.quit().catch(() => undefined);
+  client.disconnect();
+}
+
 /** Awaits a MULTI/pipeline `exec()` and returns its replies, throwing the first command error (or an abort). */
 export async function execOrThrow(pending: Promise<[Error | null, unknown][] | null>): Promise<unknown[]> {
   const results = await pending;

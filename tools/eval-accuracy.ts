@@ -4,9 +4,11 @@
  *   npm run eval:accuracy                 full matrix, table on stdout
  *   npm run eval:accuracy -- --quick      tiny matrix (smoke test)
  *   npm run eval:accuracy -- --json [F]   machine-readable results to F (or stdout when F is omitted)
+ *   npm run eval:accuracy -- --strict     exit 1 when a figure is below the README's (tools/accuracy-figures.ts),
+ *                                         exit 2 when the README documents no figures for the options given
  *   options: --baseline (give analyzers a baseline learned on a healthy window of the same motor),
  *            --unbalance PCT (supply voltage unbalance, default 0: inverter-fed), --seeds N,
- *            --healthy-seeds N, --max-window S, --strict
+ *            --healthy-seeds N, --max-window S
  *
  * Matrix: healthy and each fault × severities 0.3 / 0.6 / 1.0 × 3 speeds × 2 loads × 2 noise levels
  * × both motor types where the fault applies (broken bar: induction only) × seeds. Each analyzer
@@ -24,6 +26,7 @@ import { optionalValue, parseCommandLine } from "../cli/args";
 import { simulateWindow } from "../simulator/motor-model";
 import { INDUCTION_400V, INDUCTION_600V, PMSM_400V, PMSM_800V } from "../simulator/profiles";
 import { deriveSeed } from "../simulator/prng";
+import { documentedFor, DOCUMENTED, pctOf, type Count, type DocumentedFigures } from "./accuracy-figures";
 import type { FaultSpec, NoiseSpec, SimulatedCondition, SimulationSpec } from "../simulator/types";
 
 export type SeverityLabel = "mild" | "moderate" | "severe";
@@ -435,6 +438,43 @@ export function formatReport(r: EvalReport): string {
   return out.join("\n");
 }
 
+/** The README's figures for these options, or undefined when it documents none (--baseline, other seeds or windows). */
+export function documentedFigures(options: EvalOptions): DocumentedFigures | undefined {
+  const defaults = parseArgs(options.quick ? ["--quick"] : []);
+  const asDocumented = !options.withBaseline && options.seeds === defaults.seeds && options.healthySeeds === defaults.healthySeeds &&
+    options.maxWindowS === defaults.maxWindowS;
+  return asDocumented ? documentedFor(options.quick ? "quick" : "full", options.supplyUnbalancePct) : undefined;
+}
+
+/**
+ * Every measured figure that falls short of its documented value (detection, right family and phase location below;
+ * false alarms above), one line each; empty when all hold.
+ */
+export function shortfalls(r: EvalReport, doc: DocumentedFigures): string[] {
+  const out: string[] = [];
+  const show = (c: Count) => `${pctOf(c)} % (${c.n}/${c.of})`;
+  const atLeast = (what: string, measured: Count | undefined, documented: Count) => {
+    if (!measured || measured.of !== documented.of) {
+      out.push(`${what}: measured on ${measured?.of ?? 0} cases, documented on ${documented.of}`);
+    } else if (measured.n * documented.of < documented.n * measured.of) {
+      out.push(`${what}: ${show(measured)} < documented ${show(documented)}`);
+    }
+  };
+  if (r.matrix.cases !== doc.cases) out.push(`matrix: ${r.matrix.cases} cases, the documented figures are for ${doc.cases}`);
+  for (const [fault, bySeverity] of Object.entries(doc.detection)) {
+    for (const [severity, documented] of Object.entries(bySeverity ?? {})) {
+      const cell = r.detection[fault]?.[severity];
+      atLeast(`${fault} ${severity} detection`, cell && { n: cell.detected, of: cell.total }, documented);
+    }
+  }
+  atLeast("right family", { n: r.correct_family.correct, of: r.correct_family.total }, doc.rightFamily);
+  if (doc.phaseLocated) atLeast("turn fault phase located", { n: r.faulted_phase.correct, of: r.faulted_phase.total }, doc.phaseLocated);
+  const fa: Count = { n: r.false_alarm.alarms, of: r.false_alarm.total };
+  if (fa.of !== doc.falseAlarms.of) out.push(`false alarms: measured on ${fa.of} healthy cases, documented on ${doc.falseAlarms.of}`);
+  else if (fa.n > doc.falseAlarms.n) out.push(`false alarms: ${fa.n} of ${fa.of} > documented ${doc.falseAlarms.n} of ${doc.falseAlarms.of}`);
+  return out;
+}
+
 const USAGE = "npm run eval:accuracy -- [--quick] [--json [FILE]] [--baseline] [--unbalance PCT] [--seeds N] [--healthy-seeds N] [--max-window S] [--strict]";
 
 export function parseArgs(argv: readonly string[]): EvalOptions & { json: string | null; strict: boolean } {
@@ -470,8 +510,22 @@ function main(): void {
     if (json) writeFileSync(json, JSON.stringify(report, null, 1));
     process.stdout.write(formatReport(report) + "\n");
   }
-  const ok = report.goals.detection_moderate_severe && report.goals.false_alarm && report.goals.correct_family;
-  if (strict && !ok) process.exitCode = 1;
+  if (!strict) return;
+  const doc = documentedFigures(options);
+  const what = `${options.quick ? "quick" : "full"} matrix, ${options.supplyUnbalancePct} % unbalance`;
+  if (!doc) {
+    const known = DOCUMENTED.map((d) => `${d.matrix} at --unbalance ${d.unbalancePct}`).join(", ");
+    process.stderr.write(`eval:accuracy --strict: the README documents no figures for these options (documented: ${known}; default seeds and windows, no --baseline)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const problems = shortfalls(report, doc);
+  if (problems.length > 0) {
+    process.stderr.write(`eval:accuracy --strict: ${problems.length} figure(s) worse than the README documents (${what}; tools/accuracy-figures.ts):\n${problems.map((p) => `  - ${p}\n`).join("")}`);
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`eval:accuracy --strict: every documented figure holds (${what})\n`);
+  }
 }
 
 if (require.main === module) main();

@@ -6,6 +6,7 @@ import type { Role } from "../../gateway/roles";
 import { createRedis } from "../../stores/redis";
 import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
 import { configuredService, makeBroker, REDIS_URL } from "./helpers";
+import { deleteByPrefix } from "../helpers/redis-fixture";
 import { freePort } from "../../cli/free-port";
 
 
@@ -43,11 +44,4 @@ export async function startApi(tag: string, nodeID: string, env: Record<string, 
 }
 
 /** Deletes every key of a test prefix (never FLUSHDB: the Redis is shared). */
-export async function dropPrefix(redis: Redis, tag: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${tag}*`, "COUNT", 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== "0");
-}
+export const dropPrefix = (redis: Redis, tag: string): Promise<void> => deleteByPrefix(redis, tag);

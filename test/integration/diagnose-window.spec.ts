@@ -21,7 +21,8 @@ import { VehicleProfiles } from "../../stores/vehicle-profiles";
 import { claimVehicle, getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
 import { parseResultEntry, resultDedupeKey } from "../../streams/results-writer";
 import { makeFleet, nextWindow, PMSM_400V, type SimulatedVehicle } from "../../simulator/index";
-import { REDIS_URL, uniqueName, waitFor } from "./helpers";
+import { REDIS_URL, uniqueName } from "./helpers";
+import { waitFor } from "../helpers/wait-for";
 
 const RESULT_FIELDS = ["vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time"];
 

@@ -13,7 +13,9 @@ import * as brokenBarService from "../../services/fault-broken-bar.service";
 import { loadConfig, type VtoxConfig } from "../../config";
 import { brokerConfig } from "../../moleculer.config";
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+import { REDIS_URL } from "../helpers/redis-fixture";
+
+export { REDIS_URL };
 
 export function uniqueName(tag: string): string {
   return `test-${tag}-${randomBytes(4).toString("hex")}`;
@@ -24,16 +26,6 @@ export function makeBroker(namespace: string, nodeID: string, extra: Partial<Bro
     ...brokerConfig(loadConfig({ ...process.env, REDIS_URL, NAMESPACE: namespace, NODE_ID: nodeID, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" })),
     ...extra,
   });
-}
-
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const SERVICE_MODULES: Record<ServiceUnit, { serviceFromConfig(config: VtoxConfig): ServiceSchema }> = {

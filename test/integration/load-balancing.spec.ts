@@ -10,7 +10,7 @@ import { IntelligentStrategy } from "../../broker/intelligent.strategy";
 import { NodeLoadMiddleware } from "../../broker/node-load.middleware";
 import { nodeStatsStoreOf } from "../../broker/node-stats-store";
 import { redisUrlForTests, startWorker, stopWorker, uniqueNamespace, type WorkerHandle } from "./fixtures/lb-cluster";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "../helpers/wait-for";
 
 /** At least this many calls; more (up to MAX_CALLS) while the breaker is still closed (it needs 5 calls on the
  * failing node, which the strategy already down-weights from the first failure). */
@@ -57,11 +57,7 @@ describe("load balancing across worker processes (Redis transporter)", function 
 			middlewares: [NodeLoadMiddleware()]
 		});
 		await caller.start();
-		const deadline = Date.now() + 20_000;
-		while ((caller.registry.getActionEndpoints("lbtest.work")?.endpoints.length ?? 0) < 3) {
-			if (Date.now() > deadline) throw new Error("the three lbtest endpoints were not discovered");
-			await sleep(100);
-		}
+		await waitFor(() => (caller.registry.getActionEndpoints("lbtest.work")?.endpoints.length ?? 0) >= 3, 20_000, "the three lbtest endpoints");
 	});
 
 	after(async () => {

@@ -9,12 +9,13 @@ import path from "node:path";
 import type { Redis } from "ioredis";
 import type { ServiceBroker } from "moleculer";
 import { encodeCompact } from "../../ingest/sensor-data";
-import { createRedis } from "../../stores/redis";
 import { redisKeys } from "../../contracts/redis-keys";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { runnerCommand } from "../../launcher/runner-command";
-import { makeBroker, REDIS_URL, uniqueName, waitFor } from "./helpers";
+import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
+import { waitFor } from "../helpers/wait-for";
+import { useRedisFixture } from "../helpers/redis-fixture";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FAULT_SERVICE_FILES = ["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`);
@@ -26,6 +27,7 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
   const children = new Map<string, ChildProcess>();
   let redis: Redis;
   let observer: ServiceBroker;
+  const fx = useRedisFixture("mp", { prefix: tag });
 
   function runner(nodeID: string, files: string[]): ChildProcess {
     const { command, args } = runnerCommand({ root: ROOT, services: files });
@@ -58,7 +60,7 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
   }
 
   before(async () => {
-    redis = createRedis(REDIS_URL);
+    redis = fx.redis;
     observer = makeBroker(tag, "observer");
     await observer.start();
     runner("workers", FAULT_SERVICE_FILES);
@@ -68,13 +70,10 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
     await waitFor(() => (observer.registry.getServiceList({ onlyAvailable: true }) as { name: string }[]).filter((s) => s.name === "diagnosis").length === 2 || undefined, 30_000, "two coordinators");
   });
 
-  after(async () => {
+  fx.beforeCleanup(async () => {
     for (const c of children.values()) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
     await Promise.all([...children.values()].map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once("exit", r)))));
     await observer?.stop();
-    const doomed = await redis.keys(`${tag}*`);
-    if (doomed.length) await redis.del(...doomed);
-    await redis.quit();
   });
 
   it("diagnoses every window exactly once per family after a coordinator is killed holding entries", async () => {

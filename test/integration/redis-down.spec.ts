@@ -6,6 +6,7 @@ import { expect } from "chai";
 import type { ServiceBroker } from "moleculer";
 import { configuredService, makeBroker, uniqueName } from "./helpers";
 import { freePort } from "../../cli/free-port";
+import { closeRedis, createRedis } from "../../stores/redis";
 
 describe("api with its Redis down", function () {
   this.timeout(30_000);
@@ -24,6 +25,15 @@ describe("api with its Redis down", function () {
 
   after(async () => {
     await broker?.stop();
+  });
+
+  it("closeRedis ends a client that is still reconnecting with commands queued (a bare QUIT would not)", async () => {
+    const client = createRedis(`redis://127.0.0.1:${await freePort()}`, { commandTimeoutMs: 200 });
+    const queued = client.get("k").catch((e: Error) => e);
+    await closeRedis(client);
+    expect(await queued).to.be.instanceOf(Error);
+    // ioredis's own field (5.x): the timer of the next reconnect attempt, which is what kept test processes alive.
+    expect((client as unknown as { reconnectTimeout: unknown }).reconnectTimeout, "reconnect timer still armed").to.equal(null);
   });
 
   it("answers ingest with 503 within a few seconds, never 500, and no stack", async () => {

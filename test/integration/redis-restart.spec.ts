@@ -21,7 +21,8 @@ import { PrivateRedis, redisServerInstalled } from "../../tools/chaos/private-re
 import { createRedis } from "../../stores/redis";
 import { redisKeys } from "../../contracts/redis-keys";
 import { makeFleet, nextWindow } from "../../simulator/index";
-import { configuredService, uniqueName, waitFor } from "./helpers";
+import { configuredService, uniqueName } from "./helpers";
+import { waitFor } from "../helpers/wait-for";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** CLIENT LIST grouped by connection name ("(unnamed)" for Moleculer's transporter clients), the observer excluded. */
@@ -114,7 +115,7 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       const body = (await res.json()) as { error: string };
       expect(body.error).to.equal("service_unavailable");
       expect((await fetch(`${base}/ready`)).status, "/ready while Redis is down").to.equal(503);
-      await sleep(500);
+      await sleep(500); // the point: Redis stays down for a while (clients retry against a closed port)
       const { restartedAt } = await server.restart().then(() => ({ restartedAt: Date.now() }));
       await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 30_000, "ready again");
       // The client retries the window it could not deliver, with the same Idempotency-Key.
@@ -126,8 +127,9 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       await waitFor(async () => { const ix = await indexResults(redis, keys); return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined; }, 30_000, "windows after the restart");
       resumeTimes.push(Date.now() - restartedAt);
     }
-    // Let late reconnects settle before counting.
-    await sleep(3000);
+    // Late reconnects may still be closing their old connections: wait until the count is back (or report it).
+    await waitFor(async () => total(await connectionsByName(redis)) <= total(before) || undefined, 10_000,
+      async () => `connections back to ${total(before)}: ${JSON.stringify(await connectionsByName(redis))}`);
     const after = await connectionsByName(redis);
     const ix = await indexResults(redis, keys);
     for (const id of accepted) for (const f of FAULT_TYPES) expect(ix.counts.get(id)?.get(f), `${id} ${f}`).to.equal(1);

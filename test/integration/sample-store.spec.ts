@@ -4,11 +4,11 @@ import type { ServiceBroker } from "moleculer";
 import { ANALYZERS } from "../../analyzers/index";
 import { DEFAULT_MOTOR_PROFILE } from "../../analyzers/default-profile";
 import { FAULT_TYPES, type ChannelName, type Finding, type SensorWindow } from "../../analyzers/types";
-import { createRedis } from "../../stores/redis";
 import { channelsRead, deleteWindow, loadWindow, storeWindow, WindowGoneError } from "../../stores/sample-store";
 import { AnalyzerWorkerMixin } from "../../mixins/analyzer-worker.mixin";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { makeBroker, REDIS_URL, uniqueName } from "./helpers";
+import { useRedisFixture } from "../helpers/redis-fixture";
 
 function restricted(window: SensorWindow, names: readonly ChannelName[]): SensorWindow {
   const channels: SensorWindow["channels"] = {};
@@ -26,17 +26,10 @@ function fullWindow(): SensorWindow {
 
 describe("window store (claim check for decoded windows)", function () {
   this.timeout(20_000);
-  const prefix = uniqueName("winstore");
+  const fx = useRedisFixture("winstore");
+  const prefix = fx.prefix;
   let redis: Redis;
-
-  before(() => {
-    redis = createRedis(REDIS_URL);
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  before(() => (redis = fx.redis));
 
   it("gives back every channel bit for bit, in its sample type, with the scalars", async () => {
     const window: SensorWindow = {

@@ -1,24 +1,16 @@
 import { expect } from "chai";
-import Redis from "ioredis";
+import type { Redis } from "ioredis";
 import { ApiKeyStore, generateKey, keyFromHeaders } from "../../../stores/api-keys";
-import { can, canAccessFleet } from "../../../gateway/roles";
+import { can, canAccessFleet, ROLES } from "../../../gateway/roles";
 import { RateLimiter } from "../../../stores/rate-limiter";
+import { useRedisFixture } from "../../helpers/redis-fixture";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
 describe("auth: API keys and rate limits (real Redis)", () => {
+  const fx = useRedisFixture("auth");
+  const prefix = fx.prefix;
   let redis: Redis;
-  const prefix = `vtox-test-auth-${process.pid}-${Date.now()}`;
-
-  before(() => {
-    redis = new Redis(REDIS_URL);
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  before(() => (redis = fx.redis));
 
   it("stores only a hash, verifies the key once shown, and rejects tampered or unknown keys", async () => {
     const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });
@@ -39,7 +31,7 @@ describe("auth: API keys and rate limits (real Redis)", () => {
   it("revocation takes effect, and listing shows the fleet's keys without secrets", async () => {
     const store = new ApiKeyStore(redis, prefix, { cacheTtlMs: 0 });
     const { key, principal } = await store.create("fleet-r", "ingest");
-    expect(await store.revoke(principal.keyId)).to.equal(true);
+    expect(await store.revoke(principal.keyId), "revoke() of an existing key").to.equal(true);
     expect(await store.verify(key)).to.equal(null);
     expect(await store.revoke("0123456789abcdef")).to.equal(false);
     const listed = await store.list("fleet-r");
@@ -54,7 +46,7 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     await store.registerBootstrapKey();
     const p = await store.verify(key);
     expect(p).to.include({ role: "admin", fleetId: "*" });
-    expect(canAccessFleet(p!, "any-fleet")).to.equal(true);
+    expect(canAccessFleet(p!, "any-fleet"), "the bootstrap admin reaches any fleet").to.equal(true);
     expect(() => new ApiKeyStore(redis, prefix, { bootstrapKey: "changeme" })).to.throw(/VTOX_ADMIN_KEY/);
   });
 
@@ -70,7 +62,7 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     expect(await first.verify(key), "checked from the configured hash").to.include({ role: "admin" });
 
     await first.registerBootstrapKey();
-    expect(await first.revoke(keyId)).to.equal(true);
+    expect(await first.revoke(keyId), "revoke finds the key").to.equal(true);
     expect(await first.verify(key)).to.equal(null);
     // A restart registers the bootstrap key again: the revocation must survive it.
     const restarted = new ApiKeyStore(redis, `${prefix}:lost`, { cacheTtlMs: 0, bootstrapKey: key });
@@ -90,14 +82,11 @@ describe("auth: API keys and rate limits (real Redis)", () => {
   });
 
   it("roles grant exactly their permissions", () => {
-    expect(can("ingest", "ingest")).to.equal(true);
-    expect(can("ingest", "read")).to.equal(false);
-    expect(can("viewer", "read")).to.equal(true);
-    expect(can("viewer", "ingest")).to.equal(false);
-    expect(can("viewer", "operate")).to.equal(false);
-    expect(can("operator", "operate")).to.equal(true);
-    expect(can("operator", "admin")).to.equal(false);
-    expect(can("admin", "admin")).to.equal(true);
+    const permissions = ["ingest", "read", "operate", "admin"] as const;
+    const granted = Object.fromEntries(ROLES.map((r) => [r, permissions.filter((p) => can(r, p))]));
+    expect(granted).to.deep.equal({
+      ingest: ["ingest"], viewer: ["read"], operator: ["read", "operate"], admin: ["ingest", "read", "operate", "admin"],
+    });
     expect(canAccessFleet({ keyId: "k", fleetId: "a", role: "admin" }, "b")).to.equal(false);
   });
 
@@ -116,15 +105,15 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     expect(decisions.map((d) => d.allowed)).to.deep.equal([true, true, true, true, true, false, false]);
     expect(decisions[5].retryAfterS).to.be.within(1, 12);
     expect(decisions[4].remaining).to.equal(0);
-    expect((await a.hit("key:other")).allowed).to.equal(true);
+    expect(await a.hit("key:other")).to.include({ allowed: true });
   });
 
   it("GCRA limiter refills at limit/window", async () => {
     const fast = new RateLimiter(redis, { prefix, limit: 2, windowS: 0.2 });
-    expect((await fast.hit("refill")).allowed).to.equal(true);
-    expect((await fast.hit("refill")).allowed).to.equal(true);
-    expect((await fast.hit("refill")).allowed).to.equal(false);
-    await sleep(120);
-    expect((await fast.hit("refill")).allowed).to.equal(true);
+    expect(await fast.hit("refill")).to.include({ allowed: true });
+    expect(await fast.hit("refill")).to.include({ allowed: true });
+    expect(await fast.hit("refill")).to.include({ allowed: false });
+    await sleep(120); // the point: 0.2 s / 2 = one token every 100 ms, so one is back after 120 ms
+    expect(await fast.hit("refill")).to.include({ allowed: true });
   });
 });

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { SensorWindow } from "../../../analyzers/types";
 import { redisKeys } from "../../../contracts/redis-keys";
 import { WindowAssembler, type AppendOutcome, type AssembledWindow } from "../../../streams/batch-assembler";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 
 const ROWS = 10;
 
@@ -25,10 +25,8 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
   let prefix: string;
   let stream: string;
   const group = "diagnosis";
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("asm"); stream = `${prefix}:motor_raw_data`; });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("asm", { perTest: true });
+  beforeEach(() => { ({ redis, prefix } = fx); stream = `${prefix}:motor_raw_data`; });
 
   /** n raw entries read by a consumer of the group, so that they are pending as in production. */
   async function deliver(n: number): Promise<string[]> {
@@ -168,7 +166,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
       const again = await survivor.append("V1", ids[9], legacyBatch(9));
       expect(again.status).to.equal("window");
       const reissued = (again as { window: AssembledWindow }).window;
-      expect(reissued.reissued).to.equal(true);
+      expect(reissued).to.have.property("reissued", true);
       expect(iaOf(reissued)).to.deep.equal(iaOf(first!));
       expect(await survivor.complete("V1", reissued.windowKey)).to.have.length(10);
       expect(await pending()).to.equal(0);

@@ -5,16 +5,15 @@ import { countDeadLetters, discardDeadLetter, listDeadLetters, replayDeadLetter 
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { RedisStreamConsumerMixin, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
 import { fieldsToObject } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, useRedisFixture } from "../../helpers/redis-fixture";
+import { waitFor } from "../../helpers/wait-for";
 
 describe("dead-letter stream: list, replay, discard", function () {
   this.timeout(20_000);
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("dlq"); });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("dlq", { perTest: true });
+  beforeEach(() => ({ redis, prefix } = fx));
 
   it("a poisoned entry dead-lettered by the consumer is listed, replayed with its original fields, and handled", async () => {
     const stream = `${prefix}:motor_raw_data`;
@@ -66,7 +65,7 @@ describe("dead-letter stream: list, replay, discard", function () {
     expect(page1.map((d) => d.fields.vehicle_id)).to.deep.equal(["V0", "V1"]);
     expect(page2.map((d) => d.fields.vehicle_id)).to.deep.equal(["V2", "V3"]);
     expect(newest[0].fields.vehicle_id).to.equal("V4");
-    expect(await discardDeadLetter(redis, dlq, page1[0].id)).to.equal(true);
+    expect(await discardDeadLetter(redis, dlq, page1[0].id), "discard of a listed dead letter").to.equal(true);
     expect(await countDeadLetters(redis, dlq)).to.equal(4);
   });
 });

@@ -1,15 +1,13 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { appendRawEntry, appendRawEntryOnce, appendRawEntryOnceWithStatus, rawEntryFields } from "../../../streams/raw-stream-writer";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 
 describe("raw stream entries (motor_raw_data contract)", () => {
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("raw"); });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("raw", { perTest: true });
+  beforeEach(() => ({ redis, prefix } = fx));
 
   const sensorBody = '{"data":[{"时间":0.0,"Ia":8.6,"Ib":-8.6,"Ic":0.0}],"sampling_rate":3000}';
 
@@ -29,7 +27,7 @@ describe("raw stream entries (motor_raw_data contract)", () => {
       "data_type", "motor_sensor_data",
     ]);
     // The UTF-8 column name survives unchanged (the legacy rows use Chinese column names).
-    expect(raw[0][1][5].equals(Buffer.from(sensorBody, "utf8"))).to.equal(true);
+    expect(raw[0][1][5].toString("hex")).to.equal(Buffer.from(sensorBody, "utf8").toString("hex"));
   });
 
   it("serialises objects once and defaults metadata to {}", () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Redis } from "ioredis";
 import type { Finding } from "../../../analyzers/types";
 import { parseResultEntry, writeResults } from "../../../streams/results-writer";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 
 const findings: Finding[] = [
   {
@@ -17,10 +17,8 @@ describe("results writer (fault_diagnosis_results contract)", () => {
   let redis: Redis;
   let prefix: string;
   let stream: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("results"); stream = `${prefix}:fault_diagnosis_results`; });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("results", { perTest: true });
+  beforeEach(() => { ({ redis, prefix } = fx); stream = `${prefix}:fault_diagnosis_results`; });
 
   it("writes one entry per family with exactly the eight contract fields, explanation inside features", async () => {
     const out = await writeResults(redis, stream, {

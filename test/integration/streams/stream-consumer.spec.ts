@@ -7,7 +7,8 @@ import {
 } from "../../../mixins/redis-stream-consumer.mixin";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { fieldsToObject, pairsToRecord } from "../../../streams/stream-replies";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, useRedisFixture } from "../../helpers/redis-fixture";
+import { waitFor } from "../../helpers/wait-for";
 import { setTimeout as sleep } from "node:timers/promises";
 
 type Handler = (entries: StreamEntry[]) => Promise<EntryOutcome[]>;
@@ -54,23 +55,22 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
+  const fx = useRedisFixture("consumer", { perTest: true });
+  fx.beforeCleanup(() => Promise.all(harnesses.map((h) => h.broker.stop())));
+
   before(() => {
-    redis = testRedis();
     process.on("unhandledRejection", onUnhandled);
   });
   beforeEach(() => {
-    prefix = uniquePrefix("consumer");
+    ({ redis, prefix } = fx);
     stream = `${prefix}:motor_raw_data`;
     harnesses = [];
   });
-  afterEach(async () => {
-    await Promise.all(harnesses.map((h) => h.broker.stop()));
-    await deleteByPrefix(redis, prefix);
+  afterEach(() => {
     expect(unhandled, "unhandled rejections").to.deep.equal([]);
   });
-  after(async () => {
+  after(() => {
     process.off("unhandledRejection", onUnhandled);
-    await redis.quit();
   });
 
   async function writeBacklog(n: number): Promise<string[]> {
@@ -92,7 +92,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const h = await startConsumer("n1", { stream, group: "g", batchSize: 4, maxInFlight: 8 }, async (entries) => {
       inFlight += entries.length;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await sleep(5);
+      await sleep(5); // the point: handlers that take a while, so that several are in flight
       seen.push(...entries.map((e) => e.id));
       inFlight -= entries.length;
       expect(entries[0].fields.data_type).to.equal("motor_sensor_data");
@@ -147,7 +147,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const h = await startConsumer("n1", { stream, group: "g" }, async (entries) =>
       entries.map((e) => (e.fields.metadata === '{"seq":0}' ? { outcome: "dead" as const, error: "not a motor window" } : "ack")));
     harnesses.push(h);
-    await waitFor(async () => (await redis.xlen(`${stream}:dlq`)) === 1 && h.service.getStreamConsumerStats().acked === 1);
+    await waitFor(async () => (await redis.xlen(`${stream}:dlq`)) === 1 && h.service.getStreamConsumerStats().acked === 1, 10_000, "one entry dead-lettered, one acked");
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });
 
@@ -167,8 +167,8 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await waitFor(() => handled.length === 5, 5000, "reclaim");
     expect(Date.now() - started).to.be.at.least(300);
     expect(handled.map((e) => e.id).sort()).to.deep.equal([...ids].sort());
-    expect(handled.every((e) => e.deliveries === 2)).to.equal(true);
-    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
+    expect(handled.map((e) => e.deliveries)).to.deep.equal([2, 2, 2, 2, 2]);
+    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0, 10_000, "nothing pending after the reclaim");
     expect(h.service.getStreamConsumerStats().reclaimed).to.equal(5);
     // The dead consumer's name is kept while it idles less than forgetIdleConsumersMs (1 h by default).
     expect((await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[]).length).to.equal(2);
@@ -178,7 +178,10 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await writeBacklog(1);
     await redis.xgroup("CREATE", stream, "g", "$", "MKSTREAM");
     await redis.xgroup("CREATECONSUMER", stream, "g", "long-gone"); // a name left behind, nothing pending
-    await sleep(50);
+    await waitFor(async () => {
+      const idle = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => pairsToRecord(c)).find((c) => c.name === "long-gone")?.idle;
+      return Number(idle) > 20;
+    }, 3000, "long-gone idle longer than forgetIdleConsumersMs");
     const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) => entries.map(() => "ack" as const));
     harnesses.push(h);
     await waitFor(async () => {
@@ -192,7 +195,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     // Broker A answers "retry" for everything (as if its fault workers were unreachable), then goes away.
     const a = await startConsumer("a", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 },
       async (entries) => entries.map(() => "retry" as const));
-    await waitFor(() => a.service.getStreamConsumerStats().retried >= 4);
+    await waitFor(() => a.service.getStreamConsumerStats().retried >= 4, 10_000, "four retries on broker A");
     await a.broker.stop();
     const handledByB: string[] = [];
     const b = await startConsumer("b", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 },
@@ -222,7 +225,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await broker.start();
     await waitFor(() => (attempts.get(ids[0]) ?? 0) === 2 && (attempts.get(ids[1]) ?? 0) === 1, 5000, "retry of the throw");
     expect(await service.ackStreamEntries([ids[2]])).to.equal(1);
-    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0);
+    await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0, 10_000, "nothing pending after ackStreamEntries");
     expect(service.getStreamConsumerStats().lastError?.message).to.match(/transient|retry/);
   });
 
@@ -231,23 +234,23 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const handled: string[] = [];
     const opts = { stream, group: "g", claimIdleMs: 200, claimIntervalMs: 30, batchSize: 4 };
     const slow = await startConsumer("slow", opts, async (entries) => {
-      await sleep(800); // four times the claim idle time
+      await sleep(800); // the point: a handler busy for four times the claim idle time
       handled.push(...entries.map((e) => e.id));
       return entries.map(() => "ack" as const);
     });
     harnesses.push(slow);
-    await waitFor(() => slow.service.getStreamConsumerStats().inFlight === 4);
+    await waitFor(() => slow.service.getStreamConsumerStats().inFlight === 4, 10_000, "four entries in the slow handler");
     const other = await startConsumer("other", opts, async (entries) => {
       handled.push(...entries.map((e) => e.id));
       return entries.map(() => "ack" as const);
     });
     harnesses.push(other);
-    await sleep(500);
+    await sleep(500); // the point: 2.5 claim idle times pass without a reclaim
     // Still being handled: owned by the slow consumer, delivered once (a reclaim would have counted a delivery).
     const rows = (await redis.xpending(stream, "g", "-", "+", 10)) as [string, string, number, number][];
     expect(rows.map((r) => [r[1], r[3]])).to.deep.equal(Array(4).fill(["slow:consumer", 1]));
     await waitFor(() => slow.service.getStreamConsumerStats().acked === 4, 5000, "slow handler done");
-    await sleep(300);
+    await sleep(300); // the point: nothing is handled a second time afterwards
     expect(handled).to.have.length(4);
     expect(other.service.getStreamConsumerStats().delivered).to.equal(0);
   });
@@ -256,7 +259,7 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await writeBacklog(6);
     let finished = 0;
     const h = await startConsumer("drain", { stream, group: "g", batchSize: 3, maxInFlight: 6 }, async (entries) => {
-      await sleep(300);
+      await sleep(300); // the point: handlers still running when stop() is called
       finished += entries.length;
       return entries.map(() => "ack" as const);
     });
@@ -284,19 +287,19 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     });
     harnesses.push(h);
     await writeBacklog(3);
-    await waitFor(() => got.length === 3);
+    await waitFor(() => got.length === 3, 10_000, "the first three entries");
     for (let round = 0; round < 3; round++) {
       // Only this consumer's own connections: the Redis is shared with other test runs.
       await waitFor(async () => (await clientIdsNamed(redis, "killme:consumer")).length === 2, 5000, "both connections up");
       const ids = await clientIdsNamed(redis, "killme:consumer");
       for (const id of ids) await redis.call("CLIENT", "KILL", "ID", id);
-      await sleep(100);
+      await waitFor(async () => !(await clientIdsNamed(redis, "killme:consumer")).some((id) => ids.includes(id)), 5000, "the killed connections gone");
       await writeBacklog(2);
       await waitFor(() => got.length === 5 + round * 2, 10_000, `resume after kill ${round}`);
     }
     // Reconnected, not duplicated: still exactly the two connections (and they stay two).
     await waitFor(async () => (await clientsNamed(redis, "killme:consumer")) === 2, 5000, "reconnected");
-    await sleep(300);
+    await sleep(300); // the point: the count stays two, no late duplicate connection appears
     expect(await clientsNamed(redis, "killme:consumer")).to.equal(2);
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });

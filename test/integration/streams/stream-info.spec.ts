@@ -1,15 +1,13 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { streamGroupInfo } from "../../../streams/stream-info";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { useRedisFixture } from "../../helpers/redis-fixture";
 
 describe("stream group info (monitor figures)", () => {
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("info"); });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("info", { perTest: true });
+  beforeEach(() => ({ redis, prefix } = fx));
 
   it("reports length, lag, pending and consumers", async () => {
     const stream = `${prefix}:raw`;

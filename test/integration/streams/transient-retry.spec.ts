@@ -5,14 +5,15 @@
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
-import { REDIS_URL, deleteByPrefix, testRedis, uniquePrefix, waitFor } from "./helpers";
+import { REDIS_URL, useRedisFixture } from "../../helpers/redis-fixture";
+import { waitFor } from "../../helpers/wait-for";
 
 describe("stream consumer: transient failures retried in place", function () {
   this.timeout(20_000);
+  const fx = useRedisFixture("transient");
 
   it("holds the entry through three transient failures with maxDeliveries 1, then acks it; nothing dead-lettered", async () => {
-    const redis = testRedis();
-    const prefix = uniquePrefix("transient");
+    const { redis, prefix } = fx;
     const stream = `${prefix}:raw`;
     const dlq = `${prefix}:dlq`;
     const calls: number[] = [];
@@ -35,8 +36,6 @@ describe("stream consumer: transient failures retried in place", function () {
       expect(calls.length).to.equal(4);
     } finally {
       await broker.stop();
-      await deleteByPrefix(redis, prefix);
-      redis.disconnect();
     }
   });
 });

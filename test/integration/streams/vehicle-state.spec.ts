@@ -5,15 +5,13 @@ import {
   claimVehicle, countVehicles, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts, listVehicles,
   pushCriticalAlert, saveVehicleState,
 } from "../../../stores/vehicle-state";
-import { deleteByPrefix, testRedis, uniquePrefix } from "./helpers";
+import { useRedisFixture } from "../../helpers/redis-fixture";
 
 describe("vehicle state in Redis", () => {
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("state"); });
-  afterEach(() => deleteByPrefix(redis, prefix));
-  after(() => redis.quit());
+  const fx = useRedisFixture("state", { perTest: true });
+  beforeEach(() => ({ redis, prefix } = fx));
 
   it("keeps the latest state, a capped newest-first history and the fleet index", async () => {
     const keys = redisKeys({ prefix: prefix });

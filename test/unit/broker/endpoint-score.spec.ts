@@ -91,7 +91,7 @@ describe("endpoint-score", () => {
 	});
 
 	it("a node silent for longer than stalledAfterMs (or 10× its latency) with calls pending is stalled", () => {
-		expect(isStalled({ ...fastHealthy, stalledMs: 1200 })).to.equal(true);
+		expect(isStalled({ ...fastHealthy, stalledMs: 1200 }), "silent 1.2 s with calls pending: stalled").to.equal(true);
 		expect(isStalled({ ...fastHealthy, stalledMs: 200 })).to.equal(false);
 		// a node whose answers usually take 500 ms is not stalled after 1.2 s
 		expect(isStalled({ ...fastHealthy, latencyEwmaMs: 500, stalledMs: 1200 })).to.equal(false);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import { HealthProbeMiddleware, probeAnswer } from "../../../broker/health-probes";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "../../helpers/wait-for";
 
 async function status(port: number, path: string): Promise<number> {
 	const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -38,15 +38,14 @@ describe("health probes", () => {
 			name: "slowstop",
 			stopped: () => new Promise<void>(resolve => (releaseStop = resolve))
 		});
-		while (probes.port() === undefined) await sleep(10);
-		const port = probes.port()!;
+		const port = await waitFor(() => probes.port(), 5000, "the probe server's port");
 		expect(await status(port, "/live")).to.equal(200);
 		expect(await status(port, "/ready")).to.equal(503);
 		await broker.start();
 		expect(await status(port, "/ready")).to.equal(200);
 		expect(await status(port, "/nothing")).to.equal(404);
 		const stopping = broker.stop();
-		while (probes.state() !== "stopping") await sleep(5);
+		await waitFor(() => probes.state() === "stopping", 5000, "state 'stopping'");
 		expect(await status(port, "/ready")).to.equal(503);
 		expect(await status(port, "/live")).to.equal(200);
 		releaseStop();

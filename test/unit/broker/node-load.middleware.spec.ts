@@ -57,9 +57,12 @@ describe("NodeLoadMiddleware (two brokers, in-memory Fake transporter)", () => {
 	});
 
 	it("isNodeFailure follows the breaker's rule", () => {
-		expect(isNodeFailure(new Errors.MoleculerError("x", 500))).to.equal(true);
-		expect(isNodeFailure(new Errors.RequestTimeoutError({ action: "a", nodeID: "n" }))).to.equal(true);
-		expect(isNodeFailure(new Errors.ValidationError("x"))).to.equal(false);
-		expect(isNodeFailure(new Error("no code"))).to.equal(true);
+		const verdicts = {
+			"500": isNodeFailure(new Errors.MoleculerError("x", 500)),
+			timeout: isNodeFailure(new Errors.RequestTimeoutError({ action: "a", nodeID: "n" })),
+			validation: isNodeFailure(new Errors.ValidationError("x")),
+			"no code": isNodeFailure(new Error("no code"))
+		};
+		expect(verdicts).to.deep.equal({ "500": true, timeout: true, validation: false, "no code": true });
 	});
 });

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { ALL_UNITS, isServiceUnit, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
+import { ALL_UNITS, parseServiceUnits, serviceFile } from "../../../contracts/service-units";
 import { WORKER_UNITS } from "../../../contracts/families";
 import { VARIABLES } from "../../../config";
 import { DIAGNOSIS_GROUP } from "../../../contracts/streams";
@@ -57,7 +57,7 @@ function imageRepo(image: unknown): string {
 
 describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", () => {
 	it("kustomization lists existing files, and the example secret is not among them", () => {
-		for (const f of k8sFiles) expect(fs.existsSync(path.join(root, "k8s", f)), f).to.equal(true);
+		expect(k8sFiles.filter((f) => !fs.existsSync(path.join(root, "k8s", f))), "listed but missing in k8s/").to.deep.equal([]);
 		expect(k8sFiles).to.not.include("secret.example.yaml");
 		expect(k8sFiles).to.include.members(["namespace.yaml", "configmap.yaml", "redis-statefulset.yaml", "pdb.yaml", "hpa-fault-workers.yaml"]);
 	});
@@ -145,8 +145,8 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 		];
 		for (const v of servicesValues) {
 			for (const unit of parseServiceUnits(v)) {
-				expect(isServiceUnit(unit)).to.equal(true);
-				expect(fs.existsSync(serviceFile(unit, root)), `${unit} service file`).to.equal(true);
+				expect(ALL_UNITS).to.include(unit);
+				expect(fs.existsSync(serviceFile(unit, root)), `${serviceFile(unit, root)} exists`).to.equal(true);
 			}
 		}
 		expect(read("Dockerfile")).to.match(/CMD \["node", "dist\/bin\/run-services\.js"\]/);
@@ -193,7 +193,7 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 			const selector = obj(obj(obj(w.spec).selector).matchLabels);
 			const labels = obj(obj(obj(obj(w.spec).template).metadata).labels);
 			expect(Object.keys(selector).length, name(w)).to.be.greaterThan(0);
-			expect(matches(selector, labels), `${name(w)} selector`).to.equal(true);
+			expect(labels, `${name(w)}: pod template labels against the selector`).to.include(selector);
 		}
 		const templateLabels = deployments.map(d => obj(obj(obj(obj(d.spec).template).metadata).labels));
 		for (const pdb of ofKind("PodDisruptionBudget")) {
@@ -208,7 +208,7 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 		for (const svc of ofKind("Service")) {
 			const sel = obj(obj(svc.spec).selector);
 			const podLabels = workloads.map(w => obj(obj(obj(obj(w.spec).template).metadata).labels));
-			expect(podLabels.some(l => matches(sel, l)), `Service ${name(svc)}`).to.equal(true);
+			expect(podLabels.filter(l => matches(sel, l)), `Service ${name(svc)}: workloads selected by ${JSON.stringify(sel)}`).to.not.be.empty;
 		}
 		const keda = optionalDocs.find(d => d.kind === "ScaledObject")!;
 		expect(deployments.map(name)).to.include(String(obj(obj(keda.spec).scaleTargetRef).name));

@@ -73,7 +73,7 @@ describe("decode/stream-entry", () => {
   describe("vehicle id rule: 1-64 of [A-Za-z0-9._:-]", () => {
     const good = ["a", "VIN-5YJ3E1EA7KF317000", "fleet.north:bus_7", "x".repeat(64), "123e4567-e89b-12d3-a456-426614174000"];
     const bad = ["", "x".repeat(65), "bus 7", "bus/7", "bus*", "{a}", "über", "a\nb", "a\u0000"];
-    for (const id of good) it(`accepts ${JSON.stringify(id.length > 20 ? id.slice(0, 20) + "…" : id)}`, () => expect(isValidVehicleId(id)).to.equal(true));
+    for (const id of good) it(`accepts ${JSON.stringify(id.length > 20 ? id.slice(0, 20) + "…" : id)}`, () => expect(isValidVehicleId(id), `${JSON.stringify(id)} accepted`).to.equal(true));
     for (const id of bad) it(`rejects ${JSON.stringify(id.length > 20 ? id.slice(0, 20) + "…" : id)}`, () => expect(isValidVehicleId(id)).to.equal(false));
     it("non-strings are invalid", () => {
       for (const v of [undefined, null, 7, ["a"], { id: "a" }]) expect(isValidVehicleId(v)).to.equal(false);

@@ -23,7 +23,7 @@ describe("cluster/backoff", () => {
 		expect([0, 1, 2, 5, 6, 10, 5000].map(a => d(a))).to.deep.equal([50, 100, 200, 1600, 2000, 2000, 2000]);
 		for (let i = 0; i < 200; i++) {
 			const j = d(3, 0.25);
-			expect(Number.isInteger(j) && j >= 300 && j <= 500, String(j)).to.equal(true);
+			expect(j).to.satisfy(Number.isInteger).and.be.within(300, 500);
 		}
 	});
 });
@@ -41,7 +41,7 @@ describe("cluster/topology", () => {
 		const counts = Object.values(familyCounts(planTopology(7)));
 		expect(counts.reduce((a, b) => a + b, 0)).to.equal(7);
 		expect(Math.max(...counts) - Math.min(...counts)).to.be.at.most(1);
-		expect(planTopology(7).filter(s => s.role === "worker").every(s => s.units.length === 1)).to.equal(true);
+		for (const s of planTopology(7).filter(s => s.role === "worker")) expect(s.units, s.name).to.have.length(1);
 		expect(() => planTopology(0)).to.throw(/positive/);
 	});
 
@@ -98,7 +98,7 @@ describe("cluster/scaling", () => {
 
 describe("cluster/service-units and runner command", () => {
 	it("every unit has its service file in services/", () => {
-		for (const u of ALL_UNITS) expect(fs.existsSync(serviceFile(u, root)), u).to.equal(true);
+		expect(ALL_UNITS.map(u => serviceFile(u, root)).filter(f => !fs.existsSync(f)), "missing service files").to.deep.equal([]);
 	});
 
 	it("parses SERVICES lists and rejects unknown units", () => {
