@@ -7,6 +7,8 @@
  * arrive through their `settings` (see each service's factory). The README's configuration table is generated
  * from this file (`npm run config:table`) and a test keeps the two equal.
  */
+import { DEFAULT_LEGACY_FLEET } from "./contracts/streams";
+import { FLEET_ID_PATTERN } from "./ingest/vehicle-id";
 
 /** One environment variable: how to parse it, its default and its documentation. */
 interface VariableSpec<T> {
@@ -61,6 +63,19 @@ function name(defaultValue: string, doc: string): VariableSpec<string> {
     parse(raw) {
       const value = raw === undefined || raw === "" ? defaultValue : raw;
       if (!NAME_PATTERN.test(value)) throw new ValueProblem(`must be 1–64 characters of [A-Za-z0-9._:-], got "${value}"`);
+      return value;
+    },
+  };
+}
+
+/** A fleet id (ingest/vehicle-id.ts FLEET_ID_PATTERN). */
+function fleetName(defaultValue: string, doc: string): VariableSpec<string> {
+  return {
+    defaultText: defaultValue,
+    doc,
+    parse(raw) {
+      const value = raw === undefined || raw === "" ? defaultValue : raw;
+      if (!FLEET_ID_PATTERN.test(value)) throw new ValueProblem(`must be 1–64 characters of [A-Za-z0-9._-], got "${value}"`);
       return value;
     },
   };
@@ -181,6 +196,7 @@ export const VARIABLES = {
   RESULTS_STREAM_MAXLEN: integer(500_000, 1000, 100_000_000, "approximate cap on the results stream's entries"),
   WINDOW_TRANSPORT: oneOf(WINDOW_TRANSPORTS, "claim-check", "claim-check: samples stored once in Redis, workers fetch what they read; inline: the window in every call"),
   WINDOW_DATA_TTL_S: integer(120, 5, 86_400, "lifetime of a window's stored samples should the coordinator die mid-window"),
+  LEGACY_FLEET: fleetName(DEFAULT_LEGACY_FLEET, "the fleet of raw entries without a fleet_id (an older producer writing straight into the stream)"),
   SHORT_BATCH_SAMPLES: integer(256, 1, 1_000_000, "entries with fewer samples per channel are legacy batches, assembled into windows"),
   ASSEMBLY_TARGET_SAMPLES: integer(4096, 16, 1_000_000, "samples per channel of a window assembled from legacy batches"),
   DIAGNOSIS_BATCH: integer(16, 1, 1000, "stream entries read per XREADGROUP"),
@@ -235,6 +251,8 @@ export interface VtoxConfig {
     consumer: { batchSize: number; maxInFlight: number; claimIdleMs: number; maxDeliveries: number };
   };
   monitor: { lagAlert: number };
+  /** The fleet of raw entries without a fleet_id (an older producer's). */
+  legacyFleetId: string;
   services: string | undefined;
 }
 
@@ -300,6 +318,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
     },
     monitor: { lagAlert: v.LAG_ALERT },
+    legacyFleetId: v.LEGACY_FLEET,
     services: v.SERVICES,
   };
 }

@@ -23,7 +23,7 @@ import { ApiKeyStore } from "../stores/api-keys";
 import { createRedis } from "../stores/redis";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { streamGroupInfo } from "../streams/stream-info";
-import { claimVehicle, saveVehicleState } from "../stores/vehicle-state";
+import { saveVehicleState } from "../stores/vehicle-state";
 import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generator";
 import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
@@ -180,7 +180,6 @@ async function stateOnly(redis: Redis): Promise<void> {
     await Promise.all(Array.from({ length: Math.min(batch, vehicles - i) }, async (_, k) => {
       const id = `SIM-${String(i + k + 1).padStart(6, "0")}`;
       const fleetId = `fleet-${(i + k) % 50}`;
-      await claimVehicle(redis, keys, fleetId, id);
       await saveVehicleState(redis, keys, id, {
         fleetId, health: 0.93, status: "normal", findings: statuses, updatedAt: new Date().toISOString(), originalMessageId: `${Date.now()}-${i + k}`,
       });

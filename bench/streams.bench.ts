@@ -69,17 +69,17 @@ async function main(): Promise<void> {
   const findings: Finding[] = FAULT_TYPES.map((fault_type) => ({ fault_type, status: "normal", score: 0.1, features: { x: 1.5 }, evidence: [{ name: "e", value: 1 }] }));
   let t0 = performance.now();
   const windows = Math.min(N, 3000);
-  for (let i = 0; i < windows; i++) await writeResults(redis, results, { vehicleId: "V", originalMessageId: `${i}-0`, findings, processingTimeMs: 1, maxLen: 100_000 });
+  for (let i = 0; i < windows; i++) await writeResults(redis, results, { fleetId: "F", vehicleId: "V", originalMessageId: `${i}-0`, findings, processingTimeMs: 1, maxLen: 100_000 });
   report["writeResults (5 families), sequential"] = `${(windows / ((performance.now() - t0) / 1000)).toFixed(0)} windows/s`;
 
-  const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetSamples: 1000 });
+  const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetSamples: 1000, legacyFleetId: "legacy" });
   const batch: SensorWindow = { channels: { ia: { samples: new Float32Array(10), rateHz: 3000 }, ib: { samples: new Float32Array(10), rateHz: 3000 }, ic: { samples: new Float32Array(10), rateHz: 3000 }, vib_x: { samples: new Float32Array(10), rateHz: 3000 } }, rpm: 1500 };
   const appends = Math.min(N, 5000);
   t0 = performance.now();
   let closed = 0;
   for (let i = 0; i < appends; i++) {
-    const out = await asm.append(`V${i % 10}`, `${i + 1}-0`, batch);
-    if (out.status === "window") { closed++; await asm.complete(out.window.vehicleId, out.window.windowKey); }
+    const out = await asm.append({ fleetId: "F", vehicleId: `V${i % 10}` }, `${i + 1}-0`, batch);
+    if (out.status === "window") { closed++; await asm.complete(out.window, out.window.windowKey); }
   }
   report["WindowAssembler.append (10-row batch, 4 channels), sequential"] = `${(appends / ((performance.now() - t0) / 1000)).toFixed(0)} batches/s (${closed} windows closed)`;
 

@@ -23,6 +23,8 @@ export type ProfileSource = "vehicle" | "metadata" | "default";
 /** `diagnosis.submit` params: an ingest body's fields, or an already decoded window. */
 export interface SubmitParams {
   vehicle_id?: string;
+  /** The fleet whose registered profile applies (default: the legacy fleet). */
+  fleet_id?: string;
   sensor_data?: unknown;
   metadata?: Record<string, unknown>;
   profile?: unknown;

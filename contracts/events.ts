@@ -25,7 +25,7 @@ export interface FindingSummary {
 /** Payload of `diagnosis.completed` (pushed to Socket.IO as `diagnosis`). */
 export interface DiagnosisEvent {
   vehicle_id: string;
-  fleet_id: string | null;
+  fleet_id: string;
   message_id: string;
   timestamp: string;
   health: number | null;
@@ -40,7 +40,7 @@ export interface DiagnosisEvent {
 /** Payload of `vehicle.health` (pushed as `health`). */
 export interface HealthEvent {
   vehicle_id: string;
-  fleet_id: string | null;
+  fleet_id: string;
   timestamp: string;
   health: number | null;
   status: FindingStatus;
@@ -49,7 +49,7 @@ export interface HealthEvent {
 /** Payload of `alarm.raised` / `alarm.cleared` (pushed as `alarm`). */
 export interface AlarmEvent {
   vehicle_id: string;
-  fleet_id: string | null;
+  fleet_id: string;
   timestamp: string;
   kind: "raised" | "cleared";
   fault_type: FaultType;

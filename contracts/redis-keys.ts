@@ -1,7 +1,8 @@
 /**
  * Every Redis key and stream name VTOX writes, in one registry. Stores take a prefix (or a RedisKeys) and ask
- * here for names; nothing else builds a key. Keys of one vehicle's window assembly carry a `{vehicleId}` hash tag
- * so that they share one Redis Cluster slot (its Lua scripts touch several at once).
+ * here for names; nothing else builds a key. A vehicle id is unique within its fleet only (two fleets may both
+ * have a "VIN-1"), so every per-vehicle key names the fleet too. Keys of one vehicle's window assembly carry a
+ * `{fleet/vehicle}` hash tag so that they share one Redis Cluster slot (its Lua scripts touch several at once).
  */
 
 /** The stream names of docs/architecture.md (contract names, not prefixed). */
@@ -16,21 +17,19 @@ export function deadLetterStreamOf(rawStream: string): string {
 /** Key names under one prefix. Pure functions: the same (prefix, id) always gives the same key. */
 export const keyNames = {
   /** JSON string: the latest VehicleState. */
-  vehicleState: (prefix: string, vehicleId: string) => `${prefix}:vehicle:${vehicleId}:state`,
+  vehicleState: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:state`,
   /** List of JSON VehicleState, newest first, capped. */
-  vehicleHistory: (prefix: string, vehicleId: string) => `${prefix}:vehicle:${vehicleId}:history`,
+  vehicleHistory: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:history`,
   /** JSON MotorProfile set by an operator. */
-  vehicleProfile: (prefix: string, vehicleId: string) => `${prefix}:vehicle:${vehicleId}:profile`,
+  vehicleProfile: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:profile`,
   /** JSON feature baseline set by an operator. */
-  vehicleBaseline: (prefix: string, vehicleId: string) => `${prefix}:vehicle:${vehicleId}:baseline`,
+  vehicleBaseline: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:baseline`,
   /** Hash fault family → open alarm level. */
-  vehicleAlarms: (prefix: string, vehicleId: string) => `${prefix}:vehicle:${vehicleId}:alarms`,
+  vehicleAlarms: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:alarms`,
   /** Sorted set of vehicle ids of one fleet, scored by last update (ms). */
   fleetVehicles: (prefix: string, fleetId: string) => `${prefix}:fleet:${fleetId}:vehicles`,
   /** List of JSON CriticalAlert of one fleet, newest first, capped. */
   criticalAlerts: (prefix: string, fleetId: string) => `${prefix}:fleet:${fleetId}:alerts:critical`,
-  /** Hash vehicle id → owning fleet id. */
-  vehicleOwners: (prefix: string) => `${prefix}:vehicle-owners`,
   /** Hash: one API key's record (hash of the secret, fleet, role, label, revoked). */
   apiKey: (prefix: string, keyId: string) => `${prefix}:apikey:${keyId}`,
   /** Set of the key ids of one fleet. */
@@ -40,7 +39,7 @@ export const keyNames = {
   /** Hash channel → float32 bytes: a window's samples while its workers analyse it (claim check). */
   windowSamples: (prefix: string, messageId: string) => `${prefix}:window:${messageId}`,
   /** Key prefix of one vehicle's window-assembly state (hash-tagged). */
-  assembly: (prefix: string, vehicleId: string) => `${prefix}:asm:{${vehicleId}}`,
+  assembly: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:asm:{${fleetId}/${vehicleId}}`,
   /** Idempotency records (ingest Idempotency-Key, result dedupe). */
   dedupe: (prefix: string, kind: string, id: string) => `${prefix}:dedupe:${kind}:${id}`,
 } as const;
@@ -76,19 +75,18 @@ export function redisKeys(space: KeySpace): RedisKeys {
     rawStream,
     resultsStream: space.resultsStream ?? DEFAULT_RESULTS_STREAM,
     deadLetterStream: space.deadLetterStream ?? deadLetterStreamOf(rawStream),
-    vehicleState: (id) => keyNames.vehicleState(prefix, id),
-    vehicleHistory: (id) => keyNames.vehicleHistory(prefix, id),
-    vehicleProfile: (id) => keyNames.vehicleProfile(prefix, id),
-    vehicleBaseline: (id) => keyNames.vehicleBaseline(prefix, id),
-    vehicleAlarms: (id) => keyNames.vehicleAlarms(prefix, id),
+    vehicleState: (fleet, id) => keyNames.vehicleState(prefix, fleet, id),
+    vehicleHistory: (fleet, id) => keyNames.vehicleHistory(prefix, fleet, id),
+    vehicleProfile: (fleet, id) => keyNames.vehicleProfile(prefix, fleet, id),
+    vehicleBaseline: (fleet, id) => keyNames.vehicleBaseline(prefix, fleet, id),
+    vehicleAlarms: (fleet, id) => keyNames.vehicleAlarms(prefix, fleet, id),
     fleetVehicles: (id) => keyNames.fleetVehicles(prefix, id),
     criticalAlerts: (id) => keyNames.criticalAlerts(prefix, id),
-    vehicleOwners: () => keyNames.vehicleOwners(prefix),
     apiKey: (id) => keyNames.apiKey(prefix, id),
     fleetApiKeys: (id) => keyNames.fleetApiKeys(prefix, id),
     rateLimit: (bucket) => keyNames.rateLimit(prefix, bucket),
     windowSamples: (id) => keyNames.windowSamples(prefix, id),
-    assembly: (id) => keyNames.assembly(prefix, id),
+    assembly: (fleet, id) => keyNames.assembly(prefix, fleet, id),
     dedupe: (kind, id) => keyNames.dedupe(prefix, kind, id),
   };
 }

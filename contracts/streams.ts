@@ -10,9 +10,21 @@ export const MOTOR_SENSOR_DATA_TYPE = "motor_sensor_data";
 /** `motor_raw_data`: one sensor window (or legacy batch) per entry. sensor_data and metadata are JSON text. */
 export const RAW_ENTRY_FIELDS = ["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"] as const;
 
-/** `fault_diagnosis_results`: one entry per window and fault family. */
+/**
+ * Our gateway adds the sending key's fleet after the five original fields (readers ignore fields they do not know).
+ * An entry without it was written by an older producer: it belongs to the configured legacy fleet (LEGACY_FLEET).
+ */
+export const RAW_FLEET_FIELD = "fleet_id";
+
+/** The default of LEGACY_FLEET (config.ts). */
+export const DEFAULT_LEGACY_FLEET = "legacy";
+
+/**
+ * `fault_diagnosis_results`: one entry per window and fault family. `fleet_id` comes last, after the original
+ * system's eight fields, so that readers that take the fields by position keep working.
+ */
 export const RESULT_ENTRY_FIELDS = [
-  "vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time",
+  "vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time", "fleet_id",
 ] as const;
 
 /** The dead-letter stream: the original entry's fields, then this failure record. */

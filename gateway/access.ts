@@ -3,15 +3,12 @@
  * tags (after authenticate(), before params validation); the service's before-hook applies the `vehicle` tag (after
  * validation, so the vehicle id is well-formed). Actions themselves check nothing of this.
  */
-import type { Redis } from "ioredis";
 import { Errors } from "moleculer";
 import type { IncomingHttpHeaders } from "node:http";
-import type { RedisKeys } from "../contracts/redis-keys";
 import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
-import { claimVehicle, getVehicleOwner } from "../stores/vehicle-state";
-import type { GatewayRequest, GatewayTags, VehicleAccess } from "./action";
+import type { GatewayRequest, GatewayTags } from "./action";
 import { HttpError } from "./http-errors";
-import { ALL_FLEETS, can, canAccessFleet, type Principal } from "./roles";
+import { ALL_FLEETS, can, type Principal } from "./roles";
 
 /** The caller's key (Authorization: Bearer or X-API-Key) → its principal; 401 without a valid one, 503 if the store is away. */
 export async function authenticateKey(apiKeys: ApiKeyStore, headers: IncomingHttpHeaders): Promise<Principal> {
@@ -43,11 +40,14 @@ export function requirePrincipal(action: Partial<GatewayTags> | undefined, princ
   if (action?.permission && action.permission !== "public" && !principal) throw new HttpError(401, "unauthorized", "an API key is required");
 }
 
-/** A vehicle of another fleet does not exist for this key (404, not 403). The all-fleet key sees every vehicle. */
-export async function checkVehicleAccess(redis: Redis, keys: RedisKeys, principal: Principal, vehicleId: string, access: VehicleAccess): Promise<void> {
-  if (principal.fleetId === ALL_FLEETS) return;
-  const owner = access === "claim" ? await claimVehicle(redis, keys, principal.fleetId, vehicleId) : await getVehicleOwner(redis, keys, vehicleId);
-  if (owner === null || !canAccessFleet(principal, owner)) throw new HttpError(404, "not_found", "vehicle not found", "vehicle_id");
+/** The fleet of the vehicle a request names: the key's own; an all-fleet key must name it (`fleet_id`). */
+export function vehicleFleet(principal: Principal, named: string | undefined): string {
+  return fleetInScope(principal, named, "fleet_id");
+}
+
+/** Whose dead letters a key may see and replay: its own fleet's; the all-fleet key's are every fleet's. */
+export function deadLetterScope(principal: Principal): { fleetId?: string } {
+  return principal.fleetId === ALL_FLEETS ? {} : { fleetId: principal.fleetId };
 }
 
 /** The fleet a fleet-wide read or key listing is about: the key's own, or for the all-fleet key the one named. */

@@ -1,7 +1,7 @@
 /**
  * What an api action declares about itself, as data: who may call it (`permission`, checked once in the route's
- * authorize()), whether its path names a vehicle the caller's fleet must own or may claim (`vehicle`, checked once
- * in a before-hook, after params validation), and what body it takes. The same declarations (with `params`) are
+ * authorize()), whether its path names a vehicle (`vehicle`: the hook resolves the vehicle's fleet once, after params
+ * validation), and what body it takes. The same declarations (with `params`) are
  * what an OpenAPI document is generated from.
  */
 import type { IncomingMessage } from "node:http";
@@ -13,10 +13,10 @@ export type GatewayPermission = Permission | "public";
 export const GATEWAY_PERMISSIONS: readonly GatewayPermission[] = ["public", "ingest", "read", "operate", "admin"];
 
 /**
- * `read`: the vehicle must belong to the caller's fleet; `claim`: it is claimed for the caller's fleet unless another
- * fleet owns it. Either way another fleet's vehicle is 404, never 403 (no fleet learns another's ids).
+ * The action reads or writes one vehicle. Vehicle ids are unique within a fleet only: the vehicle is the caller's
+ * fleet's (an all-fleet key names the fleet with `fleet_id`), so no fleet can reach, or learn of, another's.
  */
-export type VehicleAccess = "read" | "claim";
+export type VehicleAccess = "read" | "write";
 
 /** The tags an api action declares beside Moleculer's own schema properties. */
 export interface GatewayTags {
@@ -44,6 +44,8 @@ export interface ApiMeta {
   $responseHeaders?: Record<string, string>;
   $location?: string;
   idempotencyKey?: string;
+  /** The fleet of the vehicle a `vehicle` action is about (set by the before-hook). */
+  vehicleFleet?: string;
   /** The request body as received (only for `body: "json-raw"`; never sent to another node). */
   rawBody?: Buffer;
 }

@@ -5,7 +5,7 @@
 import type { ActionParams } from "moleculer";
 import { FAULT_TYPES } from "../contracts/families";
 import type { FeatureBaseline } from "../analyzers/types";
-import { vehicleIdParam } from "./params";
+import { vehicleParams } from "./params";
 
 const featureValues = {
   type: "record", optional: true,
@@ -16,15 +16,15 @@ const featureValues = {
 
 export const baselineParams: ActionParams = {
   $$strict: true,
-  vehicle_id: vehicleIdParam,
+  ...vehicleParams,
   ...Object.fromEntries(FAULT_TYPES.map((family) => [family, featureValues])),
 };
 
-/** The baseline out of validated params (the path's vehicle_id aside). */
+/** The baseline out of validated params (the path's vehicle_id and the query's fleet_id aside). */
 export function baselineFromParams(params: Record<string, unknown>): FeatureBaseline {
   const out: Record<string, Record<string, number>> = {};
   for (const [family, features] of Object.entries(params)) {
-    if (family !== "vehicle_id" && features !== undefined && features !== null) out[family] = { ...(features as Record<string, number>) };
+    if (family !== "vehicle_id" && family !== "fleet_id" && features !== undefined && features !== null) out[family] = { ...(features as Record<string, number>) };
   }
   return out as FeatureBaseline;
 }

@@ -1,6 +1,6 @@
 /**
- * Ingest after authorize, params and the vehicle claim: full decode (422), the per-key and per-vehicle budgets (429,
- * shared by every api replica through Redis), then XADD motor_raw_data with the client's own sensor_data bytes.
+ * Ingest after authorize and params: full decode (422), the per-key and per-vehicle budgets (429, shared by every api
+ * replica through Redis), then XADD motor_raw_data with the client's own sensor_data bytes and the vehicle's fleet.
  */
 import { decodeIngestBody } from "../ingest/ingest-body";
 import { appendRawEntry, appendRawEntryOnce } from "../streams/raw-stream-writer";
@@ -16,26 +16,29 @@ export type IngestDeps = Pick<GatewayStores, "redis" | "keys" | "limiter" | "veh
 
 export interface IngestParams {
   vehicle_id: string;
+  /** Only for an all-fleet key (the fleet is otherwise the key's); not part of the body that is decoded. */
+  fleet_id?: string;
   sensor_data: object;
   metadata?: object | null;
 }
 
 /** The raw stream entry id of the accepted window (the first one's for a repeated Idempotency-Key). */
 export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, principal: Principal, params: IngestParams, meta: ApiMeta): Promise<string> {
-  const { vehicle_id: vehicleId, ...body } = params;
+  const { vehicle_id: vehicleId, fleet_id: _namedFleet, ...body } = params;
+  const fleetId = meta.vehicleFleet ?? principal.fleetId;
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
   decodeOrReject(() => decodeIngestBody(body));
   const [perKey, perVehicle] = await Promise.all([
     deps.limiter.hit(`ingest:${principal.keyId}`),
-    deps.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, deps.vehicleLimitPerS),
+    deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS),
   ]);
   if (!perKey.allowed) throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: perKey.retryAfterS });
   if (!perVehicle.allowed) throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
   const rawBody = meta.rawBody;
   delete meta.rawBody;
-  const entry = { vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
+  const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
   const opts = { maxLen: rawStreamMaxLen };
   return meta.idempotencyKey
-    ? appendRawEntryOnce(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", `${principal.fleetId}:${meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, opts)
+    ? appendRawEntryOnce(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", `${fleetId}:${meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, opts)
     : appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
 }

@@ -1,15 +1,30 @@
 /**
  * The live push (moleculer-io / Socket.IO on the api's HTTP server). A socket authenticates with an API key
  * (`auth.token`, `?token=` or the key headers) whose role may read, joins its fleet's room and may follow the
- * vehicles of its fleet; it cannot call actions. Broker events reach the rooms through pushToRooms().
+ * vehicles of its fleet; it cannot call actions. Broker events reach the rooms through pushToRooms(). Vehicle ids
+ * are unique within a fleet only, so a vehicle's room names its fleet: following an id follows the caller's own
+ * fleet's vehicle of that id, whether or not it exists yet (the answer tells nothing about other fleets).
  */
-import type { Redis } from "ioredis";
 import type { Server as IOServer, Socket } from "socket.io";
-import type { RedisKeys } from "../contracts/redis-keys";
-import { isValidVehicleId } from "../ingest/vehicle-id";
+import { FLEET_ID_PATTERN, isValidVehicleId } from "../ingest/vehicle-id";
 import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
-import { getVehicleOwner } from "../stores/vehicle-state";
 import { ALL_FLEETS, can, type Principal } from "./roles";
+
+/** The room of one fleet's vehicle. */
+export function vehicleRoom(fleetId: string, vehicleId: string): string {
+  return `vehicle:${fleetId}/${vehicleId}`;
+}
+
+/**
+ * The room a subscription names: a vehicle id of the socket's own fleet, or, for an all-fleet key,
+ * `{ fleet_id, vehicle_id }`. Null when malformed.
+ */
+function requestedRoom(principal: Principal, target: unknown): string | null {
+  if (principal.fleetId !== ALL_FLEETS) return isValidVehicleId(target) ? vehicleRoom(principal.fleetId, target) : null;
+  const t = (typeof target === "object" && target !== null ? target : {}) as { fleet_id?: unknown; vehicle_id?: unknown };
+  if (typeof t.fleet_id !== "string" || !FLEET_ID_PATTERN.test(t.fleet_id) || !isValidVehicleId(t.vehicle_id)) return null;
+  return vehicleRoom(t.fleet_id, t.vehicle_id);
+}
 
 /** moleculer-io settings: sockets only receive; arbitrary action calls from a socket are refused. */
 export const ioSettings = {
@@ -26,7 +41,7 @@ export const ioSettings = {
 };
 
 /** Handshake needs a key; the socket joins its fleet's room and may follow its fleet's vehicles. */
-export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore; redis: Redis; keys: RedisKeys }): void {
+export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore }): void {
   const nsp = io.of("/");
   nsp.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -45,22 +60,21 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore; re
   nsp.on("connection", (socket: Socket) => {
     const principal = socket.data.principal as Principal;
     void socket.join(`fleet:${principal.fleetId}`);
-    socket.on("subscribe", async (vehicleId: unknown, ack?: (r: unknown) => void) => {
-      const ok = isValidVehicleId(vehicleId) && (principal.fleetId === ALL_FLEETS || (await getVehicleOwner(deps.redis, deps.keys, vehicleId).catch(() => null)) === principal.fleetId);
-      if (ok) await socket.join(`vehicle:${vehicleId}`);
-      if (typeof ack === "function") ack(ok ? { ok: true, room: `vehicle:${String(vehicleId)}` } : { ok: false, error: "vehicle not found" });
+    socket.on("subscribe", async (target: unknown, ack?: (r: unknown) => void) => {
+      const room = requestedRoom(principal, target);
+      if (room) await socket.join(room);
+      if (typeof ack === "function") ack(room ? { ok: true, room } : { ok: false, error: "invalid vehicle id" });
     });
-    socket.on("unsubscribe", async (vehicleId: unknown, ack?: (r: unknown) => void) => {
-      if (isValidVehicleId(vehicleId)) await socket.leave(`vehicle:${vehicleId}`);
+    socket.on("unsubscribe", async (target: unknown, ack?: (r: unknown) => void) => {
+      const room = requestedRoom(principal, target);
+      if (room) await socket.leave(room);
       if (typeof ack === "function") ack({ ok: true });
     });
   });
 }
 
 /** One emit to the union of rooms: a socket in several of them receives the event once. */
-export function pushToRooms(io: IOServer | undefined, event: string, vehicleId: string, fleetId: string | null | undefined, payload: unknown): void {
+export function pushToRooms(io: IOServer | undefined, event: string, vehicleId: string, fleetId: string, payload: unknown): void {
   if (!io) return;
-  const rooms = [`vehicle:${vehicleId}`, `fleet:${ALL_FLEETS}`];
-  if (fleetId) rooms.push(`fleet:${fleetId}`);
-  io.to(rooms).emit(event, payload);
+  io.to([vehicleRoom(fleetId, vehicleId), `fleet:${fleetId}`, `fleet:${ALL_FLEETS}`]).emit(event, payload);
 }

@@ -20,6 +20,9 @@ export function fleetIdParam(optional: boolean): Rule {
   return { type: "string", pattern: FLEET_ID_PATTERN, optional, messages: { stringPattern: "fleet must match [A-Za-z0-9._-]{1,64}" } };
 }
 
+/** The params of a route about one vehicle: its id, and (for an all-fleet key only) the fleet it is in. */
+export const vehicleParams: ActionParams = { vehicle_id: vehicleIdParam, fleet_id: fleetIdParam(true) };
+
 /** A page size in the query: an integer in [1, max], `fallback` when absent. */
 export function pageSizeParam(max: number, fallback: number): Rule {
   return { type: "number", convert: true, integer: true, min: 1, max, optional: true, default: fallback };
@@ -33,7 +36,7 @@ export const labelParam: Rule = { type: "string", max: 200, optional: true, mess
 /** POST …/vehicles/{vehicle_id}/data: the envelope; ingest/ingest-body.ts decodes the rest (validation is the full decode). */
 export const ingestParams: ActionParams = {
   $$strict: false,
-  vehicle_id: vehicleIdParam,
+  ...vehicleParams,
   sensor_data: { type: "object" },
   metadata: { type: "object", optional: true },
 };
@@ -43,7 +46,7 @@ const numberRule: Rule = { type: "number" };
 /** PUT /vehicles/{vehicle_id}: the motor profile's fields and enums; analyzers/profile.ts checks ranges and cross-field rules. */
 export const motorProfileParams: ActionParams = {
   $$strict: false,
-  vehicle_id: vehicleIdParam,
+  ...vehicleParams,
   motor_type: { type: "enum", values: [...MOTOR_TYPES] },
   pole_pairs: { type: "number", integer: true },
   rated_rpm: numberRule,

@@ -2,6 +2,7 @@
  * What each API key role may do. An ingest key (a vehicle's telematics box) can only write;
  * a viewer only read; an operator also manages profiles, alarms and dead letters; an admin also keys.
  */
+import { FLEET_ID_PATTERN } from "../ingest/vehicle-id";
 export type Role = "ingest" | "viewer" | "operator" | "admin";
 export type Permission = "ingest" | "read" | "operate" | "admin";
 
@@ -38,4 +39,4 @@ export function canAccessFleet(principal: Principal, fleetId: string): boolean {
 }
 
 /** Fleet ids share the vehicle id alphabet so they are safe inside Redis keys and room names. */
-export const FLEET_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export { FLEET_ID_PATTERN };

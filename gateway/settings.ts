@@ -12,6 +12,8 @@ export interface GatewaySettings {
   ingestRateLimitPerS: number;
   vehicleRateLimitPerS: number;
   rawStreamMaxLen: number;
+  /** The fleet of raw entries without a fleet_id (an older producer's): whose dead letters they are. */
+  legacyFleetId: string;
   /** Bootstrap admin key; never leaves this node ($secureSettings). */
   adminKey?: string;
 }
@@ -20,7 +22,7 @@ export function gatewaySettings(config: VtoxConfig): GatewaySettings {
   const { api } = config;
   return {
     port: api.port, ip: api.host, redis: config.redis, bodyLimit: api.bodyLimit, ingestRateLimitPerS: api.ingestRateLimitPerS,
-    vehicleRateLimitPerS: api.vehicleRateLimitPerS, rawStreamMaxLen: api.rawStreamMaxLen,
+    vehicleRateLimitPerS: api.vehicleRateLimitPerS, rawStreamMaxLen: api.rawStreamMaxLen, legacyFleetId: config.legacyFleetId,
     ...(api.adminKey ? { adminKey: api.adminKey } : {}),
   };
 }

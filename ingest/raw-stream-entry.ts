@@ -1,19 +1,19 @@
 /**
- * One `motor_raw_data` stream entry → {vehicleId, timestamp, window, metadata}.
+ * One `motor_raw_data` stream entry → {fleetId, vehicleId, timestamp, window, metadata}.
  * Fields (docs/architecture.md#raw-stream-layout): vehicle_id, timestamp (ISO), sensor_data (JSON string),
- * metadata (JSON string), data_type = "motor_sensor_data". Entries written by an older producer
- * in this format decode like any other. Unknown extra fields are ignored (forward compatible);
+ * metadata (JSON string), data_type = "motor_sensor_data", and from our gateway fleet_id. Entries written by an
+ * older producer (no fleet_id) decode like any other. Unknown extra fields are ignored (forward compatible);
  * a missing or repeated field, bad JSON, a wrong data_type or a bad vehicle id is an InputError
  * naming the field, so the consumer can dead-letter the entry with that reason.
  */
 import type { SensorWindow } from "../analyzers/types";
-import { MOTOR_SENSOR_DATA_TYPE, RAW_ENTRY_FIELDS } from "../contracts/streams";
+import { MOTOR_SENSOR_DATA_TYPE, RAW_ENTRY_FIELDS, RAW_FLEET_FIELD } from "../contracts/streams";
 import { InputError } from "./errors";
 import { parseJsonText } from "./json-text";
 import { MAX_METADATA_DEPTH } from "./limits";
 import { decodeSensorData } from "./sensor-data";
 import { expectBoundedDepth, expectIsoTime, expectObject, isPlainObject, joinPath, shown, type JsonObject } from "./validate";
-import { expectVehicleId } from "./vehicle-id";
+import { expectFleetId, expectVehicleId } from "./vehicle-id";
 
 export { isValidVehicleId, VEHICLE_ID_PATTERN, VEHICLE_ID_MAX_LENGTH, expectVehicleId } from "./vehicle-id";
 
@@ -22,6 +22,8 @@ export { isValidVehicleId, VEHICLE_ID_PATTERN, VEHICLE_ID_MAX_LENGTH, expectVehi
 export type StreamValue = string | Buffer;
 
 export interface DecodedStreamEntry {
+  /** The sending key's fleet, or null for an entry of an older producer (it belongs to the legacy fleet). */
+  fleetId: string | null;
   vehicleId: string;
   timestamp: string;
   window: SensorWindow;
@@ -42,11 +44,13 @@ export function decodeStreamEntry(fields: unknown): DecodedStreamEntry {
     throw new InputError("data_type", `expected "${MOTOR_SENSOR_DATA_TYPE}", got ${JSON.stringify(shown(dataType))}`);
   }
   const vehicleId = expectVehicleId(text(f.get("vehicle_id"), "vehicle_id"));
+  const fleetField = f.get(RAW_FLEET_FIELD);
+  const fleetId = fleetField === undefined ? null : expectFleetId(text(fleetField, RAW_FLEET_FIELD), RAW_FLEET_FIELD);
   const timestamp = expectIsoTime(text(f.get("timestamp"), "timestamp"), "timestamp");
   const metadata = expectObject(parseJsonText(f.get("metadata"), "metadata"), "metadata");
   expectBoundedDepth(metadata, "metadata", MAX_METADATA_DEPTH);
   const window = decodeSensorData(parseJsonText(f.get("sensor_data"), "sensor_data"), metadata);
-  return { vehicleId, timestamp, window, metadata };
+  return { fleetId, vehicleId, timestamp, window, metadata };
 }
 
 function text(value: unknown, field: string): string {

@@ -17,17 +17,16 @@ import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary, type
 import type { RedisKeys } from "../contracts/redis-keys";
 import { loadAlarms, saveAlarms } from "../stores/alarm-store";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
-import { getVehicleOwner, pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
+import { pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
 import { writeResults, type WriteResultsOutcome } from "../streams/results-writer";
 import { alarmTransitions, type AlarmTransition } from "./alarm-transitions";
 import { fanOut, type AnalyzeCall, type TimedFinding } from "./fan-out";
 import { aggregateHealth, type VehicleHealth } from "./vehicle-health";
 import type { WindowProfile } from "./window-profile";
 
-/** Fleet index of vehicles no fleet has claimed (entries from a legacy producer); visible to the admin key. */
-export const UNOWNED_FLEET = "_unowned";
-
 export interface WindowJob {
+  /** The vehicle's fleet: the sending key's, or the legacy fleet for an older producer's entry. */
+  fleetId: string;
   vehicleId: string;
   /** The message id results are keyed by: the entry's own id, or the window key of an assembled window. */
   messageId: string;
@@ -63,7 +62,7 @@ export interface DiagnoseWindowDeps {
   analyzeCall: AnalyzeCall;
   /** Sends one event to every node (the service: broker.broadcast; not awaited, as before). */
   broadcast(event: WindowEvent["event"], payload: WindowEvent["payload"]): void;
-  profileFor(vehicleId: string, metadata: Record<string, unknown>): Promise<WindowProfile>;
+  profileFor(fleetId: string, vehicleId: string, metadata: Record<string, unknown>): Promise<WindowProfile>;
   /** Wall clock of the diagnosis timestamp (default: now). */
   clock?: () => Date;
 }
@@ -71,8 +70,7 @@ export interface DiagnoseWindowDeps {
 export interface WindowDiagnosis {
   findings: Finding[];
   health: VehicleHealth;
-  /** The owning fleet; null when no fleet has claimed the vehicle (its state is indexed under UNOWNED_FLEET). */
-  fleetId: string | null;
+  fleetId: string;
   results: WriteResultsOutcome;
   transitions: AlarmTransition[];
   /** In the order they were broadcast. */
@@ -94,7 +92,7 @@ interface Diagnosed {
 
 export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): Promise<WindowDiagnosis> {
   const t0 = performance.now();
-  const { profile, source, baseline } = await deps.profileFor(job.vehicleId, job.metadata);
+  const { profile, source, baseline } = await deps.profileFor(job.fleetId, job.vehicleId, job.metadata);
   const timed = await fanOutWindow(job, { profile, baseline }, deps);
   const findings = timed.map((t) => t.finding);
   const d: Diagnosed = {
@@ -102,7 +100,8 @@ export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): 
     processingMs: performance.now() - t0, timestamp: (deps.clock?.() ?? new Date()).toISOString(),
   };
   const results = await writeWindowResults(d, deps);
-  const fleetId = await saveState(d, deps);
+  const fleetId = job.fleetId;
+  await saveState(d, deps);
   const transitions = await advanceAlarms(d, deps);
   await pushCriticalAlerts(d, fleetId, transitions, deps);
   const events = windowEvents(d, fleetId, transitions);
@@ -127,6 +126,7 @@ async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "
 /** One results-stream entry per family, idempotent per (original message id, family). */
 function writeWindowResults(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<WriteResultsOutcome> {
   return writeResults(deps.redis, deps.keys.resultsStream, {
+    fleetId: d.job.fleetId,
     vehicleId: d.job.vehicleId,
     originalMessageId: d.job.messageId,
     findings: d.findings,
@@ -136,12 +136,10 @@ function writeWindowResults(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<Wri
   });
 }
 
-/** Latest state, history and fleet index; answers the owning fleet (null: unowned). */
-async function saveState(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<string | null> {
-  const fleetId = await getVehicleOwner(deps.redis, deps.keys, d.job.vehicleId);
+/** Latest state, history and fleet index. */
+async function saveState(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<void> {
   await saveVehicleState(deps.redis, deps.keys, d.job.vehicleId, {
-    // A vehicle written straight into the stream by a legacy producer belongs to no fleet yet.
-    fleetId: fleetId ?? UNOWNED_FLEET,
+    fleetId: d.job.fleetId,
     // NaN serialises as null: "no family could decide" is not the same as healthy.
     health: d.health.health ?? Number.NaN,
     status: d.health.status,
@@ -149,21 +147,19 @@ async function saveState(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<string
     updatedAt: d.timestamp,
     originalMessageId: d.job.messageId,
   });
-  return fleetId;
 }
 
 /** Open alarms moved on by this window's statuses; saved only when something changed. */
 async function advanceAlarms(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<AlarmTransition[]> {
   const statuses = Object.fromEntries(d.findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
-  const open = await loadAlarms(deps.redis, deps.keys.prefix, d.job.vehicleId);
+  const open = await loadAlarms(deps.redis, deps.keys.prefix, d.job.fleetId, d.job.vehicleId);
   const { transitions, next } = alarmTransitions(open, statuses);
-  if (transitions.length > 0) await saveAlarms(deps.redis, deps.keys.prefix, d.job.vehicleId, next);
+  if (transitions.length > 0) await saveAlarms(deps.redis, deps.keys.prefix, d.job.fleetId, d.job.vehicleId, next);
   return transitions;
 }
 
-/** A raised fault goes to its fleet's critical-alert list (an unowned vehicle has no fleet to tell). */
-async function pushCriticalAlerts(d: Diagnosed, fleetId: string | null, transitions: readonly AlarmTransition[], deps: DiagnoseWindowDeps): Promise<void> {
-  if (!fleetId) return;
+/** A raised fault goes to its fleet's critical-alert list. */
+async function pushCriticalAlerts(d: Diagnosed, fleetId: string, transitions: readonly AlarmTransition[], deps: DiagnoseWindowDeps): Promise<void> {
   for (const t of transitions) {
     const f = findingOf(d, t.faultType);
     if (t.kind !== "raised" || t.level !== "fault" || !f) continue;
@@ -175,7 +171,7 @@ async function pushCriticalAlerts(d: Diagnosed, fleetId: string | null, transiti
 }
 
 /** diagnosis.completed, vehicle.health, then one alarm.* per transition. */
-function windowEvents(d: Diagnosed, fleetId: string | null, transitions: readonly AlarmTransition[]): WindowEvent[] {
+function windowEvents(d: Diagnosed, fleetId: string, transitions: readonly AlarmTransition[]): WindowEvent[] {
   const base = { vehicle_id: d.job.vehicleId, fleet_id: fleetId, timestamp: d.timestamp };
   const completed: DiagnosisEvent = {
     ...base,

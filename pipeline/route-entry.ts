@@ -16,6 +16,8 @@ import type { WindowJob } from "./diagnose-window";
 
 export interface RouteEntryDeps {
   shortBatchSamples: number;
+  /** The fleet of entries without a fleet_id (an older producer writing straight into the stream). */
+  legacyFleetId: string;
   assembler: Pick<WindowAssembler, "append" | "complete">;
   diagnose(job: WindowJob): Promise<unknown>;
   warn(message: string): void;
@@ -25,7 +27,7 @@ export async function routeStreamEntry(entry: StreamEntry, deps: RouteEntryDeps)
   const decoded = decodeOrReject(entry);
   if ("error" in decoded) return { outcome: "dead", error: decoded.error };
   if (referenceSamples(decoded.window) < deps.shortBatchSamples) return assembleBatch(entry.id, decoded, deps);
-  await deps.diagnose(windowJob(decoded, entry.id));
+  await deps.diagnose(windowJob(decoded, entry.id, deps));
   return "ack";
 }
 
@@ -41,19 +43,23 @@ function decodeOrReject(entry: StreamEntry): DecodedStreamEntry | { error: strin
 
 /** A short legacy batch (the original boxes sent 10 rows per POST): buffered in Redis until a window is full. */
 async function assembleBatch(entryId: string, decoded: DecodedStreamEntry, deps: RouteEntryDeps): Promise<EntryOutcome> {
-  const out = await deps.assembler.append(decoded.vehicleId, entryId, decoded.window);
+  const vehicle = { fleetId: decoded.fleetId ?? deps.legacyFleetId, vehicleId: decoded.vehicleId };
+  const out = await deps.assembler.append(vehicle, entryId, decoded.window);
   if (out.status === "late") deps.warn(`vehicle ${decoded.vehicleId}: batch ${entryId} arrived after its window closed; dropped`);
   // A buffered batch stays pending until its window is diagnosed: complete() acks all of the window's entries.
   // (A batch already in a window being diagnosed elsewhere waits the same way; a finished or late one is acked.)
   if (out.status === "buffered" || out.status === "duplicate" || out.status === "in_window") return "hold";
   if (out.status !== "window") return "ack";
-  await deps.diagnose(windowJob({ ...decoded, window: out.window.window }, out.window.windowKey));
-  await deps.assembler.complete(decoded.vehicleId, out.window.windowKey);
+  await deps.diagnose(windowJob({ ...decoded, window: out.window.window }, out.window.windowKey, deps));
+  await deps.assembler.complete(vehicle, out.window.windowKey);
   return "ack";
 }
 
-function windowJob(decoded: DecodedStreamEntry, messageId: string): WindowJob {
-  return { vehicleId: decoded.vehicleId, messageId, timestamp: decoded.timestamp, window: decoded.window, metadata: decoded.metadata };
+function windowJob(decoded: DecodedStreamEntry, messageId: string, deps: Pick<RouteEntryDeps, "legacyFleetId">): WindowJob {
+  return {
+    fleetId: decoded.fleetId ?? deps.legacyFleetId, vehicleId: decoded.vehicleId, messageId,
+    timestamp: decoded.timestamp, window: decoded.window, metadata: decoded.metadata,
+  };
 }
 
 /** Samples of the longest channel (the assembler's reference channel). */

@@ -16,11 +16,12 @@ export interface WindowProfile {
 
 export async function windowProfile(
   profiles: Pick<VehicleProfiles, "load">,
-  vehicleId: string | undefined,
+  vehicle: { fleetId: string; vehicleId: string | undefined },
   metadata: Record<string, unknown> | undefined,
   onIgnored: (message: string) => void,
 ): Promise<WindowProfile> {
-  const stored = vehicleId ? await profiles.load(vehicleId) : {};
+  const { fleetId, vehicleId } = vehicle;
+  const stored = vehicleId ? await profiles.load(fleetId, vehicleId) : {};
   const { profile, source } = resolveProfile(stored.profile, profileFromMetadata(vehicleId, metadata, onIgnored));
   return { profile, source, ...(stored.baseline ? { baseline: stored.baseline } : {}) };
 }

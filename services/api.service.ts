@@ -15,10 +15,10 @@ import { parseMotorProfile } from "../analyzers/profile";
 import type { Principal, Role } from "../gateway/roles";
 import { createKey, listKeys, revokeKey } from "../gateway/key-admin";
 import { gatewayActions, type ApiContext, type GatewayRequest, type GatewayTags } from "../gateway/action";
-import { authenticateKey, authorizeRequest, checkVehicleAccess, fleetInScope, requirePrincipal } from "../gateway/access";
+import { authenticateKey, authorizeRequest, deadLetterScope, fleetInScope, requirePrincipal, vehicleFleet } from "../gateway/access";
 import { decodeOrReject, sendJsonError, setSecurityHeaders } from "../gateway/http";
 import { HttpError } from "../gateway/http-errors";
-import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleIdParam } from "../gateway/params";
+import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleParams } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
 import { attachLiveSockets, ioSettings, pushToRooms } from "../gateway/live-sockets";
@@ -43,7 +43,7 @@ interface ApiVars extends GatewayStores {
 interface ApiMethods {
   authenticate(ctx: ApiContext, route: unknown, req: IncomingMessage): Promise<Principal>;
   authorize(ctx: ApiContext, route: unknown, req: GatewayRequest): void;
-  guardVehicle(ctx: ApiContext<{ vehicle_id?: string }>): Promise<void>;
+  guardVehicle(ctx: ApiContext<{ vehicle_id?: string; fleet_id?: string }>): Promise<void>;
 }
 
 interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
@@ -58,6 +58,9 @@ type Api = Service<ApiSettings> & ApiMethods & ApiVars;
 
 /** The principal of a non-public action's call: present (the before-hook refuses calls without one). */
 const principalOf = <P>(ctx: ApiContext<P>): Principal => ctx.meta.principal as Principal;
+
+/** The fleet of a `vehicle` action's vehicle (the before-hook resolved it). */
+const fleetOf = <P>(ctx: ApiContext<P>): string => ctx.meta.vehicleFleet as string;
 
 export function createApiService(gateway: GatewaySettings): ServiceSchema {
   const schema: ServiceSchema<ApiSettings, ApiMethods, ApiVars> = {
@@ -112,7 +115,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     ingest: {
-      permission: "ingest", vehicle: "claim", body: "json-raw", params: ingestParams,
+      permission: "ingest", vehicle: "write", body: "json-raw", params: ingestParams,
       async handler(ctx: ApiContext<IngestParams>) {
         const messageId = await acceptWindow(this, this.settings.rawStreamMaxLen, principalOf(ctx), ctx.params, ctx.meta);
         ctx.meta.$statusCode = 202;
@@ -121,28 +124,31 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     vehicleHealth: {
-      permission: "read", vehicle: "read", params: { vehicle_id: vehicleIdParam },
+      permission: "read", vehicle: "read", params: vehicleParams,
       async handler(ctx: ApiContext<{ vehicle_id: string }>) {
-        const state = await getVehicleState(this.redis, this.keys, ctx.params.vehicle_id);
+        const state = await getVehicleState(this.redis, this.keys, fleetOf(ctx), ctx.params.vehicle_id);
         if (!state) throw new HttpError(404, "not_found", "no diagnosis for this vehicle yet", "vehicle_id");
         return state;
       },
     },
 
     vehicleHistory: {
-      permission: "read", vehicle: "read", params: { vehicle_id: vehicleIdParam, limit: pageSizeParam(500, 50) },
+      permission: "read", vehicle: "read", params: { ...vehicleParams, limit: pageSizeParam(500, 50) },
       async handler(ctx: ApiContext<{ vehicle_id: string; limit: number }>) {
         const { vehicle_id: vehicleId, limit } = ctx.params;
-        return { vehicle_id: vehicleId, history: await getVehicleHistory(this.redis, this.keys, vehicleId, { count: limit }) };
+        const history = await getVehicleHistory(this.redis, this.keys, fleetOf(ctx), vehicleId, { count: limit });
+        // Like the health route: a vehicle never diagnosed (in this fleet) is not found, whoever else uses its id.
+        if (history.length === 0) throw new HttpError(404, "not_found", "no diagnosis for this vehicle yet", "vehicle_id");
+        return { vehicle_id: vehicleId, history };
       },
     },
 
     /** The latest window's five findings with their evidence (for the dashboard's vehicle view). */
     vehicleFindings: {
-      permission: "read", vehicle: "read", params: { vehicle_id: vehicleIdParam },
+      permission: "read", vehicle: "read", params: vehicleParams,
       async handler(ctx: ApiContext<{ vehicle_id: string }>) {
         const vehicleId = ctx.params.vehicle_id;
-        const state = await getVehicleState(this.redis, this.keys, vehicleId);
+        const state = await getVehicleState(this.redis, this.keys, fleetOf(ctx), vehicleId);
         if (!state?.originalMessageId) throw new HttpError(404, "not_found", "no diagnosis for this vehicle yet", "vehicle_id");
         const entries = await windowFindings(this.redis, this.keys.resultsStream, state.originalMessageId);
         return {
@@ -191,14 +197,19 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     dlqList: {
       permission: "operate", params: { count: pageSizeParam(500, 100) },
       async handler(ctx: ApiContext<{ count: number }>) {
-        return { entries: await listDeadLetters(this.redis, this.keys.deadLetterStream, { count: ctx.params.count }) };
+        // An operator sees its own fleet's dead letters; the root admin (all-fleet key) every fleet's.
+        const fleet = deadLetterScope(principalOf(ctx));
+        const entries = await listDeadLetters(this.redis, this.keys.deadLetterStream, { count: ctx.params.count, legacyFleetId: this.settings.legacyFleetId, ...fleet });
+        return { entries };
       },
     },
 
     dlqReplay: {
       permission: "operate", params: { id: streamEntryIdParam },
       async handler(ctx: ApiContext<{ id: string }>) {
-        const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStream, this.keys.rawStream, ctx.params.id, { maxLen: this.settings.rawStreamMaxLen });
+        const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStream, this.keys.rawStream, ctx.params.id, {
+          maxLen: this.settings.rawStreamMaxLen, legacyFleetId: this.settings.legacyFleetId, ...deadLetterScope(principalOf(ctx)),
+        });
         if (!newId) throw new HttpError(404, "not_found", "no such dead letter", "id");
         ctx.meta.$statusCode = 202;
         return { message_id: newId };
@@ -231,20 +242,20 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     putVehicleProfile: {
-      permission: "operate", vehicle: "claim", body: "json", params: motorProfileParams,
-      async handler(ctx: ApiContext<{ vehicle_id: string }>) {
-        const { vehicle_id: vehicleId, ...body } = ctx.params;
+      permission: "operate", vehicle: "write", body: "json", params: motorProfileParams,
+      async handler(ctx: ApiContext<{ vehicle_id: string; fleet_id?: string }>) {
+        const { vehicle_id: vehicleId, fleet_id: _namedFleet, ...body } = ctx.params;
         const profile = decodeOrReject(() => parseMotorProfile(body));
-        await this.profiles.setProfile(vehicleId, profile);
+        await this.profiles.setProfile(fleetOf(ctx), vehicleId, profile);
         return { vehicle_id: vehicleId, profile };
       },
     },
 
     putVehicleBaseline: {
-      permission: "operate", vehicle: "claim", body: "json", params: baselineParams,
+      permission: "operate", vehicle: "write", body: "json", params: baselineParams,
       async handler(ctx: ApiContext<{ vehicle_id: string }>) {
         const baseline = baselineFromParams(ctx.params);
-        await this.profiles.setBaseline(ctx.params.vehicle_id, baseline);
+        await this.profiles.setBaseline(fleetOf(ctx), ctx.params.vehicle_id, baseline);
         return { vehicle_id: ctx.params.vehicle_id, baseline };
       },
     },
@@ -274,10 +285,10 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     /** The action's `vehicle` tag: another fleet's vehicle is 404; `claim` claims a new one for the caller's fleet. */
-    async guardVehicle(ctx: ApiContext<{ vehicle_id?: string }>): Promise<void> {
+    async guardVehicle(ctx: ApiContext<{ vehicle_id?: string; fleet_id?: string }>): Promise<void> {
       const action = ctx.action as Partial<GatewayTags> | undefined;
       requirePrincipal(action, ctx.meta.principal);
-      if (action?.vehicle) await checkVehicleAccess(this.redis, this.keys, principalOf(ctx), String(ctx.params.vehicle_id), action.vehicle);
+      if (action?.vehicle) ctx.meta.vehicleFleet = vehicleFleet(principalOf(ctx), ctx.params.fleet_id);
     },
   },
 
@@ -294,7 +305,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
 
   async started() {
     await this.apiKeys.registerBootstrapKey();
-    attachLiveSockets(this.io, { apiKeys: this.apiKeys, redis: this.redis, keys: this.keys });
+    attachLiveSockets(this.io, { apiKeys: this.apiKeys });
   },
 
   async stopped() {

@@ -21,6 +21,7 @@
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { decodeIngestBody } from "../ingest/ingest-body";
+import { FLEET_ID_PATTERN } from "../ingest/vehicle-id";
 import { parseMotorProfile } from "../analyzers/profile";
 import type { Finding, SensorWindow } from "../analyzers/types";
 import { fanOut, type AnalyzeCall } from "../pipeline/fan-out";
@@ -38,7 +39,6 @@ import { loadConfig, type RedisSettings, type VtoxConfig, type WindowTransport }
 import { WindowAssembler } from "../streams/batch-assembler";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
-export { UNOWNED_FLEET } from "../pipeline/diagnose-window";
 
 /**
  * What the coordinator is configured with (config.ts). windowTransport: "claim-check" stores the decoded channels
@@ -53,13 +53,15 @@ export interface DiagnosisSettings extends ServiceSettingSchema {
   resultsStreamMaxLen: number;
   windowTransport: WindowTransport;
   windowDataTtlS: number;
+  /** The fleet of raw entries without a fleet_id (an older producer's). */
+  legacyFleetId: string;
   shortBatchSamples: number;
   assemblyTargetSamples: number;
   consumer: { batchSize: number; maxInFlight: number; claimIdleMs: number; maxDeliveries: number };
 }
 
 export function diagnosisSettings(config: VtoxConfig): DiagnosisSettings {
-  return { redis: config.redis, ...config.diagnosis };
+  return { redis: config.redis, legacyFleetId: config.legacyFleetId, ...config.diagnosis };
 }
 
 interface DiagnosisVars {
@@ -72,7 +74,7 @@ interface DiagnosisVars {
 
 interface DiagnosisMethods {
   handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome>;
-  profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile>;
+  profileFor(fleetId: string, vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile>;
   diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis>;
   ackStreamEntries(ids: string[]): Promise<number>;
   stopStreamConsumer(): Promise<void>;
@@ -98,6 +100,8 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
     submit: {
       params: {
         vehicle_id: { type: "string", optional: true },
+        // The fleet whose registered profile applies (default: the legacy fleet).
+        fleet_id: { type: "string", optional: true, pattern: FLEET_ID_PATTERN },
         sensor_data: { type: "object", optional: true },
         metadata: { type: "object", optional: true },
         profile: { type: "object", optional: true },
@@ -105,13 +109,13 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       },
       async handler(ctx: Context<SubmitParams>): Promise<SubmitResult> {
         const t0 = performance.now();
-        const { vehicle_id: vehicleId, metadata = {}, profile: explicit } = ctx.params;
+        const { vehicle_id: vehicleId, fleet_id: fleetId = this.settings.legacyFleetId, metadata = {}, profile: explicit } = ctx.params;
         let window: SensorWindow;
         if (ctx.params.window) window = asTypedWindow(ctx.params.window);
         else window = decodeIngestBody({ sensor_data: ctx.params.sensor_data, metadata }).window;
         const resolved = explicit !== undefined
           ? { profile: parseMotorProfile(explicit), source: "metadata" as ProfileSource, baseline: undefined }
-          : await this.profileFor(vehicleId, metadata);
+          : await this.profileFor(fleetId, vehicleId, metadata);
         const timed = await fanOut(this.analyzeCall, window, resolved.profile, resolved.baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "degrade" });
         const findings = timed.map((t) => t.finding);
         return {
@@ -130,6 +134,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
     handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
       return routeStreamEntry(entry, {
         shortBatchSamples: this.settings.shortBatchSamples,
+        legacyFleetId: this.settings.legacyFleetId,
         assembler: this.assembler,
         diagnose: (job) => this.diagnoseWindow(job),
         warn: (message) => this.logger.warn(message),
@@ -143,12 +148,12 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
         settings: this.settings,
         analyzeCall: this.analyzeCall,
         broadcast: (event, payload) => void this.broker.broadcast(event, payload),
-        profileFor: (vehicleId, metadata) => this.profileFor(vehicleId, metadata),
+        profileFor: (fleetId, vehicleId, metadata) => this.profileFor(fleetId, vehicleId, metadata),
       });
     },
 
-    profileFor(vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
-      return windowProfile(this.profiles, vehicleId, metadata, (message) => this.logger.warn(message));
+    profileFor(fleetId: string, vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
+      return windowProfile(this.profiles, { fleetId, vehicleId }, metadata, (message) => this.logger.warn(message));
     },
   },
 
@@ -164,6 +169,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       keys: this.keys,
       targetSamples: settings.assemblyTargetSamples,
       source: { stream: this.keys.rawStream, group: DIAGNOSIS_GROUP },
+      legacyFleetId: settings.legacyFleetId,
     });
     this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
   },

@@ -15,7 +15,7 @@ export interface FleetOverview {
 
 export async function fleetOverview(redis: Redis, keys: RedisKeys, fleetId: string, limit = 1000): Promise<FleetOverview> {
   const ids = await listVehicles(redis, keys, fleetId, { count: limit });
-  const raw = ids.length ? await redis.mget(ids.map((id) => keys.vehicleState(id))) : [];
+  const raw = ids.length ? await redis.mget(ids.map((id) => keys.vehicleState(fleetId, id))) : [];
   const states = raw.map((r) => (r ? (JSON.parse(r) as VehicleState) : null)).filter((s): s is VehicleState => s !== null);
   const byStatus: Partial<Record<FindingStatus, number>> = {};
   for (const s of states) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;

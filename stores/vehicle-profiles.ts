@@ -23,17 +23,17 @@ export interface ResolvedProfile {
 export class VehicleProfiles {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  async setProfile(vehicleId: string, profile: MotorProfile): Promise<void> {
-    await this.redis.set(profileKey(this.prefix, vehicleId), JSON.stringify(profile));
+  async setProfile(fleetId: string, vehicleId: string, profile: MotorProfile): Promise<void> {
+    await this.redis.set(profileKey(this.prefix, fleetId, vehicleId), JSON.stringify(profile));
   }
 
-  async setBaseline(vehicleId: string, baseline: FeatureBaseline): Promise<void> {
-    await this.redis.set(baselineKey(this.prefix, vehicleId), JSON.stringify(baseline));
+  async setBaseline(fleetId: string, vehicleId: string, baseline: FeatureBaseline): Promise<void> {
+    await this.redis.set(baselineKey(this.prefix, fleetId, vehicleId), JSON.stringify(baseline));
   }
 
   /** Profile and baseline in one round trip. */
-  async load(vehicleId: string): Promise<{ profile?: MotorProfile; baseline?: FeatureBaseline }> {
-    const [profile, baseline] = await this.redis.mget(profileKey(this.prefix, vehicleId), baselineKey(this.prefix, vehicleId));
+  async load(fleetId: string, vehicleId: string): Promise<{ profile?: MotorProfile; baseline?: FeatureBaseline }> {
+    const [profile, baseline] = await this.redis.mget(profileKey(this.prefix, fleetId, vehicleId), baselineKey(this.prefix, fleetId, vehicleId));
     return {
       ...(profile ? { profile: JSON.parse(profile) as MotorProfile } : {}),
       ...(baseline ? { baseline: JSON.parse(baseline) as FeatureBaseline } : {}),

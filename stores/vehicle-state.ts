@@ -1,18 +1,16 @@
 /**
- * Per-vehicle health state, bounded history, per-fleet vehicle index, critical alerts and the vehicle → fleet
- * ownership map (the API's isolation, invariant 6). Keys come from redisKeys() (contracts/redis-keys.ts).
+ * Per-vehicle health state, bounded history, per-fleet vehicle index and critical alerts. A vehicle is known by
+ * its fleet and its id (ids are unique within a fleet only), which is also the API's isolation (invariant 6): no
+ * fleet can name another fleet's vehicle. Keys come from redisKeys() (contracts/redis-keys.ts).
  *
  * Public interface:
  *   saveVehicleState(redis, keys, vehicleId, state, { historyLen = 100 }): Promise<void>
- *       one MULTI: SET state JSON, LPUSH+LTRIM history, ZADD fleet index (score = updatedAt ms)
- *   getVehicleState(redis, keys, vehicleId): Promise<VehicleState | null>
- *   getVehicleHistory(redis, keys, vehicleId, { count = 50, offset = 0 }): Promise<VehicleState[]>   newest first
+ *       one MULTI: SET state JSON, LPUSH+LTRIM history, ZADD fleet index (score = updatedAt ms); state.fleetId scopes it
+ *   getVehicleState(redis, keys, fleetId, vehicleId): Promise<VehicleState | null>
+ *   getVehicleHistory(redis, keys, fleetId, vehicleId, { count = 50, offset = 0 }): Promise<VehicleState[]>   newest first
  *   listVehicles(redis, keys, fleetId, { count = 1000, offset = 0 }): Promise<string[]>      most recently updated first
  *   countVehicles(redis, keys, fleetId): Promise<number>
  *   pushCriticalAlert(redis, keys, fleetId, alert, { maxLen = 1000 }) / listCriticalAlerts(redis, keys, fleetId, { count = 100 })
- *   claimVehicle(redis, keys, fleetId, vehicleId): Promise<string>   HSETNX: returns the owning fleet (the caller's
- *       fleet when it was free); a vehicle claimed by another fleet stays theirs
- *   getVehicleOwner(redis, keys, vehicleId): Promise<string | null>
  */
 import type { Redis } from "ioredis";
 import type { FaultType, FindingStatus } from "../analyzers/types";
@@ -57,9 +55,9 @@ export async function saveVehicleState(
   const json = JSON.stringify(full);
   const updatedMs = Date.parse(full.updatedAt);
   await execOrThrow(redis.multi()
-    .set(keys.vehicleState(vehicleId), json)
-    .lpush(keys.vehicleHistory(vehicleId), json)
-    .ltrim(keys.vehicleHistory(vehicleId), 0, (opts.historyLen ?? 100) - 1)
+    .set(keys.vehicleState(full.fleetId, vehicleId), json)
+    .lpush(keys.vehicleHistory(full.fleetId, vehicleId), json)
+    .ltrim(keys.vehicleHistory(full.fleetId, vehicleId), 0, (opts.historyLen ?? 100) - 1)
     .zadd(keys.fleetVehicles(full.fleetId), Number.isFinite(updatedMs) ? updatedMs : Date.now(), vehicleId)
     .exec());
 }
@@ -73,15 +71,15 @@ function parseJson<T>(text: string | null): T | null {
   }
 }
 
-export async function getVehicleState(redis: Redis, keys: RedisKeys, vehicleId: string): Promise<VehicleState | null> {
-  return parseJson<VehicleState>(await redis.get(keys.vehicleState(vehicleId)));
+export async function getVehicleState(redis: Redis, keys: RedisKeys, fleetId: string, vehicleId: string): Promise<VehicleState | null> {
+  return parseJson<VehicleState>(await redis.get(keys.vehicleState(fleetId, vehicleId)));
 }
 
 export async function getVehicleHistory(
-  redis: Redis, keys: RedisKeys, vehicleId: string, opts: { count?: number; offset?: number } = {},
+  redis: Redis, keys: RedisKeys, fleetId: string, vehicleId: string, opts: { count?: number; offset?: number } = {},
 ): Promise<VehicleState[]> {
   const offset = opts.offset ?? 0;
-  const rows = await redis.lrange(keys.vehicleHistory(vehicleId), offset, offset + (opts.count ?? 50) - 1);
+  const rows = await redis.lrange(keys.vehicleHistory(fleetId, vehicleId), offset, offset + (opts.count ?? 50) - 1);
   return rows.map((r) => parseJson<VehicleState>(r)).filter((s): s is VehicleState => s !== null);
 }
 
@@ -109,14 +107,4 @@ export async function listCriticalAlerts(
   const offset = opts.offset ?? 0;
   const rows = await redis.lrange(keys.criticalAlerts(fleetId), offset, offset + (opts.count ?? 100) - 1);
   return rows.map((r) => parseJson<CriticalAlert>(r)).filter((a): a is CriticalAlert => a !== null);
-}
-
-export async function claimVehicle(redis: Redis, keys: RedisKeys, fleetId: string, vehicleId: string): Promise<string> {
-  const key = keys.vehicleOwners();
-  const [, owner] = await execOrThrow(redis.multi().hsetnx(key, vehicleId, fleetId).hget(key, vehicleId).exec());
-  return String(owner);
-}
-
-export async function getVehicleOwner(redis: Redis, keys: RedisKeys, vehicleId: string): Promise<string | null> {
-  return redis.hget(keys.vehicleOwners(), vehicleId);
 }

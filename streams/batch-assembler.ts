@@ -4,11 +4,11 @@
  *
  * Public interface:
  *   new WindowAssembler(redis, { keys, targetSamples | targetDurationS, source?: { stream, group }, stateTtlS? })
- *   assembler.append(vehicleId, messageId, batch: SensorWindow): Promise<AppendOutcome>
- *   assembler.complete(vehicleId, windowKey): Promise<string[]>   — after the window's results are written
- *   assembler.bufferedSamples(vehicleId): Promise<number>
+ *   assembler.append(vehicle, messageId, batch: SensorWindow): Promise<AppendOutcome>     vehicle = {fleetId, vehicleId}
+ *   assembler.complete(vehicle, windowKey): Promise<string[]>   — after the window's results are written
+ *   assembler.bufferedSamples(vehicle): Promise<number>
  *
- * Keys per vehicle (prefix P = keys.assembly(vehicleId), hash-tagged so one vehicle's keys share a cluster slot):
+ * Keys per vehicle (prefix P = keys.assembly(fleetId, vehicleId), hash-tagged so one vehicle's keys share a cluster slot):
  *   P:open  list of encoded batches (window-codec.ts) not yet in a window     P:n   their sample count
  *   P:ids   hash raw message id → "open" | window key                         P:hw  newest id taken into a window
  *   P:w:<windowKey>  list of the batches of a window being diagnosed; windowKey = id of the entry that completed it
@@ -73,12 +73,21 @@ export interface WindowAssemblerOptions {
   /**
    * Pending entries inspected for an older batch of the same vehicle before a window is closed (default 256).
    * The vehicle of each is read once by XRANGE (the whole entry is copied) and then kept in a per-minute index
-   * `<stream>:vidx:<minute>` (hash id → vehicle, expires after an hour).
+   * `<stream>:vidx2:<minute>` (hash id → "fleet/vehicle", expires after an hour).
    */
   maxPendingInspected?: number;
+  /** The fleet of raw entries without a `fleet_id` (an older producer's): needed to tell whose a pending batch is. */
+  legacyFleetId: string;
+}
+
+/** A vehicle is known by its fleet and its id: ids are unique within a fleet only. */
+export interface VehicleRef {
+  fleetId: string;
+  vehicleId: string;
 }
 
 export interface AssembledWindow extends MergedWindow {
+  fleetId: string;
   vehicleId: string;
   /** Identifies the window: the id of the entry that completed it. Use it as the results' original_message_id. */
   windowKey: string;
@@ -106,9 +115,9 @@ end
 `;
 
 // KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
-// ARGV: id, n, blob, target, ttl, group ('' = none), vehicle id, pending entries inspected at most,
-//       prefix of the per-minute id → vehicle index
-const appendScript = luaCommand({ name: "vtoxAssemblerAppend", numberOfKeys: 6, lua: `${ID_LESS}
+// ARGV: id, n, blob, target, ttl, group ('' = none), "fleet/vehicle", pending entries inspected at most,
+//       prefix of the per-minute id → vehicle index, the legacy fleet (entries without fleet_id)
+const appendScript = luaCommand({ name: "vtoxAssemblerAppendV2", numberOfKeys: 6, lua: `${ID_LESS}
 local id = ARGV[1]
 local function touch()
   for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
@@ -156,9 +165,11 @@ if ARGV[6] ~= '' then
         local e = redis.call('XRANGE', KEYS[6], pid, pid)
         if #e > 0 then
           local f = e[1][2]
+          local vehicle, fleet = nil, ARGV[10]
           for j = 1, #f, 2 do
-            if f[j] == 'vehicle_id' then owner = f[j + 1]; break end
+            if f[j] == 'vehicle_id' then vehicle = f[j + 1] elseif f[j] == 'fleet_id' then fleet = f[j + 1] end
           end
+          if vehicle then owner = fleet .. '/' .. vehicle end
         end
         redis.call('HSET', idx, pid, owner)
         redis.call('EXPIRE', idx, 3600)
@@ -207,19 +218,19 @@ export class WindowAssembler {
     this.ttlS = opts.stateTtlS ?? 24 * 3600;
   }
 
-  private key(vehicleId: string, part: string): string {
-    return `${this.opts.keys.assembly(vehicleId)}:${part}`;
+  private key(vehicle: VehicleRef, part: string): string {
+    return `${this.opts.keys.assembly(vehicle.fleetId, vehicle.vehicleId)}:${part}`;
   }
 
-  async append(vehicleId: string, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
+  async append(vehicle: VehicleRef, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
     const keys = [
-      this.key(vehicleId, "open"), this.key(vehicleId, "ids"), this.key(vehicleId, "n"), this.key(vehicleId, "hw"),
-      this.key(vehicleId, `w:${messageId}`), this.opts.source?.stream ?? this.key(vehicleId, "none"),
+      this.key(vehicle, "open"), this.key(vehicle, "ids"), this.key(vehicle, "n"), this.key(vehicle, "hw"),
+      this.key(vehicle, `w:${messageId}`), this.opts.source?.stream ?? this.key(vehicle, "none"),
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
       messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.targetSamples(batch), this.ttlS,
-      this.opts.source?.group ?? "", vehicleId, this.opts.maxPendingInspected ?? 256,
-      `${this.opts.source?.stream ?? ""}:vidx:`,
+      this.opts.source?.group ?? "", `${vehicle.fleetId}/${vehicle.vehicleId}`, this.opts.maxPendingInspected ?? 256,
+      `${this.opts.source?.stream ?? ""}:vidx2:`, this.opts.legacyFleetId,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
     const status = str(reply[0]);
@@ -240,7 +251,7 @@ export class WindowAssembler {
       case "reissued": {
         const blobs = Array.isArray(reply[2]) ? reply[2].filter(Buffer.isBuffer) : [];
         const merged = mergeBatches(blobs.map(decodeBatch));
-        return { status: "window", window: { ...merged, vehicleId, windowKey: str(reply[1]), reissued: status === "reissued" } };
+        return { status: "window", window: { ...merged, ...vehicle, windowKey: str(reply[1]), reissued: status === "reissued" } };
       }
       default:
         throw new Error(`unexpected window-assembler status ${status}`);
@@ -255,14 +266,14 @@ export class WindowAssembler {
   }
 
   /** Forgets a diagnosed window and (with `source`) XACKs all its raw entries atomically; returns their ids. */
-  async complete(vehicleId: string, windowKey: string): Promise<string[]> {
+  async complete(vehicle: VehicleRef, windowKey: string): Promise<string[]> {
     const reply = await completeScript.run(this.redis,
-      [this.key(vehicleId, "ids"), this.key(vehicleId, `w:${windowKey}`), this.opts.source?.stream ?? this.key(vehicleId, "none")],
+      [this.key(vehicle, "ids"), this.key(vehicle, `w:${windowKey}`), this.opts.source?.stream ?? this.key(vehicle, "none")],
       [windowKey, this.opts.source?.group ?? ""]);
     return Array.isArray(reply) ? reply.map(String) : [];
   }
 
-  async bufferedSamples(vehicleId: string): Promise<number> {
-    return Number((await this.redis.get(this.key(vehicleId, "n"))) ?? 0);
+  async bufferedSamples(vehicle: VehicleRef): Promise<number> {
+    return Number((await this.redis.get(this.key(vehicle, "n"))) ?? 0);
   }
 }

@@ -19,12 +19,14 @@ import type { Redis } from "ioredis";
 import { luaCommand } from "../stores/lua-command";
 import { DEFAULT_RAW_MAXLEN } from "./raw-stream-writer";
 import { fieldsToObject } from "./stream-replies";
-import { FAILURE_RECORD_FIELDS } from "../contracts/streams";
+import { DEFAULT_LEGACY_FLEET, FAILURE_RECORD_FIELDS, RAW_FLEET_FIELD } from "../contracts/streams";
 
 /** Field names the consumer appends to a dead-lettered entry, in order. */
 
 export interface DeadLetter {
   id: string;
+  /** The original entry's fleet (`fleet_id`), or the legacy fleet for an older producer's entry. */
+  fleetId: string;
   /** The original entry's fields (failure record removed). */
   fields: Record<string, string>;
   error: string;
@@ -37,6 +39,10 @@ export interface DeadLetter {
 
 export interface ListDeadLettersOptions {
   count?: number;
+  /** Only this fleet's dead letters (an operator sees its own fleet's; the root admin passes none). */
+  fleetId?: string;
+  /** The fleet of entries without a fleet_id (config LEGACY_FLEET). */
+  legacyFleetId?: string;
   /** Id to start at (inclusive), or "(" + id to continue after a page; "-" / "+" for the ends. */
   start?: string;
   newestFirst?: boolean;
@@ -51,11 +57,13 @@ export function splitDeadLetterFields(list: readonly string[]): { original: stri
   return { original, failure: hasRecord ? fieldsToObject(list.slice(-tail)) : {} };
 }
 
-export function parseDeadLetter(id: string, list: readonly string[]): DeadLetter {
+export function parseDeadLetter(id: string, list: readonly string[], legacyFleetId = DEFAULT_LEGACY_FLEET): DeadLetter {
   const { original, failure } = splitDeadLetterFields(list);
+  const fields = fieldsToObject(original);
   return {
     id,
-    fields: fieldsToObject(original),
+    fleetId: fields[RAW_FLEET_FIELD] ?? legacyFleetId,
+    fields,
     error: failure.error ?? "",
     originalId: failure.original_id ?? "",
     originalStream: failure.original_stream ?? "",
@@ -65,22 +73,42 @@ export function parseDeadLetter(id: string, list: readonly string[]): DeadLetter
   };
 }
 
+/** Pages read at most to fill one fleet's page: the DLQ is bounded, but a fleet's letters may be sparse in it. */
+const MAX_PAGES_SCANNED = 20;
+
 export async function listDeadLetters(redis: Redis, dlq: string, opts: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
   const count = opts.count ?? 50;
-  const rows = opts.newestFirst
-    ? await redis.xrevrange(dlq, opts.start ?? "+", "-", "COUNT", count)
-    : await redis.xrange(dlq, opts.start ?? "-", "+", "COUNT", count);
-  return rows.map(([id, list]) => parseDeadLetter(id, list));
+  const out: DeadLetter[] = [];
+  let start = opts.start ?? (opts.newestFirst ? "+" : "-");
+  for (let page = 0; page < MAX_PAGES_SCANNED && out.length < count; page++) {
+    const rows = opts.newestFirst ? await redis.xrevrange(dlq, start, "-", "COUNT", count) : await redis.xrange(dlq, start, "+", "COUNT", count);
+    for (const [id, list] of rows) {
+      const letter = parseDeadLetter(id, list, opts.legacyFleetId);
+      if (opts.fleetId === undefined || letter.fleetId === opts.fleetId) out.push(letter);
+    }
+    if (rows.length < count) break;
+    start = `(${rows[rows.length - 1][0]}`;
+  }
+  return out.slice(0, count);
 }
 
 export async function countDeadLetters(redis: Redis, dlq: string): Promise<number> {
   return redis.xlen(dlq);
 }
 
-const replayScript = luaCommand({ name: "vtoxReplayDeadLetter", numberOfKeys: 2, lua: `
+// ARGV: id, raw max length, the fleet the caller may replay ('' = any), the legacy fleet
+const replayScript = luaCommand({ name: "vtoxReplayDeadLetterV2", numberOfKeys: 2, lua: `
 local rows = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #rows == 0 then return false end
 local list = rows[1][2]
+if ARGV[3] ~= '' then
+  local fleet = ARGV[4]
+  for i = 1, #list, 2 do
+    if list[i] == '${RAW_FLEET_FIELD}' then fleet = list[i + 1]; break end
+  end
+  -- Another fleet's dead letter does not exist for this caller.
+  if fleet ~= ARGV[3] then return false end
+end
 local names = {${FAILURE_RECORD_FIELDS.map((n) => `'${n}'`).join(", ")}}
 local tail = #names * 2
 local keep = #list
@@ -98,9 +126,10 @@ return id
 ` });
 
 export async function replayDeadLetter(
-  redis: Redis, dlq: string, rawStream: string, id: string, opts: { maxLen?: number } = {},
+  redis: Redis, dlq: string, rawStream: string, id: string, opts: { maxLen?: number; fleetId?: string; legacyFleetId?: string } = {},
 ): Promise<string | null> {
-  const reply = await replayScript.run(redis, [dlq, rawStream], [id, opts.maxLen ?? DEFAULT_RAW_MAXLEN]);
+  const reply = await replayScript.run(redis, [dlq, rawStream],
+    [id, opts.maxLen ?? DEFAULT_RAW_MAXLEN, opts.fleetId ?? "", opts.legacyFleetId ?? DEFAULT_LEGACY_FLEET]);
   return typeof reply === "string" ? reply : null;
 }
 

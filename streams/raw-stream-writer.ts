@@ -22,7 +22,7 @@
  */
 import type { Redis } from "ioredis";
 import { luaCommand } from "../stores/lua-command";
-import { MOTOR_SENSOR_DATA_TYPE } from "../contracts/streams";
+import { MOTOR_SENSOR_DATA_TYPE, RAW_FLEET_FIELD } from "../contracts/streams";
 
 /** Default bound for the raw stream; lag against it is the monitor's job (invariant 4). */
 export const DEFAULT_RAW_MAXLEN = 100_000;
@@ -31,6 +31,8 @@ export const DEFAULT_RAW_MAXLEN = 100_000;
 export type JsonInput = string | Buffer | object;
 
 export interface RawEntry {
+  /** The sending key's fleet (written after the five original fields); absent as in an older producer's entry. */
+  fleetId?: string;
   vehicleId: string;
   /** ISO string, Date or epoch milliseconds; written as ISO 8601. */
   timestamp: string | Date | number;
@@ -63,6 +65,7 @@ export function rawEntryFields(entry: RawEntry): (string | Buffer)[] {
     "sensor_data", jsonField(entry.sensorData),
     "metadata", jsonField(entry.metadata),
     "data_type", MOTOR_SENSOR_DATA_TYPE,
+    ...(entry.fleetId === undefined ? [] : [RAW_FLEET_FIELD, entry.fleetId]),
   ];
 }
 

@@ -1,17 +1,17 @@
 /**
  * Writing one window's findings to `fault_diagnosis_results`, one entry per fault family, with exactly the
  * contract fields of docs/architecture.md#results-stream-layout, in this order:
- *   vehicle_id, fault_type, timestamp, status, score, features (JSON), original_message_id, processing_time
+ *   vehicle_id, fault_type, timestamp, status, score, features (JSON), original_message_id, processing_time, fleet_id
  *
  * Public interface:
- *   writeResults(redis, resultsStream, { vehicleId, originalMessageId, findings, processingTimeMs, timestamp?,
- *                maxLen?, dedupeTtlS? }): Promise<WriteResultsOutcome>
- *   resultEntryFields(vehicleId, originalMessageId, finding, processingTimeMs, timestamp): string[]
+ *   writeResults(redis, resultsStream, { fleetId, vehicleId, originalMessageId, findings, processingTimeMs,
+ *                timestamp?, maxLen?, dedupeTtlS? }): Promise<WriteResultsOutcome>
+ *   resultEntryFields(fleetId, vehicleId, originalMessageId, finding, processingTimeMs, timestamp): string[]
  *   parseResultEntry(fields): ResultEntry   (for readers: API history, tests)
  *
  * Decisions:
- * - No extra stream fields. Old consumers may read the entry positionally or expect exactly this layout, so the
- *   explanation travels INSIDE `features`: the finding's numeric features, plus `_reason` (string),
+ * - No other extra stream fields. Old consumers may read the entry positionally, so `fleet_id` (vehicle ids are
+ *   unique within a fleet only) comes last and the explanation travels INSIDE `features`: the finding's numeric features, plus `_reason` (string),
  *   `_evidence` (Evidence[]), and `_faulted_phase` / `_bearing_defect` / `_baseline_used` when set. The leading
  *   underscore marks keys that are not numeric features (a baseline never holds them), so a reader that wants
  *   only features drops `_*` keys.
@@ -33,6 +33,7 @@ export const DEFAULT_RESULTS_MAXLEN = 100_000;
 export const DEFAULT_RESULT_DEDUPE_TTL_S = 7 * 24 * 3600;
 
 export interface WriteResultsInput {
+  fleetId: string;
   vehicleId: string;
   /** The raw stream id that identifies the window (for assembled windows: the window key). */
   originalMessageId: string;
@@ -76,8 +77,9 @@ function isoTimestamp(t: string | Date | number | undefined): string {
 }
 
 export function resultEntryFields(
-  vehicleId: string, originalMessageId: string, finding: Finding, processingTimeMs: number, timestamp: string,
+  fleetId: string, vehicleId: string, originalMessageId: string, finding: Finding, processingTimeMs: number, timestamp: string,
 ): string[] {
+  // The order of RESULT_ENTRY_FIELDS (contracts/streams.ts); fleet_id last, for readers that go by position.
   return [
     "vehicle_id", vehicleId,
     "fault_type", finding.fault_type,
@@ -87,6 +89,7 @@ export function resultEntryFields(
     "features", featuresJson(finding),
     "original_message_id", originalMessageId,
     "processing_time", (processingTimeMs / 1000).toFixed(6),
+    "fleet_id", fleetId,
   ];
 }
 
@@ -120,7 +123,7 @@ export async function writeResults(redis: Redis, resultsStream: string, input: W
     input.dedupeTtlS ?? DEFAULT_RESULT_DEDUPE_TTL_S, input.maxLen ?? DEFAULT_RESULTS_MAXLEN, input.findings.length,
   ];
   for (const f of input.findings) {
-    const fields = resultEntryFields(input.vehicleId, input.originalMessageId, f, input.processingTimeMs, timestamp);
+    const fields = resultEntryFields(input.fleetId, input.vehicleId, input.originalMessageId, f, input.processingTimeMs, timestamp);
     args.push(f.fault_type, fields.length, ...fields);
   }
   const reply = await writeResultsScript.run(redis, [resultDedupeKey(resultsStream, input.originalMessageId), resultsStream], args);
@@ -139,6 +142,8 @@ export async function writeResults(redis: Redis, resultsStream: string, input: W
 /** One results-stream entry, decoded. */
 export interface ResultEntry {
   id: string;
+  /** "" for an entry written before results carried the fleet. */
+  fleetId: string;
   vehicleId: string;
   faultType: FaultType;
   timestamp: string;
@@ -169,6 +174,7 @@ export function parseResultEntry(id: string, list: unknown): ResultEntry {
   const { _reason: reason, _evidence: evidence, ...rest } = extras;
   return {
     id,
+    fleetId: f.fleet_id ?? "",
     vehicleId: f.vehicle_id ?? "",
     faultType: (f.fault_type ?? "") as FaultType,
     timestamp: f.timestamp ?? "",

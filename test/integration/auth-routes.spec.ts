@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { encodeCompact } from "../../ingest/sensor-data";
 import type { Role } from "../../gateway/roles";
-import { saveVehicleState } from "../../stores/vehicle-state";
+import { getVehicleState, saveVehicleState } from "../../stores/vehicle-state";
 import { makeFleet, nextWindow } from "../../simulator/index";
 import { dropPrefix, startApi, type ApiHarness } from "./api-harness";
 import { configuredService, uniqueName } from "./helpers";
@@ -88,7 +88,9 @@ describe("auth: every route × role × fleet", function () {
     if (need === "public") return [200, 503];
     if (!GRANTS[role].includes(need)) return [403];
     const ownFleet = fleetOfCaller === "A";
-    if (route.path.includes(":vehicle_id")) return ownFleet ? [200, 202] : [404];
+    // Vehicle ids are per fleet: B's "EV-A1" is B's own vehicle, which has no diagnosis (404 on reads, exactly as an
+    // unknown id); B may write it (its own), which never touches A's.
+    if (route.path.includes(":vehicle_id")) return ownFleet || route.vehicle === "write" ? [200, 202] : [404];
     if (route.action === "api.dlqReplay") return [404]; // no such dead letter: past auth
     if (route.action === "api.createKey") return ownFleet ? [201] : [403];
     if (route.action === "api.revokeKey") return ownFleet ? [200] : [404];
@@ -111,7 +113,7 @@ describe("auth: every route × role × fleet", function () {
       const where = `${r.method} ${r.path} → ${r.action}`;
       expect(REQUIRED, where).to.have.property(r.action);
       expect(r.permission, where).to.equal(REQUIRED[r.action]);
-      if (r.path.includes(":vehicle_id")) expect(r.vehicle, where).to.be.oneOf(["read", "claim"]);
+      if (r.path.includes(":vehicle_id")) expect(r.vehicle, where).to.be.oneOf(["read", "write"]);
     }
   });
 
@@ -133,7 +135,7 @@ describe("auth: every route × role × fleet", function () {
     console.log(`      ${n} unauthenticated requests`);
   });
 
-  it("each role gets exactly its permissions; another fleet's vehicle is 404 on every vehicle route", async () => {
+  it("each role gets exactly its permissions; another fleet's vehicle cannot be read (404, as an unknown id) or touched", async () => {
     let n = 0;
     for (const r of routes) {
       if (r.permission === "public") continue;
@@ -149,6 +151,8 @@ describe("auth: every route × role × fleet", function () {
       }
     }
     console.log(`      ${n} route × role × fleet requests`);
+    // B's writes to its own "EV-A1" left A's vehicle as it was.
+    expect(await getVehicleState(api.redis, api.keys, "fleetA", "EV-A1")).to.include({ fleetId: "fleetA", originalMessageId: "1-0" });
   });
 
   it("admin key routes: the key is shown once and works; a fleet admin cannot list or revoke another fleet's keys", async () => {
@@ -178,8 +182,9 @@ describe("auth: every route × role × fleet", function () {
     const b = ioClient(api.base, { auth: { token: keys.viewerB }, transports: ["websocket"], reconnection: false });
     sockets.push(b);
     await new Promise<void>((resolve, reject) => { b.on("connect", resolve); b.on("connect_error", reject); });
-    const sub = await new Promise<{ ok: boolean }>((resolve) => b.emit("subscribe", "EV-A1", resolve));
-    expect(sub.ok).to.equal(false);
+    // B's "EV-A1" is B's own vehicle: its room is not A's, so B never hears of A's vehicle.
+    const sub = await new Promise<{ ok: boolean; room?: string }>((resolve) => b.emit("subscribe", "EV-A1", resolve));
+    expect(sub).to.deep.equal({ ok: true, room: "vehicle:fleetB/EV-A1" });
     const a = ioClient(api.base, { auth: { token: keys.viewerA }, transports: ["websocket"], reconnection: false });
     sockets.push(a);
     await new Promise<void>((resolve, reject) => { a.on("connect", resolve); a.on("connect_error", reject); });

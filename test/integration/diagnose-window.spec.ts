@@ -8,9 +8,10 @@ import { ANALYZERS } from "../../analyzers/index";
 import { FAULT_TYPES, type FaultType, type Finding, type SensorWindow } from "../../analyzers/types";
 import { loadConfig } from "../../config";
 import { FAULT_SERVICES } from "../../contracts/families";
+import { RESULT_ENTRY_FIELDS } from "../../contracts/streams";
 import { EVENTS } from "../../contracts/events";
 import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
-import { diagnoseWindow, UNOWNED_FLEET, type DiagnoseWindowDeps, type WindowEvent, type WindowEventPayloads, type WindowJob } from "../../pipeline/diagnose-window";
+import { diagnoseWindow, type DiagnoseWindowDeps, type WindowEvent, type WindowEventPayloads, type WindowJob } from "../../pipeline/diagnose-window";
 import { FanOutError, type AnalyzeCall } from "../../pipeline/fan-out";
 import { asTypedWindow } from "../../pipeline/typed-window";
 import { windowProfile } from "../../pipeline/window-profile";
@@ -18,13 +19,13 @@ import { diagnosisSettings } from "../../services/diagnosis.service";
 import { createRedis } from "../../stores/redis";
 import { channelsRead, loadWindow } from "../../stores/sample-store";
 import { VehicleProfiles } from "../../stores/vehicle-profiles";
-import { claimVehicle, getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
+import { getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
 import { parseResultEntry, resultDedupeKey } from "../../streams/results-writer";
 import { makeFleet, nextWindow, PMSM_400V, type SimulatedVehicle } from "../../simulator/index";
 import { REDIS_URL, uniqueName } from "./helpers";
 import { waitFor } from "../helpers/wait-for";
 
-const RESULT_FIELDS = ["vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time"];
+const RESULT_FIELDS = [...RESULT_ENTRY_FIELDS];
 
 const FAMILY_OF_ACTION = Object.fromEntries(FAULT_TYPES.map((t) => [`${FAULT_SERVICES[t]}.analyze`, t])) as Record<string, FaultType>;
 
@@ -71,16 +72,20 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
       settings: settingsFor("claim-check"),
       analyzeCall: inProcessAnalyze(redis),
       broadcast: (event, payload) => void sent.push({ event, payload } as WindowEvent),
-      profileFor: (vehicleId, metadata) => windowProfile(profiles, vehicleId, metadata, (m) => { throw new Error(m); }),
+      profileFor: (fleetId, vehicleId, metadata) => windowProfile(profiles, { fleetId, vehicleId }, metadata, (m) => { throw new Error(m); }),
       ...overrides,
       sent,
     };
   }
 
   /** A window job with a fresh message id (results are keyed by it). */
-  function job(vehicleId: string, window: SensorWindow): WindowJob {
+  function job(vehicleId: string, window: SensorWindow, fleetId = "fleetA"): WindowJob {
+    return jobOf(vehicleId, window, fleetId);
+  }
+
+  function jobOf(vehicleId: string, window: SensorWindow, fleetId: string): WindowJob {
     seq += 1;
-    return { vehicleId, messageId: `${1_700_000_000_000 + seq}-0`, timestamp: new Date().toISOString(), window, metadata: {} };
+    return { fleetId, vehicleId, messageId: `${1_700_000_000_000 + seq}-0`, timestamp: new Date().toISOString(), window, metadata: {} };
   }
 
   async function resultEntries(messageId: string): Promise<{ id: string; fields: string[] }[]> {
@@ -138,29 +143,28 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     expect(await resultEntries(j.messageId)).to.have.length(5);
   });
 
-  it("saves the vehicle state under its owner's fleet, and under _unowned without an owner", async () => {
-    await claimVehicle(redis, keys, "fleetA", "EV-DW-OWNED");
-    const owned = await diagnoseWindow(job("EV-DW-OWNED", healthy), deps());
-    const unowned = await diagnoseWindow(job("EV-DW-STRAY", healthy), deps());
+  it("saves the vehicle state under its fleet: the same id in another fleet is another vehicle", async () => {
+    const ofA = await diagnoseWindow(job("EV-DW-SHARED", healthy, "fleetA"), deps());
+    const ofB = await diagnoseWindow(job("EV-DW-SHARED", faulty, "fleetB"), deps());
 
-    expect(owned.fleetId).to.equal("fleetA");
-    const state = await getVehicleState(redis, keys, "EV-DW-OWNED");
-    expect(state).to.include({ vehicleId: "EV-DW-OWNED", fleetId: "fleetA", status: owned.health.status, updatedAt: owned.timestamp });
-    expect(state!.health).to.equal(owned.health.health);
+    expect(ofA.fleetId).to.equal("fleetA");
+    const state = await getVehicleState(redis, keys, "fleetA", "EV-DW-SHARED");
+    expect(state).to.include({ vehicleId: "EV-DW-SHARED", fleetId: "fleetA", status: ofA.health.status, updatedAt: ofA.timestamp });
+    expect(state!.health).to.equal(ofA.health.health);
     expect(Object.keys(state!.findings).sort()).to.deep.equal([...FAULT_TYPES].sort());
-    expect(await listVehicles(redis, keys, "fleetA")).to.deep.equal(["EV-DW-OWNED"]);
+    expect(await listVehicles(redis, keys, "fleetA")).to.include("EV-DW-SHARED");
 
-    expect(unowned.fleetId).to.equal(null);
-    expect((await getVehicleState(redis, keys, "EV-DW-STRAY"))!.fleetId).to.equal(UNOWNED_FLEET);
-    expect(await listVehicles(redis, keys, UNOWNED_FLEET)).to.include("EV-DW-STRAY");
-    expect(await listVehicles(redis, keys, "fleetA")).to.not.include("EV-DW-STRAY");
-    expect(payloadOf(unowned.events, EVENTS.diagnosisCompleted).fleet_id).to.equal(null);
+    expect((await getVehicleState(redis, keys, "fleetB", "EV-DW-SHARED"))!.status).to.equal(ofB.health.status);
+    expect(ofB.health.status, "the two vehicles are diagnosed apart").to.not.equal(ofA.health.status);
+    expect(payloadOf(ofB.events, EVENTS.diagnosisCompleted).fleet_id).to.equal("fleetB");
+    const results = (await redis.xrange(keys.resultsStream, "-", "+")).map(([id, f]) => parseResultEntry(id, f)).filter((r) => r.vehicleId === "EV-DW-SHARED");
+    expect(new Set(results.map((r) => r.fleetId))).to.deep.equal(new Set(["fleetA", "fleetB"]));
   });
 
   it("raises an alarm on a faulty window and clears it on a healthy one, with the matching events and critical alert", async () => {
     const vehicleId = "EV-DW-ALARM";
-    await claimVehicle(redis, keys, "fleetAlarm", vehicleId);
-    await new VehicleProfiles(redis, keys.prefix).setProfile(vehicleId, vehicle.profile);
+    await new VehicleProfiles(redis, keys.prefix).setProfile("fleetAlarm", vehicleId, vehicle.profile);
+    const job = (v: string, w: SensorWindow): WindowJob => jobOf(v, w, "fleetAlarm");
 
     const calm = deps();
     const before = await diagnoseWindow(job(vehicleId, healthy), calm);
@@ -185,7 +189,7 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
       vehicle_id: vehicleId, fleet_id: "fleetAlarm", timestamp: raised.timestamp, kind: "raised", fault_type: "turn_fault", level: "fault",
       score: turn.score, ...(turn.reason ? { reason: turn.reason } : {}),
     });
-    expect(await redis.hgetall(keys.vehicleAlarms(vehicleId))).to.deep.equal({ turn_fault: "fault" });
+    expect(await redis.hgetall(keys.vehicleAlarms("fleetAlarm", vehicleId))).to.deep.equal({ turn_fault: "fault" });
     const alerts = await listCriticalAlerts(redis, keys, "fleetAlarm");
     expect(alerts).to.have.length(1);
     expect(alerts[0]).to.include({ vehicleId, faultType: "turn_fault", status: "fault", originalMessageId: faultJob.messageId });
@@ -196,7 +200,7 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     expect(cool.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth, EVENTS.alarmCleared]);
     expect(payloadOf(cool.sent, EVENTS.alarmCleared)).to.include({ kind: "cleared", fault_type: "turn_fault", previous: "fault", fleet_id: "fleetAlarm" });
     expect(payloadOf(cool.sent, EVENTS.alarmCleared)).to.not.have.property("level");
-    expect(await redis.exists(keys.vehicleAlarms(vehicleId))).to.equal(0);
+    expect(await redis.exists(keys.vehicleAlarms("fleetAlarm", vehicleId))).to.equal(0);
     expect(await listCriticalAlerts(redis, keys, "fleetAlarm")).to.have.length(1);
   });
 
@@ -224,15 +228,15 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     expect(await redis.xlen(keys.resultsStream)).to.equal(length);
     expect(await resultEntries(j.messageId)).to.deep.equal([]);
     expect(await redis.exists(resultDedupeKey(keys.resultsStream, j.messageId))).to.equal(0);
-    expect(await getVehicleState(redis, keys, "EV-DW-FAIL")).to.equal(null);
-    expect(await redis.exists(keys.vehicleAlarms("EV-DW-FAIL"))).to.equal(0);
+    expect(await getVehicleState(redis, keys, "fleetA", "EV-DW-FAIL")).to.equal(null);
+    expect(await redis.exists(keys.vehicleAlarms("fleetA", "EV-DW-FAIL"))).to.equal(0);
     expect(d.sent).to.deep.equal([]);
   });
 
   it("gives identical findings inline and by claim check, and deletes the claim-check key after a success", async () => {
     let storedKey: string | undefined;
     const real = inProcessAnalyze(redis);
-    await new VehicleProfiles(redis, keys.prefix).setProfile("EV-DW-TRANSPORT", vehicle.profile);
+    await new VehicleProfiles(redis, keys.prefix).setProfile("fleetA", "EV-DW-TRANSPORT", vehicle.profile);
     const viaRedis = await diagnoseWindow(job("EV-DW-TRANSPORT", faulty), deps({
       analyzeCall: (action, params, timeoutMs) => {
         expect(params).to.have.property("windowRef").and.not.have.property("window");

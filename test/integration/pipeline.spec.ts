@@ -8,6 +8,7 @@ import type { ServiceBroker } from "moleculer";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/sensor-data";
 import type { SensorWindow } from "../../analyzers/types";
+import { VehicleProfiles } from "../../stores/vehicle-profiles";
 import { ApiKeyStore } from "../../stores/api-keys";
 import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
 import { listDeadLetters } from "../../streams/dead-letter";
@@ -119,6 +120,9 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   it("diagnoses a POSTed window: five results in the stream, a live event for its fleet only", async () => {
     const a = await connect(viewerA);
     const b = await connect(viewerB);
+    // B may follow "EV-PIPE-1" — its own fleet's vehicle of that id, not A's: it must hear nothing of A's window.
+    const sub = await new Promise<{ ok: boolean; room?: string }>((resolve) => b.emit("subscribe", "EV-PIPE-1", resolve));
+    expect(sub).to.deep.equal({ ok: true, room: "vehicle:fleetB/EV-PIPE-1" });
     const seenA: { message_id: string; fleet_id: string }[] = [];
     const seenB: unknown[] = [];
     a.on("diagnosis", (e: { message_id: string; fleet_id: string }) => seenA.push(e));
@@ -141,11 +145,9 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     await sleep(300); // the point: nothing reaches fleet B in the 300 ms after fleet A got its event
     expect(seenB).to.have.length(0);
 
-    // A vehicle of fleet A does not exist for fleet B: not over REST, not as a Socket.IO subscription.
+    // A vehicle of fleet A does not exist for fleet B over REST either.
     const other = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-PIPE-1/health`, { headers: { authorization: `Bearer ${viewerB}` } });
     expect(other.status).to.equal(404);
-    const sub = await new Promise<{ ok: boolean }>((resolve) => b.emit("subscribe", "EV-PIPE-1", resolve));
-    expect(sub.ok).to.equal(false);
     // Sockets receive only: an action call over Socket.IO is refused.
     const call = await new Promise<{ name?: string }>((resolve) => a.emit("call", "diagnosis.submit", {}, resolve));
     expect(call.name).to.equal("Forbidden");
@@ -217,13 +219,17 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     expect(viewerPut.status).to.equal(403);
     const ok = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify(profile) });
     expect(ok.status).to.equal(200);
-    const res = (await gateway.call("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", sensor_data: encodeColumnar(window) })) as { profile: string };
+    const res = (await gateway.call("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", fleet_id: "fleetA", sensor_data: encodeColumnar(window) })) as { profile: string };
     expect(res.profile).to.equal("vehicle");
-    // Fleet B cannot take over fleet A's vehicle.
+    // Fleet B's "EV-PROFILE-1" is its own vehicle: B's profile for it does not touch fleet A's.
     const store = new ApiKeyStore(redis, tag);
     const operatorB = (await store.create("fleetB", "operator")).key;
-    const steal = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: { ...auth, authorization: `Bearer ${operatorB}` }, body: JSON.stringify(profile) });
-    expect(steal.status).to.equal(404);
+    const { rotor_bars: _bars, supply_hz: _supply, ...common } = profile;
+    const pmsm = { ...common, motor_type: "pmsm", pole_pairs: 4 };
+    const other = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: { ...auth, authorization: `Bearer ${operatorB}` }, body: JSON.stringify(pmsm) });
+    expect(other.status).to.equal(200);
+    expect((await new VehicleProfiles(redis, tag).load("fleetA", "EV-PROFILE-1")).profile).to.deep.include({ motor_type: "induction", rotor_bars: 28 });
+    expect((await new VehicleProfiles(redis, tag).load("fleetB", "EV-PROFILE-1")).profile).to.deep.include({ motor_type: "pmsm" });
   });
 
   it("answers diagnosis.submit with five findings and the health, without touching the streams", async () => {
@@ -264,7 +270,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   });
 
   it("dead-letters a poison stream entry at once, with the failing field, and keeps the stream moving", async () => {
-    const poison = await redis.xadd(keys.rawStream, "*", "vehicle_id", "EV-POISON", "timestamp", new Date().toISOString(), "sensor_data", "{ not json", "metadata", "{}", "data_type", "motor_sensor_data");
+    const poison = await redis.xadd(keys.rawStream, "*", "vehicle_id", "EV-POISON", "timestamp", new Date().toISOString(), "sensor_data", "{ not json", "metadata", "{}", "data_type", "motor_sensor_data", "fleet_id", "fleetA");
     const letter = await waitFor(async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === poison), 10_000, "the poison entry in the DLQ");
     expect(letter.error).to.match(/sensor_data/);
     // Visible and replayable through the API, for operators only.

@@ -40,7 +40,7 @@ describe("streams pipeline: backlog → two coordinators → windows → results
     const brokers = ["coord-1", "coord-2"].map((nodeID) => {
       const broker = new ServiceBroker({ logger: false, nodeID });
       const client = testRedis();
-      const assembler = new WindowAssembler(client, { keys, targetSamples: 100, source: { stream: keys.rawStream, group: "diagnosis" } });
+      const assembler = new WindowAssembler(client, { keys, targetSamples: 100, source: { stream: keys.rawStream, group: "diagnosis" }, legacyFleetId: "legacy" });
       broker.createService({
         name: "diagnosis",
         mixins: [RedisStreamConsumerMixin({ redisUrl: REDIS_URL, stream: keys.rawStream, group: "diagnosis", batchSize: 8, maxInFlight: 8, claimIdleMs: 2000 })],
@@ -50,14 +50,14 @@ describe("streams pipeline: backlog → two coordinators → windows → results
             for (const e of entries) {
               const vehicleId = e.fields.vehicle_id;
               const { k } = JSON.parse(e.fields.sensor_data) as { k: number };
-              const res = await assembler.append(vehicleId, e.id, legacyBatch(k));
+              const res = await assembler.append({ fleetId: "legacy", vehicleId }, e.id, legacyBatch(k));
               outcomes.push(res);
               if (res.status === "window") {
                 await writeResults(client, keys.resultsStream, {
-                  vehicleId, originalMessageId: res.window.windowKey, processingTimeMs: 1, maxLen: 10_000,
+                  fleetId: "legacy", vehicleId, originalMessageId: res.window.windowKey, processingTimeMs: 1, maxLen: 10_000,
                   findings: [{ fault_type: "bearing", status: "normal", score: 0, features: { samples: res.window.samples }, evidence: [] }],
                 });
-                await assembler.complete(vehicleId, res.window.windowKey);
+                await assembler.complete({ fleetId: "legacy", vehicleId }, res.window.windowKey);
               }
               out.push("ack");
             }
@@ -81,7 +81,7 @@ describe("streams pipeline: backlog → two coordinators → windows → results
         const samples = mine.flatMap((w) => Array.from(w.window.channels.ia!.samples));
         expect(samples, `${v}: windows contiguous and in order`).to.deep.equal(Array.from({ length: samples.length }, (_, i) => i));
         expect(Math.min(...mine.map((w) => w.samples)), `${v}: smallest window`).to.be.at.least(100);
-        expect(samples.length + await brokers[0].assembler.bufferedSamples(v)).to.equal(BATCHES * ROWS);
+        expect(samples.length + await brokers[0].assembler.bufferedSamples({ fleetId: "legacy", vehicleId: v })).to.equal(BATCHES * ROWS);
         expect(mine.length).to.be.at.least(5);
       }
     } finally {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { redisKeys } from "../../../contracts/redis-keys";
 import {
-  claimVehicle, countVehicles, getVehicleHistory, getVehicleOwner, getVehicleState, listCriticalAlerts, listVehicles,
+  countVehicles, getVehicleHistory, getVehicleState, listCriticalAlerts, listVehicles,
   pushCriticalAlert, saveVehicleState,
 } from "../../../stores/vehicle-state";
 import { useRedisFixture } from "../../helpers/redis-fixture";
@@ -22,13 +22,13 @@ describe("vehicle state in Redis", () => {
       }, { historyLen: 3 });
     }
     await saveVehicleState(redis, keys, "V2", { fleetId: "F1", health: 1, status: "normal", findings: {}, updatedAt: new Date(1_600_000_000_000).toISOString() });
-    const state = await getVehicleState(redis, keys, "V1");
+    const state = await getVehicleState(redis, keys, "F1", "V1");
     expect(state).to.deep.include({ vehicleId: "V1", fleetId: "F1", health: 0.6, status: "warning" });
-    const history = await getVehicleHistory(redis, keys, "V1");
+    const history = await getVehicleHistory(redis, keys, "F1", "V1");
     expect(history.map((h) => h.health)).to.deep.equal([0.6, 0.7, 0.8]);
     expect(await listVehicles(redis, keys, "F1")).to.deep.equal(["V1", "V2"]);
     expect(await countVehicles(redis, keys, "F2")).to.equal(0);
-    expect(await getVehicleState(redis, keys, "nope")).to.equal(null);
+    expect(await getVehicleState(redis, keys, "F1", "nope")).to.equal(null);
   });
 
   it("caps critical alerts per fleet and isolates fleets", async () => {
@@ -40,12 +40,14 @@ describe("vehicle state in Redis", () => {
     expect(await listCriticalAlerts(redis, keys, "F2")).to.deep.equal([]);
   });
 
-  it("claims a vehicle for the first fleet only", async () => {
+  it("the same vehicle id in two fleets is two vehicles", async () => {
     const keys = redisKeys({ prefix: prefix });
-    expect(await claimVehicle(redis, keys, "F1", "V1")).to.equal("F1");
-    expect(await claimVehicle(redis, keys, "F2", "V1")).to.equal("F1");
-    expect(await claimVehicle(redis, keys, "F2", "V2")).to.equal("F2");
-    expect(await getVehicleOwner(redis, keys, "V1")).to.equal("F1");
-    expect(await getVehicleOwner(redis, keys, "V3")).to.equal(null);
+    const at = new Date(1_700_000_000_000).toISOString();
+    await saveVehicleState(redis, keys, "VIN-1", { fleetId: "F1", health: 0.9, status: "normal", findings: {}, updatedAt: at });
+    await saveVehicleState(redis, keys, "VIN-1", { fleetId: "F2", health: 0.2, status: "fault", findings: {}, updatedAt: at });
+    expect(await getVehicleState(redis, keys, "F1", "VIN-1")).to.deep.include({ fleetId: "F1", health: 0.9 });
+    expect(await getVehicleState(redis, keys, "F2", "VIN-1")).to.deep.include({ fleetId: "F2", health: 0.2 });
+    expect(await getVehicleState(redis, keys, "F3", "VIN-1")).to.equal(null);
+    expect(await listVehicles(redis, keys, "F1")).to.deep.equal(["VIN-1"]);
   });
 });
