@@ -58,9 +58,9 @@ const validNumber = (x: number | undefined): x is number => x !== undefined && N
 
 /** The three scalar readings this analyzer judges, each present only when plausible. */
 interface InsulationReadings {
-  resistanceKohm?: number;
-  leakageMa?: number;
-  windingTempC?: number;
+  resistanceKohm?: number | undefined;
+  leakageMa?: number | undefined;
+  windingTempC?: number | undefined;
 }
 
 interface Judgement {

@@ -11,7 +11,7 @@
 /** What the caller knows about one node; every field may be missing for a node never heard from. */
 export interface EndpointStats {
 	/** EWMA of remote call latency seen by this caller, ms. */
-	latencyEwmaMs?: number;
+	latencyEwmaMs?: number | undefined;
 	/** Calls that completed in the current window (success, failure). */
 	successes?: number;
 	failures?: number;
@@ -20,11 +20,11 @@ export interface EndpointStats {
 	/** Host CPU 0..100 from the node's heartbeat (`ep.node.cpu`). */
 	cpuPercent?: number | null;
 	/** Worker memory use 0..1 reported in response meta. */
-	memoryRatio?: number;
+	memoryRatio?: number | undefined;
 	/** Requests the worker was executing when it answered plus this caller's own in-flight calls to it. */
 	queueLength?: number;
 	/** Event-loop delay (p99, ms) reported by the worker. */
-	eventLoopDelayMs?: number;
+	eventLoopDelayMs?: number | undefined;
 	/** How long calls to the node have been outstanding with no answer at all, ms (0 when nothing is pending). */
 	stalledMs?: number;
 }

@@ -19,7 +19,7 @@ export const READY_PATH = "/ready";
 
 export interface ProbeAnswer {
 	status: number;
-	body: { state: ProbeState; nodeID?: string; uptime: number };
+	body: { state: ProbeState; nodeID?: string | undefined; uptime: number };
 }
 
 /** Pure: what a probe request answers in a given state; undefined for an unknown path. */
@@ -33,7 +33,7 @@ export function probeAnswer(state: ProbeState, path: string, nodeID?: string): P
 
 export interface HealthProbeOptions {
 	/** Port to listen on (HEALTH_PORT); none: disabled. 0 picks a free port (tests). */
-	port?: number;
+	port?: number | undefined;
 	host?: string;
 }
 

@@ -18,8 +18,8 @@ import type { Redis, RedisOptions } from "ioredis";
 type RedisTransporterBase = InstanceType<typeof Transporters.Redis>;
 
 interface TransporterInternals {
-  _clientSub?: Redis;
-  _clientPub?: Redis;
+  _clientSub?: Redis | undefined;
+  _clientPub?: Redis | undefined;
   clientPub?: Redis | null;
 }
 

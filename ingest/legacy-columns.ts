@@ -93,7 +93,7 @@ export type CellField = (row: number, columnName: string) => string;
 
 export interface LegacyRateSource {
   /** A rate sent beside the table (legacy `sampling_rate`, or metadata's). */
-  rateHz?: number;
+  rateHz?: number | undefined;
   /** Where that rate came from, for error messages. */
   rateField: string;
 }

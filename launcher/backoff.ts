@@ -11,7 +11,7 @@ export interface BackoffDelay {
 	factor: number;
 	maxMs: number;
 	/** Relative spread j: the delay is scaled by a uniform factor in [1 − j, 1 + j] and rounded (default 0: none). */
-	jitter?: number;
+	jitter?: number | undefined;
 }
 
 /** min(maxMs, initialMs × factor^attempt), optionally jittered so that many clients do not retry in step. */

@@ -10,7 +10,7 @@ export type ScalingAction = "scale_out" | "scale_in" | "keep";
 
 export interface FamilyAdvice {
 	action: ScalingAction;
-	why?: string;
+	why?: string | undefined;
 }
 
 function familyOfKey(key: string): WorkerUnit | undefined {

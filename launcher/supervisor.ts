@@ -28,7 +28,7 @@ interface Managed {
 	startedAt: number;
 	restarts: number;
 	backoff: RestartBackoff;
-	restartTimer?: NodeJS.Timeout;
+	restartTimer?: NodeJS.Timeout | undefined;
 	/** Set when the supervisor itself stops it: no restart. */
 	retiring: boolean;
 	exited?: Promise<void>;

@@ -48,7 +48,7 @@ export function scaleInCandidate(specs: readonly ProcessSpec[], family: WorkerUn
 export interface TopologyRow {
 	name: string;
 	units: readonly string[];
-	pid?: number;
+	pid?: number | undefined;
 	status: string;
 	restarts: number;
 }

@@ -99,7 +99,7 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
       await closeRedis(this.windowRedis);
     },
   };
-  return schema as Partial<ServiceSchema>;
+  return schema as unknown as Partial<ServiceSchema>;
 }
 
 /** One fault family's worker service: its contract name (contracts/families.ts) around the family's analyzer. */

@@ -11,7 +11,7 @@ import { resolveProfile, type VehicleProfiles } from "../stores/vehicle-profiles
 export interface WindowProfile {
   profile: MotorProfile;
   source: ProfileSource;
-  baseline?: FeatureBaseline;
+  baseline?: FeatureBaseline | undefined;
 }
 
 export async function windowProfile(

@@ -181,7 +181,7 @@ export function parseResultEntry(id: string, list: unknown): ResultEntry {
     status: (f.status ?? "insufficient_data") as FindingStatus,
     score: Number(f.score ?? 0),
     features,
-    reason: typeof reason === "string" ? reason : undefined,
+    ...(typeof reason === "string" ? { reason } : {}),
     evidence: Array.isArray(evidence) ? (evidence as Evidence[]) : [],
     originalMessageId: f.original_message_id ?? "",
     processingTimeS: Number(f.processing_time ?? 0),

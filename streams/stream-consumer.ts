@@ -98,7 +98,7 @@ export interface StreamConsumerStats {
   /** Entries kept pending on purpose until their window is done (outcome `hold`). */
   held: number;
   errors: number;
-  lastError?: { message: string; at: string };
+  lastError?: { message: string; at: string } | undefined;
 }
 
 export interface ConsumerLogger {
@@ -115,7 +115,7 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function normalizeOutcome(o: EntryOutcome | undefined): { outcome: EntryVerdict; error?: string } {
+function normalizeOutcome(o: EntryOutcome | undefined): { outcome: EntryVerdict; error?: string | undefined } {
   if (o === undefined) return { outcome: "retry", error: "handler returned no outcome for this entry" };
   if (typeof o === "string") return { outcome: o };
   return { outcome: o.outcome, error: o.error === undefined ? undefined : errorMessage(o.error) };

@@ -103,7 +103,7 @@ export interface CaseResult extends EvalCase {
   /** Reason given with insufficient_data / not_applicable. */
   reason: Partial<Record<FaultType, string>>;
   /** Turn fault: the phase the analyzer located (only when it warned). */
-  locatedPhase?: string;
+  locatedPhase?: string | undefined;
 }
 
 export interface EvalReport {

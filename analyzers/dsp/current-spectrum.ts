@@ -29,7 +29,7 @@ export interface CurrentSpectrum {
 
 export interface CurrentSpectrumOptions {
   /** Expected electrical frequency (fixed supply, or speed × pole pairs); searched ± priorTolerance. */
-  priorHz?: number;
+  priorHz?: number | undefined;
   priorTolerance?: number;
   /** Highest frequency the caller will read, as a multiple of f, plus an absolute margin (its floor band). */
   highestRatio: number;

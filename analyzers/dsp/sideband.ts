@@ -115,7 +115,7 @@ export function sidebandEvidence(m: SidebandMeasurement, threshold?: number): Ev
     name: m.name,
     frequency_hz: round(m.frequencyHz, 3),
     level_db: round(m.reportedDb, 1),
-    threshold,
+    ...(threshold !== undefined ? { threshold } : {}),
     reference: m.isUpperBound
       ? `fundamental (upper bound: no line ${DETECTION_MARGIN_DB} dB above the local floor ${round(m.floorDb, 1)} dB)`
       : `fundamental (local floor ${round(m.floorDb, 1)} dB)`,

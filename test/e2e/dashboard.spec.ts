@@ -104,7 +104,7 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
     const res = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/${vehicleId}/data`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: bodies.get(vehicleId),
+      body: bodies.get(vehicleId) ?? null,
     });
     expect(res.status, `ingest ${vehicleId}`).to.equal(202);
     return ((await res.json()) as { message_id: string }).message_id;

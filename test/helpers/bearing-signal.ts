@@ -16,7 +16,7 @@ export interface BearingSignalOptions {
   rateHz: number;
   durationS: number;
   /** Strike rate, Hz (BPFO, BPFI, 2×BSF …); omit for a healthy bearing. */
-  defectHz?: number;
+  defectHz?: number | undefined;
   /** Peak acceleration of one strike's ringing, g. */
   impulseG?: number;
   resonanceHz?: number;

@@ -96,6 +96,10 @@ export function eccentricityLines(fundamentalHz: number, shaftHz: number, levelD
 }
 
 /** A window of phase currents plus the scalars the current-signature analyzers read. */
-export function mcsaWindow(spec: McsaSignalSpec, scalars: Pick<SensorWindow, "rpm" | "loadPct"> = {}): SensorWindow {
-  return { channels: mcsaPhaseCurrents(spec), ...scalars };
+export function mcsaWindow(spec: McsaSignalSpec, scalars: { rpm?: number | undefined; loadPct?: number | undefined } = {}): SensorWindow {
+  return {
+    channels: mcsaPhaseCurrents(spec),
+    ...(scalars.rpm !== undefined ? { rpm: scalars.rpm } : {}),
+    ...(scalars.loadPct !== undefined ? { loadPct: scalars.loadPct } : {}),
+  };
 }

@@ -89,8 +89,8 @@ export function balancedVoltages(v: number, reversed = false): PhasorSet {
 export function turnFaultCircuit(opts: {
   voltages: PhasorSet;
   phaseImpedance: Complex;
-  faultedPhase?: Phase;
-  severity?: number;
+  faultedPhase?: Phase | undefined;
+  severity?: number | undefined;
   loopAngleDeg?: number;
 }): PhasorSet {
   const z = opts.phaseImpedance;
@@ -152,8 +152,8 @@ export function sequenceImpedanceMotor(opts: {
   voltages: PhasorSet;
   z1: Complex;
   z2: Complex;
-  faultedPhase?: Phase;
-  severity?: number;
+  faultedPhase?: Phase | undefined;
+  severity?: number | undefined;
   loopAngleDeg?: number;
 }): PhasorSet {
   const one = complex(1, 0);

@@ -11,7 +11,7 @@ describe("analyzer worker over the Redis transporter (CBOR)", function () {
   const namespace = uniqueName("worker");
   let caller: ServiceBroker;
   let worker: ServiceBroker;
-  const seen: { samplesType?: string } = {};
+  const seen: { samplesType?: string | undefined } = {};
 
   before(async () => {
     worker = makeBroker(namespace, "worker-1");

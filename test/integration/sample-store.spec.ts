@@ -79,7 +79,7 @@ describe("window store (claim check for decoded windows)", function () {
     const namespace = uniqueName("claimcheck");
     let caller: ServiceBroker;
     let worker: ServiceBroker;
-    const seen: { channels?: string[]; type?: string } = {};
+    const seen: { channels?: string[]; type?: string | undefined } = {};
 
     before(async () => {
       worker = makeBroker(namespace, "worker-1");
