@@ -56,30 +56,23 @@ function optionalPort(doc: string): VariableSpec<number | undefined> {
   };
 }
 
-function name(defaultValue: string, doc: string): VariableSpec<string> {
+/** A name that must match `pattern` (its alphabet spelled out in `alphabet` for the message). */
+function matching(pattern: RegExp, alphabet: string, defaultValue: string, doc: string): VariableSpec<string> {
   return {
     defaultText: defaultValue,
     doc,
     parse(raw) {
       const value = raw === undefined || raw === "" ? defaultValue : raw;
-      if (!NAME_PATTERN.test(value)) throw new ValueProblem(`must be 1–64 characters of [A-Za-z0-9._:-], got "${value}"`);
+      if (!pattern.test(value)) throw new ValueProblem(`must be 1–64 characters of ${alphabet}, got "${value}"`);
       return value;
     },
   };
 }
 
+/** Key prefixes, stream names, namespaces. */
+const name = (defaultValue: string, doc: string): VariableSpec<string> => matching(NAME_PATTERN, "[A-Za-z0-9._:-]", defaultValue, doc);
 /** A fleet id (ingest/vehicle-id.ts FLEET_ID_PATTERN). */
-function fleetName(defaultValue: string, doc: string): VariableSpec<string> {
-  return {
-    defaultText: defaultValue,
-    doc,
-    parse(raw) {
-      const value = raw === undefined || raw === "" ? defaultValue : raw;
-      if (!FLEET_ID_PATTERN.test(value)) throw new ValueProblem(`must be 1–64 characters of [A-Za-z0-9._-], got "${value}"`);
-      return value;
-    },
-  };
-}
+const fleetName = (defaultValue: string, doc: string): VariableSpec<string> => matching(FLEET_ID_PATTERN, "[A-Za-z0-9._-]", defaultValue, doc);
 
 function optionalName(doc: string): VariableSpec<string | undefined> {
   return {
