@@ -157,6 +157,24 @@ function flag(doc: string): VariableSpec<boolean> {
   return { defaultText: "", doc, parse: (raw) => raw !== undefined };
 }
 
+/** A byte count: bytes, or a number with kb/mb/gb; between minBytes and maxBytes. */
+function byteCount(defaultText: string, minBytes: number, maxBytes: number, doc: string): VariableSpec<number> {
+  const mb = (n: number) => `${n / (1024 * 1024)}mb`;
+  return {
+    defaultText,
+    doc,
+    parse(raw) {
+      const value = (raw === undefined || raw.trim() === "" ? defaultText : raw).trim().toLowerCase();
+      const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/.exec(value);
+      if (!m) throw new ValueProblem(`must be a size like 256mb, 2gb or 1048576, got "${raw}"`);
+      const unit = m[2] === "gb" ? 1024 ** 3 : m[2] === "mb" ? 1024 ** 2 : m[2] === "kb" ? 1024 : 1;
+      const bytes = Math.round(Number(m[1]) * unit);
+      if (bytes < minBytes || bytes > maxBytes) throw new ValueProblem(`must be between ${mb(minBytes)} and ${mb(maxBytes)}, got "${raw}"`);
+      return bytes;
+    },
+  };
+}
+
 /**
  * Every variable the product reads, grouped by who uses it. The order here is the order of the README table.
  * Tools (bench, chaos run, simulated feeder) take command-line flags instead.
@@ -176,6 +194,7 @@ export const VARIABLES = {
   VTOX_PREFIX: name("vtox", "prefix of every state key in Redis"),
   RAW_STREAM: name("motor_raw_data", "the ingest stream"),
   RESULTS_STREAM: name("fault_diagnosis_results", "the results stream (one entry per window and fault family)"),
+  VEHICLE_STATE_TTL_S: integer(30 * 86_400, 60, 10 * 365 * 86_400, "a vehicle silent this long loses its state, history and alarms (TTL refreshed by each window) and leaves its fleet's index; profiles and baselines are kept"),
   // --- api ---
   PORT: integer(8000, 1, 65535, "the api's HTTP port (REST, dashboard, Socket.IO)"),
   HOST: optionalText("the api's listen address (default all interfaces)"),
@@ -196,8 +215,14 @@ export const VARIABLES = {
   DIAGNOSIS_MAX_IN_FLIGHT: integer(32, 1, 10_000, "windows one coordinator diagnoses at once"),
   DIAGNOSIS_CLAIM_IDLE_MS: integer(5000, 100, 3_600_000, "a pending entry idle this long is reclaimed from its (dead) consumer"),
   DIAGNOSIS_MAX_DELIVERIES: integer(5, 1, 100, "deliveries before an entry that keeps failing goes to the dead-letter stream"),
+  RAW_STREAM_RETENTION_S: integer(600, 1, 30 * 86_400, "a raw entry older than this is trimmed once every consumer group has acknowledged it (never one pending or undelivered)"),
+  DLQ_MAX_BYTES: byteCount("256mb", 1024 * 1024, 64 * 1024 ** 3, "byte budget of the dead-letter stream (MEMORY USAGE); the oldest dead letters are trimmed above it"),
+  DLQ_RETENTION_S: integer(7 * 86_400, 60, 365 * 86_400, "dead letters older than this are trimmed"),
+  RETENTION_INTERVAL_S: integer(5, 1, 3600, "seconds between retention passes (raw stream, dead letters, fleet indexes); every coordinator runs them, one at a time"),
   // --- monitor ---
   LAG_ALERT: integer(1000, 1, 100_000_000, "stream lag (entries) above which the monitor raises an alert"),
+  REDIS_MEMORY_ALERT_PCT: integer(80, 1, 100, "Redis used_memory as % of maxmemory above which the monitor raises an alert"),
+  REDIS_MEMORY_READY_PCT: integer(90, 1, 100, "Redis used_memory as % of maxmemory from which `monitor.redis` answers ready: false (for /ready)"),
   // --- container entry (bin/run-services.ts) ---
   SERVICES: optionalText("the deployable units this container runs, comma- or space-separated (contracts/service-units.ts)"),
 } as const;
@@ -211,6 +236,16 @@ export interface RedisSettings {
   prefix: string;
   rawStream: string;
   resultsStream: string;
+  /** TTL of per-vehicle state keys (state, history, alarms), refreshed by each window. */
+  vehicleStateTtlS: number;
+}
+
+/** What the coordinator's retention pass bounds (streams/retention.ts, mixins/retention.mixin.ts). */
+export interface RetentionSettings {
+  rawStreamRetentionS: number;
+  dlqMaxBytes: number;
+  dlqRetentionS: number;
+  intervalS: number;
 }
 
 export interface VtoxConfig {
@@ -242,8 +277,9 @@ export interface VtoxConfig {
     shortBatchSamples: number;
     assemblyTargetSamples: number;
     consumer: { batchSize: number; maxInFlight: number; claimIdleMs: number; maxDeliveries: number };
+    retention: RetentionSettings;
   };
-  monitor: { lagAlert: number };
+  monitor: { lagAlert: number; redisMemoryAlertPct: number; redisMemoryReadyPct: number };
   /** The fleet of raw entries without a fleet_id (an older producer's). */
   legacyFleetId: string;
   services: string | undefined;
@@ -276,7 +312,7 @@ function readValues(env: Readonly<Record<string, string | undefined>>): Values {
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): VtoxConfig {
   const v = readValues(env);
   return {
-    redis: { url: v.REDIS_URL, prefix: v.VTOX_PREFIX, rawStream: v.RAW_STREAM, resultsStream: v.RESULTS_STREAM },
+    redis: { url: v.REDIS_URL, prefix: v.VTOX_PREFIX, rawStream: v.RAW_STREAM, resultsStream: v.RESULTS_STREAM, vehicleStateTtlS: v.VEHICLE_STATE_TTL_S },
     broker: {
       namespace: v.NAMESPACE,
       nodeId: v.NODE_ID ?? v.POD_NAME,
@@ -309,8 +345,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         claimIdleMs: v.DIAGNOSIS_CLAIM_IDLE_MS,
         maxDeliveries: v.DIAGNOSIS_MAX_DELIVERIES,
       },
+      retention: {
+        rawStreamRetentionS: v.RAW_STREAM_RETENTION_S,
+        dlqMaxBytes: v.DLQ_MAX_BYTES,
+        dlqRetentionS: v.DLQ_RETENTION_S,
+        intervalS: v.RETENTION_INTERVAL_S,
+      },
     },
-    monitor: { lagAlert: v.LAG_ALERT },
+    monitor: { lagAlert: v.LAG_ALERT, redisMemoryAlertPct: v.REDIS_MEMORY_ALERT_PCT, redisMemoryReadyPct: v.REDIS_MEMORY_READY_PCT },
     legacyFleetId: v.LEGACY_FLEET,
     services: v.SERVICES,
   };

@@ -15,7 +15,6 @@
  *   --state-only --vehicles N (vehicle state for N ids through stores/vehicle-state.ts; Redis memory per vehicle)
  *   --url URL --key KEY (use a running cluster; REDIS_URL / VTOX_PREFIX / RESULTS_STREAM must match it)
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Redis } from "ioredis";
@@ -24,18 +23,16 @@ import { createRedis } from "../stores/redis";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { streamGroupInfo } from "../streams/stream-info";
 import { saveVehicleState } from "../stores/vehicle-state";
-import type { LoadConfig, LoadReport, WindowShape } from "./cluster/load-generator";
+import type { LoadConfig, WindowShape } from "./cluster/load-generator";
 import { cpuSeconds, rssMb } from "./cluster/proc-stats";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
 import { parseCommandLine } from "../cli/args";
 import { freePort } from "../cli/free-port";
-import { runnerCommand } from "../launcher/runner-command";
+import { forkLoadGenerator, redisInfo, startRunner as launch, stopAll as stopProcesses, waitReady, WORKER_SERVICES, type ProcessInfo } from "./cluster/launcher";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const root = path.resolve(__dirname, "..");
 const FAMILIES = 5;
-const WORKER_SERVICES = ["fault-turn", "fault-insulation", "fault-bearing", "fault-eccentricity", "fault-broken-bar"].map((s) => `services/${s}.service.ts`);
 
 const USAGE = "npm run bench -- [--vehicles N] [--rate R] [--duration S] [--warmup S] [--window standard|columnar|legacy] [--window-s S] " +
   "[--rate-hz HZ] [--layout split|combined] [--workers N] [--malloc tuned|default] [--cpu-prof DIR] [--json FILE] [--check] [--state-only] [--url URL --key KEY]";
@@ -66,7 +63,6 @@ const prefix = external ? (process.env.VTOX_PREFIX ?? "vtox") : runId;
 const streams = external ? {} : { rawStream: `${runId}:motor_raw_data`, resultsStream: `${runId}:fault_diagnosis_results` };
 const keys: RedisKeys = redisKeys({ prefix: prefix, ...streams });
 
-interface ProcessInfo { name: string; child: ChildProcess }
 const processes: ProcessInfo[] = [];
 
 function serviceEnv(port: number): NodeJS.ProcessEnv {
@@ -97,27 +93,7 @@ function serviceEnv(port: number): NodeJS.ProcessEnv {
 }
 
 function startRunner(name: string, services: string[], env: NodeJS.ProcessEnv, profDir: string | undefined): void {
-  const nodeOptions = profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [];
-  const { command, args } = runnerCommand({ root, services, nodeOptions });
-  const child = spawn(command, args, { cwd: root, env: { ...env, NODE_ID: `${runId}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
-  processes.push({ name, child });
-}
-
-async function waitReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/ready`)).status === 200) return;
-    } catch { /* not listening yet */ }
-    await sleep(300);
-  }
-  throw new Error(`${url}/ready did not answer 200 within ${timeoutMs} ms`);
-}
-
-async function redisInfo(redis: Redis, section: string, field: string): Promise<number> {
-  const text = await redis.info(section);
-  const m = new RegExp(`^${field}:(\\S+)`, "m").exec(text);
-  return m ? Number(m[1]) : Number.NaN;
+  launch(processes, runId, name, services, env, profDir);
 }
 
 async function deleteRunKeys(redis: Redis): Promise<void> {
@@ -193,21 +169,9 @@ async function stateOnly(redis: Redis): Promise<void> {
   if (opt.json) fs.writeFileSync(opt.json, JSON.stringify(out, null, 2));
 }
 
-function stopOne(p: ProcessInfo): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { p.child.kill("SIGKILL"); resolve(); }, 15_000);
-    p.child.once("exit", () => { clearTimeout(timer); resolve(); });
-    p.child.kill("SIGTERM");
-  });
-}
-
 /** Load generator first, then the consumers of the workers (api, diagnosis), then the workers: no calls into the void. */
-async function stopAll(): Promise<void> {
-  const isWorker = (p: ProcessInfo) => p.name.startsWith("workers");
-  await Promise.all(processes.filter((p) => p.name === "loadgen").map(stopOne));
-  await Promise.all(processes.filter((p) => p.name !== "loadgen" && !isWorker(p)).map(stopOne));
-  await Promise.all(processes.filter(isWorker).map(stopOne));
+function stopAll(): Promise<void> {
+  return stopProcesses(processes);
 }
 
 async function main(): Promise<number> {
@@ -244,21 +208,10 @@ async function main(): Promise<number> {
       maxOutstanding: Math.max(64, Math.ceil(rate * 2)),
       idPrefix: "SIM",
     };
-    const load = fork(path.join(__dirname, "cluster/load-generator.ts"), [], {
-      execArgv: ["--import", "tsx"], env: { ...process.env, ...serviceEnv(0), BENCH_LOAD: JSON.stringify(loadCfg) }, stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    processes.push({ name: "loadgen", child: load });
     const sentAt = new Map<string, number>();
-    let loadReport: LoadReport | undefined;
-    const loadReady = new Promise<void>((resolve) => load.on("message", (m: unknown) => {
-      if (m === "ready") resolve();
-      else if (m && typeof m === "object" && "ids" in m) for (const [id, t] of (m as { ids: [string, number][] }).ids) sentAt.set(id, t);
-      else if (m && typeof m === "object" && "done" in m) loadReport = (m as { done: LoadReport }).done;
-    }));
-    const loadExited = new Promise<void>((resolve) => load.once("exit", () => resolve()));
-
+    const load = forkLoadGenerator(processes, loadCfg, { ...process.env, ...serviceEnv(0) }, (ids) => { for (const [id, t] of ids) sentAt.set(id, t); });
     if (!external) await waitReady(url, 90_000);
-    await loadReady;
+    await load.ready;
     const redisPid = await redisInfo(redis, "server", "process_id");
     const memBefore = await redisInfo(redis, "memory", "used_memory");
 
@@ -267,7 +220,7 @@ async function main(): Promise<number> {
     const follower = new ResultsFollower(reader, keys.resultsStream, measured);
     follower.start();
     await sleep(100);
-    load.send("go");
+    load.go();
 
     const pids: { name: string; pid: number }[] = [...processes.map((p) => ({ name: p.name, pid: p.child.pid ?? 0 })), { name: "redis-server", pid: redisPid }];
     const lagSeries: { t: number; lag: number | null; pending: number }[] = [];
@@ -286,7 +239,7 @@ async function main(): Promise<number> {
     rssAtEnd = pids.map((p) => rssMb(p.pid));
     const lagAtEnd = await streamGroupInfo(redis, keys.rawStream, "diagnosis");
     const memAtEnd = await redisInfo(redis, "memory", "used_memory");
-    await loadExited;
+    const loadReport = await load.report;
     clearInterval(sampler);
     if (!loadReport) throw new Error("the load generator gave no report");
 

@@ -9,6 +9,9 @@
 export const DEFAULT_RAW_STREAM = "motor_raw_data";
 export const DEFAULT_RESULTS_STREAM = "fault_diagnosis_results";
 
+/** Default lifetime of a silent vehicle's state keys (VEHICLE_STATE_TTL_S). */
+export const DEFAULT_VEHICLE_STATE_TTL_S = 30 * 86_400;
+
 /** Dead letters of a stream live beside it. */
 export function deadLetterStreamOf(rawStream: string): string {
   return `${rawStream}:dlq`;
@@ -26,8 +29,12 @@ export const keyNames = {
   vehicleBaseline: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:baseline`,
   /** Hash fault family → open alarm level. */
   vehicleAlarms: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:fleet:${fleetId}:vehicle:${vehicleId}:alarms`,
-  /** Sorted set of vehicle ids of one fleet, scored by last update (ms). */
+  /** Sorted set of vehicle ids of one fleet, scored by last update (ms); silent vehicles are removed by retention. */
   fleetVehicles: (prefix: string, fleetId: string) => `${prefix}:fleet:${fleetId}:vehicles`,
+  /** Set of the fleet ids that have a vehicle index (so retention finds every index without SCAN). */
+  fleets: (prefix: string) => `${prefix}:fleets`,
+  /** Lease of the periodic retention pass: one coordinator at a time runs it. */
+  retentionLease: (prefix: string) => `${prefix}:retention:lease`,
   /** List of JSON CriticalAlert of one fleet, newest first, capped. */
   criticalAlerts: (prefix: string, fleetId: string) => `${prefix}:fleet:${fleetId}:alerts:critical`,
   /** Hash: one API key's record (hash of the secret, fleet, role, label, revoked). */
@@ -56,6 +63,8 @@ export interface KeySpace {
   rawStream?: string;
   resultsStream?: string;
   deadLetterStream?: string;
+  /** TTL of per-vehicle state keys (default DEFAULT_VEHICLE_STATE_TTL_S). */
+  vehicleStateTtlS?: number;
 }
 
 type BoundKeyNames = {
@@ -64,6 +73,8 @@ type BoundKeyNames = {
 
 export interface RedisKeys extends StreamNames, BoundKeyNames {
   prefix: string;
+  /** TTL (s) given to a vehicle's state, history and alarms on each window. */
+  vehicleStateTtlS: number;
 }
 
 /** The registry bound to one prefix and stream names. */
@@ -75,12 +86,15 @@ export function redisKeys(space: KeySpace): RedisKeys {
     rawStream,
     resultsStream: space.resultsStream ?? DEFAULT_RESULTS_STREAM,
     deadLetterStream: space.deadLetterStream ?? deadLetterStreamOf(rawStream),
+    vehicleStateTtlS: space.vehicleStateTtlS ?? DEFAULT_VEHICLE_STATE_TTL_S,
     vehicleState: (fleet, id) => keyNames.vehicleState(prefix, fleet, id),
     vehicleHistory: (fleet, id) => keyNames.vehicleHistory(prefix, fleet, id),
     vehicleProfile: (fleet, id) => keyNames.vehicleProfile(prefix, fleet, id),
     vehicleBaseline: (fleet, id) => keyNames.vehicleBaseline(prefix, fleet, id),
     vehicleAlarms: (fleet, id) => keyNames.vehicleAlarms(prefix, fleet, id),
     fleetVehicles: (id) => keyNames.fleetVehicles(prefix, id),
+    fleets: () => keyNames.fleets(prefix),
+    retentionLease: () => keyNames.retentionLease(prefix),
     criticalAlerts: (id) => keyNames.criticalAlerts(prefix, id),
     apiKey: (id) => keyNames.apiKey(prefix, id),
     fleetApiKeys: (id) => keyNames.fleetApiKeys(prefix, id),

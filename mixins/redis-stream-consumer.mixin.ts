@@ -17,6 +17,10 @@
  *   ackStreamEntries(ids: string[]): Promise<number> — XACK entries outside the current batch
  *   startStreamConsumer(): Promise<void> / stopStreamConsumer(): Promise<void> — both idempotent
  *
+ * Retention: with `retention` (RetentionMixinOptions), the service also runs the retention pass of the stream it
+ * consumes (mixins/retention.mixin.ts: diagnosed entries trimmed after RAW_STREAM_RETENTION_S, dead letters within
+ * their byte budget and age, silent vehicles unindexed): the owner of the consumer group trims what it consumed.
+ *
  * Lifecycle: consumption starts once the broker has started (`$broker.started`; at once if the service is
  * created later) unless `autoStart: false`. Moleculer runs a service's own `stopped()` BEFORE its mixins'
  * `stopped()`, so a service that closes resources its handler uses must `await this.stopStreamConsumer()`
@@ -27,6 +31,7 @@ import {
   DEFAULT_CONSUMER_OPTIONS, StreamConsumer, type EntryOutcome, type StreamConsumerOptions, type StreamConsumerStats,
 } from "../streams/stream-consumer";
 import type { StreamEntry } from "../streams/stream-replies";
+import { RetentionMixin, type RetentionMixinOptions } from "./retention.mixin";
 
 export type { EntryOutcome, EntryVerdict, StreamConsumerStats } from "../streams/stream-consumer";
 export type { StreamEntry } from "../streams/stream-replies";
@@ -60,6 +65,8 @@ export interface RedisStreamConsumerMixinOptions {
   forgetIdleConsumersMs?: number;
   /** Start on `$broker.started` (default true); false: call startStreamConsumer() yourself. */
   autoStart?: boolean;
+  /** Also run the retention pass (mixins/retention.mixin.ts) for this deployment's streams and state. */
+  retention?: RetentionMixinOptions;
 }
 
 /** What a service using the mixin may implement (one of the two). */
@@ -101,7 +108,8 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 const NO_WORKER = /Service '[^']+' is not (available|found)|is not found on '/;
-const REDIS_AWAY = /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|Command timed out/;
+// "OOM command not allowed": Redis at maxmemory (noeviction) refuses writes until retention frees memory — not the entry's fault.
+const REDIS_AWAY = /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|Command timed out|OOM command not allowed/;
 
 /**
  * Failures that say nothing about the entry: no node offers a needed service (killed, not yet restarted, breaker
@@ -132,6 +140,7 @@ function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promi
 
 export function RedisStreamConsumerMixin(opts: RedisStreamConsumerMixinOptions): Partial<ServiceSchema> {
   const schema: Partial<ServiceSchema<ServiceSettingSchema, StreamConsumerMethods & StreamEntryHandlers>> = {
+    ...(opts.retention ? { mixins: [RetentionMixin(opts.retention)] } : {}),
     methods: {
       getStreamConsumerStats(): StreamConsumerStats {
         const consumer = consumers.get(this);

@@ -93,6 +93,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       group: DIAGNOSIS_GROUP,
       deadLetterStream: keys.deadLetterStream,
       ...settings.consumer,
+      retention: settings,
     }),
   ],
 

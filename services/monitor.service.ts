@@ -2,6 +2,11 @@
  * monitor: a thin view of the cluster for operators and the api — nodes, services and instances per fault family
  * (from the registry), breaker states, stream length/lag/pending/DLQ depth, rates and latency percentiles (from
  * `diagnosis.completed` events), alerts on CPU/memory/lag, and per-family scaling advice.
+ *
+ * Redis memory (`monitor.redis`, gauge `vtox_redis_memory_ratio`, alert `redis_memory`): used_memory / maxmemory
+ * from INFO memory (stores/redis-memory.ts), refreshed every 5 s and on each call. A warning from
+ * REDIS_MEMORY_ALERT_PCT (80 %), critical and `ready: false` from REDIS_MEMORY_READY_PCT (90 %); with noeviction a
+ * full Redis refuses writes, so /ready sheds ingest before that.
  */
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
@@ -15,6 +20,23 @@ import { pairsToRecord } from "../streams/stream-replies";
 import { round } from "../pipeline/round";
 import { loadConfig, type RedisSettings, type VtoxConfig } from "../config";
 import type { DiagnosisEvent } from "../contracts/events";
+import { memoryVerdict, readRedisMemory, type MemoryVerdict, type RedisMemory } from "../stores/redis-memory";
+
+/** Prometheus gauge: Redis used_memory / maxmemory (absent when Redis has no maxmemory). */
+export const REDIS_MEMORY_RATIO_METRIC = "vtox_redis_memory_ratio";
+const REDIS_MEMORY_REFRESH_MS = 5000;
+
+/** What `monitor.redis` answers (the hook of the api's /ready: `ready`). */
+export interface RedisMemoryView {
+  used_memory: number;
+  maxmemory: number | null;
+  ratio: number | null;
+  policy: string;
+  level: MemoryVerdict["level"];
+  ready: boolean;
+  alert_pct: number;
+  ready_pct: number;
+}
 
 /** Alert thresholds (the original system's): CPU 80 %, memory 85 %, and a backlog worth minutes of work. */
 const CPU_ALERT_PCT = 80;
@@ -53,6 +75,7 @@ interface MonitorVars {
 
 interface MonitorMethods {
   streamsView(): Promise<StreamsView>;
+  redisMemoryView(): Promise<RedisMemoryView>;
   nodesView(): NodeView[];
 }
 
@@ -60,10 +83,30 @@ interface MonitorMethods {
 export interface MonitorSettings extends ServiceSettingSchema {
   redis: RedisSettings;
   lagAlert: number;
+  /** Redis memory alert and readiness thresholds, % of maxmemory (default 80 and 90). */
+  redisMemoryAlertPct?: number;
+  redisMemoryReadyPct?: number;
 }
 
 export function monitorSettings(config: VtoxConfig): MonitorSettings {
-  return { redis: config.redis, lagAlert: config.monitor.lagAlert };
+  return { redis: config.redis, lagAlert: config.monitor.lagAlert, redisMemoryAlertPct: config.monitor.redisMemoryAlertPct, redisMemoryReadyPct: config.monitor.redisMemoryReadyPct };
+}
+
+/** Keeps the vtox_redis_memory_ratio gauge current for scrapes even when nobody calls monitor.redis. */
+function redisMemoryRefresh(): Partial<ServiceSchema> {
+  const timers = new WeakMap<object, NodeJS.Timeout>();
+  return {
+    started() {
+      const monitor = this as unknown as Pick<MonitorMethods, "redisMemoryView">;
+      const timer = setInterval(() => void monitor.redisMemoryView().catch(() => undefined), REDIS_MEMORY_REFRESH_MS);
+      timer.unref();
+      timers.set(this, timer);
+    },
+    stopped() {
+      clearInterval(timers.get(this));
+      timers.delete(this);
+    },
+  };
 }
 
 export function createMonitorService(settings: MonitorSettings): ServiceSchema {
@@ -71,6 +114,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
   name: "monitor",
   // Settings travel to every node in the registry: the Redis URL may carry a password.
   settings: { ...settings, $secureSettings: ["redis"] },
+  mixins: [redisMemoryRefresh()],
 
   actions: {
     cluster: {
@@ -92,6 +136,13 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
     streams: {
       handler() {
         return this.streamsView();
+      },
+    },
+
+    /** Redis memory against maxmemory; `ready: false` from REDIS_MEMORY_READY_PCT (the api's /ready hook). */
+    redis: {
+      handler() {
+        return this.redisMemoryView();
       },
     },
 
@@ -137,6 +188,14 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
           if ((g.lag ?? 0) > this.settings.lagAlert) alerts.push({ level: "critical", kind: "lag", message: `group ${g.name} lags ${g.lag} entries behind ${streams!.raw.stream}` });
           if (g.consumers === 0) alerts.push({ level: "critical", kind: "consumers", message: `group ${g.name} has no consumers` });
         }
+        const memory = await this.redisMemoryView().catch(() => null);
+        if (memory && (memory.level === "warning" || memory.level === "critical")) {
+          alerts.push({
+            level: memory.level, kind: "redis_memory",
+            message: `Redis memory ${(100 * memory.ratio!).toFixed(0)} % of maxmemory (${(memory.used_memory / 1048576).toFixed(0)} of ${(memory.maxmemory! / 1048576).toFixed(0)} MB) ≥ ${memory.level === "critical" ? memory.ready_pct : memory.alert_pct} %${memory.level === "critical" ? ": not ready, ingest is shed" : ""}`,
+          });
+        }
+        if (memory && memory.level === "unbounded") alerts.push({ level: "warning", kind: "redis_memory", message: "Redis has no maxmemory: its memory is bounded only by the host (set maxmemory with noeviction)" });
         if (streams && streams.dead_letter.length > 0) alerts.push({ level: "warning", kind: "dead_letters", message: `${streams.dead_letter.length} entries in ${streams.dead_letter.stream}` });
         for (const f of FAULT_TYPES) {
           if (!hasServiceAnywhere(this.broker.registry, FAULT_SERVICES[f])) alerts.push({ level: "critical", kind: "worker", message: `no ${FAULT_SERVICES[f]} instance` });
@@ -178,6 +237,15 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
   },
 
   methods: {
+    async redisMemoryView(): Promise<RedisMemoryView> {
+      const mem: RedisMemory = await readRedisMemory(this.redis);
+      const alertPct = this.settings.redisMemoryAlertPct ?? 80;
+      const readyPct = this.settings.redisMemoryReadyPct ?? 90;
+      const verdict = memoryVerdict(mem, { alertPct, readyPct });
+      if (mem.ratio !== null) this.broker.metrics.set(REDIS_MEMORY_RATIO_METRIC, mem.ratio);
+      return { used_memory: mem.usedBytes, maxmemory: mem.maxBytes, ratio: mem.ratio, policy: mem.policy, level: verdict.level, ready: verdict.ready, alert_pct: alertPct, ready_pct: readyPct };
+    },
+
     async streamsView(): Promise<StreamsView> {
       const { rawStream, resultsStream, deadLetterStream } = this.keys;
       const [rawLen, resLen, dlqLen] = await Promise.all([this.redis.xlen(rawStream), this.redis.xlen(resultsStream), this.redis.xlen(deadLetterStream)]);
@@ -230,6 +298,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
     this.diagnosed = new RollingSamples(RATE_WINDOW_MS);
     this.familyLatency = Object.fromEntries(FAULT_TYPES.map((f) => [f, new RollingSamples(RATE_WINDOW_MS)])) as Record<FaultType, RollingSamples>;
     this.ingest = { lastAdded: null, lastAt: 0, ratePerS: 0 };
+    this.broker.metrics.register({ type: "gauge", name: REDIS_MEMORY_RATIO_METRIC, description: "Redis used_memory / maxmemory (INFO memory)", unit: "ratio" });
   },
 
   async stopped() {

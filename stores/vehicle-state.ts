@@ -5,7 +5,11 @@
  *
  * Public interface:
  *   saveVehicleState(redis, keys, vehicleId, state, { historyLen = 100 }): Promise<void>
- *       one MULTI: SET state JSON, LPUSH+LTRIM history, ZADD fleet index (score = updatedAt ms); state.fleetId scopes it
+ *       one MULTI: SET state JSON EX ttl, LPUSH+LTRIM+EXPIRE history, EXPIRE alarms, ZADD fleet index
+ *       (score = updatedAt ms), SADD fleet into the set of indexed fleets; state.fleetId scopes it. ttl =
+ *       keys.vehicleStateTtlS (VEHICLE_STATE_TTL_S): a vehicle silent that long loses state, history and alarms; the
+ *       periodic retention pass (streams/retention.ts, expireFleetIndexes) removes it from its fleet's index. Profiles
+ *       and baselines are configuration, not state: they never expire.
  *   getVehicleState(redis, keys, fleetId, vehicleId): Promise<VehicleState | null>
  *   getVehicleHistory(redis, keys, fleetId, vehicleId, { count = 50, offset = 0 }): Promise<VehicleState[]>   newest first
  *   listVehicles(redis, keys, fleetId, { count = 1000, offset = 0 }): Promise<string[]>      most recently updated first
@@ -54,11 +58,16 @@ export async function saveVehicleState(
   const full: VehicleState = { vehicleId, ...state };
   const json = JSON.stringify(full);
   const updatedMs = Date.parse(full.updatedAt);
+  const ttlS = keys.vehicleStateTtlS;
   await execOrThrow(redis.multi()
-    .set(keys.vehicleState(full.fleetId, vehicleId), json)
+    .set(keys.vehicleState(full.fleetId, vehicleId), json, "EX", ttlS)
     .lpush(keys.vehicleHistory(full.fleetId, vehicleId), json)
     .ltrim(keys.vehicleHistory(full.fleetId, vehicleId), 0, (opts.historyLen ?? 100) - 1)
+    .expire(keys.vehicleHistory(full.fleetId, vehicleId), ttlS)
+    // Open alarms live as long as the state they belong to (stores/alarm-store.ts copies this TTL when it rewrites them).
+    .expire(keys.vehicleAlarms(full.fleetId, vehicleId), ttlS)
     .zadd(keys.fleetVehicles(full.fleetId), Number.isFinite(updatedMs) ? updatedMs : Date.now(), vehicleId)
+    .sadd(keys.fleets(), full.fleetId)
     .exec());
 }
 

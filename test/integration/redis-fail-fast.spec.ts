@@ -44,8 +44,10 @@ describe("Redis clients fail fast while Redis is down", function () {
     await queued.get("k").catch(() => undefined);
     expect(performance.now() - t1, "queued rejection time, ms").to.be.above(elapsedMs);
 
+    // The client may reconnect while restart() still polls the port: listen before restarting.
+    const ready = once(fast, "ready");
     await server.restart();
-    await once(fast, "ready");
+    await ready;
     expect(await fast.ping()).to.equal("PONG");
   });
 });

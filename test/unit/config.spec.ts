@@ -17,7 +17,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe("config: the environment parsed once", () => {
   it("an empty environment gives the documented defaults", () => {
     const c = loadConfig({});
-    expect(c.redis).to.deep.equal({ url: "redis://localhost:6379", prefix: "vtox", rawStream: "motor_raw_data", resultsStream: "fault_diagnosis_results" });
+    expect(c.redis).to.deep.equal({ url: "redis://localhost:6379", prefix: "vtox", rawStream: "motor_raw_data", resultsStream: "fault_diagnosis_results", vehicleStateTtlS: 2_592_000 });
     expect(c.broker.namespace).to.equal("vtox");
     expect(c.api).to.include({ port: 8000, host: "0.0.0.0", bodyLimit: "4mb", ingestRateLimitPerS: 50, vehicleRateLimitPerS: 5 });
     expect(c.diagnosis.windowTransport).to.equal("claim-check");

@@ -1,6 +1,7 @@
 /**
- * A private redis-server for chaos runs and Redis-fault tests: its own free port and temp dir, AOF with
- * fsync every second, never the shared server. `restart()` shuts it down with SHUTDOWN (which fsyncs the AOF
+ * A private redis-server for chaos runs, Redis-fault tests and the soak: its own free port and temp dir, AOF with
+ * fsync every second (or, with `persistence: "none"`, no file at all), optionally a `maxmemory` with noeviction,
+ * never the shared server. `restart()` shuts it down with SHUTDOWN (which fsyncs the AOF
  * when appendonly is on; SHUTDOWN NOSAVE would not matter for AOF but a SIGKILL could lose the last second)
  * and starts it again on the same port and dir, so it reloads the AOF.
  */
@@ -37,13 +38,20 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
+export interface PrivateRedisOptions {
+  /** "aof" (default): AOF, fsync every second, reloaded by restart(); "none": no AOF, no RDB, nothing written. */
+  persistence?: "aof" | "none";
+  /** e.g. "512mb": maxmemory with maxmemory-policy noeviction (default: no limit). */
+  maxmemory?: string;
+}
+
 export class PrivateRedis {
   private child: ChildProcess | null = null;
 
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(readonly port: number, readonly dir: string, private readonly opts: PrivateRedisOptions) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), "vtox-chaos-redis-")));
+  static async start(opts: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), "vtox-chaos-redis-")), opts);
     await r.launch();
     return r;
   }
@@ -57,9 +65,11 @@ export class PrivateRedis {
   }
 
   private async launch(): Promise<void> {
+    const persistence = this.opts.persistence === "none" ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "everysec"];
+    const memory = this.opts.maxmemory ? ["--maxmemory", this.opts.maxmemory, "--maxmemory-policy", "noeviction"] : [];
     this.child = spawn("redis-server", [
       "--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir,
-      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+      ...persistence, "--save", "", ...memory,
       // Sensor windows travel over pub/sub between nodes: a slow subscriber must not be cut at the 32 MB default.
       "--client-output-buffer-limit", "pubsub 256mb 128mb 60",
     ], { stdio: "ignore" });
