@@ -14,4 +14,4 @@ export const DEFAULT_MOTOR_PROFILE: Readonly<MotorProfile> = Object.freeze({
   bearing: Object.freeze({ n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 }),
   insulation_class: "F",
   dc_bus_v: 400,
-}) as MotorProfile;
+});

@@ -186,7 +186,7 @@ function measurements(readings: InsulationReadings, window: SensorWindow, profil
  * the highest of all. With no judgement possible, insufficient_data with the reasons.
  */
 function decision(assessments: readonly Assessment[]): Finding {
-  const features: Record<string, number> = Object.assign({}, ...assessments.map((a) => a.features));
+  const features: Record<string, number> = Object.assign({}, ...assessments.map((a) => a.features)) as Record<string, number>;
   const evidence = assessments.flatMap((a) => a.evidence);
   const notes = assessments.flatMap((a) => a.notes);
   const judgements = assessments.flatMap((a) => (a.judgement ? [a.judgement] : []));

@@ -110,14 +110,14 @@ function main(): void {
   let seed = 1000;
   rows.push({ name: "simulateWindow (4 channels)", window: std, ...timeIt(() => simulateWindow(standardSpec(PMSM_400V, CONDITIONS[2], seed++)), args) });
 
-  for (const analyzer of Object.values(ANALYZERS) as Analyzer[]) {
+  for (const analyzer of Object.values<Analyzer>(ANALYZERS)) {
     rows.push({ name: analyzer.faultType, window: std, ...timeIt((i) => { const c = pool[i % pool.length]; return analyzer.analyze(c.window, c.profile); }, args) });
   }
   rows.push({ name: "all five (analyzeAll)", window: std, ...timeIt((i) => { const c = pool[i % pool.length]; return analyzeAll(c.window, c.profile); }, args) });
 
   // Analyzers that declare a longer record are also timed on the window they ask for.
   const longer = new Map<number, Case[]>();
-  for (const analyzer of Object.values(ANALYZERS) as Analyzer[]) {
+  for (const analyzer of Object.values<Analyzer>(ANALYZERS)) {
     const d = analyzer.requirements.minDurationS;
     if (d <= 1) continue;
     if (!longer.has(d)) longer.set(d, windowPool(d));

@@ -261,7 +261,7 @@ async function main(): Promise<number> {
     const cpu = pids.map((p, i) => ({
       process: p.name,
       pid: p.pid,
-      cpuPct: cpuAtStart[i] !== undefined && cpuAtEnd[i] !== undefined ? (100 * (cpuAtEnd[i]! - cpuAtStart[i]!)) / durationS : null,
+      cpuPct: cpuAtStart[i] !== undefined && cpuAtEnd[i] !== undefined ? (100 * (cpuAtEnd[i] - cpuAtStart[i])) / durationS : null,
       rssMb: rssAtEnd[i] ?? null,
     }));
     const diagnosedInWindow = follower.resultsInWindow / FAMILIES;

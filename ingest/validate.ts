@@ -127,6 +127,6 @@ export function expectBoundedDepth(value: unknown, field: string, maxDepth: numb
     const { v, depth } = stack.pop() as { v: unknown; depth: number };
     if (typeof v !== "object" || v === null) continue;
     if (depth >= maxDepth) throw new InputError(field, `nested deeper than ${maxDepth} levels`);
-    for (const child of Object.values(v as object)) stack.push({ v: child, depth: depth + 1 });
+    for (const child of Object.values(v)) stack.push({ v: child, depth: depth + 1 });
   }
 }

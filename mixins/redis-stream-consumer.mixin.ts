@@ -128,11 +128,9 @@ export function isTransientFailure(err: unknown): boolean {
 }
 
 function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promise<EntryOutcome[]> {
-  const batch = svc.handleStreamEntries;
-  if (typeof batch === "function") return (entries) => batch.call(svc, entries);
-  const single = svc.handleStreamEntry;
-  if (typeof single === "function") {
-    return (entries) => Promise.all(entries.map((e) => single.call(svc, e).catch(
+  if (typeof svc.handleStreamEntries === "function") return (entries) => svc.handleStreamEntries!(entries);
+  if (typeof svc.handleStreamEntry === "function") {
+    return (entries) => Promise.all(entries.map((e) => svc.handleStreamEntry!(e).catch(
       (err: unknown): EntryOutcome => ({ outcome: "retry", error: err instanceof Error ? err : String(err), transient: isTransientFailure(err) }))));
   }
   throw new Error(`service ${svc.fullName} uses RedisStreamConsumerMixin but has no handleStreamEntries/handleStreamEntry method`);

@@ -16,7 +16,7 @@ import { hasServiceAnywhere } from "../pipeline/fan-out";
 import { closeRedis, createRedis } from "../stores/redis";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { RollingSamples } from "../broker/rolling-stats";
-import { pairsToRecord } from "../streams/stream-replies";
+import { pairsToRecord, replyText } from "../streams/stream-replies";
 import { round } from "../pipeline/round";
 import { loadConfig, type RedisSettings, type VtoxConfig } from "../config";
 import type { DiagnosisEvent } from "../contracts/events";
@@ -174,7 +174,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
         // Memory is not in heartbeats: ask each node's $node.health, briefly.
         const health = await Promise.all(
           this.nodesView().filter((n) => n.available).map((n) =>
-            (ctx.call("$node.health", {}, { nodeID: n.id, timeout: 1000 }) as Promise<{ mem?: { percent?: number } }>).then((h) => ({ id: n.id, h }), () => null),
+            ctx.call<{ mem?: { percent?: number } }, object>("$node.health", {}, { nodeID: n.id, timeout: 1000 }).then((h) => ({ id: n.id, h }), () => null),
           ),
         );
         for (const r of health) {
@@ -257,7 +257,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
           consumers: Number(o.consumers ?? 0),
           pending: Number(o.pending ?? 0),
           lag: o.lag === null || o.lag === undefined ? null : Number(o.lag),
-          last_delivered_id: String(o["last-delivered-id"] ?? ""),
+          last_delivered_id: replyText(o["last-delivered-id"]),
         };
       });
       const info = pairsToRecord(await this.redis.xinfo("STREAM", rawStream).catch(() => []));

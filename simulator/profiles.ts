@@ -18,7 +18,7 @@ export const PMSM_800V: Readonly<MotorProfile> = Object.freeze({
   bearing: Object.freeze({ n_balls: 9, ball_diameter_mm: 11.112, pitch_diameter_mm: 53.5, contact_angle_deg: 0 }),
   insulation_class: "H",
   dc_bus_v: 800,
-}) as MotorProfile;
+});
 
 /** A 2-pole-pair cage induction traction motor, 28 bars, inverter-fed (the profile example of docs/architecture.md#motor-profile-json). */
 export const INDUCTION_400V: Readonly<MotorProfile> = Object.freeze({
@@ -31,7 +31,7 @@ export const INDUCTION_400V: Readonly<MotorProfile> = Object.freeze({
   bearing: Object.freeze({ n_balls: 9, ball_diameter_mm: 9.525, pitch_diameter_mm: 46.0, contact_angle_deg: 0 }),
   insulation_class: "H",
   dc_bus_v: 400,
-}) as MotorProfile;
+});
 
 /** A 3-pole-pair cage induction motor, 36 bars, with an angular-contact bearing (15°). */
 export const INDUCTION_600V: Readonly<MotorProfile> = Object.freeze({
@@ -44,7 +44,7 @@ export const INDUCTION_600V: Readonly<MotorProfile> = Object.freeze({
   bearing: Object.freeze({ n_balls: 12, ball_diameter_mm: 12.7, pitch_diameter_mm: 65.0, contact_angle_deg: 15 }),
   insulation_class: "F",
   dc_bus_v: 600,
-}) as MotorProfile;
+});
 
 /** Alternating motor types, so any two consecutive fleet vehicles include one of each. */
 export const SIMULATED_PROFILES: readonly Readonly<MotorProfile>[] = [PMSM_400V, INDUCTION_400V, PMSM_800V, INDUCTION_600V];

@@ -6,7 +6,7 @@
  */
 import type Redis from "ioredis";
 import { FAULT_TYPES, type FaultType } from "../analyzers/types";
-import type { AlarmLevel, AlarmState } from "../pipeline/alarm-transitions";
+import type { AlarmState } from "../pipeline/alarm-transitions";
 import { DEFAULT_VEHICLE_STATE_TTL_S, keyNames } from "../contracts/redis-keys";
 import { luaCommand } from "./lua-command";
 
@@ -16,7 +16,7 @@ export async function loadAlarms(redis: Redis, prefix: string, fleetId: string, 
   const raw = await redis.hgetall(alarmsKey(prefix, fleetId, vehicleId));
   const state: AlarmState = {};
   for (const [k, v] of Object.entries(raw)) {
-    if ((FAULT_TYPES as readonly string[]).includes(k) && (v === "warning" || v === "fault")) state[k as FaultType] = v as AlarmLevel;
+    if ((FAULT_TYPES as readonly string[]).includes(k) && (v === "warning" || v === "fault")) state[k as FaultType] = v;
   }
   return state;
 }

@@ -31,5 +31,5 @@ export async function fleetOverview(redis: Redis, keys: RedisKeys, fleetId: stri
 
 /** Status per fault family, so the overview can show which family raised a vehicle's status. */
 function familyStatuses(s: VehicleState): Partial<Record<FaultType, FindingStatus>> {
-  return Object.fromEntries(Object.entries(s.findings ?? {}).map(([family, f]) => [family, f?.status])) as Partial<Record<FaultType, FindingStatus>>;
+  return Object.fromEntries(Object.entries(s.findings ?? {}).map(([family, f]) => [family, f?.status]));
 }

@@ -249,7 +249,7 @@ export class WindowAssembler {
         return { status, newestWindowId: str(reply[1]) };
       case "window":
       case "reissued": {
-        const blobs = Array.isArray(reply[2]) ? reply[2].filter(Buffer.isBuffer) : [];
+        const blobs = Array.isArray(reply[2]) ? reply[2].filter((b): b is Buffer => Buffer.isBuffer(b)) : [];
         const merged = mergeBatches(blobs.map(decodeBatch));
         return { status: "window", window: { ...merged, ...vehicle, windowKey: str(reply[1]), reissued: status === "reissued" } };
       }

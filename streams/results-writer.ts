@@ -132,7 +132,7 @@ export async function writeResults(redis: Redis, resultsStream: string, input: W
   const reply = await writeResultsScript.run(redis, [resultDedupeKey(resultsStream, input.originalMessageId), resultsStream], args);
   if (!Array.isArray(reply)) throw new Error("unexpected reply from write-results script");
   const results: ResultWrite[] = reply.map((row: unknown) => {
-    const [faultType, id, written] = Array.isArray(row) ? row : [];
+    const [faultType, id, written] = (Array.isArray(row) ? row : []) as unknown[];
     return { faultType: String(faultType) as FaultType, id: String(id), written: written === 1 };
   });
   return {

@@ -9,7 +9,7 @@
  * still in `lag` when the stream reaches its bound is dropped unread: alarm on lag approaching `length`.
  */
 import type { Redis } from "ioredis";
-import { pairsToRecord } from "./stream-replies";
+import { pairsToRecord, replyText } from "./stream-replies";
 
 export interface ConsumerInfo {
   name: string;
@@ -47,7 +47,7 @@ export async function streamGroupInfo(redis: Redis, stream: string, group: strin
     length,
     lag: g.lag === null || g.lag === undefined ? null : Number(g.lag),
     pending: Number(g.pending ?? 0),
-    lastDeliveredId: String(g["last-delivered-id"] ?? ""),
+    lastDeliveredId: replyText(g["last-delivered-id"]),
     consumers: (Array.isArray(consumers) ? consumers.map(pairsToRecord) : []).map((c) => ({
       name: String(c.name), pending: Number(c.pending ?? 0), idleMs: Number(c.idle ?? 0),
     })),

@@ -21,6 +21,13 @@ export function fieldsToObject(list: unknown): Record<string, string> {
 }
 
 /** XINFO GROUPS / CONSUMERS / STREAM row: a flat [name, value, ...] list → object, values as Redis sent them. */
+/** A reply value that should be text (a stream id, a name): a string or bytes as text, anything else "". */
+export function replyText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  return typeof value === "number" ? String(value) : "";
+}
+
 export function pairsToRecord(list: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (Array.isArray(list)) for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];

@@ -97,7 +97,7 @@ export function accuracyBlocks(): Record<string, string> {
     "| --- | --- | --- | --- |",
     ...(Object.keys(FAMILY_NAMES) as FaultType[]).map((f) => {
       const row = full.detection[f] ?? {};
-      return `| ${FAMILY_NAMES[f]} | ${(["mild", "moderate", "severe"] as const).map((s) => (row[s] ? `${pctOf(row[s]!)} %` : "-")).join(" | ")} |`;
+      return `| ${FAMILY_NAMES[f]} | ${(["mild", "moderate", "severe"] as const).map((s) => (row[s] ? `${pctOf(row[s])} %` : "-")).join(" | ")} |`;
     }),
     "",
     `Right family (moderate and severe): ${pctOf(full.rightFamily)} % (${full.rightFamily.n}/${full.rightFamily.of}). ` +

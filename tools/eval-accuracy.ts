@@ -236,7 +236,7 @@ function analyzeCase(
     return window;
   };
   const windowS = record(() => 0);
-  const findings = (Object.values(ANALYZERS) as Analyzer[]).map((analyzer) => {
+  const findings = Object.values<Analyzer>(ANALYZERS).map((analyzer) => {
     const first = windowFor(analyzer);
     let durationS = first.durationS;
     let finding = analyzer.analyze(windowOf(durationS, first.rateHz), profile, baseline);
@@ -332,7 +332,7 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   const healthyDecided = healthy.filter((r) => r.called !== "undecided").length;
   const insufficient = record(() => 0), notApplicable = record(() => 0);
   const reasonCounts = record(() => new Map<string, number>());
-  const used = record(() => ({}) as Record<string, number>);
+  const used = record<Record<string, number>>(() => ({}));
   for (const r of results) {
     for (const f of FAULT_TYPES) {
       used[f][String(r.windowS[f])] = (used[f][String(r.windowS[f])] ?? 0) + 1;

@@ -43,7 +43,7 @@ const pool: BoundedCache<unknown, unknown>[] = [];
 /** A cache registered in the pool (for inspection and clearing: benchmarks, tests). */
 export function pooledCache<K, V>(name: string, capacity: number = DEFAULT_CAPACITY): BoundedCache<K, V> {
   const cache = new BoundedCache<K, V>(name, capacity);
-  pool.push(cache as BoundedCache<unknown, unknown>);
+  pool.push(cache);
   return cache;
 }
 

@@ -34,7 +34,7 @@ export async function nextEvent<A extends unknown[] = unknown[]>(emitter: Emitte
   try {
     return (await once(emitter as unknown as NodeJS.EventEmitter, event, { signal: AbortSignal.timeout(timeoutMs) })) as A;
   } catch (err) {
-    if ((err as { name?: string }).name === "AbortError") throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (event '${event}')`);
+    if ((err as { name?: string }).name === "AbortError") throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (event '${event}')`, { cause: err });
     throw err;
   }
 }

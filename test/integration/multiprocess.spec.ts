@@ -72,7 +72,7 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
 
   fx.beforeCleanup(async () => {
     for (const c of children.values()) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
-    await Promise.all([...children.values()].map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once("exit", r)))));
+    await Promise.all([...children.values()].filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once("exit", r))));
     await observer?.stop();
   });
 

@@ -219,7 +219,7 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     expect(viewerPut.status).to.equal(403);
     const ok = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify(profile) });
     expect(ok.status).to.equal(200);
-    const res = (await gateway.call("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", fleet_id: "fleetA", sensor_data: encodeColumnar(window) })) as { profile: string };
+    const res = await gateway.call<{ profile: string }, object>("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", fleet_id: "fleetA", sensor_data: encodeColumnar(window) });
     expect(res.profile).to.equal("vehicle");
     // Fleet B's "EV-PROFILE-1" is its own vehicle: B's profile for it does not touch fleet A's.
     const store = new ApiKeyStore(redis, tag);
@@ -234,9 +234,9 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
   it("answers diagnosis.submit with five findings and the health, without touching the streams", async () => {
     const before = await redis.xlen(keys.resultsStream);
-    const res = (await gateway.call("diagnosis.submit", { sensor_data: encodeColumnar(window) })) as {
+    const res = await gateway.call<{
       findings: { fault_type: string }[]; health: { status: string }; profile: string;
-    };
+    }, object>("diagnosis.submit", { sensor_data: encodeColumnar(window) });
     expect(res.findings.map((f) => f.fault_type).sort()).to.deep.equal(["bearing", "broken_bar", "eccentricity", "insulation", "turn_fault"]);
     expect(res.profile).to.equal("default");
     expect(res.health.status).to.be.a("string");

@@ -16,8 +16,8 @@ describe("examples/window.json", () => {
     const { window, metadata } = decodeIngestBody(JSON.parse(text));
     expect(Object.keys(window.channels).sort()).to.deep.equal(["ia", "ib", "ic", "va", "vb", "vc", "vib_x"]);
     for (const s of Object.values(window.channels)) {
-      expect(s!.rateHz).to.equal(4096);
-      expect(s!.samples.length).to.equal(1024);
+      expect(s.rateHz).to.equal(4096);
+      expect(s.samples.length).to.equal(1024);
     }
     expect(window.rpm).to.equal(1500);
     expect(metadata.source).to.equal("examples/make-example-window.ts");

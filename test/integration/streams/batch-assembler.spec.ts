@@ -40,7 +40,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
     return ids;
   }
 
-  const pending = async () => Number(((await redis.xpending(stream, group)) as unknown[])[0]);
+  const pending = async () => Number(((await redis.xpending(stream, group)))[0]);
 
   function assembler(client: Redis, targetSamples = 100): WindowAssembler {
     return new WindowAssembler(client, { keys: redisKeys({ prefix: prefix }), legacyFleetId: "legacy", targetSamples, source: { stream, group } });

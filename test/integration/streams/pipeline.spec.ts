@@ -10,7 +10,7 @@ import { redisKeys } from "../../../contracts/redis-keys";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
 import { writeResults } from "../../../streams/results-writer";
 import { WindowAssembler, type AppendOutcome } from "../../../streams/batch-assembler";
-import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
+import { RedisStreamConsumerMixin, type StreamConsumerMethods, type EntryOutcome, type StreamEntry } from "../../../mixins/redis-stream-consumer.mixin";
 import { REDIS_URL, testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 import { waitFor } from "../../helpers/wait-for";
 
@@ -64,14 +64,14 @@ describe("streams pipeline: backlog → two coordinators → windows → results
             return out;
           },
         },
-        async stopped() { await this.stopStreamConsumer(); await client.quit(); },
+        async stopped(this: StreamConsumerMethods) { await this.stopStreamConsumer(); await client.quit(); },
       });
       return { broker, assembler };
     });
     await Promise.all(brokers.map((b) => b.broker.start()));
     try {
       await waitFor(() => outcomes.length === BATCHES * VEHICLES.length, 20_000, "all batches handled");
-      await waitFor(async () => Number(((await redis.xpending(keys.rawStream, "diagnosis")) as unknown[])[0]) === 0, 5000, "nothing pending");
+      await waitFor(async () => Number(((await redis.xpending(keys.rawStream, "diagnosis")))[0]) === 0, 5000, "nothing pending");
       expect(outcomes.filter((o) => o.status === "late")).to.deep.equal([]);
       const windows = outcomes.flatMap((o) => (o.status === "window" ? [o.window] : []));
       const results = await redis.xrange(keys.resultsStream, "-", "+");

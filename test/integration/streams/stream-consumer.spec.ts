@@ -31,7 +31,7 @@ async function startConsumer(nodeID: string, opts: Omit<RedisStreamConsumerMixin
 
 async function pendingCount(redis: Redis, stream: string, group: string): Promise<number> {
   const summary = await redis.xpending(stream, group);
-  return Number((summary as unknown[])[0]);
+  return Number((summary)[0]);
 }
 
 /** Ids of the connections whose CLIENT SETNAME starts with the prefix. */

@@ -31,7 +31,7 @@ describe("stream consumer: transient failures retried in place", function () {
     try {
       await broker.start();
       await redis.xadd(stream, "*", "k", "v");
-      await waitFor(async () => calls.length >= 4 && Number(((await redis.xpending(stream, "g")) as unknown[])[0]) === 0, 10_000, "the entry acked");
+      await waitFor(async () => calls.length >= 4 && Number(((await redis.xpending(stream, "g")))[0]) === 0, 10_000, "the entry acked");
       expect(await redis.xlen(dlq)).to.equal(0);
       expect(calls.length).to.equal(4);
     } finally {

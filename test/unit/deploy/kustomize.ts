@@ -74,7 +74,7 @@ export function renderKustomization(dir: string): KObj[] {
 		if (!isObj(entry)) return fail(where, "not a mapping");
 		for (const key of Object.keys(entry)) if (!PATCH_KEYS.has(key)) fail(where, `field '${key}' is not implemented`);
 		if ((entry.patch === undefined) === (entry.path === undefined)) fail(where, "give exactly one of patch and path");
-		const text = entry.patch !== undefined ? String(entry.patch) : fs.readFileSync(path.resolve(dir, String(entry.path)), "utf8");
+		const text = typeof entry.patch === "string" ? entry.patch : fs.readFileSync(path.resolve(dir, String(entry.path)), "utf8");
 		const ops = parse(text) as unknown;
 		if (!Array.isArray(ops)) fail(where, "only RFC 6902 JSON patches (a list of operations) are supported, not strategic merge");
 		const target = entry.target;
@@ -113,9 +113,9 @@ export function renderKustomization(dir: string): KObj[] {
 				for (const c of (pod[field] as KObj[] | undefined) ?? []) {
 					const { name, tag } = splitImage(String(c.image));
 					if (name !== img.name) continue;
-					c.image = `${img.newName !== undefined ? String(img.newName) : name}${
-						img.newTag !== undefined ? ":" + String(img.newTag) : tag !== undefined ? ":" + tag : ""
-					}`;
+					const newName = typeof img.newName === "string" ? img.newName : name;
+					const newTag = typeof img.newTag === "string" || typeof img.newTag === "number" ? String(img.newTag) : tag;
+					c.image = `${newName}${newTag !== undefined ? ":" + newTag : ""}`;
 				}
 			}
 		}
@@ -146,7 +146,8 @@ function readDocuments(file: string): KObj[] {
 function assertUnique(objects: KObj[], file: string): void {
 	const seen = new Set<string>();
 	for (const o of objects) {
-		const id = `${String(o.kind)}/${String(meta(o).namespace ?? "")}/${String(meta(o).name)}`;
+		const ns = meta(o).namespace;
+		const id = `${String(o.kind)}/${typeof ns === "string" ? ns : ""}/${String(meta(o).name)}`;
 		if (seen.has(id)) fail(file, `two objects with id ${id}`);
 		seen.add(id);
 	}

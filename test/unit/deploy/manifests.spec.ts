@@ -22,6 +22,8 @@ const root = path.resolve(__dirname, "../../..");
 const read = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
 
 type Obj = Record<string, unknown>;
+/** A YAML scalar as text ("" when absent). */
+const text = (x: unknown): string => (typeof x === "string" || typeof x === "number" ? String(x) : "");
 const obj = (x: unknown): Obj => (x != null && typeof x === "object" ? (x as Obj) : {});
 const arr = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 
@@ -166,8 +168,8 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 		for (const c of allK8sContainers) {
 			for (const e of envList(c)) {
 				if (secretish.test(String(e.name)) || e.name === "REDIS_URL") {
-					expect(e.value, `${c.name}.${e.name} must not be inline`).to.equal(undefined);
-					expect(obj(obj(e.valueFrom).secretKeyRef).name, `${c.name}.${e.name}`).to.equal("vtox-secrets");
+					expect(e.value, `${String(c.name)}.${String(e.name)} must not be inline`).to.equal(undefined);
+					expect(obj(obj(e.valueFrom).secretKeyRef).name, `${String(c.name)}.${String(e.name)}`).to.equal("vtox-secrets");
 				}
 			}
 		}
@@ -280,7 +282,7 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 			if ((e as NodeJS.ErrnoException).code === "ENOENT") return this.skip();
 			throw e;
 		}
-		const key = (d: Obj) => `${String(d.kind)}/${String(obj(d.metadata).namespace ?? "")}/${name(d)}`;
+		const key = (d: Obj) => `${String(d.kind)}/${text(obj(d.metadata).namespace)}/${name(d)}`;
 		const byKey = (docs: Obj[]) => Object.fromEntries(docs.map(d => [key(d), d]));
 		const kubectlDocs = parseAllDocuments(out).map(d => obj(d.toJS()));
 		expect(byKey(k8sDocs)).to.deep.equal(byKey(kubectlDocs));

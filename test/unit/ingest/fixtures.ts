@@ -32,7 +32,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export function columnar(): { [key: string]: Json } & { channels: { [key: string]: Json[] } } {
   const w = sampleWindow();
   const channels: { [key: string]: Json[] } = {};
-  for (const [name, s] of Object.entries(w.channels)) channels[name] = Array.from(s!.samples);
+  for (const [name, s] of Object.entries(w.channels)) channels[name] = Array.from(s.samples);
   return {
     sampling_rate: RATE_HZ, start_time: w.startTime!, channels,
     rpm: 1480, load_pct: 75, winding_temp_c: 68, insulation_resistance_kohm: 850, leakage_current_ma: 0.4, dc_bus_v: 400,

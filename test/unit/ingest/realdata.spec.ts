@@ -23,8 +23,8 @@ describe("decode/realdata (motor-realdata/v1)", () => {
       expect(rec.id).to.equal(raw.id);
       expect(parseMotorProfile(rec.profile)).to.deep.equal(rec.profile);
       for (const s of Object.values(rec.window.channels)) {
-        expect(s!.rateHz).to.equal(raw.fs_hz);
-        expect(s!.samples.length).to.equal(raw.n_samples);
+        expect(s.rateHz).to.equal(raw.fs_hz);
+        expect(s.samples.length).to.equal(raw.n_samples);
       }
     });
   }

@@ -20,7 +20,7 @@ function expectSameWindow(actual: SensorWindow, expected: SensorWindow, toleranc
   }
   for (const key of ["rpm", "loadPct", "windingTempC", "insulationResistanceKohm", "leakageCurrentMa"] as const) {
     if (expected[key] === undefined) expect(actual[key]).to.equal(undefined);
-    else expect(actual[key]).to.be.closeTo(expected[key]!, 1e-9 * Math.max(1, Math.abs(expected[key]!)));
+    else expect(actual[key]).to.be.closeTo(expected[key], 1e-9 * Math.max(1, Math.abs(expected[key])));
   }
 }
 
