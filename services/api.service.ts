@@ -23,6 +23,7 @@ import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
 import { attachLiveSockets, ioSettings, pushToRooms } from "../gateway/live-sockets";
 import { metricsExposition, readiness } from "../gateway/probes";
+import { localOnlyActions } from "../gateway/local-only";
 import { apiV1Route } from "../gateway/routes";
 import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
 import { openGatewayStores, type GatewayStores } from "../gateway/stores";
@@ -301,7 +302,8 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     await closeRedis(this.redis);
   },
   };
-  return schema as unknown as ServiceSchema;
+  // No breaker, no retries on the api's own actions, the mixins' included (gateway/local-only.ts).
+  return { ...schema, merged: localOnlyActions } as unknown as ServiceSchema;
 }
 
 export function serviceFromConfig(config: VtoxConfig): ServiceSchema {
