@@ -25,11 +25,8 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   const { vehicle_id: vehicleId, ...body } = params;
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
   decodeOrReject(() => decodeIngestBody(body));
-  const [perKey, perVehicle] = await Promise.all([
-    deps.limiter.hit(`ingest:${principal.keyId}`),
-    deps.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, deps.vehicleLimitPerS),
-  ]);
-  if (!perKey.allowed) throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: perKey.retryAfterS });
+  // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts).
+  const perVehicle = await deps.limiter.hit(`vehicle:${principal.fleetId}:${vehicleId}`, deps.vehicleLimitPerS);
   if (!perVehicle.allowed) throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
   const rawBody = meta.rawBody;
   delete meta.rawBody;

@@ -5,7 +5,6 @@
  * or a call to `monitor`. Every action declares its `params` and its `permission` (gateway/action.ts): authorize()
  * checks the permission, a before-hook the vehicle's fleet; the actions check neither.
  */
-import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
@@ -15,7 +14,7 @@ import { parseMotorProfile } from "../analyzers/profile";
 import type { Principal, Role } from "../gateway/roles";
 import { createKey, listKeys, revokeKey } from "../gateway/key-admin";
 import { gatewayActions, type ApiContext, type GatewayRequest, type GatewayTags } from "../gateway/action";
-import { authenticateKey, authorizeRequest, checkVehicleAccess, fleetInScope, requirePrincipal } from "../gateway/access";
+import { authorizeRequest, checkVehicleAccess, fleetInScope, requirePrincipal } from "../gateway/access";
 import { decodeOrReject, sendJsonError, setSecurityHeaders } from "../gateway/http";
 import { HttpError } from "../gateway/http-errors";
 import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleIdParam } from "../gateway/params";
@@ -24,7 +23,7 @@ import { acceptWindow, type IngestParams } from "../gateway/ingest";
 import { attachLiveSockets, ioSettings, pushToRooms } from "../gateway/live-sockets";
 import { metricsExposition, readiness } from "../gateway/probes";
 import { localOnlyActions } from "../gateway/local-only";
-import { apiV1Route } from "../gateway/routes";
+import { apiV1Route, probesRoute } from "../gateway/routes";
 import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
 import { openGatewayStores, type GatewayStores } from "../gateway/stores";
 import { loadConfig, type VtoxConfig } from "../config";
@@ -42,7 +41,6 @@ interface ApiVars extends GatewayStores {
 }
 
 interface ApiMethods {
-  authenticate(ctx: ApiContext, route: unknown, req: IncomingMessage): Promise<Principal>;
   authorize(ctx: ApiContext, route: unknown, req: GatewayRequest): void;
   guardVehicle(ctx: ApiContext<{ vehicle_id?: string }>): Promise<void>;
 }
@@ -73,19 +71,8 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     onError: sendJsonError,
     // serve-static's setHeaders: the dashboard gets the same headers (and CSP) as the API.
     assets: { folder: path.resolve(__dirname, "..", "public"), options: { index: "index.html", setHeaders: setSecurityHeaders } },
-    routes: [
-      {
-        // Probes and metrics: no key, no body; authorize() still refuses any action here that is not public.
-        path: "/",
-        authentication: false,
-        authorization: true,
-        bodyParsers: false,
-        mappingPolicy: "restrict",
-        aliases: { "GET /live": "api.live", "GET /ready": "api.ready", "GET /metrics": "api.metrics" },
-        onError: sendJsonError,
-      },
-      apiV1Route(gateway.bodyLimit),
-    ],
+    // Each route authenticates from the headers before any body is read (gateway/request-gate.ts).
+    routes: [probesRoute(gateway), apiV1Route(gateway)],
     io: ioSettings,
   },
 
@@ -263,13 +250,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
   },
 
   methods: {
-    /** moleculer-web authentication hook: the key becomes ctx.meta.principal, or 401. */
-    async authenticate(ctx: ApiContext, _route: unknown, req: IncomingMessage): Promise<Principal> {
-      ctx.meta.principal = await authenticateKey(this.apiKeys, req.headers);
-      return ctx.meta.principal;
-    },
-
-    /** moleculer-web authorization hook: the action's `permission` and `body` tags (gateway/access.ts). */
+    /** moleculer-web authorization hook, after the gate authenticated (gateway/request-gate.ts): `permission` and `body` tags again (gateway/access.ts). */
     authorize(ctx: ApiContext, _route: unknown, req: GatewayRequest): void {
       authorizeRequest(req, ctx.meta.principal);
     },
