@@ -35,7 +35,8 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore; re
     deps.apiKeys.verify(token).then(
       (principal) => {
         // Not an HTTP route: the socket's one permission (read) is checked here.
-        if (!principal || !can(principal.role, "read")) return next(new Error("unauthorized: invalid API key"));
+        if (!principal) return next(new Error("unauthorized: invalid API key"));
+        if (!can(principal.role, "read")) return next(new Error(`forbidden: the ${principal.role} role may not read`));
         socket.data.principal = principal;
         next();
       },
@@ -63,4 +64,20 @@ export function pushToRooms(io: IOServer | undefined, event: string, vehicleId: 
   const rooms = [`vehicle:${vehicleId}`, `fleet:${ALL_FLEETS}`];
   if (fleetId) rooms.push(`fleet:${fleetId}`);
   io.to(rooms).emit(event, payload);
+}
+
+/**
+ * A revoked key's sockets are closed (the `apikey.revoked` event, broadcast by the api that revoked it, reaches every
+ * api replica). Returns how many were closed.
+ */
+export function disconnectKey(io: IOServer | undefined, keyId: string): number {
+  if (!io) return 0;
+  let closed = 0;
+  for (const socket of io.of("/").sockets.values()) {
+    if ((socket.data.principal as Principal | undefined)?.keyId === keyId) {
+      socket.disconnect(true);
+      closed++;
+    }
+  }
+  return closed;
 }

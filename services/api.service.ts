@@ -20,7 +20,7 @@ import { HttpError } from "../gateway/http-errors";
 import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleIdParam } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
-import { attachLiveSockets, ioSettings, pushToRooms } from "../gateway/live-sockets";
+import { attachLiveSockets, disconnectKey, ioSettings, pushToRooms } from "../gateway/live-sockets";
 import { metricsExposition, readiness } from "../gateway/probes";
 import { localOnlyActions } from "../gateway/local-only";
 import { apiV1Route, probesRoute } from "../gateway/routes";
@@ -31,7 +31,7 @@ import { listDeadLetters, replayDeadLetter } from "../streams/dead-letter";
 import { getVehicleHistory, getVehicleState, listCriticalAlerts } from "../stores/vehicle-state";
 import { fleetOverview } from "../stores/fleet-overview";
 import { windowFindings } from "../stores/findings-lookup";
-import type { AlarmEvent, DiagnosisEvent, HealthEvent } from "../contracts/events";
+import { API_KEY_REVOKED, type AlarmEvent, type ApiKeyRevokedEvent, type DiagnosisEvent, type HealthEvent } from "../contracts/events";
 import { closeRedis } from "../stores/redis";
 
 export { gatewaySettings, type GatewaySettings };
@@ -213,8 +213,11 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
 
     revokeKey: {
       permission: "admin", params: { key_id: keyIdParam },
-      handler(ctx: ApiContext<{ key_id: string }>) {
-        return revokeKey(this.apiKeys, principalOf(ctx), ctx.params.key_id);
+      async handler(ctx: ApiContext<{ key_id: string }>) {
+        const revoked = await revokeKey(this.apiKeys, principalOf(ctx), ctx.params.key_id);
+        // Every api replica (this one included) forgets the key and closes its sockets.
+        await ctx.broadcast(API_KEY_REVOKED, { key_id: revoked.key_id } satisfies ApiKeyRevokedEvent);
+        return revoked;
       },
     },
 
@@ -247,6 +250,10 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     "diagnosis.completed"(ctx: Context<DiagnosisEvent>) { pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
     "vehicle.health"(ctx: Context<HealthEvent>) { pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
     "alarm.*"(ctx: Context<AlarmEvent>) { pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
+    [API_KEY_REVOKED](ctx: Context<ApiKeyRevokedEvent>) {
+      this.apiKeys.forget(ctx.params.key_id);
+      disconnectKey(this.io, ctx.params.key_id);
+    },
   },
 
   methods: {
