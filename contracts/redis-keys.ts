@@ -43,6 +43,8 @@ export const keyNames = {
   assembly: (prefix: string, vehicleId: string) => `${prefix}:asm:{${vehicleId}}`,
   /** Idempotency records (ingest Idempotency-Key, result dedupe). */
   dedupe: (prefix: string, kind: string, id: string) => `${prefix}:dedupe:${kind}:${id}`,
+  /** A random id written by the first api to see this Redis; its disappearance means Redis lost its data (/ready). */
+  stateMarker: (prefix: string) => `${prefix}:marker`,
 } as const;
 
 export interface StreamNames {
@@ -90,5 +92,6 @@ export function redisKeys(space: KeySpace): RedisKeys {
     windowSamples: (id) => keyNames.windowSamples(prefix, id),
     assembly: (id) => keyNames.assembly(prefix, id),
     dedupe: (kind, id) => keyNames.dedupe(prefix, kind, id),
+    stateMarker: () => keyNames.stateMarker(prefix),
   };
 }

@@ -4,10 +4,13 @@ import type { ServiceBroker } from "moleculer";
 import { EmbeddablePrometheusReporter } from "../broker/prometheus-reporter";
 import { FAULT_SERVICES } from "../contracts/families";
 import { hasServiceAnywhere } from "../pipeline/fan-out";
+import type { RedisStateMarker } from "./redis-state";
 
-export async function readiness(broker: ServiceBroker, redis: Redis): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+/** `redis_state`: false once Redis lost the data this api saw (gateway/redis-state.ts). */
+export async function readiness(broker: ServiceBroker, redis: Redis, marker: RedisStateMarker): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
   const checks: Record<string, boolean> = { broker: broker.started && !broker.stopping };
   checks.redis = await redis.ping().then((pong) => pong === "PONG", () => false);
+  checks.redis_state = await marker.intact();
   for (const name of Object.values(FAULT_SERVICES)) checks[name] = hasServiceAnywhere(broker.registry, name);
   return { ready: Object.values(checks).every(Boolean), checks };
 }

@@ -85,7 +85,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     ready: {
       permission: "public", params: {},
       async handler(ctx: ApiContext) {
-        const { ready, checks } = await readiness(this.broker, this.redis);
+        const { ready, checks } = await readiness(this.broker, this.redis, this.marker);
         if (!ready) ctx.meta.$statusCode = 503;
         return { status: ready ? "ready" : "not_ready", checks };
       },
@@ -283,6 +283,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
 
   async started() {
     await this.apiKeys.registerBootstrapKey();
+    await this.marker.intact();
     attachLiveSockets(this.io, { apiKeys: this.apiKeys, redis: this.redis, keys: this.keys });
   },
 
