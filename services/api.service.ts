@@ -15,14 +15,14 @@ import type { Principal, Role } from "../gateway/roles";
 import { createKey, listKeys, revokeKey } from "../gateway/key-admin";
 import { gatewayActions, type ApiContext, type GatewayRequest, type GatewayTags } from "../gateway/action";
 import { authorizeRequest, checkVehicleAccess, fleetInScope, requirePrincipal } from "../gateway/access";
-import { decodeOrReject, sendJsonError, setSecurityHeaders } from "../gateway/http";
+import { decodeOrReject, rootCallOptions, sendJsonError, setSecurityHeaders } from "../gateway/http";
 import { HttpError } from "../gateway/http-errors";
 import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleIdParam } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
 import { attachLiveSockets, disconnectKey, ioSettings, pushToRooms } from "../gateway/live-sockets";
-import { metricsExposition, readiness } from "../gateway/probes";
 import { localOnlyActions } from "../gateway/local-only";
+import { metricsExposition, readiness } from "../gateway/probes";
 import { apiV1Route, probesRoute } from "../gateway/routes";
 import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
 import { openGatewayStores, type GatewayStores } from "../gateway/stores";
@@ -47,6 +47,7 @@ interface ApiMethods {
 
 interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
   use404Handler: boolean;
+  rootCallOptions: typeof rootCallOptions;
   onError: typeof sendJsonError;
   assets: { folder: string; options: Record<string, unknown> };
   routes: Record<string, unknown>[];
@@ -66,8 +67,9 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
   settings: {
     ...gateway,
     // Settings travel to every node in the registry: the Redis URL may carry a password, the admin key is one.
-    $secureSettings: ["redis", "adminKey"],
+    $secureSettings: ["redis", "adminKey", "metricsToken"],
     use404Handler: true,
+    rootCallOptions,
     onError: sendJsonError,
     // serve-static's setHeaders: the dashboard gets the same headers (and CSP) as the API.
     assets: { folder: path.resolve(__dirname, "..", "public"), options: { index: "index.html", setHeaders: setSecurityHeaders } },
@@ -91,8 +93,9 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
       },
     },
 
+    /** Cluster-wide host details: an operate key or METRICS_TOKEN (gateway/request-gate.ts). */
     metrics: {
-      permission: "public", params: {},
+      permission: "operate", params: {},
       handler(ctx: ApiContext): string {
         ctx.meta.$responseType = "text/plain; version=0.0.4; charset=utf-8";
         return metricsExposition(this.broker);
@@ -156,7 +159,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     systemStatus: {
-      permission: "read", params: {},
+      permission: "operate", params: {},
       async handler(ctx: ApiContext) {
         const [streams, cluster] = await Promise.all([ctx.call("monitor.streams").catch(() => null), ctx.call("monitor.cluster").catch(() => null)]);
         return { status: streams && cluster ? "ok" : "degraded", streams, cluster };
@@ -169,7 +172,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     clusterStatus: {
-      permission: "read", params: {},
+      permission: "operate", params: {},
       async handler(ctx: ApiContext) {
         const [cluster, scaling, alerts] = await Promise.all([ctx.call("monitor.cluster"), ctx.call("monitor.scaling"), ctx.call("monitor.alerts")]);
         return { cluster, scaling, alerts };
