@@ -81,3 +81,30 @@ export function disconnectKey(io: IOServer | undefined, keyId: string): number {
   }
   return closed;
 }
+
+/**
+ * The safety net for revocations that did not come through the api (`npm run keys -- revoke` writes Redis directly)
+ * or whose event this replica missed: the keys of the open sockets are checked in Redis every `intervalMs`.
+ * Returns a function that stops the sweep.
+ */
+export function sweepRevokedSockets(io: IOServer | undefined, apiKeys: ApiKeyStore, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    if (!io) return;
+    const keyIds = new Set<string>();
+    for (const socket of io.of("/").sockets.values()) {
+      const keyId = (socket.data.principal as Principal | undefined)?.keyId;
+      if (keyId) keyIds.add(keyId);
+    }
+    apiKeys.revokedAmong([...keyIds]).then(
+      (revoked) => {
+        for (const keyId of revoked) {
+          apiKeys.forget(keyId);
+          disconnectKey(io, keyId);
+        }
+      },
+      () => undefined, // Redis away: the next sweep tries again
+    );
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -20,7 +20,7 @@ import { HttpError } from "../gateway/http-errors";
 import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleIdParam } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
-import { attachLiveSockets, disconnectKey, ioSettings, pushToRooms } from "../gateway/live-sockets";
+import { attachLiveSockets, disconnectKey, ioSettings, pushToRooms, sweepRevokedSockets } from "../gateway/live-sockets";
 import { localOnlyActions } from "../gateway/local-only";
 import { metricsExposition, readiness } from "../gateway/probes";
 import { apiV1Route, probesRoute } from "../gateway/routes";
@@ -38,6 +38,7 @@ export { gatewaySettings, type GatewaySettings };
 
 interface ApiVars extends GatewayStores {
   io: IOServer;
+  stopSweep?: () => void;
 }
 
 interface ApiMethods {
@@ -55,6 +56,9 @@ interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
 }
 
 type Api = Service<ApiSettings> & ApiMethods & ApiVars;
+
+/** How often open sockets' keys are checked for a revocation made outside the api (`npm run keys -- revoke`). */
+const REVOKED_SOCKET_SWEEP_MS = 3000;
 
 /** The principal of a non-public action's call: present (the before-hook refuses calls without one). */
 const principalOf = <P>(ctx: ApiContext<P>): Principal => ctx.meta.principal as Principal;
@@ -288,9 +292,12 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     await this.apiKeys.registerBootstrapKey();
     await this.marker.intact();
     attachLiveSockets(this.io, { apiKeys: this.apiKeys, redis: this.redis, keys: this.keys });
+    // Revocations made outside the api (CLI) close sockets too, within this interval.
+    this.stopSweep = sweepRevokedSockets(this.io, this.apiKeys, REVOKED_SOCKET_SWEEP_MS);
   },
 
   async stopped() {
+    this.stopSweep?.();
     await closeRedis(this.redis);
   },
   };

@@ -236,6 +236,17 @@ describe("security findings (attacking the running api)", function () {
       expect(Date.now() - t0).to.be.at.most(5000);
     });
 
+    it("also when the key is revoked outside the api (npm run keys -- revoke writes Redis directly)", async () => {
+      const { key, principal } = await api.store.create("fleetA", "viewer");
+      const s = ioClient(api.base, { auth: { token: key }, transports: ["websocket"], reconnection: false });
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => { s.on("connect", resolve); s.on("connect_error", reject); });
+      expect(await api.store.revoke(principal.keyId)).to.equal(true);
+      const t0 = Date.now();
+      await waitFor(() => !s.connected, 5000, "the socket of a key revoked in Redis to be disconnected");
+      expect(Date.now() - t0).to.be.at.most(5000);
+    });
+
     it("on every api replica, and the replica's key cache forgets it at once", async () => {
       const replica = await startApi(tag, "sec-api-replica", { ...apiEnv });
       let s: Socket | undefined;
