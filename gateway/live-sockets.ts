@@ -74,7 +74,7 @@ export function disconnectKey(io: IOServer | undefined, keyId: string): number {
   if (!io) return 0;
   let closed = 0;
   for (const socket of io.of("/").sockets.values()) {
-    if ((socket.data.principal as Principal | undefined)?.keyId === keyId) {
+    if ((socket.data as { principal?: Principal }).principal?.keyId === keyId) {
       socket.disconnect(true);
       closed++;
     }
@@ -92,7 +92,7 @@ export function sweepRevokedSockets(io: IOServer | undefined, apiKeys: ApiKeySto
     if (!io) return;
     const keyIds = new Set<string>();
     for (const socket of io.of("/").sockets.values()) {
-      const keyId = (socket.data.principal as Principal | undefined)?.keyId;
+      const keyId = (socket.data as { principal?: Principal }).principal?.keyId;
       if (keyId) keyIds.add(keyId);
     }
     apiKeys.revokedAmong([...keyIds]).then(

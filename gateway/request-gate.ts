@@ -23,7 +23,8 @@ export interface GateHost {
   apiKeys: ApiKeyStore;
   limiter: RateLimiter;
   settings: { metricsToken?: string };
-  resolveAlias(url: string, method: string): { alias: { action?: string } } | null | undefined;
+  /** moleculer-web's: the alias a path and method lead to, or false. */
+  resolveAlias(url: string, method: string): { alias: { action?: string } } | false;
 }
 
 /** The request as the gate leaves it: the principal, and for a body-carrying action the body and its bytes. */
@@ -61,7 +62,7 @@ function tokenMatches(presented: string | null, expected: string | undefined): b
 /** The action an alias leads to on this node, with its gateway tags (undefined: not routed, moleculer-web answers). */
 function routedAction(host: GateHost, req: GatedRequest): (Partial<GatewayTags> & { name?: string }) | undefined {
   const found = host.resolveAlias(req.parsedUrl ?? req.url ?? "/", req.method ?? "GET");
-  const name = found?.alias.action;
+  const name = found ? found.alias.action : undefined;
   if (!name) return undefined;
   const endpoint = host.broker.findNextActionEndpoint(name, { nodeID: host.broker.nodeID });
   if (!endpoint || endpoint instanceof Error) return undefined;
@@ -101,5 +102,8 @@ function asHttpError(err: unknown): unknown {
   if (err instanceof HttpError) return err;
   const { status, body } = toHttpError(err);
   const { error, message, field } = body;
-  return new HttpError(status, error, message, field, (err as { data?: Record<string, unknown> })?.data ?? {});
+  const mapped = new HttpError(status, error, message, field, (err as { data?: Record<string, unknown> })?.data ?? {});
+  // The log (moleculer-web logs 5xx with the stack) shows where it came from, not this function.
+  if (err instanceof Error) mapped.stack = `${mapped.name}: ${message}\ncaused by ${err.stack ?? err.message}`;
+  return mapped;
 }

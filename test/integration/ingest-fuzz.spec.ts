@@ -92,7 +92,7 @@ describe("ingest fuzz: malformed requests are rejected with a 4xx naming the pro
 
   /** No circuit breaker of this broker is open or half-open. */
   function openBreakers(): string[] {
-    const store = (api.broker as unknown as { CircuitBreakerStore?: Map<string, { state: string }> }).CircuitBreakerStore ?? new Map();
+    const store = (api.broker as unknown as { CircuitBreakerStore?: Map<string, { state: string }> }).CircuitBreakerStore ?? new Map<string, { state: string }>();
     return [...store.entries()].filter(([, s]) => s.state !== "CIRCUIT_CLOSE").map(([name, s]) => `${name}: ${s.state}`);
   }
 

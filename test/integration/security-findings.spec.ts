@@ -173,6 +173,14 @@ describe("security findings (attacking the running api)", function () {
       }
     });
 
+    it("the gate in front of every route leaves unknown paths 404 and the dashboard served", async () => {
+      for (const [p, status] of [["/api/v1/nope", 404], ["/nope.js", 404], ["/", 200], ["/app.js", 200]] as const) {
+        const res = await fetch(`${api.base}${p}`, { headers: { authorization: `Bearer ${k.viewerA}` } });
+        await res.text();
+        expect(res.status, p).to.equal(status);
+      }
+    });
+
     it("/metrics on the public port needs a key", async () => {
       const anonymous = await fetch(`${api.base}/metrics`);
       await anonymous.text();
