@@ -149,6 +149,20 @@ function optionalSecret(format: RegExp, doc: string): VariableSpec<string | unde
   };
 }
 
+/** A bearer token chosen by the operator: at least 32 characters of a token alphabet; the message never repeats it. */
+function optionalToken(doc: string): VariableSpec<string | undefined> {
+  return {
+    defaultText: "",
+    doc,
+    secret: true,
+    parse(raw) {
+      if (raw === undefined || raw === "") return undefined;
+      if (!/^[A-Za-z0-9._~+/=-]{32,512}$/.test(raw)) throw new ValueProblem("must be 32–512 characters of [A-Za-z0-9._~+/=-] (value not shown); e.g. `openssl rand -base64 32`");
+      return raw;
+    },
+  };
+}
+
 function optionalText(doc: string): VariableSpec<string | undefined> {
   return { defaultText: "", doc, parse: (raw) => (raw === undefined || raw === "" ? undefined : raw) };
 }
@@ -198,11 +212,13 @@ export const VARIABLES = {
   // --- api ---
   PORT: integer(8000, 1, 65535, "the api's HTTP port (REST, dashboard, Socket.IO)"),
   HOST: optionalText("the api's listen address (default all interfaces)"),
-  INGEST_BODY_LIMIT: byteSize("4mb", 64 * 1024 * 1024, "largest accepted ingest body; larger is 413"),
-  INGEST_RATE_LIMIT: integer(50, 1, 1_000_000_000, "ingest requests per second per API key, across all api replicas"),
+  INGEST_BODY_LIMIT: byteSize("4mb", 64 * 1024 * 1024, "largest accepted request body (never compressed); larger is 413"),
+  INGEST_BODY_TIMEOUT_MS: integer(30_000, 100, 300_000, "a request body not fully received within this many ms is 408 and its connection closed"),
+  INGEST_RATE_LIMIT: integer(50, 1, 1_000_000_000, "requests with a body (ingest, key and profile writes) per second per API key, across all api replicas; charged before the body is read, valid or not"),
   INGEST_VEHICLE_RATE_LIMIT: integer(5, 1, 1_000_000_000, "ingest requests per second per vehicle, across all api replicas"),
   RAW_STREAM_MAXLEN: integer(100_000, 1000, 100_000_000, "approximate cap on the raw stream's entries"),
   VTOX_ADMIN_KEY: optionalSecret(/^vtox_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, "bootstrap admin key (`npm run keys -- generate`); no key is built in"),
+  METRICS_TOKEN: optionalToken("bearer token for the api's `/metrics` (Prometheus `authorization: credentials`), besides API keys with operate permission; unset: operate keys only"),
   // --- diagnosis (coordinator) ---
   ANALYZE_TIMEOUT_MS: integer(5000, 100, 600_000, "budget of one fault worker's analyze call"),
   RESULTS_STREAM_MAXLEN: integer(500_000, 1000, 100_000_000, "approximate cap on the results stream's entries"),
@@ -222,7 +238,7 @@ export const VARIABLES = {
   // --- monitor ---
   LAG_ALERT: integer(1000, 1, 100_000_000, "stream lag (entries) above which the monitor raises an alert"),
   REDIS_MEMORY_ALERT_PCT: integer(80, 1, 100, "Redis used_memory as % of maxmemory above which the monitor raises an alert"),
-  REDIS_MEMORY_READY_PCT: integer(90, 1, 100, "Redis used_memory as % of maxmemory from which `monitor.redis` answers ready: false (for /ready)"),
+  REDIS_MEMORY_READY_PCT: integer(90, 1, 100, "Redis used_memory as % of maxmemory from which the api's /ready and `monitor.redis` answer not ready"),
   // --- container entry (bin/run-services.ts) ---
   SERVICES: optionalText("the deployable units this container runs, comma- or space-separated (contracts/service-units.ts)"),
 } as const;
@@ -264,10 +280,12 @@ export interface VtoxConfig {
     port: number;
     host: string;
     bodyLimit: string;
+    bodyTimeoutMs: number;
     ingestRateLimitPerS: number;
     vehicleRateLimitPerS: number;
     rawStreamMaxLen: number;
     adminKey: string | undefined;
+    metricsToken: string | undefined;
   };
   diagnosis: {
     analyzeTimeoutMs: number;
@@ -327,10 +345,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       port: v.PORT,
       host: v.HOST ?? "0.0.0.0",
       bodyLimit: v.INGEST_BODY_LIMIT,
+      bodyTimeoutMs: v.INGEST_BODY_TIMEOUT_MS,
       ingestRateLimitPerS: v.INGEST_RATE_LIMIT,
       vehicleRateLimitPerS: v.INGEST_VEHICLE_RATE_LIMIT,
       rawStreamMaxLen: v.RAW_STREAM_MAXLEN,
       adminKey: v.VTOX_ADMIN_KEY,
+      metricsToken: v.METRICS_TOKEN,
     },
     diagnosis: {
       analyzeTimeoutMs: v.ANALYZE_TIMEOUT_MS,

@@ -144,7 +144,7 @@ Demo fleet "${fleetId}" — keys are shown once:
                curl -H "Authorization: Bearer ${operator.key}" ${base}/api/v1/cluster/status
   Socket.IO:   io("${base}", { auth: { token: "<operator key>" } }); socket.emit("subscribe", "SIM-0001"); events diagnosis, health, alarm
   REPL:        REDIS_URL=${env.REDIS_URL} NAMESPACE=${env.NAMESPACE} npm run repl   →  call diagnosis.submit --load examples/window.json
-  Probes:      ${base}/live  ${base}/ready  ${base}/metrics
+  Probes:      ${base}/live  ${base}/ready    Metrics: curl -H "Authorization: Bearer ${operator.key}" ${base}/metrics
 Ctrl-C stops everything.`);
 }
 

@@ -58,3 +58,10 @@ export interface AlarmEvent {
   score?: number;
   reason?: string;
 }
+
+export const API_KEY_REVOKED = "apikey.revoked";
+
+/** `apikey.revoked`, broadcast by the api that revoked a key: every api forgets it and closes its sockets. */
+export interface ApiKeyRevokedEvent {
+  key_id: string;
+}

@@ -49,6 +49,8 @@ export const keyNames = {
   assembly: (prefix: string, fleetId: string, vehicleId: string) => `${prefix}:asm:{${fleetId}/${vehicleId}}`,
   /** Idempotency records (ingest Idempotency-Key, result dedupe). */
   dedupe: (prefix: string, kind: string, id: string) => `${prefix}:dedupe:${kind}:${id}`,
+  /** A random id written by the first api to see this Redis; its disappearance means Redis lost its data (/ready). */
+  stateMarker: (prefix: string) => `${prefix}:marker`,
 } as const;
 
 export interface StreamNames {
@@ -102,5 +104,6 @@ export function redisKeys(space: KeySpace): RedisKeys {
     windowSamples: (id) => keyNames.windowSamples(prefix, id),
     assembly: (fleet, id) => keyNames.assembly(prefix, fleet, id),
     dedupe: (kind, id) => keyNames.dedupe(prefix, kind, id),
+    stateMarker: () => keyNames.stateMarker(prefix),
   };
 }

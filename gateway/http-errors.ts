@@ -76,7 +76,8 @@ function isRedisUnavailable(e: ErrorLike): boolean {
   if (e.name === "MaxRetriesPerRequestError") return true;
   const code = typeof e.code === "string" ? e.code : "";
   if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(code)) return true;
-  return /Connection is closed|Command timed out|Stream isn't writeable|enableOfflineQueue/.test(String(e.message ?? ""));
+  // "OOM command not allowed": Redis is at maxmemory (noeviction) — the client should retry once retention freed room.
+  return /Connection is closed|Command timed out|Stream isn't writeable|enableOfflineQueue|OOM command not allowed/.test(String(e.message ?? ""));
 }
 
 /** One failure as fastest-validator reports it (Moleculer's ValidationError carries the list in `data`). */

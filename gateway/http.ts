@@ -37,35 +37,62 @@ export function sendJsonError(this: Service, req: IncomingMessage, res: ServerRe
   if (status >= 500) this.logger.warn(`${req.method} ${req.url} → ${status}:`, (err as Error)?.message);
   if (res.headersSent) return;
   setSecurityHeaders(res);
+  closeIfBodyUnread(req, res);
   const retryAfter = (err as { data?: { retryAfterS?: number } })?.data?.retryAfterS;
   if (retryAfter) res.setHeader("Retry-After", String(retryAfter));
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
   res.end(JSON.stringify(body));
 }
 
-/** body-parser's verify hook: keeps the body bytes so ingest can forward sensor_data without re-serialising it. */
-export function keepRawBody(req: GatewayRequest, _res: ServerResponse, body: Buffer): void {
-  req.rawBody = body;
+/**
+ * An answer sent before the request's body was read (401 from the headers, 408, 413, 415, 429) closes the connection:
+ * otherwise Node would keep reading (and discarding) a slow or endless body to reuse the socket.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.complete) res.setHeader("Connection", "close");
 }
 
-/** The client's own `sensor_data` text (validated by the full decode before), or the parsed value when not at hand. */
+/**
+ * The client's own `sensor_data` bytes: the body was decoded as strict UTF-8 and parsed from exactly these bytes, so
+ * the span is the validated value; the parsed value when not at hand.
+ */
 export function sensorDataText(raw: Buffer | undefined, parsed: object): Buffer | object {
   if (!raw) return parsed;
-  const span = jsonMemberSpan(raw, "sensor_data");
+  let span: { start: number; end: number } | undefined;
+  try {
+    span = jsonMemberSpan(raw, "sensor_data");
+  } catch {
+    span = undefined;
+  }
   return span ? raw.subarray(span.start, span.end) : parsed;
 }
 
-/** The raw body (for an action with `body: "json-raw"`) and the idempotency key travel in the meta. */
-export function onBeforeCall(ctx: ApiContext, _route: unknown, req: GatewayRequest): void {
+/**
+ * The gate's principal, the raw body (for an action with `body: "json-raw"`) and the idempotency key (checked by the
+ * gate) travel in the meta.
+ */
+export function onBeforeCall(ctx: ApiContext, _route: unknown, req: GatewayRequest & { $principal?: ApiContext["meta"]["principal"] }): void {
+  if (req.$principal) ctx.meta.principal = req.$principal;
   // Only such an action reads it; other actions' meta must stay small (it travels with their calls to other nodes).
-  if (req.rawBody && req.$action?.body === "json-raw") ctx.meta.rawBody = req.rawBody;
-  const idem = req.headers["idempotency-key"];
-  if (typeof idem === "string" && idem.length > 0) ctx.meta.idempotencyKey = idem;
+  if (req.rawBody && req.$action?.body === "json-raw") {
+    ctx.meta.rawBody = req.rawBody;
+    const idem = req.headers["idempotency-key"];
+    if (typeof idem === "string" && idem.length > 0) ctx.meta.idempotencyKey = idem;
+  }
 }
 
-export function onAfterCall(_ctx: ApiContext, _route: unknown, _req: IncomingMessage, res: ServerResponse, data: unknown): unknown {
+export function onAfterCall(_ctx: ApiContext, _route: unknown, req: IncomingMessage, res: ServerResponse, data: unknown): unknown {
   setSecurityHeaders(res);
+  closeIfBodyUnread(req, res);
   return data;
+}
+
+/** X-Request-ID / X-Correlation-ID are echoed only when a plain token; otherwise the call gets a generated id. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** moleculer-web's `rootCallOptions`: runs before the request id is set on the call (and echoed). */
+export function rootCallOptions(options: { requestID?: unknown }): void {
+  if (typeof options.requestID !== "string" || !REQUEST_ID.test(options.requestID)) delete options.requestID;
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
- * Ingest after authorize and params: full decode (422), the per-key and per-vehicle budgets (429, shared by every api
- * replica through Redis), then XADD motor_raw_data with the client's own sensor_data bytes and the vehicle's fleet.
+ * Ingest after the gate (key, per-key budget, UTF-8 JSON body), params: full decode (422), the
+ * per-vehicle budget (429, shared by every api replica through Redis), then XADD motor_raw_data with the client's own
+ * sensor_data bytes and the vehicle's fleet. An Idempotency-Key is scoped by fleet and vehicle and remembers a hash of the body: a retry gets
+ * the first id, the same key with another body is 422 `idempotency_key_reused` (nothing is written either way).
  */
+import { createHash } from "node:crypto";
 import { decodeIngestBody } from "../ingest/ingest-body";
-import { appendRawEntry, appendRawEntryOnce } from "../streams/raw-stream-writer";
+import { appendRawEntry, appendRawEntryOnceWithStatus } from "../streams/raw-stream-writer";
 import type { ApiMeta } from "./action";
 import { decodeOrReject, sensorDataText } from "./http";
 import { HttpError } from "./http-errors";
@@ -28,17 +31,18 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   const fleetId = meta.vehicleFleet ?? principal.fleetId;
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
   decodeOrReject(() => decodeIngestBody(body));
-  const [perKey, perVehicle] = await Promise.all([
-    deps.limiter.hit(`ingest:${principal.keyId}`),
-    deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS),
-  ]);
-  if (!perKey.allowed) throw new HttpError(429, "rate_limited", "too many requests for this key", undefined, { retryAfterS: perKey.retryAfterS });
+  // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts).
+  const perVehicle = await deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS);
   if (!perVehicle.allowed) throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
   const rawBody = meta.rawBody;
   delete meta.rawBody;
   const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
   const opts = { maxLen: rawStreamMaxLen };
-  return meta.idempotencyKey
-    ? appendRawEntryOnce(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", `${fleetId}:${meta.idempotencyKey}`), IDEMPOTENCY_TTL_S, entry, opts)
-    : appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
+  if (!meta.idempotencyKey) return appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
+  // Hashed into the Redis key: any header text (≤ 200 characters, checked by the gate) gives a short, safe key name.
+  const scope = createHash("sha256").update(`${fleetId}\n${vehicleId}\n${meta.idempotencyKey}`).digest("base64url");
+  const fingerprint = createHash("sha256").update(rawBody ?? JSON.stringify(body)).digest("base64url");
+  const { id, conflict } = await appendRawEntryOnceWithStatus(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", scope), IDEMPOTENCY_TTL_S, entry, { ...opts, fingerprint });
+  if (conflict) throw new HttpError(422, "idempotency_key_reused", "this Idempotency-Key was used for another body on this vehicle; use a new key for new data", "idempotency-key");
+  return id;
 }

@@ -50,7 +50,8 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore }):
     deps.apiKeys.verify(token).then(
       (principal) => {
         // Not an HTTP route: the socket's one permission (read) is checked here.
-        if (!principal || !can(principal.role, "read")) return next(new Error("unauthorized: invalid API key"));
+        if (!principal) return next(new Error("unauthorized: invalid API key"));
+        if (!can(principal.role, "read")) return next(new Error(`forbidden: the ${principal.role} role may not read`));
         socket.data.principal = principal;
         next();
       },
@@ -77,4 +78,47 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore }):
 export function pushToRooms(io: IOServer | undefined, event: string, vehicleId: string, fleetId: string, payload: unknown): void {
   if (!io) return;
   io.to([vehicleRoom(fleetId, vehicleId), `fleet:${fleetId}`, `fleet:${ALL_FLEETS}`]).emit(event, payload);
+}
+
+/**
+ * A revoked key's sockets are closed (the `apikey.revoked` event, broadcast by the api that revoked it, reaches every
+ * api replica). Returns how many were closed.
+ */
+export function disconnectKey(io: IOServer | undefined, keyId: string): number {
+  if (!io) return 0;
+  let closed = 0;
+  for (const socket of io.of("/").sockets.values()) {
+    if ((socket.data as { principal?: Principal }).principal?.keyId === keyId) {
+      socket.disconnect(true);
+      closed++;
+    }
+  }
+  return closed;
+}
+
+/**
+ * The safety net for revocations that did not come through the api (`npm run keys -- revoke` writes Redis directly)
+ * or whose event this replica missed: the keys of the open sockets are checked in Redis every `intervalMs`.
+ * Returns a function that stops the sweep.
+ */
+export function sweepRevokedSockets(io: IOServer | undefined, apiKeys: ApiKeyStore, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    if (!io) return;
+    const keyIds = new Set<string>();
+    for (const socket of io.of("/").sockets.values()) {
+      const keyId = (socket.data as { principal?: Principal }).principal?.keyId;
+      if (keyId) keyIds.add(keyId);
+    }
+    apiKeys.revokedAmong([...keyIds]).then(
+      (revoked) => {
+        for (const keyId of revoked) {
+          apiKeys.forget(keyId);
+          disconnectKey(io, keyId);
+        }
+      },
+      () => undefined, // Redis away: the next sweep tries again
+    );
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,5 +1,11 @@
-/** The REST routes under /api/v1: path → action (each action declares its permission and params), body parsing, hooks. */
-import { keepRawBody, onAfterCall, onBeforeCall, sendJsonError } from "./http";
+/**
+ * The routes: path → action (each action declares its permission and params). No body parser: the request gate
+ * (gateway/request-gate.ts) authenticates from the headers first and reads a body only for an action that takes one.
+ */
+import { parseByteSize } from "./body";
+import { onAfterCall, onBeforeCall, sendJsonError } from "./http";
+import { requestGate } from "./request-gate";
+import type { GatewaySettings } from "./settings";
 
 export const API_V1_ALIASES: Readonly<Record<string, string>> = {
   "POST /diagnosis-stream/vehicles/:vehicle_id/data": "api.ingest",
@@ -20,14 +26,35 @@ export const API_V1_ALIASES: Readonly<Record<string, string>> = {
   "DELETE /keys/:key_id": "api.revokeKey",
 };
 
-/** Every request needs a key (authenticate) whose role grants the action's permission (authorize). */
-export function apiV1Route(bodyLimit: string): Record<string, unknown> {
+function gate(settings: Pick<GatewaySettings, "bodyLimit" | "bodyTimeoutMs">) {
+  return requestGate({ bodyLimitBytes: parseByteSize(settings.bodyLimit), bodyTimeoutMs: settings.bodyTimeoutMs });
+}
+
+/** Probes and metrics: /live and /ready need no key; /metrics an operate key or METRICS_TOKEN (its `permission`). */
+export function probesRoute(settings: Pick<GatewaySettings, "bodyLimit" | "bodyTimeoutMs">): Record<string, unknown> {
+  return {
+    path: "/",
+    authentication: false,
+    authorization: true,
+    bodyParsers: false,
+    use: [gate(settings)],
+    mappingPolicy: "restrict",
+    aliases: { "GET /live": "api.live", "GET /ready": "api.ready", "GET /metrics": "api.metrics" },
+    onBeforeCall,
+    onAfterCall,
+    onError: sendJsonError,
+  };
+}
+
+/** Every request needs a key whose role grants the action's permission: checked by the gate, again by authorize(). */
+export function apiV1Route(settings: Pick<GatewaySettings, "bodyLimit" | "bodyTimeoutMs">): Record<string, unknown> {
   return {
     path: "/api/v1",
-    authentication: true,
+    authentication: false,
     authorization: true,
     mappingPolicy: "restrict",
-    bodyParsers: { json: { limit: bodyLimit, strict: true, verify: keepRawBody } },
+    bodyParsers: false,
+    use: [gate(settings)],
     onBeforeCall,
     onAfterCall,
     onError: sendJsonError,

@@ -9,20 +9,29 @@ export interface GatewaySettings {
   ip: string;
   redis: RedisSettings;
   bodyLimit: string;
+  /** A body not received within this time is 408 (INGEST_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
   ingestRateLimitPerS: number;
   vehicleRateLimitPerS: number;
   rawStreamMaxLen: number;
   /** The fleet of raw entries without a fleet_id (an older producer's): whose dead letters they are. */
   legacyFleetId: string;
+  /** /ready turns 503 when Redis memory passes this share of maxmemory (REDIS_MEMORY_READY_PCT). */
+  redisMemoryReadyPct: number;
+  redisMemoryAlertPct: number;
   /** Bootstrap admin key; never leaves this node ($secureSettings). */
   adminKey?: string;
+  /** Bearer token accepted by /metrics besides operate keys; never leaves this node ($secureSettings). */
+  metricsToken?: string;
 }
 
 export function gatewaySettings(config: VtoxConfig): GatewaySettings {
   const { api } = config;
   return {
-    port: api.port, ip: api.host, redis: config.redis, bodyLimit: api.bodyLimit, ingestRateLimitPerS: api.ingestRateLimitPerS,
+    port: api.port, ip: api.host, redis: config.redis, bodyLimit: api.bodyLimit, bodyTimeoutMs: api.bodyTimeoutMs, ingestRateLimitPerS: api.ingestRateLimitPerS,
     vehicleRateLimitPerS: api.vehicleRateLimitPerS, rawStreamMaxLen: api.rawStreamMaxLen, legacyFleetId: config.legacyFleetId,
+    redisMemoryReadyPct: config.monitor.redisMemoryReadyPct, redisMemoryAlertPct: config.monitor.redisMemoryAlertPct,
     ...(api.adminKey ? { adminKey: api.adminKey } : {}),
+    ...(api.metricsToken ? { metricsToken: api.metricsToken } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { ApiKeyStore } from "../stores/api-keys";
 import { RateLimiter } from "../stores/rate-limiter";
 import { createRedis } from "../stores/redis";
 import { VehicleProfiles } from "../stores/vehicle-profiles";
+import { RedisStateMarker } from "./redis-state";
 import type { GatewaySettings } from "./settings";
 
 export interface GatewayStores {
@@ -14,6 +15,8 @@ export interface GatewayStores {
   limiter: RateLimiter;
   vehicleLimitPerS: number;
   profiles: VehicleProfiles;
+  /** Whether Redis kept the data this api saw (/ready `redis_state`). */
+  marker: RedisStateMarker;
 }
 
 export function openGatewayStores(settings: GatewaySettings, nodeID: string, onError: (err: Error) => void): GatewayStores {
@@ -27,5 +30,6 @@ export function openGatewayStores(settings: GatewaySettings, nodeID: string, onE
     limiter: new RateLimiter(redis, { prefix: keys.prefix, limit: settings.ingestRateLimitPerS, windowS: 1 }),
     vehicleLimitPerS: settings.vehicleRateLimitPerS,
     profiles: new VehicleProfiles(redis, keys.prefix),
+    marker: new RedisStateMarker(redis, keys.stateMarker()),
   };
 }

@@ -5,7 +5,6 @@
  * or a call to `monitor`. Every action declares its `params` and its `permission` (gateway/action.ts): authorize()
  * checks the permission, a before-hook the vehicle's fleet; the actions check neither.
  */
-import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
@@ -15,15 +14,16 @@ import { parseMotorProfile } from "../analyzers/profile";
 import type { Principal, Role } from "../gateway/roles";
 import { createKey, listKeys, revokeKey } from "../gateway/key-admin";
 import { gatewayActions, type ApiContext, type GatewayRequest, type GatewayTags } from "../gateway/action";
-import { authenticateKey, authorizeRequest, deadLetterScope, fleetInScope, requirePrincipal, vehicleFleet } from "../gateway/access";
-import { decodeOrReject, sendJsonError, setSecurityHeaders } from "../gateway/http";
+import { authorizeRequest, deadLetterScope, fleetInScope, requirePrincipal, vehicleFleet } from "../gateway/access";
+import { decodeOrReject, rootCallOptions, sendJsonError, setSecurityHeaders } from "../gateway/http";
 import { HttpError } from "../gateway/http-errors";
 import { fleetIdParam, ingestParams, keyIdParam, labelParam, motorProfileParams, pageSizeParam, roleParam, streamEntryIdParam, vehicleParams } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
-import { attachLiveSockets, ioSettings, pushToRooms } from "../gateway/live-sockets";
+import { attachLiveSockets, disconnectKey, ioSettings, pushToRooms, sweepRevokedSockets } from "../gateway/live-sockets";
+import { localOnlyActions } from "../gateway/local-only";
 import { metricsExposition, readiness } from "../gateway/probes";
-import { apiV1Route } from "../gateway/routes";
+import { apiV1Route, probesRoute } from "../gateway/routes";
 import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
 import { openGatewayStores, type GatewayStores } from "../gateway/stores";
 import { loadConfig, type VtoxConfig } from "../config";
@@ -31,23 +31,24 @@ import { listDeadLetters, replayDeadLetter } from "../streams/dead-letter";
 import { getVehicleHistory, getVehicleState, listCriticalAlerts } from "../stores/vehicle-state";
 import { fleetOverview } from "../stores/fleet-overview";
 import { windowFindings } from "../stores/findings-lookup";
-import type { AlarmEvent, DiagnosisEvent, HealthEvent } from "../contracts/events";
+import { API_KEY_REVOKED, type AlarmEvent, type ApiKeyRevokedEvent, type DiagnosisEvent, type HealthEvent } from "../contracts/events";
 import { closeRedis } from "../stores/redis";
 
 export { gatewaySettings, type GatewaySettings };
 
 interface ApiVars extends GatewayStores {
   io: IOServer;
+  stopSweep?: () => void;
 }
 
 interface ApiMethods {
-  authenticate(ctx: ApiContext, route: unknown, req: IncomingMessage): Promise<Principal>;
   authorize(ctx: ApiContext, route: unknown, req: GatewayRequest): void;
   guardVehicle(ctx: ApiContext<{ vehicle_id?: string; fleet_id?: string }>): Promise<void>;
 }
 
 interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
   use404Handler: boolean;
+  rootCallOptions: typeof rootCallOptions;
   onError: typeof sendJsonError;
   assets: { folder: string; options: Record<string, unknown> };
   routes: Record<string, unknown>[];
@@ -55,6 +56,9 @@ interface ApiSettings extends ServiceSettingSchema, GatewaySettings {
 }
 
 type Api = Service<ApiSettings> & ApiMethods & ApiVars;
+
+/** How often open sockets' keys are checked for a revocation made outside the api (`npm run keys -- revoke`). */
+const REVOKED_SOCKET_SWEEP_MS = 3000;
 
 /** The principal of a non-public action's call: present (the before-hook refuses calls without one). */
 const principalOf = <P>(ctx: ApiContext<P>): Principal => ctx.meta.principal as Principal;
@@ -70,24 +74,14 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
   settings: {
     ...gateway,
     // Settings travel to every node in the registry: the Redis URL may carry a password, the admin key is one.
-    $secureSettings: ["redis", "adminKey"],
+    $secureSettings: ["redis", "adminKey", "metricsToken"],
     use404Handler: true,
+    rootCallOptions,
     onError: sendJsonError,
     // serve-static's setHeaders: the dashboard gets the same headers (and CSP) as the API.
     assets: { folder: path.resolve(__dirname, "..", "public"), options: { index: "index.html", setHeaders: setSecurityHeaders } },
-    routes: [
-      {
-        // Probes and metrics: no key, no body; authorize() still refuses any action here that is not public.
-        path: "/",
-        authentication: false,
-        authorization: true,
-        bodyParsers: false,
-        mappingPolicy: "restrict",
-        aliases: { "GET /live": "api.live", "GET /ready": "api.ready", "GET /metrics": "api.metrics" },
-        onError: sendJsonError,
-      },
-      apiV1Route(gateway.bodyLimit),
-    ],
+    // Each route authenticates from the headers before any body is read (gateway/request-gate.ts).
+    routes: [probesRoute(gateway), apiV1Route(gateway)],
     io: ioSettings,
   },
 
@@ -100,14 +94,15 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     ready: {
       permission: "public", params: {},
       async handler(ctx: ApiContext) {
-        const { ready, checks } = await readiness(this.broker, this.redis);
+        const { ready, checks } = await readiness(this.broker, this.redis, this.marker, { alertPct: this.settings.redisMemoryAlertPct, readyPct: this.settings.redisMemoryReadyPct });
         if (!ready) ctx.meta.$statusCode = 503;
         return { status: ready ? "ready" : "not_ready", checks };
       },
     },
 
+    /** Cluster-wide host details: an operate key or METRICS_TOKEN (gateway/request-gate.ts). */
     metrics: {
-      permission: "public", params: {},
+      permission: "operate", params: {},
       handler(ctx: ApiContext): string {
         ctx.meta.$responseType = "text/plain; version=0.0.4; charset=utf-8";
         return metricsExposition(this.broker);
@@ -174,7 +169,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     systemStatus: {
-      permission: "read", params: {},
+      permission: "operate", params: {},
       async handler(ctx: ApiContext) {
         const [streams, cluster] = await Promise.all([ctx.call("monitor.streams").catch(() => null), ctx.call("monitor.cluster").catch(() => null)]);
         return { status: streams && cluster ? "ok" : "degraded", streams, cluster };
@@ -187,7 +182,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     },
 
     clusterStatus: {
-      permission: "read", params: {},
+      permission: "operate", params: {},
       async handler(ctx: ApiContext) {
         const [cluster, scaling, alerts] = await Promise.all([ctx.call("monitor.cluster"), ctx.call("monitor.scaling"), ctx.call("monitor.alerts")]);
         return { cluster, scaling, alerts };
@@ -236,8 +231,11 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
 
     revokeKey: {
       permission: "admin", params: { key_id: keyIdParam },
-      handler(ctx: ApiContext<{ key_id: string }>) {
-        return revokeKey(this.apiKeys, principalOf(ctx), ctx.params.key_id);
+      async handler(ctx: ApiContext<{ key_id: string }>) {
+        const revoked = await revokeKey(this.apiKeys, principalOf(ctx), ctx.params.key_id);
+        // Every api replica (this one included) forgets the key and closes its sockets.
+        await ctx.broadcast(API_KEY_REVOKED, { key_id: revoked.key_id } satisfies ApiKeyRevokedEvent);
+        return revoked;
       },
     },
 
@@ -270,16 +268,14 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     "diagnosis.completed"(ctx: Context<DiagnosisEvent>) { pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
     "vehicle.health"(ctx: Context<HealthEvent>) { pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
     "alarm.*"(ctx: Context<AlarmEvent>) { pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
+    [API_KEY_REVOKED](ctx: Context<ApiKeyRevokedEvent>) {
+      this.apiKeys.forget(ctx.params.key_id);
+      disconnectKey(this.io, ctx.params.key_id);
+    },
   },
 
   methods: {
-    /** moleculer-web authentication hook: the key becomes ctx.meta.principal, or 401. */
-    async authenticate(ctx: ApiContext, _route: unknown, req: IncomingMessage): Promise<Principal> {
-      ctx.meta.principal = await authenticateKey(this.apiKeys, req.headers);
-      return ctx.meta.principal;
-    },
-
-    /** moleculer-web authorization hook: the action's `permission` and `body` tags (gateway/access.ts). */
+    /** moleculer-web authorization hook, after the gate authenticated (gateway/request-gate.ts): `permission` and `body` tags again (gateway/access.ts). */
     authorize(ctx: ApiContext, _route: unknown, req: GatewayRequest): void {
       authorizeRequest(req, ctx.meta.principal);
     },
@@ -305,14 +301,19 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
 
   async started() {
     await this.apiKeys.registerBootstrapKey();
+    await this.marker.intact();
     attachLiveSockets(this.io, { apiKeys: this.apiKeys });
+    // Revocations made outside the api (CLI) close sockets too, within this interval.
+    this.stopSweep = sweepRevokedSockets(this.io, this.apiKeys, REVOKED_SOCKET_SWEEP_MS);
   },
 
   async stopped() {
+    this.stopSweep?.();
     await closeRedis(this.redis);
   },
   };
-  return schema as unknown as ServiceSchema;
+  // No breaker, no retries on the api's own actions, the mixins' included (gateway/local-only.ts).
+  return { ...schema, merged: localOnlyActions } as unknown as ServiceSchema;
 }
 
 export function serviceFromConfig(config: VtoxConfig): ServiceSchema {

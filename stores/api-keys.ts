@@ -153,6 +153,15 @@ export class ApiKeyStore {
     for (const [key, entry] of this.cache) if (entry.principal.keyId === keyId) this.cache.delete(key);
   }
 
+  /** Which of these key ids are recorded as revoked (one pipelined HGET each). */
+  async revokedAmong(keyIds: readonly string[]): Promise<Set<string>> {
+    if (keyIds.length === 0) return new Set();
+    const p = this.redis.pipeline();
+    for (const keyId of keyIds) p.hget(this.recordKey(keyId), "revoked");
+    const replies = (await p.exec()) ?? [];
+    return new Set(keyIds.filter((_, i) => replies[i]?.[1] === "1"));
+  }
+
   /** One key's record (without its hash), or null when unknown. */
   async describe(keyId: string): Promise<KeyRecord | null> {
     const r = await this.redis.hgetall(this.recordKey(keyId));

@@ -17,10 +17,12 @@ type Permission = "public" | "ingest" | "read" | "operate" | "admin";
 
 /** What each api action requires (docs/architecture.md); each action's declared `permission` must say the same. */
 const REQUIRED: Record<string, Permission> = {
-  "api.live": "public", "api.ready": "public", "api.metrics": "public",
+  "api.live": "public", "api.ready": "public",
   "api.ingest": "ingest",
-  "api.vehicleHealth": "read", "api.vehicleHistory": "read", "api.vehicleFindings": "read", "api.systemPerformance": "read", "api.systemStatus": "read",
-  "api.fleetOverview": "read", "api.criticalAlerts": "read", "api.clusterStatus": "read",
+  "api.vehicleHealth": "read", "api.vehicleHistory": "read", "api.vehicleFindings": "read", "api.systemPerformance": "read",
+  "api.fleetOverview": "read", "api.criticalAlerts": "read",
+  // Cluster-wide topology, stream sizes and host metrics: operators only.
+  "api.systemStatus": "operate", "api.clusterStatus": "operate", "api.metrics": "operate",
   "api.dlqList": "operate", "api.dlqReplay": "operate", "api.putVehicleProfile": "operate", "api.putVehicleBaseline": "operate",
   "api.createKey": "admin", "api.listKeys": "admin", "api.revokeKey": "admin",
 };

@@ -100,12 +100,15 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     });
   }
 
-  it("answers /live, /ready (all five workers registered) and /metrics without a key", async () => {
+  it("answers /live, /ready (all five workers registered) without a key and /metrics to an operator key", async () => {
     expect((await fetch(`${base}/live`)).status).to.equal(200);
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).to.equal(200);
-    expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).to.include({ "fault.bearing": true });
-    const metrics = await fetch(`${base}/metrics`);
+    expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).to.include({ "fault.bearing": true, redis_state: true });
+    const anonymous = await fetch(`${base}/metrics`);
+    await anonymous.text();
+    expect(anonymous.status).to.equal(401);
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${operatorA}` } });
     expect(await metrics.text()).to.match(/moleculer_request_total/);
     expect(metrics.headers.get("content-type")).to.match(/^text\/plain/);
   });

@@ -90,7 +90,8 @@ describe("deploy: Dockerfile, docker-compose.yml and k8s/ agree with the code", 
 	});
 
 	it("probe paths /live and /ready are served by the code; workers probe HEALTH_PORT", () => {
-		const api = read("services/api.service.ts");
+		// The api's probe route is declared in gateway/routes.ts.
+		const api = read("gateway/routes.ts");
 		const probes = read("broker/health-probes.ts");
 		for (const p of ["/live", "/ready"]) {
 			expect(api, `api serves ${p}`).to.contain(`"GET ${p}"`);
