@@ -26,5 +26,5 @@ export function baselineFromParams(params: Record<string, unknown>): FeatureBase
   for (const [family, features] of Object.entries(params)) {
     if (family !== "vehicle_id" && family !== "fleet_id" && features !== undefined && features !== null) out[family] = { ...(features as Record<string, number>) };
   }
-  return out as FeatureBaseline;
+  return out;
 }

@@ -96,7 +96,7 @@ export interface ValidationFailure {
 export function describeValidationFailure(f: ValidationFailure): { field?: string; message: string } {
   if (f.type === "objectStrict") {
     // The object that has them (root: "") and its first forbidden key.
-    const key = String(f.actual ?? "").split(", ")[0];
+    const key = (typeof f.actual === "string" ? f.actual : "").split(", ")[0];
     return { field: [f.field, key].filter(Boolean).join("."), message: `unknown field "${key}"` };
   }
   const own = f.message && !f.message.startsWith("The '") ? f.message : undefined;

@@ -10,6 +10,11 @@ import { FLEET_ID_PATTERN, isValidVehicleId } from "../ingest/vehicle-id";
 import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
 import { ALL_FLEETS, can, type Principal } from "./roles";
 
+/** What a socket carries after its handshake. */
+interface SocketData {
+  principal: Principal;
+}
+
 /** The room of one fleet's vehicle. */
 export function vehicleRoom(fleetId: string, vehicleId: string): string {
   return `vehicle:${fleetId}/${vehicleId}`;
@@ -33,7 +38,7 @@ export const ioSettings = {
       events: {
         call: (...args: unknown[]) => {
           const respond = args[args.length - 1];
-          if (typeof respond === "function") respond({ name: "Forbidden", message: "calls over Socket.IO are not allowed" });
+          if (typeof respond === "function") (respond as (answer: unknown) => void)({ name: "Forbidden", message: "calls over Socket.IO are not allowed" });
         },
       },
     },
@@ -52,14 +57,14 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore }):
         // Not an HTTP route: the socket's one permission (read) is checked here.
         if (!principal) return next(new Error("unauthorized: invalid API key"));
         if (!can(principal.role, "read")) return next(new Error(`forbidden: the ${principal.role} role may not read`));
-        socket.data.principal = principal;
+        (socket.data as SocketData).principal = principal;
         next();
       },
       () => next(new Error("unavailable: key store unreachable")),
     );
   });
   nsp.on("connection", (socket: Socket) => {
-    const principal = socket.data.principal as Principal;
+    const { principal } = socket.data as SocketData;
     void socket.join(`fleet:${principal.fleetId}`);
     socket.on("subscribe", async (target: unknown, ack?: (r: unknown) => void) => {
       const room = requestedRoom(principal, target);
