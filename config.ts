@@ -157,7 +157,8 @@ function optionalToken(doc: string): VariableSpec<string | undefined> {
     secret: true,
     parse(raw) {
       if (raw === undefined || raw === "") return undefined;
-      if (!/^[A-Za-z0-9._~+/=-]{32,512}$/.test(raw)) throw new ValueProblem("must be 32–512 characters of [A-Za-z0-9._~+/=-] (value not shown); e.g. `openssl rand -base64 32`");
+      if (!/^[A-Za-z0-9._~+/=-]{32,512}$/.test(raw))
+        throw new ValueProblem("must be 32–512 characters of [A-Za-z0-9._~+/=-] (value not shown); e.g. `openssl rand -base64 32`");
       return raw;
     },
   };
@@ -208,21 +209,37 @@ export const VARIABLES = {
   VTOX_PREFIX: name("vtox", "prefix of every state key in Redis"),
   RAW_STREAM: name("motor_raw_data", "the ingest stream"),
   RESULTS_STREAM: name("fault_diagnosis_results", "the results stream (one entry per window and fault family)"),
-  VEHICLE_STATE_TTL_S: integer(30 * 86_400, 60, 10 * 365 * 86_400, "a vehicle silent this long loses its state, history and alarms (TTL refreshed by each window) and leaves its fleet's index; profiles and baselines are kept"),
+  VEHICLE_STATE_TTL_S: integer(
+    30 * 86_400,
+    60,
+    10 * 365 * 86_400,
+    "a vehicle silent this long loses its state, history and alarms (TTL refreshed by each window) and leaves its fleet's index; profiles and baselines are kept",
+  ),
   // --- api ---
   PORT: integer(8000, 1, 65535, "the api's HTTP port (REST, dashboard, Socket.IO)"),
   HOST: optionalText("the api's listen address (default all interfaces)"),
   INGEST_BODY_LIMIT: byteSize("4mb", 64 * 1024 * 1024, "largest accepted request body (never compressed); larger is 413"),
   INGEST_BODY_TIMEOUT_MS: integer(30_000, 100, 300_000, "a request body not fully received within this many ms is 408 and its connection closed"),
-  INGEST_RATE_LIMIT: integer(50, 1, 1_000_000_000, "requests with a body (ingest, key and profile writes) per second per API key, across all api replicas; charged before the body is read, valid or not"),
+  INGEST_RATE_LIMIT: integer(
+    50,
+    1,
+    1_000_000_000,
+    "requests with a body (ingest, key and profile writes) per second per API key, across all api replicas; charged before the body is read, valid or not",
+  ),
   INGEST_VEHICLE_RATE_LIMIT: integer(5, 1, 1_000_000_000, "ingest requests per second per vehicle, across all api replicas"),
   RAW_STREAM_MAXLEN: integer(100_000, 1000, 100_000_000, "approximate cap on the raw stream's entries"),
   VTOX_ADMIN_KEY: optionalSecret(/^vtox_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, "bootstrap admin key (`npm run keys -- generate`); no key is built in"),
-  METRICS_TOKEN: optionalToken("bearer token for the api's `/metrics` (Prometheus `authorization: credentials`), besides API keys with operate permission; unset: operate keys only"),
+  METRICS_TOKEN: optionalToken(
+    "bearer token for the api's `/metrics` (Prometheus `authorization: credentials`), besides API keys with operate permission; unset: operate keys only",
+  ),
   // --- diagnosis (coordinator) ---
   ANALYZE_TIMEOUT_MS: integer(5000, 100, 600_000, "budget of one fault worker's analyze call"),
   RESULTS_STREAM_MAXLEN: integer(500_000, 1000, 100_000_000, "approximate cap on the results stream's entries"),
-  WINDOW_TRANSPORT: oneOf(WINDOW_TRANSPORTS, "claim-check", "claim-check: samples stored once in Redis, workers fetch what they read; inline: the window in every call"),
+  WINDOW_TRANSPORT: oneOf(
+    WINDOW_TRANSPORTS,
+    "claim-check",
+    "claim-check: samples stored once in Redis, workers fetch what they read; inline: the window in every call",
+  ),
   WINDOW_DATA_TTL_S: integer(120, 5, 86_400, "lifetime of a window's stored samples should the coordinator die mid-window"),
   LEGACY_FLEET: fleetName(DEFAULT_LEGACY_FLEET, "the fleet of raw entries without a fleet_id (an older producer writing straight into the stream)"),
   SHORT_BATCH_SAMPLES: integer(256, 1, 1_000_000, "entries with fewer samples per channel are legacy batches, assembled into windows"),
@@ -231,10 +248,25 @@ export const VARIABLES = {
   DIAGNOSIS_MAX_IN_FLIGHT: integer(32, 1, 10_000, "windows one coordinator diagnoses at once"),
   DIAGNOSIS_CLAIM_IDLE_MS: integer(5000, 100, 3_600_000, "a pending entry idle this long is reclaimed from its (dead) consumer"),
   DIAGNOSIS_MAX_DELIVERIES: integer(5, 1, 100, "deliveries before an entry that keeps failing goes to the dead-letter stream"),
-  RAW_STREAM_RETENTION_S: integer(600, 1, 30 * 86_400, "a raw entry older than this is trimmed once every consumer group has acknowledged it (never one pending or undelivered)"),
-  DLQ_MAX_BYTES: byteCount("256mb", 1024 * 1024, 64 * 1024 ** 3, "byte budget of the dead-letter stream (MEMORY USAGE); the oldest dead letters are trimmed above it"),
+  RAW_STREAM_RETENTION_S: integer(
+    600,
+    1,
+    30 * 86_400,
+    "a raw entry older than this is trimmed once every consumer group has acknowledged it (never one pending or undelivered)",
+  ),
+  DLQ_MAX_BYTES: byteCount(
+    "256mb",
+    1024 * 1024,
+    64 * 1024 ** 3,
+    "byte budget of the dead-letter stream (MEMORY USAGE); the oldest dead letters are trimmed above it",
+  ),
   DLQ_RETENTION_S: integer(7 * 86_400, 60, 365 * 86_400, "dead letters older than this are trimmed"),
-  RETENTION_INTERVAL_S: integer(5, 1, 3600, "seconds between retention passes (raw stream, dead letters, fleet indexes); every coordinator runs them, one at a time"),
+  RETENTION_INTERVAL_S: integer(
+    5,
+    1,
+    3600,
+    "seconds between retention passes (raw stream, dead letters, fleet indexes); every coordinator runs them, one at a time",
+  ),
   // --- monitor ---
   LAG_ALERT: integer(1000, 1, 100_000_000, "stream lag (entries) above which the monitor raises an alert"),
   REDIS_MEMORY_ALERT_PCT: integer(80, 1, 100, "Redis used_memory as % of maxmemory above which the monitor raises an alert"),

@@ -85,8 +85,10 @@ export function squaredEnvelopeSpectrum(ctx: EnvelopeContext, band: BandSpec): {
   const m = sum / length;
   // Periodic Hann 0.5 − 0.5·cos(2πi/length), the cosine by rotation: the length follows the
   // record's, so a cached table per length would grow with every odd window size.
-  const dc = Math.cos((2 * Math.PI) / length), ds = Math.sin((2 * Math.PI) / length);
-  let c = 1, s = 0;
+  const dc = Math.cos((2 * Math.PI) / length),
+    ds = Math.sin((2 * Math.PI) / length);
+  let c = 1,
+    s = 0;
   for (let i = 0; i < length; i++) {
     env[i] = (env[i] - m) * (0.5 - 0.5 * c);
     const next = c * dc - s * ds;

@@ -124,7 +124,11 @@ export function bearingWindowNeeds(geometry: BearingGeometry, rpm: number): { sa
   const raceAndBall = defectFamilies(bearingFrequencies(geometry, rpm / 60)).filter((f) => f.defect !== "cage");
   const highest = Math.max(...raceAndBall.map((f) => f.frequencyHz));
   const lowest = Math.min(...raceAndBall.map((f) => f.frequencyHz));
-  return { sampleRateHz: rateForHarmonics(MIN_HARMONICS, highest), fullSampleRateHz: rateForHarmonics(MAX_HARMONICS, highest), durationS: recordForLine(lowest) };
+  return {
+    sampleRateHz: rateForHarmonics(MIN_HARMONICS, highest),
+    fullSampleRateHz: rateForHarmonics(MAX_HARMONICS, highest),
+    durationS: recordForLine(lowest),
+  };
 }
 
 /** Second-highest of the harmonic levels: "≥ X dB on ≥ 2 of K" ⇔ indicator ≥ X (K = 2 or 3). */
@@ -148,7 +152,8 @@ function coincidentLines(a: FamilyLevels, b: FamilyLevels): string[] {
   const out: string[] = [];
   for (const la of a.lines) {
     for (const lb of b.lines) {
-      const fa = la.harmonic * a.family.frequencyHz, fb = lb.harmonic * b.family.frequencyHz;
+      const fa = la.harmonic * a.family.frequencyHz,
+        fb = lb.harmonic * b.family.frequencyHz;
       if (Math.abs(fa - fb) <= SLIP_TOLERANCE * Math.max(fa, fb)) out.push(`${la.harmonic}×${a.family.line} ≈ ${lb.harmonic}×${b.family.line}`);
     }
   }
@@ -192,7 +197,7 @@ function preconditions(window: SensorWindow, profile: MotorProfile): BearingInpu
   const allFamilies = defectFamilies(freqs);
   const raceAndBall = allFamilies.filter((f) => f.defect !== "cage");
   const highestFamilyHz = Math.max(...raceAndBall.map((f) => f.frequencyHz));
-  const demodMaxHz = DEMOD_MAX_FRACTION_OF_NYQUIST * rateHz / 2;
+  const demodMaxHz = (DEMOD_MAX_FRACTION_OF_NYQUIST * rateHz) / 2;
   const harmonics = harmonicsThatFit(demodMaxHz - DEMOD_MIN_HZ, highestFamilyHz);
   if (harmonics < MIN_HARMONICS) {
     return insufficientData(
@@ -215,8 +220,17 @@ function preconditions(window: SensorWindow, profile: MotorProfile): BearingInpu
   const mean = recordMean(samples);
   if (!Number.isFinite(mean)) return insufficientData("bearing", `${channel.name} holds non-finite samples`);
   return {
-    channelName: channel.name, samples, rateHz, rpm, mean, durationS, freqs,
-    families: allFamilies.filter(resolvable), harmonics, highestFamilyHz, demodMaxHz,
+    channelName: channel.name,
+    samples,
+    rateHz,
+    rpm,
+    mean,
+    durationS,
+    freqs,
+    families: allFamilies.filter(resolvable),
+    harmonics,
+    highestFamilyHz,
+    demodMaxHz,
   };
 }
 
@@ -280,8 +294,10 @@ interface Comb {
 }
 
 function defectReason(c: Comb, thresholdDb: number): string {
-  return `${c.winner.family.defect.replace("_", " ")} defect: ${c.winner.family.line} harmonics ${c.levels} dB over the local median, ` +
-    `≥ ${thresholdDb} dB on 2 of ${c.harmonics}`;
+  return (
+    `${c.winner.family.defect.replace("_", " ")} defect: ${c.winner.family.line} harmonics ${c.levels} dB over the local median, ` +
+    `≥ ${thresholdDb} dB on 2 of ${c.harmonics}`
+  );
 }
 
 /**
@@ -293,11 +309,16 @@ const FAMILY_RULES: readonly { fromDb: number; status: Status; thresholdDb: numb
   { fromDb: BEARING_SCALE.fault, status: "fault", thresholdDb: BEARING_SCALE.fault, reason: (c) => defectReason(c, BEARING_SCALE.fault) },
   { fromDb: BEARING_SCALE.warning, status: "warning", thresholdDb: BEARING_SCALE.warning, reason: (c) => defectReason(c, BEARING_SCALE.warning) },
   {
-    fromDb: NORMAL_BELOW_DB, status: "normal", thresholdDb: BEARING_SCALE.warning,
-    reason: (c) => `grey zone, watch: ${c.winner.family.line} at ${c.levels} dB (${c.names}), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of ${c.harmonics}`,
+    fromDb: NORMAL_BELOW_DB,
+    status: "normal",
+    thresholdDb: BEARING_SCALE.warning,
+    reason: (c) =>
+      `grey zone, watch: ${c.winner.family.line} at ${c.levels} dB (${c.names}), ${NORMAL_BELOW_DB}–${BEARING_SCALE.warning} dB on 2 of ${c.harmonics}`,
   },
   {
-    fromDb: -Infinity, status: "normal", thresholdDb: BEARING_SCALE.warning,
+    fromDb: -Infinity,
+    status: "normal",
+    thresholdDb: BEARING_SCALE.warning,
     reason: (c) => `no defect comb: strongest family ${c.winner.family.line} at ${c.levels} dB (${c.names}) over the local median`,
   },
 ];
@@ -323,13 +344,16 @@ function decision(inputs: BearingInputs, m: BearingMeasurements): Finding {
   const runnerUp = ordered[1];
   if (rule.status !== "normal" && runnerUp && severityStatus(familyIndicator(runnerUp), BEARING_SCALE) !== "normal") {
     const shared = coincidentLines(winner, runnerUp);
-    reason += `; ${runnerUp.family.line} also raised (${runnerUp.lines.map((l) => l.levelDb.toFixed(1)).join("/")} dB)` +
-      (shared.length ? `, sharing ${shared.join(", ")}` : "") + `, weaker as a family`;
+    reason +=
+      `; ${runnerUp.family.line} also raised (${runnerUp.lines.map((l) => l.levelDb.toFixed(1)).join("/")} dB)` +
+      (shared.length ? `, sharing ${shared.join(", ")}` : "") +
+      `, weaker as a family`;
   }
   const band = m.choice.chosen.band;
   reason += `; band ${band.loHz.toFixed(0)}–${band.hiHz.toFixed(0)} Hz`;
   if (inputs.harmonics < MAX_HARMONICS) {
-    reason += `; ${inputs.harmonics} harmonics scored: the ${DEMOD_MIN_HZ}–${inputs.demodMaxHz.toFixed(0)} Hz demodulation range at ${inputs.rateHz} Hz cannot hold ` +
+    reason +=
+      `; ${inputs.harmonics} harmonics scored: the ${DEMOD_MIN_HZ}–${inputs.demodMaxHz.toFixed(0)} Hz demodulation range at ${inputs.rateHz} Hz cannot hold ` +
       `the ${bandForHarmonics(MAX_HARMONICS, inputs.highestFamilyHz).toFixed(0)} Hz band ${MAX_HARMONICS} need at ${inputs.rpm} rpm`;
   }
 

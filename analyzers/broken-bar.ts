@@ -190,7 +190,10 @@ function preconditions(window: SensorWindow, profile: MotorProfile): BrokenBarIn
   const rpm = window.rpm;
   if (rpm === undefined || !Number.isFinite(rpm)) return insufficientData(FAULT, "rpm required: slip sets where the (1±2s)f sidebands are");
   if (window.loadPct !== undefined && window.loadPct < MIN_LOAD_PCT)
-    return insufficientData(FAULT, `load ${fmt(window.loadPct, 0)} % < ${MIN_LOAD_PCT} %: slip too small, sidebands too weak and too close to f to judge the rotor`);
+    return insufficientData(
+      FAULT,
+      `load ${fmt(window.loadPct, 0)} % < ${MIN_LOAD_PCT} %: slip too small, sidebands too weak and too close to f to judge the rotor`,
+    );
 
   const ia = window.channels.ia;
   const durationS = ia.samples.length / ia.rateHz;
@@ -200,7 +203,11 @@ function preconditions(window: SensorWindow, profile: MotorProfile): BrokenBarIn
   if ("problem" in cs) return insufficientData(FAULT, cs.problem);
   const f = cs.fundamentalHz;
   if (Math.abs(cs.driftHz) > MAX_DRIFT * f)
-    return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
+    return insufficientData(
+      FAULT,
+      `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`,
+      { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) },
+    );
   const slip = estimateSlip(profile, f, rpm);
   if (!slip.ok) return insufficientData(FAULT, slip.reason, { supply_hz: round(f, 3) });
   return loadAndRecord(window, profile, rpm, cs, slip, floorHalfWidthHz);
@@ -208,13 +215,24 @@ function preconditions(window: SensorWindow, profile: MotorProfile): BrokenBarIn
 
 /** Enough load (read, or inferred from slip on a fixed supply), then a record long enough for this slip. */
 function loadAndRecord(
-  window: SensorWindow, profile: MotorProfile, rpm: number, cs: CurrentSpectrum, slip: SlipEstimate, floorHalfWidthHz: number,
+  window: SensorWindow,
+  profile: MotorProfile,
+  rpm: number,
+  cs: CurrentSpectrum,
+  slip: SlipEstimate,
+  floorHalfWidthHz: number,
 ): BrokenBarInputs | Finding {
   const f = cs.fundamentalHz;
   const s = slip.slip;
   const spacingHz = 2 * Math.abs(s) * f;
   const neededS = minimumRecordSeconds(spacingHz, TOLERANCE_HZ, TAPER, DYNAMIC_RANGE_DB);
-  const features: Record<string, number> = { supply_hz: round(f, 3), slip: round(s, 5), sideband_spacing_hz: round(spacingHz, 3), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
+  const features: Record<string, number> = {
+    supply_hz: round(f, 3),
+    slip: round(s, 5),
+    sideband_spacing_hz: round(spacingHz, 3),
+    window_s: round(cs.durationS, 3),
+    needed_window_s: round(neededS, 2),
+  };
   const load = operatingLoad(window, profile, s, f, features);
   if ("status" in load) return load;
   if (cs.durationS < neededS) {
@@ -239,7 +257,11 @@ function operatingLoad(window: SensorWindow, profile: MotorProfile, s: number, f
   const loadFromSlip = (100 * Math.abs(s) * f) / (ratedSlip * (profile.supply_hz ?? f));
   features.load_from_slip_pct = round(loadFromSlip, 1);
   if (loadFromSlip < MIN_LOAD_PCT)
-    return insufficientData(FAULT, `load ≈ ${fmt(loadFromSlip, 0)} % (slip ${fmt(100 * s, 2)} % of rated ${fmt(100 * ratedSlip, 2)} %) < ${MIN_LOAD_PCT} %: sidebands too weak to judge the rotor`, features);
+    return insufficientData(
+      FAULT,
+      `load ≈ ${fmt(loadFromSlip, 0)} % (slip ${fmt(100 * s, 2)} % of rated ${fmt(100 * ratedSlip, 2)} %) < ${MIN_LOAD_PCT} %: sidebands too weak to judge the rotor`,
+      features,
+    );
   return { fraction: loadFromSlip / 100, source: "from slip vs rated slip" };
 }
 
@@ -265,10 +287,11 @@ function measurements(inputs: BrokenBarInputs): BrokenBarMeasurements {
   ];
   // Keep the fundamental, the whole family and the eccentricity pair f ± f_r out of the floor estimate.
   const shaftHz = slip.shaftHz;
-  const exclusions: FrequencyBand[] = [f, f - shaftHz, f + shaftHz, ...family.map((l) => l.hz)].map((centerHz) => ({ centerHz, halfWidthHz: lobeHz + TOLERANCE_HZ }));
-  const sidebands = family.map((l) =>
-    measureSideband(cs.spectrum, 1, l.name, l.hz, { toleranceHz: TOLERANCE_HZ, floorHalfWidthHz, exclusions }),
-  );
+  const exclusions: FrequencyBand[] = [f, f - shaftHz, f + shaftHz, ...family.map((l) => l.hz)].map((centerHz) => ({
+    centerHz,
+    halfWidthHz: lobeHz + TOLERANCE_HZ,
+  }));
+  const sidebands = family.map((l) => measureSideband(cs.spectrum, 1, l.name, l.hz, { toleranceHz: TOLERANCE_HZ, floorHalfWidthHz, exclusions }));
   const [lsb, usb] = sidebands;
   const deltaDb = -lsb.reportedDb;
   features.lsb_delta_db = round(deltaDb, 2);
@@ -303,7 +326,14 @@ function decision(inputs: BrokenBarInputs, m: BrokenBarMeasurements, profile: Mo
   const evidence = brokenBarEvidence(inputs, m, base.deltaDb, limits, condition);
 
   if (lsb.isUpperBound && verdict.status !== "normal")
-    return { ...insufficientData(FAULT, `LSB (1-2s)f at ${fmt(lsb.predictedHz, 2)} Hz not above the local floor (${fmt(lsb.floorDb)} dB): ΔdB ≥ ${fmt(deltaDb)} only, too little to clear the rotor`, features), evidence };
+    return {
+      ...insufficientData(
+        FAULT,
+        `LSB (1-2s)f at ${fmt(lsb.predictedHz, 2)} Hz not above the local floor (${fmt(lsb.floorDb)} dB): ΔdB ≥ ${fmt(deltaDb)} only, too little to clear the rotor`,
+        features,
+      ),
+      evidence,
+    };
 
   const barsText: string[] = [];
   if (profile.rotor_bars && lsb.detected) {
@@ -330,18 +360,34 @@ function decision(inputs: BrokenBarInputs, m: BrokenBarMeasurements, profile: Mo
 
 /** f, s, the four sidebands (the LSB against the threshold in force, with its Thomson & Fenger row) and the record length. */
 function brokenBarEvidence(
-  inputs: BrokenBarInputs, m: BrokenBarMeasurements, baselineDeltaDb: number | undefined, limits: LoadLimits, condition: string,
+  inputs: BrokenBarInputs,
+  m: BrokenBarMeasurements,
+  baselineDeltaDb: number | undefined,
+  limits: LoadLimits,
+  condition: string,
 ): Evidence[] {
   const { cs, slip, rpm, spacingHz, neededS } = inputs;
   return [
-    { name: "fundamental f", frequency_hz: round(cs.fundamentalHz, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
+    {
+      name: "fundamental f",
+      frequency_hz: round(cs.fundamentalHz, 3),
+      value: round(cs.fundamentalA, 4),
+      unit: "A",
+      reference: `phases ${cs.phases.join(",")}`,
+    },
     { name: "slip s", value: round(slip.slip, 5), reference: `speed ${fmt(rpm, 0)} rpm, synchronous ${fmt(slip.synchronousRpm, 0)} rpm` },
     ...m.sidebands.map((sb, i) => {
       if (i > 0) return sidebandEvidence(sb);
       const e = sidebandEvidence(sb, baselineDeltaDb === undefined ? -round(limits.warningDeltaDb, 1) : -(baselineDeltaDb - TREND.warning));
       return { ...e, reference: `${e.reference}; Thomson & Fenger (rated load): ${condition}` };
     }),
-    { name: "record length", value: round(cs.durationS, 2), unit: "s", threshold: round(neededS, 2), reference: `needed to resolve 2sf = ${fmt(spacingHz, 2)} Hz` },
+    {
+      name: "record length",
+      value: round(cs.durationS, 2),
+      unit: "s",
+      threshold: round(neededS, 2),
+      reference: `needed to resolve 2sf = ${fmt(spacingHz, 2)} Hz`,
+    },
   ];
 }
 

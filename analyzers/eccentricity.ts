@@ -77,7 +77,10 @@ function vibrationEvidence(vib: SampledSignal, f: number, shaftHz: number, featu
   const rate = vib.rateHz / q;
   const s = amplitudeSpectrum(x, rate, { taper: "hann", size: nextPowerOfTwo(x.length) * 2 });
   const out: Evidence[] = [];
-  for (const [name, key, hz] of [["vibration 2f", "vib_2f", 2 * f], ["vibration 1x", "vib_1x", shaftHz]] as const) {
+  for (const [name, key, hz] of [
+    ["vibration 2f", "vib_2f", 2 * f],
+    ["vibration 1x", "vib_1x", shaftHz],
+  ] as const) {
     const tol = Math.max(0.2, 2 * s.resolutionHz);
     const peak = peakInBand(s, hz - tol, hz + tol);
     if (!peak) continue;
@@ -85,7 +88,14 @@ function vibrationEvidence(vib: SampledSignal, f: number, shaftHz: number, featu
     const prominence = toDb(peak.amplitude, floor);
     features[`${key}_g`] = round(peak.amplitude, 5);
     features[`${key}_prominence_db`] = round(prominence, 1);
-    out.push({ name, frequency_hz: round(peak.frequencyHz, 2), value: round(peak.amplitude, 5), unit: "g", level_db: round(prominence, 1), reference: "local median of the vibration spectrum (supporting evidence only)" });
+    out.push({
+      name,
+      frequency_hz: round(peak.frequencyHz, 2),
+      value: round(peak.amplitude, 5),
+      unit: "g",
+      level_db: round(prominence, 1),
+      reference: "local median of the vibration spectrum (supporting evidence only)",
+    });
   }
   return out;
 }
@@ -125,7 +135,11 @@ function preconditions(window: SensorWindow, profile: MotorProfile): Eccentricit
   const f = cs.fundamentalHz;
   // A drifting speed smears f ± k·f_r; beyond ~2 % in a window the lines leave their search bands.
   if (Math.abs(cs.driftHz) > MAX_DRIFT * f)
-    return insufficientData(FAULT, `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`, { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) });
+    return insufficientData(
+      FAULT,
+      `speed not steady: f moved ${fmt(cs.driftHz, 2)} Hz (${fmt((100 * cs.driftHz) / f, 2)} %) over the window, more than ${100 * MAX_DRIFT} %`,
+      { supply_hz: round(f, 3), drift_hz: round(cs.driftHz, 3) },
+    );
   const slip = estimateSlip(profile, f, rpm);
   if (!slip.ok) return insufficientData(FAULT, slip.reason, { supply_hz: round(f, 3) });
   return resolvableLines(profile, rpm, cs, slip, floorHalfWidthHz);
@@ -133,12 +147,22 @@ function preconditions(window: SensorWindow, profile: MotorProfile): Eccentricit
 
 /** The record must separate f ± f_r from f, and at least one predicted line must stay clear of DC and the supply harmonics. */
 function resolvableLines(
-  profile: MotorProfile, rpm: number | undefined, cs: CurrentSpectrum, slip: SlipEstimate, floorHalfWidthHz: number,
+  profile: MotorProfile,
+  rpm: number | undefined,
+  cs: CurrentSpectrum,
+  slip: SlipEstimate,
+  floorHalfWidthHz: number,
 ): EccentricityInputs | Finding {
   const f = cs.fundamentalHz;
   const shaftHz = slip.shaftHz;
   const neededS = minimumRecordSeconds(shaftHz, speedToleranceHz(1, slip), TAPER, DYNAMIC_RANGE_DB);
-  const features: Record<string, number> = { supply_hz: round(f, 3), shaft_hz: round(shaftHz, 3), slip: round(slip.slip, 5), window_s: round(cs.durationS, 3), needed_window_s: round(neededS, 2) };
+  const features: Record<string, number> = {
+    supply_hz: round(f, 3),
+    shaft_hz: round(shaftHz, 3),
+    slip: round(slip.slip, 5),
+    window_s: round(cs.durationS, 3),
+    needed_window_s: round(neededS, 2),
+  };
   if (cs.durationS < neededS)
     return insufficientData(
       FAULT,
@@ -148,7 +172,12 @@ function resolvableLines(
   const lobeHz = MAIN_LOBE_BINS[TAPER] * cs.spectrum.resolutionHz;
   const keepOutHz = lobeHz + speedToleranceHz(2, slip);
   const lines = eccentricityLines(profile.motor_type, f, shaftHz, keepOutHz);
-  if (lines.length === 0) return insufficientData(FAULT, `no f ± k·f_r line clear of DC and the supply harmonics (f = ${fmt(f, 2)} Hz, f_r = ${fmt(shaftHz, 2)} Hz, p = ${profile.pole_pairs})`, features);
+  if (lines.length === 0)
+    return insufficientData(
+      FAULT,
+      `no f ± k·f_r line clear of DC and the supply harmonics (f = ${fmt(f, 2)} Hz, f_r = ${fmt(shaftHz, 2)} Hz, p = ${profile.pole_pairs})`,
+      features,
+    );
   return { rpm, cs, slip, floorHalfWidthHz, lobeHz, lines, features };
 }
 
@@ -198,13 +227,17 @@ function reading(sidebandDb: number, baselineDb: number | undefined): Reading {
   if (baselineDb !== undefined && Number.isFinite(baselineDb)) {
     const indicator = sidebandDb - baselineDb;
     return {
-      scale: TREND, indicator, warnAtDb: baselineDb + TREND.warning,
+      scale: TREND,
+      indicator,
+      warnAtDb: baselineDb + TREND.warning,
       basis: `baseline ${fmt(baselineDb)} dB, rise ${fmt(indicator)} dB (warning ≥ +6, fault ≥ +12)`,
       baselineUsed: true,
     };
   }
   return {
-    scale: ABSOLUTE, indicator: sidebandDb + ABSOLUTE_OFFSET_DB, warnAtDb: ABSOLUTE.warning - ABSOLUTE_OFFSET_DB,
+    scale: ABSOLUTE,
+    indicator: sidebandDb + ABSOLUTE_OFFSET_DB,
+    warnAtDb: ABSOLUTE.warning - ABSOLUTE_OFFSET_DB,
     basis: "no baseline: absolute limits (warning above −40 dB, fault above −30 dB re fundamental)",
     baselineUsed: false,
   };
@@ -221,15 +254,29 @@ function decision(inputs: EccentricityInputs, m: EccentricityMeasurements, basel
   const r = reading(strongest.reportedDb, baselineDb);
   const status = severityStatus(r.indicator, r.scale);
   const evidence: Evidence[] = [
-    { name: "fundamental f", frequency_hz: round(cs.fundamentalHz, 3), value: round(cs.fundamentalA, 4), unit: "A", reference: `phases ${cs.phases.join(",")}` },
-    { name: "shaft frequency f_r", frequency_hz: round(slip.shaftHz, 3), reference: slip.source === "speed" ? `speed ${fmt(rpm ?? 0, 0)} rpm` : "f/p (synchronous)" },
+    {
+      name: "fundamental f",
+      frequency_hz: round(cs.fundamentalHz, 3),
+      value: round(cs.fundamentalA, 4),
+      unit: "A",
+      reference: `phases ${cs.phases.join(",")}`,
+    },
+    {
+      name: "shaft frequency f_r",
+      frequency_hz: round(slip.shaftHz, 3),
+      reference: slip.source === "speed" ? `speed ${fmt(rpm ?? 0, 0)} rpm` : "f/p (synchronous)",
+    },
     ...m.measured.map(({ line, m: s }) => sidebandEvidence(s, line.k === m.lowestK ? round(r.warnAtDb, 1) : undefined)),
     ...m.vibration,
   ];
   const which = `${strongest.name} at ${fmt(strongest.frequencyHz, 2)} Hz`;
   if (strongest.isUpperBound && status !== "normal")
     return {
-      ...insufficientData(FAULT, `${which}: no line above the local floor (${fmt(strongest.floorDb)} dB), and that floor is too high to clear the air gap (${r.basis})`, features),
+      ...insufficientData(
+        FAULT,
+        `${which}: no line above the local floor (${fmt(strongest.floorDb)} dB), and that floor is too high to clear the air gap (${r.basis})`,
+        features,
+      ),
       evidence,
     };
   const level = strongest.isUpperBound ? `below the floor (≤ ${fmt(strongest.reportedDb)} dB)` : `${fmt(strongest.reportedDb)} dB re fundamental`;

@@ -22,9 +22,9 @@ export interface SeverityScale {
 export function severityScore(indicator: number, scale: SeverityScale): number {
   if (!Number.isFinite(indicator) || indicator <= 0) return 0;
   const { warning, fault, saturation } = scale;
-  if (indicator < warning) return (indicator / warning) / 3;
-  if (indicator < fault) return 1 / 3 + ((indicator - warning) / (fault - warning)) / 3;
-  if (indicator < saturation) return 2 / 3 + ((indicator - fault) / (saturation - fault)) / 3;
+  if (indicator < warning) return indicator / warning / 3;
+  if (indicator < fault) return 1 / 3 + (indicator - warning) / (fault - warning) / 3;
+  if (indicator < saturation) return 2 / 3 + (indicator - fault) / (saturation - fault) / 3;
   return 1;
 }
 

@@ -91,15 +91,18 @@ function preconditions(window: SensorWindow): InsulationReadings | Finding {
     windingTempC: validNumber(temp) && temp > -100 && temp < 500 ? temp : undefined,
   };
   if (readings.resistanceKohm === undefined && readings.leakageMa === undefined && readings.windingTempC === undefined) {
-    return insufficientData("insulation",
-      "no insulation resistance, leakage current or winding temperature in the window");
+    return insufficientData("insulation", "no insulation resistance, leakage current or winding temperature in the window");
   }
   return readings;
 }
 
 /** 1. Isolation resistance, Ω/V of the working (DC bus) voltage, against the legal minimum. */
 function isolationResistance(
-  rKohm: number, temp: number | undefined, window: SensorWindow, profile: MotorProfile, base: Readonly<Record<string, number>> | undefined,
+  rKohm: number,
+  temp: number | undefined,
+  window: SensorWindow,
+  profile: MotorProfile,
+  base: Readonly<Record<string, number>> | undefined,
 ): Assessment {
   const out: Assessment = { features: {}, evidence: [], notes: [] };
   const busV = validNumber(window.dcBusV) && window.dcBusV > 0 ? window.dcBusV : profile.dc_bus_v;
@@ -111,11 +114,17 @@ function isolationResistance(
   out.features.r_iso_ohm_per_v = ohmPerV;
   out.features.dc_bus_v = busV;
   out.evidence.push({
-    name: "R_iso (measured)", value: ohmPerV, unit: "Ω/V", threshold: R_ISO_MIN_OHM_PER_V_AC * R_ISO_WARNING_MULTIPLE,
+    name: "R_iso (measured)",
+    value: ohmPerV,
+    unit: "Ω/V",
+    threshold: R_ISO_MIN_OHM_PER_V_AC * R_ISO_WARNING_MULTIPLE,
     reference: `UN R100 / ISO 6469-3 AC minimum ${R_ISO_MIN_OHM_PER_V_AC} Ω/V; warning at ${R_ISO_WARNING_MULTIPLE}×`,
   });
-  out.judgement = judge(R_ISO_MIN_OHM_PER_V_AC / ohmPerV, R_ISO_SCALE,
-    `R_iso ${ohmPerV.toFixed(0)} Ω/V (${(ohmPerV / R_ISO_MIN_OHM_PER_V_AC).toFixed(2)}× the ${R_ISO_MIN_OHM_PER_V_AC} Ω/V minimum)`);
+  out.judgement = judge(
+    R_ISO_MIN_OHM_PER_V_AC / ohmPerV,
+    R_ISO_SCALE,
+    `R_iso ${ohmPerV.toFixed(0)} Ω/V (${(ohmPerV / R_ISO_MIN_OHM_PER_V_AC).toFixed(2)}× the ${R_ISO_MIN_OHM_PER_V_AC} Ω/V minimum)`,
+  );
   if (temp === undefined) {
     out.notes.push("R_iso not temperature-normalised (no winding temperature)");
     return out;
@@ -141,7 +150,10 @@ function leakageRise(leakage: number, base: Readonly<Record<string, number>> | u
   const risePct = 100 * (leakage / base0 - 1);
   out.features.leakage_rise_pct = risePct;
   out.evidence.push({
-    name: "leakage current rise", value: risePct, unit: "%", threshold: LEAKAGE_RISE_SCALE.warning,
+    name: "leakage current rise",
+    value: risePct,
+    unit: "%",
+    threshold: LEAKAGE_RISE_SCALE.warning,
     reference: `baseline ${base0} mA`,
   });
   out.judgement = judge(risePct, LEAKAGE_RISE_SCALE, `leakage ${leakage.toFixed(3)} mA, ${risePct >= 0 ? "+" : ""}${risePct.toFixed(0)} % vs baseline`);
@@ -162,11 +174,17 @@ function thermalAging(temp: number, profile: MotorProfile): Assessment {
   out.features.class_limit_c = classLimit;
   out.features.aging_acceleration = aging;
   out.evidence.push({
-    name: `thermal aging factor F_AA (class ${profile.insulation_class}, ${classLimit} °C)`, value: aging, unit: "× class rate",
-    threshold: AGING_SCALE.warning, reference: `hot spot ${hotSpot.toFixed(1)} °C = winding ${temp.toFixed(1)} °C + ${HOT_SPOT_ALLOWANCE_K} K`,
+    name: `thermal aging factor F_AA (class ${profile.insulation_class}, ${classLimit} °C)`,
+    value: aging,
+    unit: "× class rate",
+    threshold: AGING_SCALE.warning,
+    reference: `hot spot ${hotSpot.toFixed(1)} °C = winding ${temp.toFixed(1)} °C + ${HOT_SPOT_ALLOWANCE_K} K`,
   });
-  out.judgement = judge(aging, AGING_SCALE,
-    `hot spot ${hotSpot.toFixed(0)} °C vs class ${profile.insulation_class} ${classLimit} °C, aging ×${aging.toFixed(2)}`);
+  out.judgement = judge(
+    aging,
+    AGING_SCALE,
+    `hot spot ${hotSpot.toFixed(0)} °C vs class ${profile.insulation_class} ${classLimit} °C, aging ×${aging.toFixed(2)}`,
+  );
   return out;
 }
 
@@ -193,8 +211,7 @@ function decision(assessments: readonly Assessment[]): Finding {
   if (judgements.length === 0) {
     return { ...insufficientData("insulation", notes.join("; "), features), evidence };
   }
-  const worst = judgements.reduce((w, j) =>
-    STATUS_RANK[j.status] > STATUS_RANK[w.status] || (j.status === w.status && j.score > w.score) ? j : w);
+  const worst = judgements.reduce((w, j) => (STATUS_RANK[j.status] > STATUS_RANK[w.status] || (j.status === w.status && j.score > w.score) ? j : w));
   const others = judgements.filter((j) => j !== worst).map((j) => j.summary);
   return {
     fault_type: "insulation",

@@ -125,7 +125,10 @@ export function typicalNegativeSequenceImpedance(
  */
 export function learnedNegativeSequenceImpedance(
   profile: Pick<MotorProfile, "motor_type">,
-  z2Ohm: number, angleDeg: number | undefined, learnedAtHz: number | undefined, frequencyHz: number,
+  z2Ohm: number,
+  angleDeg: number | undefined,
+  learnedAtHz: number | undefined,
+  frequencyHz: number,
 ): NegativeSequenceImpedance {
   const typical = profile.motor_type === "induction" ? INDUCTION_TYPICAL_Z2 : PMSM_TYPICAL_Z2;
   const typicalAngle = (Math.atan2(typical.reactancePu, typical.resistancePu) * 180) / Math.PI;
@@ -151,33 +154,41 @@ const EDGE_STEPS = 64;
 export function supplyTermBounds(point: Complex, drive: Complex, z2: NegativeSequenceImpedance): { least: number; spread: number } {
   const nominal = divide(drive, z2.z2);
   const { resistanceFactor: kr, reactanceFactor: kx } = z2;
-  const r0 = z2.z2.re, x0 = z2.z2.im;
+  const r0 = z2.z2.re,
+    x0 = z2.z2.im;
   if (kr === 1 && kx === 1) return { least: magnitude(subtract(point, nominal)), spread: 0 };
   // Inside the set: the Z2 that would explain the point exactly lies in the rectangle.
   const needed = magnitude(point) > 0 ? divide(drive, point) : undefined;
   const inside = needed !== undefined && needed.re >= r0 / kr && needed.re <= r0 * kr && needed.im >= x0 / kx && needed.im <= x0 * kx;
-  const corners: Complex[] = [
-    complex(r0 / kr, x0 / kx), complex(r0 * kr, x0 / kx), complex(r0 * kr, x0 * kx), complex(r0 / kr, x0 * kx),
-  ];
-  let least = Infinity, spread = 0;
+  const corners: Complex[] = [complex(r0 / kr, x0 / kx), complex(r0 * kr, x0 / kx), complex(r0 * kr, x0 * kx), complex(r0 / kr, x0 * kx)];
+  let least = Infinity,
+    spread = 0;
   const at = (z: Complex) => divide(drive, z);
   for (let e = 0; e < 4; e++) {
-    const from = corners[e], to = corners[(e + 1) % 4];
+    const from = corners[e],
+      to = corners[(e + 1) % 4];
     const along = (t: number) => complex(from.re + (to.re - from.re) * t, from.im + (to.im - from.im) * t);
-    let bestT = 0, bestD = Infinity;
+    let bestT = 0,
+      bestD = Infinity;
     for (let i = 0; i <= EDGE_STEPS; i++) {
       const t = i / EDGE_STEPS;
       const s = at(along(t));
       const d = magnitude(subtract(point, s));
-      if (d < bestD) { bestD = d; bestT = t; }
+      if (d < bestD) {
+        bestD = d;
+        bestT = t;
+      }
       spread = Math.max(spread, magnitude(subtract(s, nominal)));
     }
     // Golden-section refinement between the neighbouring samples.
-    let lo = Math.max(0, bestT - 1 / EDGE_STEPS), hi = Math.min(1, bestT + 1 / EDGE_STEPS);
+    let lo = Math.max(0, bestT - 1 / EDGE_STEPS),
+      hi = Math.min(1, bestT + 1 / EDGE_STEPS);
     const dist = (t: number) => magnitude(subtract(point, at(along(t))));
     for (let k = 0; k < 30; k++) {
-      const m1 = hi - (hi - lo) * 0.618, m2 = lo + (hi - lo) * 0.618;
-      if (dist(m1) < dist(m2)) hi = m2; else lo = m1;
+      const m1 = hi - (hi - lo) * 0.618,
+        m2 = lo + (hi - lo) * 0.618;
+      if (dist(m1) < dist(m2)) hi = m2;
+      else lo = m1;
     }
     least = Math.min(least, bestD, dist((lo + hi) / 2));
   }

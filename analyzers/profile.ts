@@ -15,8 +15,16 @@ import { describeValue, expectNumber, expectObject, joinPath, rejectUnknownKeys,
 import type { BearingGeometry, InsulationClass, MotorProfile } from "./types";
 
 const PROFILE_KEYS: ReadonlySet<string> = new Set([
-  "motor_type", "pole_pairs", "rated_rpm", "rated_current_a", "rated_voltage_v",
-  "rotor_bars", "supply_hz", "bearing", "insulation_class", "dc_bus_v",
+  "motor_type",
+  "pole_pairs",
+  "rated_rpm",
+  "rated_current_a",
+  "rated_voltage_v",
+  "rotor_bars",
+  "supply_hz",
+  "bearing",
+  "insulation_class",
+  "dc_bus_v",
 ]);
 const BEARING_KEYS: ReadonlySet<string> = new Set(["n_balls", "ball_diameter_mm", "pitch_diameter_mm", "contact_angle_deg"]);
 export const MOTOR_TYPES: readonly MotorProfile["motor_type"][] = ["pmsm", "induction"];
@@ -52,8 +60,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: s
 function parseBearing(value: unknown, field: string): BearingGeometry {
   const obj = expectObject(value, field);
   rejectUnknownKeys(obj, BEARING_KEYS, field);
-  const num = (key: keyof typeof RANGES & keyof BearingGeometry): number =>
-    expectNumber(required(obj, key, field), joinPath(field, key), RANGES[key]);
+  const num = (key: keyof typeof RANGES & keyof BearingGeometry): number => expectNumber(required(obj, key, field), joinPath(field, key), RANGES[key]);
   const bearing: BearingGeometry = {
     n_balls: num("n_balls"),
     ball_diameter_mm: num("ball_diameter_mm"),
@@ -65,7 +72,10 @@ function parseBearing(value: unknown, field: string): BearingGeometry {
     throw new InputError(joinPath(field, "ball_diameter_mm"), `must be smaller than pitch_diameter_mm (${bearing.pitch_diameter_mm})`);
   }
   if (bearing.n_balls * bearing.ball_diameter_mm > Math.PI * bearing.pitch_diameter_mm) {
-    throw new InputError(joinPath(field, "n_balls"), `${bearing.n_balls} balls of ${bearing.ball_diameter_mm} mm do not fit on a ${bearing.pitch_diameter_mm} mm pitch circle`);
+    throw new InputError(
+      joinPath(field, "n_balls"),
+      `${bearing.n_balls} balls of ${bearing.ball_diameter_mm} mm do not fit on a ${bearing.pitch_diameter_mm} mm pitch circle`,
+    );
   }
   return bearing;
 }

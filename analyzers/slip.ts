@@ -55,7 +55,10 @@ export function estimateSlip(profile: Pick<MotorProfile, "motor_type" | "pole_pa
     if (hasRpm) {
       const mismatch = 1 - (p * shaftFrequencyHz(rpm)) / supplyHz;
       if (Math.abs(mismatch) > PMSM_SPEED_TOLERANCE)
-        return { ok: false, reason: `PMSM speed ${rpm.toFixed(0)} rpm disagrees with f/p = ${ns.toFixed(0)} rpm by ${(100 * mismatch).toFixed(1)} % (pole pairs or speed wrong)` };
+        return {
+          ok: false,
+          reason: `PMSM speed ${rpm.toFixed(0)} rpm disagrees with f/p = ${ns.toFixed(0)} rpm by ${(100 * mismatch).toFixed(1)} % (pole pairs or speed wrong)`,
+        };
     }
     return { ok: true, slip: 0, shaftHz: supplyHz / p, synchronousRpm: ns, source: "pmsm_synchronous" };
   }

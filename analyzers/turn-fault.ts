@@ -18,17 +18,27 @@
 import { estimateFundamental } from "./dsp/fundamental";
 import { phasorsAt, refineFrequency, type Phasor } from "./dsp/phasor";
 import {
-  angle, angleDeg360, complex, divide, fromPolar, magnitude, parkVectorModulation, sequenceComponents, subtract,
-  type Complex, type SequenceComponents,
+  angle,
+  angleDeg360,
+  complex,
+  divide,
+  fromPolar,
+  magnitude,
+  parkVectorModulation,
+  sequenceComponents,
+  subtract,
+  type Complex,
+  type SequenceComponents,
 } from "./dsp/symmetrical-components";
 import {
-  learnedNegativeSequenceImpedance, supplyTermBounds, typicalNegativeSequenceImpedance, type NegativeSequenceImpedance,
+  learnedNegativeSequenceImpedance,
+  supplyTermBounds,
+  typicalNegativeSequenceImpedance,
+  type NegativeSequenceImpedance,
 } from "./negative-sequence-impedance";
 import { insufficientData, severityScore, severityStatus, type SeverityScale } from "./finding";
 import { roundToFixed } from "./round";
-import type {
-  Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Phase, SampledSignal, SensorWindow,
-} from "./types";
+import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Phase, SampledSignal, SensorWindow } from "./types";
 
 /**
  * ≥ 10 fundamental cycles: the Hann main lobe is ±2 bins wide and the tone's own image sits at
@@ -116,8 +126,12 @@ function threePhaseSet(window: SensorWindow, names: readonly ["ia", "ib", "ic"] 
 }
 
 function variance(x: SampledSignal["samples"], n: number): number {
-  let s = 0, s2 = 0;
-  for (let i = 0; i < n; i++) { s += x[i]; s2 += x[i] * x[i]; }
+  let s = 0,
+    s2 = 0;
+  for (let i = 0; i < n; i++) {
+    s += x[i];
+    s2 += x[i] * x[i];
+  }
   return n ? Math.max(0, s2 / n - (s / n) ** 2) : 0; // NaN or ∞ when a sample is not finite
 }
 
@@ -179,23 +193,26 @@ function fundamentalPreconditions(currents: ThreePhase, variances: number[], pri
   const f = refineFrequency(strongest.samples, rateHz, fundamental.frequencyHz, length);
   const cycles = (length * f) / rateHz;
   if (cycles < MIN_FUNDAMENTAL_CYCLES) {
-    return insufficientData("turn_fault",
-      `${cycles.toFixed(1)} cycles of ${f.toFixed(2)} Hz in the window; a clean phasor needs ≥ ${MIN_FUNDAMENTAL_CYCLES}`,
-      { fundamental_hz: f, cycles });
+    return insufficientData("turn_fault", `${cycles.toFixed(1)} cycles of ${f.toFixed(2)} Hz in the window; a clean phasor needs ≥ ${MIN_FUNDAMENTAL_CYCLES}`, {
+      fundamental_hz: f,
+      cycles,
+    });
   }
   if (rateHz < MIN_SAMPLES_PER_CYCLE * f) {
-    return insufficientData("turn_fault",
-      `sample rate ${rateHz} Hz is below ${MIN_SAMPLES_PER_CYCLE}× the ${f.toFixed(1)} Hz fundamental`,
-      { fundamental_hz: f });
+    return insufficientData("turn_fault", `sample rate ${rateHz} Hz is below ${MIN_SAMPLES_PER_CYCLE}× the ${f.toFixed(1)} Hz fundamental`, {
+      fundamental_hz: f,
+    });
   }
   const phasors = phasorsAt([currents.a.samples, currents.b.samples, currents.c.samples], rateHz, f, length);
   const [pa, pb, pc] = phasors;
   const fundamentalPower = (pa.amplitude ** 2 + pb.amplitude ** 2 + pc.amplitude ** 2) / 2;
   const totalPower = variances[0] + variances[1] + variances[2];
   if (!(fundamentalPower > 0) || fundamentalPower < MIN_FUNDAMENTAL_POWER_SHARE * totalPower) {
-    return insufficientData("turn_fault",
-      `the ${f.toFixed(1)} Hz line carries only ${(100 * fundamentalPower / (totalPower || 1)).toFixed(0)} % of the current power: motor idle or signal is noise`,
-      { fundamental_hz: f });
+    return insufficientData(
+      "turn_fault",
+      `the ${f.toFixed(1)} Hz line carries only ${((100 * fundamentalPower) / (totalPower || 1)).toFixed(0)} % of the current power: motor idle or signal is noise`,
+      { fundamental_hz: f },
+    );
   }
   return { currents, variances, f, phasors };
 }
@@ -218,12 +235,15 @@ interface TurnFaultMeasurements {
 
 /** Sequence components of the currents at f, the Park's vector 2f line, and the I2 the supply's own unbalance drives. */
 function measurements(inputs: TurnFaultInputs, window: SensorWindow, profile: MotorProfile, baseline?: FeatureBaseline): TurnFaultMeasurements {
-  const { currents, f, phasors: [pa, pb, pc] } = inputs;
+  const {
+    currents,
+    f,
+    phasors: [pa, pb, pc],
+  } = inputs;
   // A motor turning the other way (A-C-B) shows up as |I2| > |I1|: swap the roles, and B/C in the phase map.
   const raw = sequenceComponents(pa, pb, pc);
   const reversed = magnitude(raw.negative) > magnitude(raw.positive);
-  const orient = (s: SequenceComponents): SequenceComponents =>
-    reversed ? { zero: s.zero, positive: s.negative, negative: s.positive } : s;
+  const orient = (s: SequenceComponents): SequenceComponents => (reversed ? { zero: s.zero, positive: s.negative, negative: s.positive } : s);
   const seq = orient(raw);
   const i1Amplitude = magnitude(seq.positive);
   const rawRatio = divide(seq.negative, seq.positive); // complex I2/I1
@@ -238,9 +258,7 @@ function measurements(inputs: TurnFaultInputs, window: SensorWindow, profile: Mo
     nema_unbalance_pct: nemaUnbalance([pa.amplitude, pb.amplitude, pc.amplitude]),
     phase_sequence_reversed: reversed ? 1 : 0,
   };
-  const evidence: Evidence[] = [
-    { name: "I1 (positive sequence)", frequency_hz: roundToFixed(f, 4), value: i1Amplitude, unit: "peak, signal unit" },
-  ];
+  const evidence: Evidence[] = [{ name: "I1 (positive sequence)", frequency_hz: roundToFixed(f, 4), value: i1Amplitude, unit: "peak, signal unit" }];
   const notes: string[] = [];
   const supply = supplyUnbalance(window, profile, baseline, f, seq, orient, { features, evidence, notes });
 
@@ -256,8 +274,12 @@ function measurements(inputs: TurnFaultInputs, window: SensorWindow, profile: Mo
  * machine constant, learned on this motor or typical for its type), with what it adds to the finding.
  */
 function supplyUnbalance(
-  window: SensorWindow, profile: MotorProfile, baseline: FeatureBaseline | undefined, f: number,
-  seq: SequenceComponents, orient: (s: SequenceComponents) => SequenceComponents,
+  window: SensorWindow,
+  profile: MotorProfile,
+  baseline: FeatureBaseline | undefined,
+  f: number,
+  seq: SequenceComponents,
+  orient: (s: SequenceComponents) => SequenceComponents,
   out: Pick<TurnFaultMeasurements, "features" | "evidence" | "notes">,
 ): SupplyCompensation | null {
   const { features, evidence, notes } = out;
@@ -277,8 +299,11 @@ function supplyUnbalance(
         features.z2_angle_deg_estimate = roundToFixed(angleDeg180(measuredZ2), 2);
       }
       evidence.push({
-        name: "V2/V1 (supply unbalance)", value: roundToFixed(toPercent(supply.v2OverV1), 3), unit: "%",
-        threshold: toPercent(VOLTAGE_UNBALANCE_GATE), reference: "V1",
+        name: "V2/V1 (supply unbalance)",
+        value: roundToFixed(toPercent(supply.v2OverV1), 3),
+        unit: "%",
+        threshold: toPercent(VOLTAGE_UNBALANCE_GATE),
+        reference: "V1",
       });
     }
   } else if (PHASE_VOLTAGES.some((n) => window.channels[n])) {
@@ -305,14 +330,15 @@ interface Indicator {
  */
 function indicator(m: TurnFaultMeasurements, base: Readonly<Record<string, number>> | undefined): Indicator {
   const { supply, rawRatio, compensatedRatio } = m;
-  const leastResidual = (point: Complex): number => supply
-    ? supplyTermBounds(point, supply.drive, supply.z2).least
-    : magnitude(point);
+  const leastResidual = (point: Complex): number => (supply ? supplyTermBounds(point, supply.drive, supply.z2).least : magnitude(point));
   const baseRatio = base?.i2_over_i1;
   const baseAngle = base?.angle_i2_minus_i1_deg;
   if (baseRatio === undefined || !Number.isFinite(baseRatio)) {
     return {
-      value: toPercent(leastResidual(rawRatio)), scale: ABSOLUTE_SCALE, localisation: compensatedRatio, baselineUsed: false,
+      value: toPercent(leastResidual(rawRatio)),
+      scale: ABSOLUTE_SCALE,
+      localisation: compensatedRatio,
+      baselineUsed: false,
       basis: supply ? "I2/I1 least residual over Z2's spread (absolute, no baseline)" : "I2/I1 (absolute, no baseline)",
     };
   }
@@ -321,13 +347,18 @@ function indicator(m: TurnFaultMeasurements, base: Readonly<Record<string, numbe
     // constant phasors, and removing them leaves the I2 the fault added (and its direction).
     const healthy = fromPolar(baseRatio, (baseAngle * Math.PI) / 180);
     return {
-      value: toPercent(leastResidual(subtract(rawRatio, healthy))), scale: BASELINE_RISE_SCALE,
-      localisation: subtract(compensatedRatio, healthy), baselineUsed: true,
+      value: toPercent(leastResidual(subtract(rawRatio, healthy))),
+      scale: BASELINE_RISE_SCALE,
+      localisation: subtract(compensatedRatio, healthy),
+      baselineUsed: true,
       basis: `|I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %∠${baseAngle.toFixed(0)}°|`,
     };
   }
   return {
-    value: toPercent(leastResidual(rawRatio) - baseRatio), scale: BASELINE_RISE_SCALE, localisation: compensatedRatio, baselineUsed: true,
+    value: toPercent(leastResidual(rawRatio) - baseRatio),
+    scale: BASELINE_RISE_SCALE,
+    localisation: compensatedRatio,
+    baselineUsed: true,
     basis: `I2/I1 − baseline ${toPercent(baseRatio).toFixed(2)} %`,
   };
 }
@@ -347,7 +378,13 @@ function decision(m: TurnFaultMeasurements, baseline?: FeatureBaseline): Finding
   const evidence: Evidence[] = [
     ...m.evidence,
     { name: "I2/I1", value: roundToFixed(toPercent(features.i2_over_i1), 3), unit: "%", threshold: ABSOLUTE_SCALE.warning, reference: "I1" },
-    { name: ind.basis, value: roundToFixed(ind.value, 3), unit: "%", threshold: ind.scale.warning, reference: baseline?.turn_fault?.i2_over_i1 !== undefined ? "baseline" : "I1" },
+    {
+      name: ind.basis,
+      value: roundToFixed(ind.value, 3),
+      unit: "%",
+      threshold: ind.scale.warning,
+      reference: baseline?.turn_fault?.i2_over_i1 !== undefined ? "baseline" : "I1",
+    },
     { name: "∠I2 − ∠I1", value: roundToFixed(angleDeg, 1), unit: "deg" },
     { name: "EPVA |i| 2f/DC", frequency_hz: roundToFixed(2 * f, 4), value: roundToFixed(toPercent(m.epvaRatio), 3), unit: "%", reference: "|i| DC" },
   ];
@@ -360,11 +397,17 @@ function decision(m: TurnFaultMeasurements, baseline?: FeatureBaseline): Finding
     features.faulted_phase_margin_deg = marginDeg;
   }
 
-  const summary = `${ind.basis} = ${ind.value.toFixed(2)} % → ${status}` +
+  const summary =
+    `${ind.basis} = ${ind.value.toFixed(2)} % → ${status}` +
     (faultedPhase ? `, ∠I2−∠I1 = ${angleDeg.toFixed(0)}° points to phase ${faultedPhase}` : "") +
     (notes.length ? `; ${notes.join("; ")}` : "");
   const finding: Finding = {
-    fault_type: "turn_fault", status, score: severityScore(ind.value, ind.scale), features, evidence, reason: summary,
+    fault_type: "turn_fault",
+    status,
+    score: severityScore(ind.value, ind.scale),
+    features,
+    evidence,
+    reason: summary,
     baseline_used: ind.baselineUsed,
   };
   if (faultedPhase) finding.faulted_phase = faultedPhase;
@@ -410,14 +453,11 @@ interface SupplyCompensation {
 }
 
 /** Z2 learned on this motor (baseline z2_ohm, optional z2_angle_deg and the frequency it was learned at), else typical for its type. */
-function negativeSequenceImpedance(
-  profile: MotorProfile, f: number, base: Readonly<Record<string, number>> | undefined,
-): NegativeSequenceImpedance {
+function negativeSequenceImpedance(profile: MotorProfile, f: number, base: Readonly<Record<string, number>> | undefined): NegativeSequenceImpedance {
   const finite = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) ? x : undefined);
   const learned = finite(base?.z2_ohm);
   if (learned !== undefined && learned > 0) {
-    return learnedNegativeSequenceImpedance(profile, learned, finite(base?.z2_angle_deg),
-      finite(base?.z2_frequency_hz) ?? finite(base?.fundamental_hz), f);
+    return learnedNegativeSequenceImpedance(profile, learned, finite(base?.z2_angle_deg), finite(base?.z2_frequency_hz) ?? finite(base?.fundamental_hz), f);
   }
   return typicalNegativeSequenceImpedance(profile, f);
 }
@@ -428,8 +468,11 @@ function negativeSequenceImpedance(
  * amperes, sampled at the same instants.
  */
 function compensateForSupplyUnbalance(
-  v: ThreePhase, f: number, currentSeq: SequenceComponents,
-  orient: (s: SequenceComponents) => SequenceComponents, z2: NegativeSequenceImpedance,
+  v: ThreePhase,
+  f: number,
+  currentSeq: SequenceComponents,
+  orient: (s: SequenceComponents) => SequenceComponents,
+  z2: NegativeSequenceImpedance,
 ): SupplyCompensation | null {
   if ((v.length * f) / v.rateHz < MIN_FUNDAMENTAL_CYCLES) return null;
   const [va, vb, vc] = phasorsAt([v.a.samples, v.b.samples, v.c.samples], v.rateHz, f, v.length);
@@ -452,11 +495,13 @@ function compensateForSupplyUnbalance(
 function supplyNote(s: SupplyCompensation, scale: SeverityScale): string {
   const v2 = toPercent(s.v2OverV1).toFixed(2);
   const explained = `supply-driven I2/I1 = ${toPercent(magnitude(s.explainedRatio)).toFixed(2)} ± ${toPercent(s.uncertaintyOverI1).toFixed(2)} % (Z2 ${s.z2.basis})`;
-  const gate = s.v2OverV1 < VOLTAGE_UNBALANCE_GATE
-    ? `V2/V1 = ${v2} % < 1 % gate`
-    : `V2/V1 = ${v2} % ≥ 1 % gate: compensated index${s.z2.source === "typical" ? ", lower confidence" : ""}`;
-  const dominates = toPercent(s.uncertaintyOverI1) >= scale.warning
-    ? `; supply unbalance V2/V1 = ${v2} % dominates, residual uncertain: only the I2 no plausible Z2 explains is scored`
-    : "";
+  const gate =
+    s.v2OverV1 < VOLTAGE_UNBALANCE_GATE
+      ? `V2/V1 = ${v2} % < 1 % gate`
+      : `V2/V1 = ${v2} % ≥ 1 % gate: compensated index${s.z2.source === "typical" ? ", lower confidence" : ""}`;
+  const dominates =
+    toPercent(s.uncertaintyOverI1) >= scale.warning
+      ? `; supply unbalance V2/V1 = ${v2} % dominates, residual uncertain: only the I2 no plausible Z2 explains is scored`
+      : "";
   return `${gate}; ${explained}${dominates}`;
 }

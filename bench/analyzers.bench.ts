@@ -17,7 +17,12 @@ import { simulateWindow } from "../simulator/motor-model";
 import { INDUCTION_400V, PMSM_400V } from "../simulator/profiles";
 import type { FaultSpec, SimulationSpec } from "../simulator/types";
 
-interface Args { json: string | null; windows: number; batches: number; batchSize: number }
+interface Args {
+  json: string | null;
+  windows: number;
+  batches: number;
+  batchSize: number;
+}
 
 function parseArgs(argv: readonly string[]): Args {
   const { values } = parseCommandLine("bench:analyzers", "npm run bench:analyzers [-- --json [FILE]] [--windows N] [--batches N] [--batch-size N]", {
@@ -44,7 +49,11 @@ function getGc(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
-interface Case { profile: MotorProfile; window: SensorWindow; label: string }
+interface Case {
+  profile: MotorProfile;
+  window: SensorWindow;
+  label: string;
+}
 
 const CONDITIONS: readonly FaultSpec[] = [
   { type: "healthy", severity: 0 },
@@ -75,7 +84,12 @@ function median(x: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
-interface Timing { medianUs: number; minUs: number; maxUs: number; cpuMedianUs: number }
+interface Timing {
+  medianUs: number;
+  minUs: number;
+  maxUs: number;
+  cpuMedianUs: number;
+}
 
 /**
  * Median over batches of the mean µs per call (wall clock), plus the median process CPU time per
@@ -97,7 +111,10 @@ function timeIt(fn: (i: number) => unknown, args: Args): Timing {
   return { medianUs: median(perBatch), minUs: Math.min(...perBatch), maxUs: Math.max(...perBatch), cpuMedianUs: median(cpuPerBatch) };
 }
 
-interface Row extends Timing { name: string; window: string }
+interface Row extends Timing {
+  name: string;
+  window: string;
+}
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
@@ -111,9 +128,23 @@ function main(): void {
   rows.push({ name: "simulateWindow (4 channels)", window: std, ...timeIt(() => simulateWindow(standardSpec(PMSM_400V, CONDITIONS[2], seed++)), args) });
 
   for (const analyzer of Object.values<Analyzer>(ANALYZERS)) {
-    rows.push({ name: analyzer.faultType, window: std, ...timeIt((i) => { const c = pool[i % pool.length]; return analyzer.analyze(c.window, c.profile); }, args) });
+    rows.push({
+      name: analyzer.faultType,
+      window: std,
+      ...timeIt((i) => {
+        const c = pool[i % pool.length];
+        return analyzer.analyze(c.window, c.profile);
+      }, args),
+    });
   }
-  rows.push({ name: "all five (analyzeAll)", window: std, ...timeIt((i) => { const c = pool[i % pool.length]; return analyzeAll(c.window, c.profile); }, args) });
+  rows.push({
+    name: "all five (analyzeAll)",
+    window: std,
+    ...timeIt((i) => {
+      const c = pool[i % pool.length];
+      return analyzeAll(c.window, c.profile);
+    }, args),
+  });
 
   // Analyzers that declare a longer record are also timed on the window they ask for.
   const longer = new Map<number, Case[]>();
@@ -122,25 +153,48 @@ function main(): void {
     if (d <= 1) continue;
     if (!longer.has(d)) longer.set(d, windowPool(d));
     const p = longer.get(d)!;
-    rows.push({ name: analyzer.faultType, window: `${d} s @ 8192 Hz`, ...timeIt((i) => { const c = p[i % p.length]; return analyzer.analyze(c.window, c.profile); }, { ...args, batchSize: Math.max(5, Math.floor(args.batchSize / d)) }) });
+    rows.push({
+      name: analyzer.faultType,
+      window: `${d} s @ 8192 Hz`,
+      ...timeIt(
+        (i) => {
+          const c = p[i % p.length];
+          return analyzer.analyze(c.window, c.profile);
+        },
+        { ...args, batchSize: Math.max(5, Math.floor(args.batchSize / d)) },
+      ),
+    });
   }
 
   // Heap growth across many windows: what stays reachable after GC (caches, leaks), not garbage.
-  gc(); gc();
+  gc();
+  gc();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < args.windows; i++) {
     const c = pool[i % pool.length];
     analyzeAll(c.window, c.profile);
   }
-  gc(); gc();
+  gc();
+  gc();
   const after = process.memoryUsage().heapUsed;
-  const heap = { windows: args.windows, before_bytes: before, after_bytes: after, growth_bytes: after - before, growth_per_window_bytes: (after - before) / args.windows };
+  const heap = {
+    windows: args.windows,
+    before_bytes: before,
+    after_bytes: after,
+    growth_bytes: after - before,
+    growth_per_window_bytes: (after - before) / args.windows,
+  };
 
   const result = {
     node: process.version,
     load_average: loadavg()[0],
     cores: cpus().length,
-    standard_window: { duration_s: 1, rate_hz: 8192, channels: ["ia", "ib", "ic", "vib_x"], scalars: ["rpm", "loadPct", "windingTempC", "insulationResistanceKohm", "leakageCurrentMa", "dcBusV"] },
+    standard_window: {
+      duration_s: 1,
+      rate_hz: 8192,
+      channels: ["ia", "ib", "ic", "vib_x"],
+      scalars: ["rpm", "loadPct", "windingTempC", "insulationResistanceKohm", "leakageCurrentMa", "dcBusV"],
+    },
     pool: pool.map((c) => c.label),
     batches: args.batches,
     batch_size: args.batchSize,
@@ -155,7 +209,10 @@ function main(): void {
   const lines = [
     `Analyzer micro-benchmark (${process.version}; median of ${args.batches} batches × ${args.batchSize} windows after warm-up; pool: ${pool.map((c) => c.label).join(", ")})`,
     `${"".padEnd(30)}${"window".padStart(16)}${"median µs".padStart(12)}${"min µs".padStart(10)}${"max µs".padStart(10)}${"CPU µs".padStart(10)}`,
-    ...rows.map((r) => `${r.name.padEnd(30)}${r.window.padStart(16)}${r.medianUs.toFixed(1).padStart(12)}${r.minUs.toFixed(1).padStart(10)}${r.maxUs.toFixed(1).padStart(10)}${r.cpuMedianUs.toFixed(1).padStart(10)}`),
+    ...rows.map(
+      (r) =>
+        `${r.name.padEnd(30)}${r.window.padStart(16)}${r.medianUs.toFixed(1).padStart(12)}${r.minUs.toFixed(1).padStart(10)}${r.maxUs.toFixed(1).padStart(10)}${r.cpuMedianUs.toFixed(1).padStart(10)}`,
+    ),
     `(µs: wall clock per call; CPU µs: process CPU time per call, which excludes waiting for a core on a shared machine; load average now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
     "",
     `Heap after forced GC: ${(before / 1048576).toFixed(2)} MiB before, ${(after / 1048576).toFixed(2)} MiB after ${args.windows} windows through analyzeAll: growth ${((after - before) / 1024).toFixed(1)} KiB (${heap.growth_per_window_bytes.toFixed(2)} B/window)`,

@@ -30,7 +30,9 @@ for (const rpm of [1800, 3000, 4000]) {
     const window: SensorWindow = { channels: { vib_x: { samples: x, rateHz: RATE } }, rpm };
     let finding = bearingAnalyzer.analyze(window, DEFAULT_MOTOR_PROFILE);
     for (let i = 0; i < 200; i++) finding = bearingAnalyzer.analyze(window, DEFAULT_MOTOR_PROFILE);
-    const wall: number[] = [], cpu: number[] = [], ratio: number[] = [];
+    const wall: number[] = [],
+      cpu: number[] = [],
+      ratio: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const f0 = process.hrtime.bigint();
       for (let i = 0; i < PER_ROUND; i++) realFft(x, 8192);

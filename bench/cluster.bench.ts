@@ -29,21 +29,41 @@ import { summarizeProfiles } from "./cluster/cpu-profile";
 import { nowMs, summarize } from "./cluster/stats";
 import { parseCommandLine } from "../cli/args";
 import { freePort } from "../cli/free-port";
-import { forkLoadGenerator, redisInfo, startRunner as launch, stopAll as stopProcesses, waitReady, WORKER_SERVICES, type ProcessInfo } from "./cluster/launcher";
+import {
+  forkLoadGenerator,
+  redisInfo,
+  startRunner as launch,
+  stopAll as stopProcesses,
+  waitReady,
+  WORKER_SERVICES,
+  type ProcessInfo,
+} from "./cluster/launcher";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const FAMILIES = 5;
 
-const USAGE = "npm run bench -- [--vehicles N] [--rate R] [--duration S] [--warmup S] [--window standard|columnar|legacy] [--window-s S] " +
+const USAGE =
+  "npm run bench -- [--vehicles N] [--rate R] [--duration S] [--warmup S] [--window standard|columnar|legacy] [--window-s S] " +
   "[--rate-hz HZ] [--layout split|combined] [--workers N] [--malloc tuned|default] [--cpu-prof DIR] [--json FILE] [--check] [--state-only] [--url URL --key KEY]";
 
 const { values: opt } = parseCommandLine("bench", USAGE, {
   options: {
-    vehicles: { type: "string" }, rate: { type: "string" }, duration: { type: "string" }, warmup: { type: "string" },
-    window: { type: "string" }, "window-s": { type: "string" }, "rate-hz": { type: "string" },
-    layout: { type: "string" }, workers: { type: "string" }, "cpu-prof": { type: "string" },
-    json: { type: "string" }, check: { type: "boolean" }, "state-only": { type: "boolean" },
-    url: { type: "string" }, key: { type: "string" }, malloc: { type: "string" },
+    vehicles: { type: "string" },
+    rate: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    window: { type: "string" },
+    "window-s": { type: "string" },
+    "rate-hz": { type: "string" },
+    layout: { type: "string" },
+    workers: { type: "string" },
+    "cpu-prof": { type: "string" },
+    json: { type: "string" },
+    check: { type: "boolean" },
+    "state-only": { type: "boolean" },
+    url: { type: "string" },
+    key: { type: "string" },
+    malloc: { type: "string" },
   },
 });
 
@@ -113,7 +133,11 @@ class ResultsFollower {
   resultsInWindow = 0;
   private running = true;
   private done: Promise<void> = Promise.resolve();
-  constructor(private readonly redis: Redis, private readonly stream: string, private readonly window: { from: number; to: number }) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly stream: string,
+    private readonly window: { from: number; to: number },
+  ) {}
 
   start(): void {
     this.done = this.loop();
@@ -150,22 +174,44 @@ async function stateOnly(redis: Redis): Promise<void> {
   // Vehicle state through the coordinator's own write path: state + history + fleet index + owner.
   const before = await redisInfo(redis, "memory", "used_memory");
   const t0 = performance.now();
-  const statuses = { turn_fault: { status: "normal" as const, score: 0.1 }, insulation: { status: "normal" as const, score: 0.05 }, bearing: { status: "normal" as const, score: 0.2 }, eccentricity: { status: "normal" as const, score: 0.1 }, broken_bar: { status: "not_applicable" as const, score: 0, reason: "PMSM: no rotor bars" } };
+  const statuses = {
+    turn_fault: { status: "normal" as const, score: 0.1 },
+    insulation: { status: "normal" as const, score: 0.05 },
+    bearing: { status: "normal" as const, score: 0.2 },
+    eccentricity: { status: "normal" as const, score: 0.1 },
+    broken_bar: { status: "not_applicable" as const, score: 0, reason: "PMSM: no rotor bars" },
+  };
   const batch = 200;
   for (let i = 0; i < vehicles; i += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, vehicles - i) }, async (_, k) => {
-      const id = `SIM-${String(i + k + 1).padStart(6, "0")}`;
-      const fleetId = `fleet-${(i + k) % 50}`;
-      await saveVehicleState(redis, keys, id, {
-        fleetId, health: 0.93, status: "normal", findings: statuses, updatedAt: new Date().toISOString(), originalMessageId: `${Date.now()}-${i + k}`,
-      });
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(batch, vehicles - i) }, async (_, k) => {
+        const id = `SIM-${String(i + k + 1).padStart(6, "0")}`;
+        const fleetId = `fleet-${(i + k) % 50}`;
+        await saveVehicleState(redis, keys, id, {
+          fleetId,
+          health: 0.93,
+          status: "normal",
+          findings: statuses,
+          updatedAt: new Date().toISOString(),
+          originalMessageId: `${Date.now()}-${i + k}`,
+        });
+      }),
+    );
   }
   const seconds = (performance.now() - t0) / 1000;
   const after = await redisInfo(redis, "memory", "used_memory");
-  const out = { mode: "state-only", vehicles, seconds, writesPerS: vehicles / seconds, redisMemoryDeltaBytes: after - before, bytesPerVehicle: (after - before) / vehicles };
+  const out = {
+    mode: "state-only",
+    vehicles,
+    seconds,
+    writesPerS: vehicles / seconds,
+    redisMemoryDeltaBytes: after - before,
+    bytesPerVehicle: (after - before) / vehicles,
+  };
   console.log(`state for ${vehicles} vehicles (one window each, history length 1) in ${seconds.toFixed(1)} s (${out.writesPerS.toFixed(0)}/s)`);
-  console.log(`Redis used_memory +${((after - before) / 1048576).toFixed(1)} MB = ${out.bytesPerVehicle.toFixed(0)} B per vehicle (shared Redis: other clients' writes add noise)`);
+  console.log(
+    `Redis used_memory +${((after - before) / 1048576).toFixed(1)} MB = ${out.bytesPerVehicle.toFixed(0)} B per vehicle (shared Redis: other clients' writes add noise)`,
+  );
   if (opt.json) fs.writeFileSync(opt.json, JSON.stringify(out, null, 2));
 }
 
@@ -200,7 +246,13 @@ async function main(): Promise<number> {
     if (!key) key = (await new ApiKeyStore(redis, keys.prefix).create(runId, "ingest", "cluster bench")).key;
 
     const loadCfg: LoadConfig = {
-      url, key, vehicles, rate, durationS, warmupS, shape,
+      url,
+      key,
+      vehicles,
+      rate,
+      durationS,
+      warmupS,
+      shape,
       windowS: Number(opt["window-s"] ?? 1),
       rateHz: Number(opt["rate-hz"] ?? 8192),
       poolPerVehicle: shape === "legacy" ? 1 : 4,
@@ -209,7 +261,9 @@ async function main(): Promise<number> {
       idPrefix: "SIM",
     };
     const sentAt = new Map<string, number>();
-    const load = forkLoadGenerator(processes, loadCfg, { ...process.env, ...serviceEnv(0) }, (ids) => { for (const [id, t] of ids) sentAt.set(id, t); });
+    const load = forkLoadGenerator(processes, loadCfg, { ...process.env, ...serviceEnv(0) }, (ids) => {
+      for (const [id, t] of ids) sentAt.set(id, t);
+    });
     if (!external) await waitReady(url, 90_000);
     await load.ready;
     const redisPid = await redisInfo(redis, "server", "process_id");
@@ -228,9 +282,12 @@ async function main(): Promise<number> {
     let cpuAtEnd: (number | undefined)[] = [];
     let rssAtEnd: (number | undefined)[] = [];
     const sampler = setInterval(() => {
-      streamGroupInfo(redis, keys.rawStream, "diagnosis").then((g) => {
-        if (g) lagSeries.push({ t: (nowMs() - t0) / 1000, lag: g.lag, pending: g.pending });
-      }, () => undefined);
+      streamGroupInfo(redis, keys.rawStream, "diagnosis").then(
+        (g) => {
+          if (g) lagSeries.push({ t: (nowMs() - t0) / 1000, lag: g.lag, pending: g.pending });
+        },
+        () => undefined,
+      );
     }, 1000);
     await sleep(Math.max(0, measured.from - nowMs()));
     cpuAtStart = pids.map((p) => cpuSeconds(p.pid));
@@ -266,11 +323,26 @@ async function main(): Promise<number> {
     }));
     const diagnosedInWindow = follower.resultsInWindow / FAMILIES;
     // CPU per diagnosed window is robust to other load on the machine: capacity ≈ cores / sum of these.
-    const cpuMsPerWindow = cpu.map((c) => ({ process: c.process, ms: c.cpuPct === null || diagnosedInWindow === 0 ? null : (10 * c.cpuPct * durationS) / diagnosedInWindow }));
+    const cpuMsPerWindow = cpu.map((c) => ({
+      process: c.process,
+      ms: c.cpuPct === null || diagnosedInWindow === 0 ? null : (10 * c.cpuPct * durationS) / diagnosedInWindow,
+    }));
     const result = {
       runId,
       machine: { nproc: (await import("node:os")).cpus().length, node: process.version },
-      config: { shape, vehicles, rate, durationS, warmupS, windowS: loadCfg.windowS, rateHz: loadCfg.rateHz, layout, workerProcesses, malloc: opt.malloc ?? "tuned", bodyKB: loadReport.bodyBytes / 1024 },
+      config: {
+        shape,
+        vehicles,
+        rate,
+        durationS,
+        warmupS,
+        windowS: loadCfg.windowS,
+        rateHz: loadCfg.rateHz,
+        layout,
+        workerProcesses,
+        malloc: opt.malloc ?? "tuned",
+        bodyKB: loadReport.bodyBytes / 1024,
+      },
       acceptedPerS: loadReport.acceptedInWindow / durationS,
       sent: loadReport.sent,
       accepted: loadReport.accepted,
@@ -319,13 +391,34 @@ function fmt(x: number | null | undefined, digits = 1): string {
 }
 
 function printTable(r: {
-  config: { shape: string; vehicles: number; rate: number; durationS: number; windowS: number; layout: string; workerProcesses: number; bodyKB: number; malloc: string };
-  acceptedPerS: number; errors: number; skippedByClient: number; postLatencyMs: { p50: number; p99: number }; windowToResultMs: { p50: number; p99: number; count: number };
-  diagnosedWindowsPerS: number; lostWindows: number | null; deadLettered: number; lagAtEnd: { lag: number | null; pending: number } | null;
-  cpu: { process: string; cpuPct: number | null; rssMb: number | null }[]; cpuMsPerWindow: { ms: number | null }[]; redisMemory: { deltaBytes: number; perVehicleBytes: number };
+  config: {
+    shape: string;
+    vehicles: number;
+    rate: number;
+    durationS: number;
+    windowS: number;
+    layout: string;
+    workerProcesses: number;
+    bodyKB: number;
+    malloc: string;
+  };
+  acceptedPerS: number;
+  errors: number;
+  skippedByClient: number;
+  postLatencyMs: { p50: number; p99: number };
+  windowToResultMs: { p50: number; p99: number; count: number };
+  diagnosedWindowsPerS: number;
+  lostWindows: number | null;
+  deadLettered: number;
+  lagAtEnd: { lag: number | null; pending: number } | null;
+  cpu: { process: string; cpuPct: number | null; rssMb: number | null }[];
+  cpuMsPerWindow: { ms: number | null }[];
+  redisMemory: { deltaBytes: number; perVehicleBytes: number };
 }): void {
   const c = r.config;
-  console.log(`\n${c.shape} windows of ${c.windowS} s (${c.bodyKB.toFixed(1)} KB body), ${c.vehicles} vehicles, open loop ${c.rate}/s for ${c.durationS} s, layout ${c.layout}, ${c.workerProcesses} worker process(es), malloc ${c.malloc}`);
+  console.log(
+    `\n${c.shape} windows of ${c.windowS} s (${c.bodyKB.toFixed(1)} KB body), ${c.vehicles} vehicles, open loop ${c.rate}/s for ${c.durationS} s, layout ${c.layout}, ${c.workerProcesses} worker process(es), malloc ${c.malloc}`,
+  );
   const rows: [string, string][] = [
     ["accepted requests/s", fmt(r.acceptedPerS)],
     ["POST latency p50 / p99 ms", `${fmt(r.postLatencyMs.p50)} / ${fmt(r.postLatencyMs.p99)}`],
@@ -335,14 +428,22 @@ function printTable(r: {
     ["lost windows / dead-lettered", `${r.lostWindows ?? "n/a"} / ${r.deadLettered}`],
     ["stream lag / pending at end", r.lagAtEnd ? `${r.lagAtEnd.lag ?? "?"} / ${r.lagAtEnd.pending}` : "–"],
     ["Redis memory Δ (per vehicle)", `${fmt(r.redisMemory.deltaBytes / 1048576)} MB (${fmt(r.redisMemory.perVehicleBytes / 1024)} KB)`],
-    ...r.cpu.map((p, i): [string, string] => [`CPU % ${p.process}`, `${fmt(p.cpuPct, 0)} (${fmt(r.cpuMsPerWindow[i].ms, 2)} ms per diagnosed window; RSS ${fmt(p.rssMb, 0)} MB)`]),
+    ...r.cpu.map((p, i): [string, string] => [
+      `CPU % ${p.process}`,
+      `${fmt(p.cpuPct, 0)} (${fmt(r.cpuMsPerWindow[i].ms, 2)} ms per diagnosed window; RSS ${fmt(p.rssMb, 0)} MB)`,
+    ]),
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
 }
 
-process.on("SIGINT", () => { void stopAll().then(() => process.exit(130)); });
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err);
-  void stopAll().then(() => process.exit(1));
+process.on("SIGINT", () => {
+  void stopAll().then(() => process.exit(130));
 });
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    void stopAll().then(() => process.exit(1));
+  },
+);

@@ -14,8 +14,15 @@ import { parseCommandLine } from "../cli/args";
 parseCommandLine("bench:mcsa", "npm run bench:mcsa (no options)", { options: {} });
 
 const IM: MotorProfile = {
-  motor_type: "induction", pole_pairs: 2, rated_rpm: 1455, rated_current_a: 50, rated_voltage_v: 400, rotor_bars: 28,
-  bearing: { n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 }, insulation_class: "F", dc_bus_v: 600,
+  motor_type: "induction",
+  pole_pairs: 2,
+  rated_rpm: 1455,
+  rated_current_a: 50,
+  rated_voltage_v: 400,
+  rotor_bars: 28,
+  bearing: { n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 },
+  insulation_class: "F",
+  dc_bus_v: 600,
 };
 
 /** Median wall time and mean CPU time (user + system) per call, µs: on a shared machine CPU time is the steadier figure. */

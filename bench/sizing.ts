@@ -51,14 +51,25 @@ async function main(): Promise<void> {
 
     let before = await used(redis);
     for (let i = 0; i < windows; i++) {
-      await appendRawEntry(redis, keys.rawStream, { vehicleId: `SZ-${i % 100}`, timestamp: Date.now(), sensorData: bodies[i % bodies.length], metadata: {} }, { maxLen: 1_000_000 });
+      await appendRawEntry(
+        redis,
+        keys.rawStream,
+        { vehicleId: `SZ-${i % 100}`, timestamp: Date.now(), sensorData: bodies[i % bodies.length], metadata: {} },
+        { maxLen: 1_000_000 },
+      );
     }
     const raw = (await used(redis)) - before;
     const body = bodies.reduce((a, b) => a + b.length, 0) / bodies.length;
 
     before = await used(redis);
     for (let i = 0; i < windows; i++) {
-      await writeResults(redis, keys.resultsStream, { fleetId: "fleet-0", vehicleId: `SZ-${i % 100}`, originalMessageId: `${1_700_000_000_000 + i}-0`, findings: findings[i % findings.length], processingTimeMs: 12.3 });
+      await writeResults(redis, keys.resultsStream, {
+        fleetId: "fleet-0",
+        vehicleId: `SZ-${i % 100}`,
+        originalMessageId: `${1_700_000_000_000 + i}-0`,
+        findings: findings[i % findings.length],
+        processingTimeMs: 12.3,
+      });
     }
     const results = (await used(redis)) - before;
     // The dedupe hashes' share: used_memory drop when they are deleted.
@@ -75,9 +86,12 @@ async function main(): Promise<void> {
         const f = findings[(k + h) % findings.length];
         const health = aggregateHealth(f);
         await saveVehicleState(redis, keys, id, {
-          fleetId, health: health.health ?? Number.NaN, status: health.status,
+          fleetId,
+          health: health.health ?? Number.NaN,
+          status: health.status,
           findings: Object.fromEntries(f.map((x) => [x.fault_type, { status: x.status, score: x.score, ...(x.reason ? { reason: x.reason } : {}) }])),
-          updatedAt: new Date().toISOString(), originalMessageId: `${Date.now()}-${h}`,
+          updatedAt: new Date().toISOString(),
+          originalMessageId: `${Date.now()}-${h}`,
         });
       }
       await saveAlarms(redis, keys.prefix, fleetId, id, { bearing: "warning" });
@@ -86,15 +100,41 @@ async function main(): Promise<void> {
 
     const dlq = keys.deadLetterStream;
     for (let i = 0; i < 100; i++) {
-      await redis.xadd(dlq, "*", "vehicle_id", "SZ-1", "timestamp", new Date().toISOString(), "sensor_data", bodies[i % bodies.length], "metadata", "{}", "data_type", "motor_sensor_data",
-        "error", "analyze timed out", "original_id", "1-0", "original_stream", keys.rawStream, "group", "diagnosis", "deliveries", "5", "failed_at", new Date().toISOString());
+      await redis.xadd(
+        dlq,
+        "*",
+        "vehicle_id",
+        "SZ-1",
+        "timestamp",
+        new Date().toISOString(),
+        "sensor_data",
+        bodies[i % bodies.length],
+        "metadata",
+        "{}",
+        "data_type",
+        "motor_sensor_data",
+        "error",
+        "analyze timed out",
+        "original_id",
+        "1-0",
+        "original_stream",
+        keys.rawStream,
+        "group",
+        "diagnosis",
+        "deliveries",
+        "5",
+        "failed_at",
+        new Date().toISOString(),
+      );
     }
     const dlqBytes = Number(await redis.call("MEMORY", "USAGE", dlq, "SAMPLES", "0")) / 100;
 
     const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
     console.log(`standard window body: ${kb(body)} (sensor_data as sent)`);
     console.log(`raw stream entry:     ${kb(raw / windows)} per window (${windows} windows, used_memory Δ)`);
-    console.log(`results of a window:  ${kb(results / windows)}: 5 stream entries ${kb(resultsStream / windows)} + dedupe hash ${kb((results - resultsStream) / windows)} (${windows} windows)`);
+    console.log(
+      `results of a window:  ${kb(results / windows)}: 5 stream entries ${kb(resultsStream / windows)} + dedupe hash ${kb((results - resultsStream) / windows)} (${windows} windows)`,
+    );
     console.log(`vehicle:              ${kb(perVehicle)} with a full history of 100 states (${vehicles} vehicles)`);
     console.log(`dead letter:          ${kb(dlqBytes)} per standard window (MEMORY USAGE SAMPLES 0)`);
   } finally {

@@ -32,12 +32,20 @@ import { forkLoadGenerator, redisInfo, startRunner, stopAll, waitReady, WORKER_S
 import type { LoadConfig } from "./cluster/load-generator";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const USAGE = "npm run soak -- [--duration S] [--rate R] [--retention S] [--interval S] [--sample S] [--judge S] [--tolerance F] [--vehicles N] [--results-maxlen N] [--json FILE]";
+const USAGE =
+  "npm run soak -- [--duration S] [--rate R] [--retention S] [--interval S] [--sample S] [--judge S] [--tolerance F] [--vehicles N] [--results-maxlen N] [--json FILE]";
 const { values: opt } = parseCommandLine("soak", USAGE, {
   options: {
-    duration: { type: "string" }, rate: { type: "string" }, retention: { type: "string" }, interval: { type: "string" },
-    sample: { type: "string" }, judge: { type: "string" }, tolerance: { type: "string" }, vehicles: { type: "string" },
-    "results-maxlen": { type: "string" }, json: { type: "string" },
+    duration: { type: "string" },
+    rate: { type: "string" },
+    retention: { type: "string" },
+    interval: { type: "string" },
+    sample: { type: "string" },
+    judge: { type: "string" },
+    tolerance: { type: "string" },
+    vehicles: { type: "string" },
+    "results-maxlen": { type: "string" },
+    json: { type: "string" },
   },
 });
 
@@ -125,17 +133,33 @@ async function main(): Promise<number> {
     startRunner(processes, runId, "workers", WORKER_SERVICES, env);
     const key = (await new ApiKeyStore(redis, keys.prefix).create(runId, "ingest", "soak")).key;
     const loadCfg: LoadConfig = {
-      url, key, vehicles, rate, durationS, warmupS: 0, shape: "standard", windowS: 1, rateHz: 8192,
-      poolPerVehicle: 4, generatedVehicles: Math.min(vehicles, 16), maxOutstanding: Math.max(64, rate * 2), idPrefix: "SOAK",
+      url,
+      key,
+      vehicles,
+      rate,
+      durationS,
+      warmupS: 0,
+      shape: "standard",
+      windowS: 1,
+      rateHz: 8192,
+      poolPerVehicle: 4,
+      generatedVehicles: Math.min(vehicles, 16),
+      maxOutstanding: Math.max(64, rate * 2),
+      idPrefix: "SOAK",
     };
     const load = forkLoadGenerator(processes, loadCfg, env);
     await waitReady(url, 90_000);
     await load.ready;
-    console.log(`soak: ${durationS} s of standard windows at ${rate}/s from ${vehicles} vehicles, RAW_STREAM_RETENTION_S=${retentionS}, ` +
-      `RETENTION_INTERVAL_S=${intervalS}, sampling every ${sampleS} s, flatness judged over the last ${judgeS} s (±${(tolerance * 100).toFixed(0)} %), private Redis ${server.url}`);
+    console.log(
+      `soak: ${durationS} s of standard windows at ${rate}/s from ${vehicles} vehicles, RAW_STREAM_RETENTION_S=${retentionS}, ` +
+        `RETENTION_INTERVAL_S=${intervalS}, sampling every ${sampleS} s, flatness judged over the last ${judgeS} s (±${(tolerance * 100).toFixed(0)} %), private Redis ${server.url}`,
+    );
     const base = await sample(redis, 0);
     console.log(`  t(s)  used_memory MB  raw entries  raw MB  lag  pending  DLQ`);
-    const print = (s: Sample) => console.log(`  ${String(s.t).padStart(4)}  ${mb(s.usedMemory).padStart(14)}  ${String(s.rawEntries).padStart(11)}  ${mb(s.rawBytes).padStart(6)}  ${String(s.lag ?? "?").padStart(3)}  ${String(s.pending).padStart(7)}  ${String(s.deadLetters).padStart(3)}`);
+    const print = (s: Sample) =>
+      console.log(
+        `  ${String(s.t).padStart(4)}  ${mb(s.usedMemory).padStart(14)}  ${String(s.rawEntries).padStart(11)}  ${mb(s.rawBytes).padStart(6)}  ${String(s.lag ?? "?").padStart(3)}  ${String(s.pending).padStart(7)}  ${String(s.deadLetters).padStart(3)}`,
+      );
     print(base);
     const t0 = Date.now();
     load.go();
@@ -161,20 +185,48 @@ async function main(): Promise<number> {
     const f = flatness(judged, tolerance);
     const dead = await redis.xlen(keys.deadLetterStream);
     const problems: string[] = [];
-    if (!f.flat) problems.push(`used_memory over the last ${judgeS} s deviates ${(f.maxDeviation * 100).toFixed(1)} % from its mean (> ±${(tolerance * 100).toFixed(0)} %)`);
+    if (!f.flat)
+      problems.push(
+        `used_memory over the last ${judgeS} s deviates ${(f.maxDeviation * 100).toFixed(1)} % from its mean (> ±${(tolerance * 100).toFixed(0)} %)`,
+      );
     if (report.errors > 0) problems.push(`${report.errors} request errors: ${report.errorSamples.join(" | ")}`);
     if (report.accepted === 0) problems.push("no window was accepted");
-    if (resultsAdded !== report.accepted * 5) problems.push(`results stream got ${resultsAdded} entries for ${report.accepted} accepted windows (expected ${report.accepted * 5})`);
+    if (resultsAdded !== report.accepted * 5)
+      problems.push(`results stream got ${resultsAdded} entries for ${report.accepted} accepted windows (expected ${report.accepted * 5})`);
     if (dead > 0) problems.push(`${dead} entries dead-lettered`);
     const all = series.map((s) => s.usedMemory);
     const last = series[series.length - 1];
-    console.log(`\nwindows: ${report.accepted} accepted (${(report.accepted / durationS).toFixed(1)}/s), ${report.errors} errors, ${report.skipped} skipped by the client; ` +
-      `results ${resultsAdded} (= 5 × ${resultsAdded / 5}); dead letters ${dead}`);
-    console.log(`used_memory: start ${mb(base.usedMemory)} MB, peak ${mb(Math.max(...all))} MB, end ${mb(last.usedMemory)} MB; ` +
-      `last ${judgeS} s: mean ${mb(f.mean)} MB, min ${mb(f.min)}, max ${mb(f.max)}, largest deviation ${(f.maxDeviation * 100).toFixed(1)} % of the mean`);
-    console.log(`raw stream at the end: ${last.rawEntries} entries, ${mb(last.rawBytes)} MB (${(last.rawBytes / Math.max(1, last.rawEntries) / 1024).toFixed(1)} KB per entry; ` +
-      `${rate}/s × ${retentionS} s = ${rate * retentionS} entries by retention alone)`);
-    if (opt.json) fs.writeFileSync(opt.json, JSON.stringify({ runId, config: { durationS, rate, retentionS, intervalS, sampleS, judgeS, tolerance, vehicles, resultsMaxLen }, base, series, flatness: f, report, resultsAdded, deadLetters: dead, problems }, null, 2));
+    console.log(
+      `\nwindows: ${report.accepted} accepted (${(report.accepted / durationS).toFixed(1)}/s), ${report.errors} errors, ${report.skipped} skipped by the client; ` +
+        `results ${resultsAdded} (= 5 × ${resultsAdded / 5}); dead letters ${dead}`,
+    );
+    console.log(
+      `used_memory: start ${mb(base.usedMemory)} MB, peak ${mb(Math.max(...all))} MB, end ${mb(last.usedMemory)} MB; ` +
+        `last ${judgeS} s: mean ${mb(f.mean)} MB, min ${mb(f.min)}, max ${mb(f.max)}, largest deviation ${(f.maxDeviation * 100).toFixed(1)} % of the mean`,
+    );
+    console.log(
+      `raw stream at the end: ${last.rawEntries} entries, ${mb(last.rawBytes)} MB (${(last.rawBytes / Math.max(1, last.rawEntries) / 1024).toFixed(1)} KB per entry; ` +
+        `${rate}/s × ${retentionS} s = ${rate * retentionS} entries by retention alone)`,
+    );
+    if (opt.json)
+      fs.writeFileSync(
+        opt.json,
+        JSON.stringify(
+          {
+            runId,
+            config: { durationS, rate, retentionS, intervalS, sampleS, judgeS, tolerance, vehicles, resultsMaxLen },
+            base,
+            series,
+            flatness: f,
+            report,
+            resultsAdded,
+            deadLetters: dead,
+            problems,
+          },
+          null,
+          2,
+        ),
+      );
     console.log(problems.length === 0 ? "VERDICT: PASS (memory flat, every window diagnosed once)" : `VERDICT: FAIL\n  ${problems.join("\n  ")}`);
     return problems.length === 0 ? 0 : 1;
   } finally {
@@ -184,8 +236,13 @@ async function main(): Promise<number> {
   }
 }
 
-process.on("SIGINT", () => { void stopAll(processes).then(() => process.exit(130)); });
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err);
-  void stopAll(processes).then(() => process.exit(1));
+process.on("SIGINT", () => {
+  void stopAll(processes).then(() => process.exit(130));
 });
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    void stopAll(processes).then(() => process.exit(1));
+  },
+);

@@ -44,7 +44,11 @@ async function drain(stream: string, n: number, batchSize: number): Promise<numb
   const svc = broker.createService({
     name: "drain",
     mixins: [RedisStreamConsumerMixin({ redisUrl: url, stream, group: `g${batchSize}`, batchSize, maxInFlight: batchSize * 4 })],
-    methods: { async handleStreamEntries(entries: StreamEntry[]) { return entries.map(() => "ack" as const); } },
+    methods: {
+      async handleStreamEntries(entries: StreamEntry[]) {
+        return entries.map(() => "ack" as const);
+      },
+    },
   }) as unknown as StreamConsumerMethods;
   const t0 = performance.now();
   await broker.start();
@@ -56,7 +60,10 @@ async function drain(stream: string, n: number, batchSize: number): Promise<numb
 
 async function main(): Promise<void> {
   const report: Record<string, string> = {};
-  for (const [label, samples] of [["small (3×16 samples, 0.4 KB)", 16], ["3×1024 samples JSON (~23 KB)", 1024]] as const) {
+  for (const [label, samples] of [
+    ["small (3×16 samples, 0.4 KB)", 16],
+    ["3×1024 samples JSON (~23 KB)", 1024],
+  ] as const) {
     const body = sensorJson(samples);
     const stream = `${prefix}:raw:${samples}`;
     const n = samples > 100 ? Math.min(N, 3000) : N;
@@ -66,28 +73,50 @@ async function main(): Promise<void> {
     }
   }
   const results = `${prefix}:results`;
-  const findings: Finding[] = FAULT_TYPES.map((fault_type) => ({ fault_type, status: "normal", score: 0.1, features: { x: 1.5 }, evidence: [{ name: "e", value: 1 }] }));
+  const findings: Finding[] = FAULT_TYPES.map((fault_type) => ({
+    fault_type,
+    status: "normal",
+    score: 0.1,
+    features: { x: 1.5 },
+    evidence: [{ name: "e", value: 1 }],
+  }));
   let t0 = performance.now();
   const windows = Math.min(N, 3000);
-  for (let i = 0; i < windows; i++) await writeResults(redis, results, { fleetId: "F", vehicleId: "V", originalMessageId: `${i}-0`, findings, processingTimeMs: 1, maxLen: 100_000 });
+  for (let i = 0; i < windows; i++)
+    await writeResults(redis, results, { fleetId: "F", vehicleId: "V", originalMessageId: `${i}-0`, findings, processingTimeMs: 1, maxLen: 100_000 });
   report["writeResults (5 families), sequential"] = `${(windows / ((performance.now() - t0) / 1000)).toFixed(0)} windows/s`;
 
   const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), targetSamples: 1000, legacyFleetId: "legacy" });
-  const batch: SensorWindow = { channels: { ia: { samples: new Float32Array(10), rateHz: 3000 }, ib: { samples: new Float32Array(10), rateHz: 3000 }, ic: { samples: new Float32Array(10), rateHz: 3000 }, vib_x: { samples: new Float32Array(10), rateHz: 3000 } }, rpm: 1500 };
+  const batch: SensorWindow = {
+    channels: {
+      ia: { samples: new Float32Array(10), rateHz: 3000 },
+      ib: { samples: new Float32Array(10), rateHz: 3000 },
+      ic: { samples: new Float32Array(10), rateHz: 3000 },
+      vib_x: { samples: new Float32Array(10), rateHz: 3000 },
+    },
+    rpm: 1500,
+  };
   const appends = Math.min(N, 5000);
   t0 = performance.now();
   let closed = 0;
   for (let i = 0; i < appends; i++) {
     const out = await asm.append({ fleetId: "F", vehicleId: `V${i % 10}` }, `${i + 1}-0`, batch);
-    if (out.status === "window") { closed++; await asm.complete(out.window, out.window.windowKey); }
+    if (out.status === "window") {
+      closed++;
+      await asm.complete(out.window, out.window.windowKey);
+    }
   }
-  report["WindowAssembler.append (10-row batch, 4 channels), sequential"] = `${(appends / ((performance.now() - t0) / 1000)).toFixed(0)} batches/s (${closed} windows closed)`;
+  report["WindowAssembler.append (10-row batch, 4 channels), sequential"] =
+    `${(appends / ((performance.now() - t0) / 1000)).toFixed(0)} batches/s (${closed} windows closed)`;
 
   for (const [k, v] of Object.entries(report)) console.log(`${k.padEnd(62)} ${v}`);
 }
 
 main()
-  .catch((err: unknown) => { console.error(err); process.exitCode = 1; })
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
   .finally(async () => {
     let cursor = "0";
     do {

@@ -48,10 +48,11 @@ async function main(): Promise<void> {
     cbor.decode(message);
     waiting.shift()?.();
   });
-  const trip = (payload: unknown): Promise<void> => new Promise((resolve) => {
-    waiting.push(resolve);
-    void pub.publish(`${tag}:ch`, cbor.encode(payload));
-  });
+  const trip = (payload: unknown): Promise<void> =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      void pub.publish(`${tag}:ch`, cbor.encode(payload));
+    });
 
   let n = 0;
   const variants: Record<string, () => Promise<void>> = {
@@ -61,10 +62,12 @@ async function main(): Promise<void> {
     "claim-check (store once, fetch what each reads)": async () => {
       const key = `${tag}:w:${n++}`;
       const windowRef = await storeWindow(redis, key, window, 60);
-      await Promise.all(FAULT_TYPES.map(async (_, i) => {
-        await trip({ windowRef, profile: DEFAULT_MOTOR_PROFILE });
-        await loadWindow(redis, windowRef, wanted[i]);
-      }));
+      await Promise.all(
+        FAULT_TYPES.map(async (_, i) => {
+          await trip({ windowRef, profile: DEFAULT_MOTOR_PROFILE });
+          await loadWindow(redis, windowRef, wanted[i]);
+        }),
+      );
       await deleteWindow(redis, key);
     },
     "gateway XADD, sensor_data re-serialised": async () => {
@@ -92,9 +95,13 @@ async function main(): Promise<void> {
     }
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`window of ${Object.keys(window.channels).length} × 8192 samples, body ${(body.length / 1024).toFixed(0)} KB; ${ROUNDS} interleaved rounds of ${PER_ROUND}, medians (this process's CPU; Redis's not included)`);
+  console.log(
+    `window of ${Object.keys(window.channels).length} × 8192 samples, body ${(body.length / 1024).toFixed(0)} KB; ${ROUNDS} interleaved rounds of ${PER_ROUND}, medians (this process's CPU; Redis's not included)`,
+  );
   for (const name of Object.keys(variants)) {
-    console.log(`  ${name.padEnd(48)} wall ${median(wall[name]).toFixed(2).padStart(6)} ms   Node CPU ${median(cpu[name]).toFixed(2).padStart(6)} ms per window`);
+    console.log(
+      `  ${name.padEnd(48)} wall ${median(wall[name]).toFixed(2).padStart(6)} ms   Node CPU ${median(cpu[name]).toFixed(2).padStart(6)} ms per window`,
+    );
   }
   await redis.del(`${tag}:raw`);
   await Promise.all([pub.quit(), sub.quit(), redis.quit()]);

@@ -18,16 +18,16 @@ const compiled = __filename.endsWith(".js");
 // The whole environment is checked here, so a bad value stops the container before any service loads.
 const units = parseServiceUnits(loadConfigOrExit().services ?? "");
 const config = path.join(base, compiled ? "moleculer.config.js" : "moleculer.config.ts");
-const files = units.map(u => serviceFile(u, base, compiled));
-const missing = [config, ...files].filter(f => !fs.existsSync(f));
+const files = units.map((u) => serviceFile(u, base, compiled));
+const missing = [config, ...files].filter((f) => !fs.existsSync(f));
 if (missing.length > 0) {
-	console.error(`run-services: missing ${missing.join(", ")}`);
-	process.exit(1);
+  console.error(`run-services: missing ${missing.join(", ")}`);
+  process.exit(1);
 }
 
 // the runner must not load SERVICES a second time from the working directory (it reads the variable itself)
 delete process.env.SERVICES;
 new Runner().start([process.execPath, "moleculer-runner", "--config", config, ...files]).catch((err: unknown) => {
-	console.error(err);
-	process.exit(1);
+  console.error(err);
+  process.exit(1);
 });

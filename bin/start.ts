@@ -61,10 +61,11 @@ Install Redis 7 (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew i
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-redis-"));
   const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
   process.on("exit", removeDir);
-  const redis = spawn("redis-server", [
-    "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "no", "--save", "",
-    "--maxmemory", "3gb", "--maxmemory-policy", "noeviction",
-  ], { stdio: "ignore" });
+  const redis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "no", "--save", "", "--maxmemory", "3gb", "--maxmemory-policy", "noeviction"],
+    { stdio: "ignore" },
+  );
   redis.once("exit", removeDir);
   children.push(redis);
   env.REDIS_URL = `redis://127.0.0.1:${port}`;
@@ -121,7 +122,13 @@ async function main(): Promise<void> {
   // OS balances three busy processes better than two unequal ones (npm run bench: 68 vs 49 windows/s, README).
   runner("api", ["services/api.service.ts"]);
   runner("coordinator", ["services/diagnosis.service.ts", "services/monitor.service.ts"]);
-  runner("workers", ["services/fault-turn.service.ts", "services/fault-insulation.service.ts", "services/fault-bearing.service.ts", "services/fault-eccentricity.service.ts", "services/fault-broken-bar.service.ts"]);
+  runner("workers", [
+    "services/fault-turn.service.ts",
+    "services/fault-insulation.service.ts",
+    "services/fault-bearing.service.ts",
+    "services/fault-eccentricity.service.ts",
+    "services/fault-broken-bar.service.ts",
+  ]);
 
   const base = `http://127.0.0.1:${env.PORT}`;
   if (!(await waitReady(`${base}/ready`, 60_000))) console.error(`${base}/ready did not answer 200 within 60 s; see the logs above`);

@@ -16,14 +16,14 @@
  */
 import { Strategies, type Context, type Endpoint, type Registry, type ServiceBroker } from "moleculer";
 import {
-	drawIndex,
-	candidateCosts,
-	isStalled,
-	resolveScoreOptions,
-	selectionProbabilities,
-	type EndpointStats,
-	type ScoreOptions,
-	type ScoreWeights
+  drawIndex,
+  candidateCosts,
+  isStalled,
+  resolveScoreOptions,
+  selectionProbabilities,
+  type EndpointStats,
+  type ScoreOptions,
+  type ScoreWeights,
 } from "./endpoint-score";
 import { nodeStatsStoreOf, type NodeStatsStore } from "./node-stats-store";
 
@@ -31,60 +31,59 @@ export const INTELLIGENT_STRATEGY_NAME = "Intelligent";
 
 /** `registry.strategyOptions`: any ScoreOptions field, weights merged key by key. */
 export type IntelligentStrategyOptions = Partial<Omit<ScoreOptions, "weights">> & {
-	weights?: Partial<ScoreWeights>;
-	/** Uniform [0,1) source; injectable so tests can make draws deterministic. */
-	random?: () => number;
+  weights?: Partial<ScoreWeights>;
+  /** Uniform [0,1) source; injectable so tests can make draws deterministic. */
+  random?: () => number;
 };
 
 export class IntelligentStrategy extends Strategies.Base {
-	// BaseStrategy.d.ts does not declare opts (docs/moleculer.md#typescript-typings)
-	declare opts: IntelligentStrategyOptions;
-	readonly scoreOptions: ScoreOptions;
-	private readonly random: () => number;
+  // BaseStrategy.d.ts does not declare opts (docs/moleculer.md#typescript-typings)
+  declare opts: IntelligentStrategyOptions;
+  readonly scoreOptions: ScoreOptions;
+  private readonly random: () => number;
 
-	constructor(registry: Registry, broker: ServiceBroker, opts?: IntelligentStrategyOptions) {
-		super(registry, broker, opts);
-		const { random, ...score } = opts ?? {};
-		this.scoreOptions = resolveScoreOptions(score);
-		this.random = random ?? Math.random;
-	}
+  constructor(registry: Registry, broker: ServiceBroker, opts?: IntelligentStrategyOptions) {
+    super(registry, broker, opts);
+    const { random, ...score } = opts ?? {};
+    this.scoreOptions = resolveScoreOptions(score);
+    this.random = random ?? Math.random;
+  }
 
-	private get store(): NodeStatsStore {
-		return nodeStatsStoreOf(this.broker);
-	}
+  private get store(): NodeStatsStore {
+    return nodeStatsStoreOf(this.broker);
+  }
 
-	private statsOf(ep: Endpoint): EndpointStats {
-		return { ...this.store.stats(ep.id), cpuPercent: ep.node?.cpu ?? null };
-	}
+  private statsOf(ep: Endpoint): EndpointStats {
+    return { ...this.store.stats(ep.id), cpuPercent: ep.node?.cpu ?? null };
+  }
 
-	/** Cost of each endpoint, in list order; exposed for the monitor and for tests. */
-	costs(list: readonly Endpoint[]): number[] {
-		return candidateCosts(list.map(ep => this.statsOf(ep)), this.scoreOptions);
-	}
+  /** Cost of each endpoint, in list order; exposed for the monitor and for tests. */
+  costs(list: readonly Endpoint[]): number[] {
+    return candidateCosts(
+      list.map((ep) => this.statsOf(ep)),
+      this.scoreOptions,
+    );
+  }
 
-	/** Probability of each endpoint being picked next, in list order. */
-	probabilities(list: readonly Endpoint[]): number[] {
-		const stats = list.map(ep => this.statsOf(ep));
-		return selectionProbabilities(
-			candidateCosts(stats, this.scoreOptions),
-			this.scoreOptions.exploration,
-			stats.map(s => isStalled(s, this.scoreOptions)),
-			this.scoreOptions.sharpness
-		);
-	}
+  /** Probability of each endpoint being picked next, in list order. */
+  probabilities(list: readonly Endpoint[]): number[] {
+    const stats = list.map((ep) => this.statsOf(ep));
+    return selectionProbabilities(
+      candidateCosts(stats, this.scoreOptions),
+      this.scoreOptions.exploration,
+      stats.map((s) => isStalled(s, this.scoreOptions)),
+      this.scoreOptions.sharpness,
+    );
+  }
 
-	select(list: Endpoint[], _ctx?: Context): Endpoint {
-		if (list.length === 1) return list[0];
-		return list[drawIndex(this.probabilities(list), this.random())];
-	}
+  select(list: Endpoint[], _ctx?: Context): Endpoint {
+    if (list.length === 1) return list[0];
+    return list[drawIndex(this.probabilities(list), this.random())];
+  }
 }
 
 /** Register under INTELLIGENT_STRATEGY_NAME so config can say `strategy: "Intelligent"`. Idempotent. */
 export function registerIntelligentStrategy(): void {
-	// Strategies.register is typed to take an instance, though it stores the class (docs/moleculer.md#typescript-typings)
-	(Strategies.register as unknown as (name: string, value: typeof IntelligentStrategy) => void)(
-		INTELLIGENT_STRATEGY_NAME,
-		IntelligentStrategy
-	);
+  // Strategies.register is typed to take an instance, though it stores the class (docs/moleculer.md#typescript-typings)
+  (Strategies.register as unknown as (name: string, value: typeof IntelligentStrategy) => void)(INTELLIGENT_STRATEGY_NAME, IntelligentStrategy);
 }
-

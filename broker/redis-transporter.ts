@@ -70,9 +70,11 @@ export class LeakFreeRedisTransporter extends Transporters.Redis {
     // Called for the publisher when the subscriber exists: the previous publisher is superseded once this one is up.
     const superseded = self._clientSub ? self._clientPub : undefined;
     if (superseded) {
-      client.once("ready", () => setImmediate(() => {
-        if (self.clientPub !== superseded) retire(superseded);
-      }));
+      client.once("ready", () =>
+        setImmediate(() => {
+          if (self.clientPub !== superseded) retire(superseded);
+        }),
+      );
     }
     return client;
   }

@@ -3,7 +3,10 @@ export class RollingSamples {
   private readonly times: number[] = [];
   private readonly values: number[] = [];
 
-  constructor(private readonly windowMs: number, private readonly maxSamples = 100_000) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxSamples = 100_000,
+  ) {}
 
   add(value: number, now = Date.now()): void {
     this.times.push(now);

@@ -39,7 +39,10 @@ export class WorkerLoad {
   /** process.memoryUsage() walks every heap space (~12 % of a worker's CPU when called per analysis): sampled. */
   private memory = { heapUsed: 0, rss: 0, at: -Infinity };
 
-  constructor(private readonly nodeID: string, private readonly intervalMs = 10_000) {
+  constructor(
+    private readonly nodeID: string,
+    private readonly intervalMs = 10_000,
+  ) {
     this.histogram = monitorEventLoopDelay({ resolution: 10 });
   }
 

@@ -6,7 +6,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export function parseCommandLine<T extends ParseArgsConfig>(
-  command: string, usage: string, config: T, opts: { maxPositionals?: number } = {},
+  command: string,
+  usage: string,
+  config: T,
+  opts: { maxPositionals?: number } = {},
 ): ReturnType<typeof parseArgs<T>> {
   const fail = (reason: string): never => {
     process.stderr.write(`${command}: ${reason}\nusage: ${usage}\n`);

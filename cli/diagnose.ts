@@ -54,7 +54,11 @@ function within<T>(what: string, fn: () => T): T {
 function diagnose(argv: string[], io: DiagnoseIo): number {
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { profile: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (e) {
     throw new BadInput(`${(e as Error).message}\n${USAGE}`);
   }
@@ -67,9 +71,10 @@ function diagnose(argv: string[], io: DiagnoseIo): number {
 
   const input = within(`bad input file ${file}`, () => readDiagnoseInput(readText(io, file, "input file")));
   const profilePath = args.values.profile;
-  const profile = profilePath !== undefined
-    ? within(`bad profile ${profilePath}`, () => parseMotorProfile(parseJsonDocument(readText(io, profilePath, "profile"), "profile")))
-    : (input.profile ?? DEFAULT_MOTOR_PROFILE);
+  const profile =
+    profilePath !== undefined
+      ? within(`bad profile ${profilePath}`, () => parseMotorProfile(parseJsonDocument(readText(io, profilePath, "profile"), "profile")))
+      : (input.profile ?? DEFAULT_MOTOR_PROFILE);
   const profileSource = profilePath ?? (input.profile ? `from the ${input.kind} file` : "default (no --profile given)");
 
   const findings = analyzeAll(input.window, profile);

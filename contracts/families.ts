@@ -36,16 +36,19 @@ function rowOf(faultType: FaultType): FamilyRow {
 }
 
 /** Moleculer service name of each family's worker. */
-export const FAULT_SERVICES: Readonly<Record<FaultType, FaultServiceName>> = Object.fromEntries(
-  FAULT_TYPES.map((t) => [t, rowOf(t).service]),
-) as Record<FaultType, FaultServiceName>;
+export const FAULT_SERVICES: Readonly<Record<FaultType, FaultServiceName>> = Object.fromEntries(FAULT_TYPES.map((t) => [t, rowOf(t).service])) as Record<
+  FaultType,
+  FaultServiceName
+>;
 
 /** Deployable unit of each family. */
-export const WORKER_UNIT_OF: Readonly<Record<FaultType, WorkerUnit>> = Object.fromEntries(
-  FAULT_TYPES.map((t) => [t, rowOf(t).unit]),
-) as Record<FaultType, WorkerUnit>;
+export const WORKER_UNIT_OF: Readonly<Record<FaultType, WorkerUnit>> = Object.fromEntries(FAULT_TYPES.map((t) => [t, rowOf(t).unit])) as Record<
+  FaultType,
+  WorkerUnit
+>;
 
 /** Service name of each worker unit. */
-export const SERVICE_OF_UNIT: Readonly<Record<WorkerUnit, FaultServiceName>> = Object.fromEntries(
-  FAMILIES.map((f) => [f.unit, f.service]),
-) as Record<WorkerUnit, FaultServiceName>;
+export const SERVICE_OF_UNIT: Readonly<Record<WorkerUnit, FaultServiceName>> = Object.fromEntries(FAMILIES.map((f) => [f.unit, f.service])) as Record<
+  WorkerUnit,
+  FaultServiceName
+>;

@@ -24,7 +24,15 @@ export const DEFAULT_LEGACY_FLEET = "legacy";
  * system's eight fields, so that readers that take the fields by position keep working.
  */
 export const RESULT_ENTRY_FIELDS = [
-  "vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time", "fleet_id",
+  "vehicle_id",
+  "fault_type",
+  "timestamp",
+  "status",
+  "score",
+  "features",
+  "original_message_id",
+  "processing_time",
+  "fleet_id",
 ] as const;
 
 /** The dead-letter stream: the original entry's fields, then this failure record. */

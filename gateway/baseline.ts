@@ -8,7 +8,8 @@ import type { FeatureBaseline } from "../analyzers/types";
 import { vehicleParams } from "./params";
 
 const featureValues = {
-  type: "record", optional: true,
+  type: "record",
+  optional: true,
   key: { type: "string" },
   value: { type: "number", finite: true, messages: { number: "expected a finite number", numberFinite: "expected a finite number" } },
   messages: { record: "expected an object of named numbers" },
@@ -24,7 +25,8 @@ export const baselineParams: ActionParams = {
 export function baselineFromParams(params: Record<string, unknown>): FeatureBaseline {
   const out: Record<string, Record<string, number>> = {};
   for (const [family, features] of Object.entries(params)) {
-    if (family !== "vehicle_id" && family !== "fleet_id" && features !== undefined && features !== null) out[family] = { ...(features as Record<string, number>) };
+    if (family !== "vehicle_id" && family !== "fleet_id" && features !== undefined && features !== null)
+      out[family] = { ...(features as Record<string, number>) };
   }
   return out;
 }

@@ -22,7 +22,9 @@ export function parseByteSize(size: string): number {
  * `content-encoding`.
  */
 export function checkJsonBodyHeaders(headers: IncomingMessage["headers"]): void {
-  const encoding = String(headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  const encoding = String(headers["content-encoding"] ?? "identity")
+    .trim()
+    .toLowerCase();
   if (encoding !== "identity" && encoding !== "") {
     throw new HttpError(415, "unsupported_media_type", "compressed bodies are not accepted: send the body without Content-Encoding", "content-encoding");
   }
@@ -33,10 +35,25 @@ export function checkJsonBodyHeaders(headers: IncomingMessage["headers"]): void 
   for (const param of params) {
     if (param.trim() === "") continue;
     const eq = param.indexOf("=");
-    const name = param.slice(0, eq < 0 ? undefined : eq).trim().toLowerCase();
-    const value = eq < 0 ? "" : param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    const name = param
+      .slice(0, eq < 0 ? undefined : eq)
+      .trim()
+      .toLowerCase();
+    const value =
+      eq < 0
+        ? ""
+        : param
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, "$1")
+            .toLowerCase();
     if (name !== "charset" || (value !== "utf-8" && value !== "utf8")) {
-      throw new HttpError(415, "unsupported_media_type", "the body must be UTF-8 JSON: Content-Type application/json or application/json; charset=utf-8", "content-type");
+      throw new HttpError(
+        415,
+        "unsupported_media_type",
+        "the body must be UTF-8 JSON: Content-Type application/json or application/json; charset=utf-8",
+        "content-type",
+      );
     }
   }
 }

@@ -41,7 +41,8 @@ export function toHttpError(err: unknown, where: ErrorContext = {}): { status: n
     const status = typeof e.status === "number" ? e.status : typeof e.code === "number" ? e.code : 400;
     if (status === 413) return { status: 413, body: { error: "payload_too_large", field, message: "request body exceeds the size limit" } };
     if (e.type === "entity.parse.failed") return { status: 400, body: { error: "invalid_json", field, message: "request body is not valid JSON" } };
-    if (e.type === "entity.verify.failed" || status === 415) return { status: 415, body: { error: "unsupported_media_type", field: "content-type", message: "unsupported body encoding" } };
+    if (e.type === "entity.verify.failed" || status === 415)
+      return { status: 415, body: { error: "unsupported_media_type", field: "content-type", message: "unsupported body encoding" } };
     return { status: status >= 400 && status < 500 ? status : 400, body: { error: "bad_request", field, message: String(e.message ?? "bad request") } };
   }
   if (isRedisUnavailable(e)) {
@@ -105,16 +106,33 @@ export function describeValidationFailure(f: ValidationFailure): { field?: strin
 
 function defaultMessage(f: ValidationFailure): string {
   switch (f.type) {
-    case "required": return "missing (required)";
-    case "string": case "number": case "boolean": case "array": return `expected a ${f.type}`;
-    case "object": case "record": return "expected an object";
-    case "numberInteger": return "expected an integer";
-    case "numberMin": return `must be at least ${String(f.expected)}`;
-    case "numberMax": return `must be at most ${String(f.expected)}`;
-    case "stringMin": return `must be at least ${String(f.expected)} characters`;
-    case "stringMax": return `must be at most ${String(f.expected)} characters`;
-    case "stringPattern": return `must match ${String(f.expected)}`;
-    case "enumValue": return `must be one of ${String(f.expected)}`;
-    default: return String(f.message ?? "invalid value").replace(/^The '[^']*' (field )?/, "").replace(/\.$/, "");
+    case "required":
+      return "missing (required)";
+    case "string":
+    case "number":
+    case "boolean":
+    case "array":
+      return `expected a ${f.type}`;
+    case "object":
+    case "record":
+      return "expected an object";
+    case "numberInteger":
+      return "expected an integer";
+    case "numberMin":
+      return `must be at least ${String(f.expected)}`;
+    case "numberMax":
+      return `must be at most ${String(f.expected)}`;
+    case "stringMin":
+      return `must be at least ${String(f.expected)} characters`;
+    case "stringMax":
+      return `must be at most ${String(f.expected)} characters`;
+    case "stringPattern":
+      return `must match ${String(f.expected)}`;
+    case "enumValue":
+      return `must be one of ${String(f.expected)}`;
+    default:
+      return String(f.message ?? "invalid value")
+        .replace(/^The '[^']*' (field )?/, "")
+        .replace(/\.$/, "");
   }
 }

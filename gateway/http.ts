@@ -16,7 +16,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Cross-Origin-Resource-Policy": "same-origin",
   // 'self' in connect-src also covers ws:/wss: to the same host (CSP 3), i.e. the Socket.IO endpoint on this server;
   // frame-ancestors 'none' is the CSP form of X-Frame-Options DENY.
-  "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  "Content-Security-Policy":
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 };
 
 export function setSecurityHeaders(res: ServerResponse): void {

@@ -33,7 +33,8 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   decodeOrReject(() => decodeIngestBody(body));
   // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts).
   const perVehicle = await deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS);
-  if (!perVehicle.allowed) throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
+  if (!perVehicle.allowed)
+    throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
   const rawBody = meta.rawBody;
   delete meta.rawBody;
   const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
@@ -41,8 +42,19 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   if (!meta.idempotencyKey) return appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
   // Hashed into the Redis key: any header text (≤ 200 characters, checked by the gate) gives a short, safe key name.
   const scope = createHash("sha256").update(`${fleetId}\n${vehicleId}\n${meta.idempotencyKey}`).digest("base64url");
-  const fingerprint = createHash("sha256").update(rawBody ?? JSON.stringify(body)).digest("base64url");
-  const { id, conflict } = await appendRawEntryOnceWithStatus(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", scope), IDEMPOTENCY_TTL_S, entry, { ...opts, fingerprint });
-  if (conflict) throw new HttpError(422, "idempotency_key_reused", "this Idempotency-Key was used for another body on this vehicle; use a new key for new data", "idempotency-key");
+  const fingerprint = createHash("sha256")
+    .update(rawBody ?? JSON.stringify(body))
+    .digest("base64url");
+  const { id, conflict } = await appendRawEntryOnceWithStatus(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", scope), IDEMPOTENCY_TTL_S, entry, {
+    ...opts,
+    fingerprint,
+  });
+  if (conflict)
+    throw new HttpError(
+      422,
+      "idempotency_key_reused",
+      "this Idempotency-Key was used for another body on this vehicle; use a new key for new data",
+      "idempotency-key",
+    );
   return id;
 }

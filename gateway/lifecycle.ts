@@ -17,7 +17,10 @@ export function createGateway(api: Api): void {
   for (const route of (api as unknown as { routes: { callOptions?: Record<string, unknown> }[] }).routes) {
     route.callOptions = { ...route.callOptions, nodeID: api.broker.nodeID };
   }
-  Object.assign(api, openGatewayStores(api.settings, api.broker.nodeID, (err) => api.logger.debug("redis:", err.message)));
+  Object.assign(
+    api,
+    openGatewayStores(api.settings, api.broker.nodeID, (err) => api.logger.debug("redis:", err.message)),
+  );
 }
 
 export async function startGateway(api: Api): Promise<void> {
@@ -35,9 +38,15 @@ export async function stopGateway(api: Api): Promise<void> {
 
 /** Broker events → Socket.IO rooms; a revocation anywhere closes that key's sockets here. */
 export const liveEvents = {
-  "diagnosis.completed"(this: Api, ctx: Context<DiagnosisEvent>) { pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
-  "vehicle.health"(this: Api, ctx: Context<HealthEvent>) { pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
-  "alarm.*"(this: Api, ctx: Context<AlarmEvent>) { pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params); },
+  "diagnosis.completed"(this: Api, ctx: Context<DiagnosisEvent>) {
+    pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+  },
+  "vehicle.health"(this: Api, ctx: Context<HealthEvent>) {
+    pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+  },
+  "alarm.*"(this: Api, ctx: Context<AlarmEvent>) {
+    pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+  },
   [API_KEY_REVOKED](this: Api, ctx: Context<ApiKeyRevokedEvent>) {
     this.apiKeys.forget(ctx.params.key_id);
     disconnectKey(this.io, ctx.params.key_id);

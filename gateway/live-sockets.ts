@@ -50,7 +50,12 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore }):
   const nsp = io.of("/");
   nsp.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const token = typeof auth?.token === "string" ? auth.token : typeof socket.handshake.query.token === "string" ? socket.handshake.query.token : keyFromHeaders(socket.handshake.headers);
+    const token =
+      typeof auth?.token === "string"
+        ? auth.token
+        : typeof socket.handshake.query.token === "string"
+          ? socket.handshake.query.token
+          : keyFromHeaders(socket.handshake.headers);
     if (!token) return next(new Error("unauthorized: API key required"));
     deps.apiKeys.verify(token).then(
       (principal) => {

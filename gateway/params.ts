@@ -12,7 +12,8 @@ import { FLEET_ID_PATTERN, ROLES } from "./roles";
 type Rule = ActionParams[string];
 
 export const vehicleIdParam: Rule = {
-  type: "string", pattern: VEHICLE_ID_PATTERN,
+  type: "string",
+  pattern: VEHICLE_ID_PATTERN,
   messages: { stringPattern: "invalid vehicle id: 1-64 characters of A-Z a-z 0-9 . _ : -" },
 };
 

@@ -9,10 +9,16 @@ import type { RedisStateMarker } from "./redis-state";
 
 /** `redis_state`: false once Redis lost the data this api saw (gateway/redis-state.ts). */
 export async function readiness(
-  broker: ServiceBroker, redis: Redis, marker: RedisStateMarker, memory: { alertPct: number; readyPct: number },
+  broker: ServiceBroker,
+  redis: Redis,
+  marker: RedisStateMarker,
+  memory: { alertPct: number; readyPct: number },
 ): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
   const checks: Record<string, boolean> = { broker: broker.started && !broker.stopping };
-  checks.redis = await redis.ping().then((pong) => pong === "PONG", () => false);
+  checks.redis = await redis.ping().then(
+    (pong) => pong === "PONG",
+    () => false,
+  );
   checks.redis_state = await marker.intact();
   // Near maxmemory Redis refuses writes: stop taking traffic before it does (an unreadable figure is not a verdict).
   const mem = await readRedisMemory(redis).catch(() => null);

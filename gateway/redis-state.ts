@@ -14,7 +14,10 @@ export class RedisStateMarker {
   private seen: string | undefined;
   private lost = false;
 
-  constructor(private readonly redis: Redis, private readonly key: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
 
   /** false once the marker this process saw has gone (sticky); true otherwise, also while Redis does not answer. */
   async intact(): Promise<boolean> {

@@ -71,7 +71,10 @@ function routedAction(host: GateHost, req: GatedRequest): (Partial<GatewayTags> 
 
 export function requestGate(options: GateOptions) {
   return function gate(this: GateHost, req: GatedRequest, _res: ServerResponse, next: (err?: unknown) => void): void {
-    admit(this, req, options).then(() => next(), (err: unknown) => next(asHttpError(err)));
+    admit(this, req, options).then(
+      () => next(),
+      (err: unknown) => next(asHttpError(err)),
+    );
   };
 }
 
@@ -80,9 +83,10 @@ async function admit(host: GateHost, req: GatedRequest, options: GateOptions): P
   if (!action) return;
   req.$action = action;
   if (action.permission === "public") return;
-  const principal = action.name === "api.metrics" && tokenMatches(keyFromHeaders(req.headers), host.settings.metricsToken)
-    ? METRICS_SCRAPER
-    : await authenticateKey(host.apiKeys, req.headers);
+  const principal =
+    action.name === "api.metrics" && tokenMatches(keyFromHeaders(req.headers), host.settings.metricsToken)
+      ? METRICS_SCRAPER
+      : await authenticateKey(host.apiKeys, req.headers);
   req.$principal = principal;
   if (action.body) {
     const perKey = await host.limiter.hit(`ingest:${principal.keyId}`);

@@ -28,9 +28,17 @@ export interface GatewaySettings {
 export function gatewaySettings(config: VtoxConfig): GatewaySettings {
   const { api } = config;
   return {
-    port: api.port, ip: api.host, redis: config.redis, bodyLimit: api.bodyLimit, bodyTimeoutMs: api.bodyTimeoutMs, ingestRateLimitPerS: api.ingestRateLimitPerS,
-    vehicleRateLimitPerS: api.vehicleRateLimitPerS, rawStreamMaxLen: api.rawStreamMaxLen, legacyFleetId: config.legacyFleetId,
-    redisMemoryReadyPct: config.monitor.redisMemoryReadyPct, redisMemoryAlertPct: config.monitor.redisMemoryAlertPct,
+    port: api.port,
+    ip: api.host,
+    redis: config.redis,
+    bodyLimit: api.bodyLimit,
+    bodyTimeoutMs: api.bodyTimeoutMs,
+    ingestRateLimitPerS: api.ingestRateLimitPerS,
+    vehicleRateLimitPerS: api.vehicleRateLimitPerS,
+    rawStreamMaxLen: api.rawStreamMaxLen,
+    legacyFleetId: config.legacyFleetId,
+    redisMemoryReadyPct: config.monitor.redisMemoryReadyPct,
+    redisMemoryAlertPct: config.monitor.redisMemoryAlertPct,
     ...(api.adminKey ? { adminKey: api.adminKey } : {}),
     ...(api.metricsToken ? { metricsToken: api.metricsToken } : {}),
   };

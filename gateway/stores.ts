@@ -24,7 +24,8 @@ export function openGatewayStores(settings: GatewaySettings, nodeID: string, onE
   // Redis down must answer 503 quickly, not hang the request.
   const redis = createRedis(settings.redis.url, { connectionName: `api:${nodeID}`, commandTimeoutMs: 2000, failFastWhenDown: true, onError });
   return {
-    redis, keys,
+    redis,
+    keys,
     apiKeys: new ApiKeyStore(redis, keys.prefix, settings.adminKey === undefined ? {} : { bootstrapKey: settings.adminKey }),
     // Limits come from this instance's settings, so that several api instances in one process (tests) can differ.
     limiter: new RateLimiter(redis, { prefix: keys.prefix, limit: settings.ingestRateLimitPerS, windowS: 1 }),

@@ -28,7 +28,9 @@ export async function vehicleFindings(redis: Redis, keys: RedisKeys, fleetId: st
   if (!state?.originalMessageId) throw notDiagnosed();
   const entries = await windowFindings(redis, keys.resultsStream, state.originalMessageId);
   return {
-    vehicle_id: vehicleId, message_id: state.originalMessageId, updated_at: state.updatedAt,
+    vehicle_id: vehicleId,
+    message_id: state.originalMessageId,
+    updated_at: state.updatedAt,
     findings: entries.map((e) => ({ fault_type: e.faultType, status: e.status, score: e.score, reason: e.reason, evidence: e.evidence, features: e.features })),
   };
 }

@@ -8,15 +8,7 @@ import { CHANNEL_NAMES, type ChannelName, type SampledSignal, type SensorWindow 
 import { InputError } from "./errors";
 import { decodeBase64Channel, decodeNumberChannel } from "./channel-samples";
 import { COMPACT_ENCODING } from "./f32-base64";
-import {
-  DC_BUS_V,
-  INSULATION_RESISTANCE_KOHM,
-  LEAKAGE_CURRENT_MA,
-  LOAD_PCT,
-  RPM,
-  SAMPLING_RATE,
-  WINDING_TEMP_C,
-} from "./limits";
+import { DC_BUS_V, INSULATION_RESISTANCE_KOHM, LEAKAGE_CURRENT_MA, LOAD_PCT, RPM, SAMPLING_RATE, WINDING_TEMP_C } from "./limits";
 import {
   describeValue,
   expectIsoTime,
@@ -30,8 +22,17 @@ import {
 } from "./validate";
 
 export const COLUMNAR_KEYS: ReadonlySet<string> = new Set([
-  "sampling_rate", "start_time", "channels", "channel_rates", "encoding",
-  "rpm", "load_pct", "winding_temp_c", "insulation_resistance_kohm", "leakage_current_ma", "dc_bus_v",
+  "sampling_rate",
+  "start_time",
+  "channels",
+  "channel_rates",
+  "encoding",
+  "rpm",
+  "load_pct",
+  "winding_temp_c",
+  "insulation_resistance_kohm",
+  "leakage_current_ma",
+  "dc_bus_v",
 ]);
 const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNEL_NAMES);
 
@@ -62,8 +63,7 @@ export function decodeColumnar(sensorData: JsonObject, field: string): SensorWin
   if (sensorData.start_time !== undefined && sensorData.start_time !== null) {
     window.startTime = expectIsoTime(sensorData.start_time, joinPath(field, "start_time"));
   }
-  const scalar = (key: string, range: NumberRange): number | undefined =>
-    optionalNumber(sensorData[key], joinPath(field, key), range);
+  const scalar = (key: string, range: NumberRange): number | undefined => optionalNumber(sensorData[key], joinPath(field, key), range);
   assignDefined(window, "rpm", scalar("rpm", RPM));
   assignDefined(window, "loadPct", scalar("load_pct", LOAD_PCT));
   assignDefined(window, "windingTempC", scalar("winding_temp_c", WINDING_TEMP_C));
@@ -106,7 +106,10 @@ function checkLengthsPerRate(channels: Partial<Record<ChannelName, SampledSignal
     const first = firstAtRate.get(signal.rateHz);
     if (first === undefined) firstAtRate.set(signal.rateHz, { name, length: signal.samples.length });
     else if (first.length !== signal.samples.length) {
-      throw new InputError(joinPath(field, name), `${signal.samples.length} samples, but ${first.name} at the same rate (${signal.rateHz} Hz) has ${first.length}`);
+      throw new InputError(
+        joinPath(field, name),
+        `${signal.samples.length} samples, but ${first.name} at the same rate (${signal.rateHz} Hz) has ${first.length}`,
+      );
     }
   }
 }

@@ -7,15 +7,7 @@
  */
 import type { SensorWindow } from "../analyzers/types";
 import { InputError } from "./errors";
-import {
-  hasAnyChannel,
-  legacyRate,
-  resolveLegacyHeader,
-  storeLegacyCell,
-  windowFromLegacyColumns,
-  type CellField,
-  type LegacyColumn,
-} from "./legacy-columns";
+import { hasAnyChannel, legacyRate, resolveLegacyHeader, storeLegacyCell, windowFromLegacyColumns, type CellField, type LegacyColumn } from "./legacy-columns";
 import { MAX_SAMPLES_PER_CHANNEL, SAMPLING_RATE } from "./limits";
 import { expectNumber, joinPath, shown } from "./validate";
 

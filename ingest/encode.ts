@@ -81,13 +81,31 @@ export function encodeCompact(window: SensorWindow): CompactSensorData {
 }
 
 const ENGLISH: Readonly<Record<string, string>> = {
-  time: "time", ia: "Ia", ib: "Ib", ic: "Ic", va: "Va", vb: "Vb", vc: "Vc",
-  vib_x: "vibration_x", vib_y: "vibration_y", vib_z: "vibration_z",
-  temperature: "temperature", rpm: "rpm", load: "load",
-  insulation_resistance: "insulation_resistance", leakage_current: "leakage_current",
+  time: "time",
+  ia: "Ia",
+  ib: "Ib",
+  ic: "Ic",
+  va: "Va",
+  vb: "Vb",
+  vc: "Vc",
+  vib_x: "vibration_x",
+  vib_y: "vibration_y",
+  vib_z: "vibration_z",
+  temperature: "temperature",
+  rpm: "rpm",
+  load: "load",
+  insulation_resistance: "insulation_resistance",
+  leakage_current: "leakage_current",
 };
 const CHINESE: Readonly<Record<string, string>> = {
-  ...ENGLISH, time: "时间", vib_x: "振动_X", vib_y: "振动_Y", vib_z: "振动_Z", temperature: "温度", rpm: "转速", load: "负载",
+  ...ENGLISH,
+  time: "时间",
+  vib_x: "振动_X",
+  vib_y: "振动_Y",
+  vib_z: "振动_Z",
+  temperature: "温度",
+  rpm: "转速",
+  load: "负载",
 };
 
 /**

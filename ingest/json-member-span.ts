@@ -7,7 +7,14 @@
  * Only for text that is already known to be valid JSON (the body parser accepted it). Like JSON.parse, the last
  * of repeated keys wins. Returns undefined when the text is not an object or the key is absent.
  */
-const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_OBJ = 0x7b, CLOSE_OBJ = 0x7d, OPEN_ARR = 0x5b, CLOSE_ARR = 0x5d, COMMA = 0x2c, COLON = 0x3a;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  OPEN_OBJ = 0x7b,
+  CLOSE_OBJ = 0x7d,
+  OPEN_ARR = 0x5b,
+  CLOSE_ARR = 0x5d,
+  COMMA = 0x2c,
+  COLON = 0x3a;
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;

@@ -16,15 +16,7 @@
  */
 import type { ChannelName, SampledSignal, SensorWindow } from "../analyzers/types";
 import { InputError } from "./errors";
-import {
-  INSULATION_RESISTANCE_KOHM,
-  LEAKAGE_CURRENT_MA,
-  LOAD_PCT,
-  MAX_ABS_SAMPLE,
-  RPM,
-  SAMPLING_RATE,
-  WINDING_TEMP_C,
-} from "./limits";
+import { INSULATION_RESISTANCE_KOHM, LEAKAGE_CURRENT_MA, LOAD_PCT, MAX_ABS_SAMPLE, RPM, SAMPLING_RATE, WINDING_TEMP_C } from "./limits";
 import { expectNumber, type NumberRange } from "./validate";
 
 export type LegacyScalar = "temperature" | "rpm" | "load" | "insulation_resistance" | "leakage_current";
@@ -32,17 +24,39 @@ export type LegacyQuantity = "time" | ChannelName | LegacyScalar;
 
 /** Every accepted column name and what it measures. */
 export const LEGACY_COLUMNS: Readonly<Record<string, LegacyQuantity>> = Object.freeze({
-  时间: "time", time: "time",
-  Ia: "ia", ia: "ia", Ib: "ib", ib: "ib", Ic: "ic", ic: "ic",
-  Va: "va", va: "va", Vb: "vb", vb: "vb", Vc: "vc", vc: "vc",
-  vibration_x: "vib_x", 振动_X: "vib_x", vib_x: "vib_x",
-  vibration_y: "vib_y", 振动_Y: "vib_y", vib_y: "vib_y",
-  vibration_z: "vib_z", 振动_Z: "vib_z", vib_z: "vib_z",
-  temperature: "temperature", 温度: "temperature",
-  rpm: "rpm", 转速: "rpm",
-  load: "load", 负载: "load",
-  insulation_resistance: "insulation_resistance", 绝缘电阻: "insulation_resistance",
-  leakage_current: "leakage_current", 漏电流: "leakage_current",
+  时间: "time",
+  time: "time",
+  Ia: "ia",
+  ia: "ia",
+  Ib: "ib",
+  ib: "ib",
+  Ic: "ic",
+  ic: "ic",
+  Va: "va",
+  va: "va",
+  Vb: "vb",
+  vb: "vb",
+  Vc: "vc",
+  vc: "vc",
+  vibration_x: "vib_x",
+  振动_X: "vib_x",
+  vib_x: "vib_x",
+  vibration_y: "vib_y",
+  振动_Y: "vib_y",
+  vib_y: "vib_y",
+  vibration_z: "vib_z",
+  振动_Z: "vib_z",
+  vib_z: "vib_z",
+  temperature: "temperature",
+  温度: "temperature",
+  rpm: "rpm",
+  转速: "rpm",
+  load: "load",
+  负载: "load",
+  insulation_resistance: "insulation_resistance",
+  绝缘电阻: "insulation_resistance",
+  leakage_current: "leakage_current",
+  漏电流: "leakage_current",
 });
 
 /** Legacy unit → domain unit factors (see the header). */
@@ -133,7 +147,10 @@ function rateFromTimeColumn(time: LegacyColumn, cellField: CellField): number | 
   }
   const rate = 1 / dt;
   if (rate < SAMPLING_RATE.min || rate > SAMPLING_RATE.max) {
-    throw new InputError(cellField(1, time.name), `time column implies ${rate.toPrecision(6)} Hz, outside ${SAMPLING_RATE.min}..${SAMPLING_RATE.max} Hz (times must be in seconds)`);
+    throw new InputError(
+      cellField(1, time.name),
+      `time column implies ${rate.toPrecision(6)} Hz, outside ${SAMPLING_RATE.min}..${SAMPLING_RATE.max} Hz (times must be in seconds)`,
+    );
   }
   return rate;
 }
@@ -150,13 +167,25 @@ export function windowFromLegacyColumns(columns: readonly LegacyColumn[], rateHz
   const window: SensorWindow = { channels };
   for (const { quantity, values } of columns) {
     switch (quantity) {
-      case "time": break;
-      case "temperature": window.windingTempC = average(values); break;
-      case "rpm": window.rpm = average(values); break;
-      case "load": window.loadPct = average(values); break;
-      case "insulation_resistance": window.insulationResistanceKohm = average(values) * LEGACY_INSULATION_MOHM_TO_KOHM; break;
-      case "leakage_current": window.leakageCurrentMa = average(values) * LEGACY_LEAKAGE_A_TO_MA; break;
-      default: channels[quantity] = { samples: values, rateHz };
+      case "time":
+        break;
+      case "temperature":
+        window.windingTempC = average(values);
+        break;
+      case "rpm":
+        window.rpm = average(values);
+        break;
+      case "load":
+        window.loadPct = average(values);
+        break;
+      case "insulation_resistance":
+        window.insulationResistanceKohm = average(values) * LEGACY_INSULATION_MOHM_TO_KOHM;
+        break;
+      case "leakage_current":
+        window.leakageCurrentMa = average(values) * LEGACY_LEAKAGE_A_TO_MA;
+        break;
+      default:
+        channels[quantity] = { samples: values, rateHz };
     }
   }
   return window;

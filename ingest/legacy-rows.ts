@@ -6,15 +6,7 @@
  */
 import type { SensorWindow } from "../analyzers/types";
 import { InputError } from "./errors";
-import {
-  hasAnyChannel,
-  legacyRate,
-  resolveLegacyHeader,
-  storeLegacyCell,
-  windowFromLegacyColumns,
-  type CellField,
-  type LegacyColumn,
-} from "./legacy-columns";
+import { hasAnyChannel, legacyRate, resolveLegacyHeader, storeLegacyCell, windowFromLegacyColumns, type CellField, type LegacyColumn } from "./legacy-columns";
 import { MAX_LEGACY_ROWS, SAMPLING_RATE } from "./limits";
 import { expectArray, expectObject, joinPath, optionalNumber, rejectUnknownKeys, type JsonObject } from "./validate";
 

@@ -17,7 +17,6 @@ import { expectFleetId, expectVehicleId } from "./vehicle-id";
 
 export { isValidVehicleId, VEHICLE_ID_PATTERN, VEHICLE_ID_MAX_LENGTH, expectVehicleId } from "./vehicle-id";
 
-
 /** Field values as ioredis returns them: strings, or Buffers with the `...Buffer` commands. */
 export type StreamValue = string | Buffer;
 

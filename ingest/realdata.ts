@@ -38,16 +38,25 @@ const RECTIFIED_230V = 325;
 function cwruProfile(bearing: JsonObject): MotorProfile {
   const inch = (key: string): number => expectNumber(bearing[key], joinPath("bearing", key), { min: 0, max: 100, minExclusive: true, unit: "in" });
   const plain = (key: string): number => expectNumber(bearing[key], joinPath("bearing", key), { min: 0, max: 1000 });
-  return parseMotorProfile({
-    motor_type: "induction", pole_pairs: 2, rated_rpm: 1750, rated_current_a: 6.8, rated_voltage_v: 230,
-    supply_hz: 60, insulation_class: "F", dc_bus_v: RECTIFIED_230V,
-    bearing: {
-      n_balls: plain("n_balls"),
-      ball_diameter_mm: inch("ball_diameter_in") * MM_PER_INCH,
-      pitch_diameter_mm: inch("pitch_diameter_in") * MM_PER_INCH,
-      contact_angle_deg: plain("contact_angle_deg"),
+  return parseMotorProfile(
+    {
+      motor_type: "induction",
+      pole_pairs: 2,
+      rated_rpm: 1750,
+      rated_current_a: 6.8,
+      rated_voltage_v: 230,
+      supply_hz: 60,
+      insulation_class: "F",
+      dc_bus_v: RECTIFIED_230V,
+      bearing: {
+        n_balls: plain("n_balls"),
+        ball_diameter_mm: inch("ball_diameter_in") * MM_PER_INCH,
+        pitch_diameter_mm: inch("pitch_diameter_in") * MM_PER_INCH,
+        contact_angle_deg: plain("contact_angle_deg"),
+      },
     },
-  }, "derived_profile");
+    "derived_profile",
+  );
 }
 
 /**
@@ -56,8 +65,14 @@ function cwruProfile(bearing: JsonObject): MotorProfile {
  * vibration channel, so the bearing geometry reaches no finding.
  */
 const ITSC_PROFILE: MotorProfile = {
-  motor_type: "induction", pole_pairs: 2, rated_rpm: 1725, rated_current_a: 3, rated_voltage_v: 230,
-  supply_hz: 60, insulation_class: "F", dc_bus_v: RECTIFIED_230V,
+  motor_type: "induction",
+  pole_pairs: 2,
+  rated_rpm: 1725,
+  rated_current_a: 3,
+  rated_voltage_v: 230,
+  supply_hz: 60,
+  insulation_class: "F",
+  dc_bus_v: RECTIFIED_230V,
   bearing: { n_balls: 9, ball_diameter_mm: 0.3126 * MM_PER_INCH, pitch_diameter_mm: 1.537 * MM_PER_INCH, contact_angle_deg: 0 },
 };
 

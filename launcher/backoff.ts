@@ -5,53 +5,53 @@
  * process that crashes once a day restarts at once, one in a crash loop is slowed down.
  */
 export interface BackoffDelay {
-	/** 0 for the first retry. */
-	attempt: number;
-	initialMs: number;
-	factor: number;
-	maxMs: number;
-	/** Relative spread j: the delay is scaled by a uniform factor in [1 − j, 1 + j] and rounded (default 0: none). */
-	jitter?: number | undefined;
+  /** 0 for the first retry. */
+  attempt: number;
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  /** Relative spread j: the delay is scaled by a uniform factor in [1 − j, 1 + j] and rounded (default 0: none). */
+  jitter?: number | undefined;
 }
 
 /** min(maxMs, initialMs × factor^attempt), optionally jittered so that many clients do not retry in step. */
 export function backoffDelayMs({ attempt, initialMs, factor, maxMs, jitter = 0 }: BackoffDelay): number {
-	const base = Math.min(maxMs, initialMs * factor ** attempt);
-	return jitter > 0 ? Math.round(base * (1 - jitter + Math.random() * 2 * jitter)) : base;
+  const base = Math.min(maxMs, initialMs * factor ** attempt);
+  return jitter > 0 ? Math.round(base * (1 - jitter + Math.random() * 2 * jitter)) : base;
 }
 
 export interface BackoffOptions {
-	initialMs: number;
-	factor: number;
-	maxMs: number;
-	stableAfterMs: number;
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  stableAfterMs: number;
 }
 
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
-	initialMs: 500,
-	factor: 2,
-	maxMs: 30_000,
-	stableAfterMs: 60_000
+  initialMs: 500,
+  factor: 2,
+  maxMs: 30_000,
+  stableAfterMs: 60_000,
 });
 
 export class RestartBackoff {
-	readonly opts: BackoffOptions;
-	private crashes = 0;
+  readonly opts: BackoffOptions;
+  private crashes = 0;
 
-	constructor(opts?: Partial<BackoffOptions>) {
-		this.opts = { ...DEFAULT_BACKOFF, ...(opts ?? {}) };
-	}
+  constructor(opts?: Partial<BackoffOptions>) {
+    this.opts = { ...DEFAULT_BACKOFF, ...(opts ?? {}) };
+  }
 
-	/** Delay before restarting a process that just exited after `uptimeMs`. */
-	nextDelay(uptimeMs: number): number {
-		if (uptimeMs >= this.opts.stableAfterMs) this.crashes = 0;
-		const delay = backoffDelayMs({ ...this.opts, attempt: this.crashes });
-		this.crashes++;
-		return delay;
-	}
+  /** Delay before restarting a process that just exited after `uptimeMs`. */
+  nextDelay(uptimeMs: number): number {
+    if (uptimeMs >= this.opts.stableAfterMs) this.crashes = 0;
+    const delay = backoffDelayMs({ ...this.opts, attempt: this.crashes });
+    this.crashes++;
+    return delay;
+  }
 
-	/** Consecutive quick crashes so far. */
-	get consecutiveCrashes(): number {
-		return this.crashes;
-	}
+  /** Consecutive quick crashes so far. */
+  get consecutiveCrashes(): number {
+    return this.crashes;
+  }
 }

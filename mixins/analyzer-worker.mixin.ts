@@ -59,11 +59,17 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
         async handler(this: WorkerVars & { settings: AnalyzerWorkerSettings }, ctx: Context<AnalyzeWireParams, AnalyzeMeta>): Promise<AnalyzeResult> {
           const { window: inline, windowRef } = ctx.params;
           if (!inline && !windowRef) {
-            throw new Errors.ValidationError("analyze needs a window or a windowRef", "VALIDATION_ERROR", [{ type: "required", field: "window", message: "window or windowRef is required" }]);
+            throw new Errors.ValidationError("analyze needs a window or a windowRef", "VALIDATION_ERROR", [
+              { type: "required", field: "window", message: "window or windowRef is required" },
+            ]);
           }
           // A fetch failure (Redis down, data expired) is thrown: the coordinator retries the window.
           const window = windowRef
-            ? await sharedReads.load((this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })), windowRef, wanted)
+            ? await sharedReads.load(
+                (this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })),
+                windowRef,
+                wanted,
+              )
             : asTypedWindow(inline!);
           this.workerLoad.begin();
           const t0 = performance.now();

@@ -27,9 +27,7 @@
  * first in its own stopped(); the mixin's stopped() does it too (a no-op the second time).
  */
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import {
-  DEFAULT_CONSUMER_OPTIONS, StreamConsumer, type EntryOutcome, type StreamConsumerOptions, type StreamConsumerStats,
-} from "../streams/stream-consumer";
+import { DEFAULT_CONSUMER_OPTIONS, StreamConsumer, type EntryOutcome, type StreamConsumerOptions, type StreamConsumerStats } from "../streams/stream-consumer";
 import type { StreamEntry } from "../streams/stream-replies";
 import { RetentionMixin, type RetentionMixinOptions } from "./retention.mixin";
 
@@ -96,9 +94,16 @@ function resolveOptions(opts: RedisStreamConsumerMixinOptions, svc: Service): St
     consumer: opts.consumer ?? `${svc.broker.nodeID}:${svc.fullName}`,
     deadLetterStream: opts.deadLetterStream ?? `${opts.stream}:dlq`,
     ...definedOnly({
-      batchSize: opts.batchSize, blockMs: opts.blockMs, maxInFlight: opts.maxInFlight, claimIdleMs: opts.claimIdleMs,
-      claimIntervalMs: opts.claimIntervalMs, maxDeliveries: opts.maxDeliveries, deadLetterMaxLen: opts.deadLetterMaxLen,
-      startId: opts.startId, drainTimeoutMs: opts.drainTimeoutMs, forgetIdleConsumersMs: opts.forgetIdleConsumersMs,
+      batchSize: opts.batchSize,
+      blockMs: opts.blockMs,
+      maxInFlight: opts.maxInFlight,
+      claimIdleMs: opts.claimIdleMs,
+      claimIntervalMs: opts.claimIntervalMs,
+      maxDeliveries: opts.maxDeliveries,
+      deadLetterMaxLen: opts.deadLetterMaxLen,
+      startId: opts.startId,
+      drainTimeoutMs: opts.drainTimeoutMs,
+      forgetIdleConsumersMs: opts.forgetIdleConsumersMs,
     }),
   };
 }
@@ -130,8 +135,16 @@ export function isTransientFailure(err: unknown): boolean {
 function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promise<EntryOutcome[]> {
   if (typeof svc.handleStreamEntries === "function") return (entries) => svc.handleStreamEntries!(entries);
   if (typeof svc.handleStreamEntry === "function") {
-    return (entries) => Promise.all(entries.map((e) => svc.handleStreamEntry!(e).catch(
-      (err: unknown): EntryOutcome => ({ outcome: "retry", error: err instanceof Error ? err : String(err), transient: isTransientFailure(err) }))));
+    return (entries) =>
+      Promise.all(
+        entries.map((e) =>
+          svc.handleStreamEntry!(e).catch((err: unknown): EntryOutcome => ({
+            outcome: "retry",
+            error: err instanceof Error ? err : String(err),
+            transient: isTransientFailure(err),
+          })),
+        ),
+      );
   }
   throw new Error(`service ${svc.fullName} uses RedisStreamConsumerMixin but has no handleStreamEntries/handleStreamEntry method`);
 }
@@ -145,8 +158,19 @@ export function RedisStreamConsumerMixin(opts: RedisStreamConsumerMixinOptions):
         if (consumer) return consumer.stats();
         const o = resolveOptions(opts, this);
         return {
-          stream: o.stream, group: o.group, consumer: o.consumer, running: false, delivered: 0, reclaimed: 0, acked: 0,
-          retried: 0, deadLettered: 0, deletedWhilePending: 0, inFlight: 0, held: 0, errors: 0,
+          stream: o.stream,
+          group: o.group,
+          consumer: o.consumer,
+          running: false,
+          delivered: 0,
+          reclaimed: 0,
+          acked: 0,
+          retried: 0,
+          deadLettered: 0,
+          deletedWhilePending: 0,
+          inFlight: 0,
+          held: 0,
+          errors: 0,
         };
       },
       async ackStreamEntries(ids: string[]): Promise<number> {

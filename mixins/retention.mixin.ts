@@ -56,7 +56,12 @@ async function tick(svc: Service, st: RetentionState): Promise<void> {
   try {
     const leaseMs = Math.max(500, st.settings.intervalS * 1000 - 200);
     const t0 = performance.now();
-    const out = await runLeasedRetentionPass(st.redis, st.keys, { ...st.settings, vehicleStateTtlS: st.keys.vehicleStateTtlS }, { owner: svc.broker.nodeID, leaseMs });
+    const out = await runLeasedRetentionPass(
+      st.redis,
+      st.keys,
+      { ...st.settings, vehicleStateTtlS: st.keys.vehicleStateTtlS },
+      { owner: svc.broker.nodeID, leaseMs },
+    );
     const ms = performance.now() - t0;
     if (out === null) {
       st.stats.leasedElsewhere++;
@@ -68,8 +73,10 @@ async function tick(svc: Service, st: RetentionState): Promise<void> {
     st.stats.vehiclesUnindexed += out.fleetIndexes.removed;
     st.stats.last = { ...out, at: new Date().toISOString(), ms };
     if (out.raw.trimmed > 0 || out.deadLetters.trimmedByBytes > 0) {
-      svc.logger.debug(`retention: ${out.raw.trimmed} raw entries trimmed (bound: ${out.raw.boundBy}${out.raw.group ? ` of ${out.raw.group}` : ""}), ` +
-        `${out.deadLetters.trimmedByAge + out.deadLetters.trimmedByBytes} dead letters, ${out.fleetIndexes.removed} silent vehicles unindexed in ${ms.toFixed(1)} ms`);
+      svc.logger.debug(
+        `retention: ${out.raw.trimmed} raw entries trimmed (bound: ${out.raw.boundBy}${out.raw.group ? ` of ${out.raw.group}` : ""}), ` +
+          `${out.deadLetters.trimmedByAge + out.deadLetters.trimmedByBytes} dead letters, ${out.fleetIndexes.removed} silent vehicles unindexed in ${ms.toFixed(1)} ms`,
+      );
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -108,7 +115,12 @@ export function RetentionMixin(opts: RetentionMixinOptions): Partial<ServiceSche
         onError: (err) => this.logger.debug("retention redis:", err.message),
       });
       const st: RetentionState = {
-        redis, keys, settings, running: Promise.resolve(), stopped: false, lastLoggedErrorAt: 0,
+        redis,
+        keys,
+        settings,
+        running: Promise.resolve(),
+        stopped: false,
+        lastLoggedErrorAt: 0,
         stats: { passes: 0, leasedElsewhere: 0, rawTrimmed: 0, deadLettersTrimmed: 0, vehiclesUnindexed: 0, errors: 0 },
       };
       states.set(this, st);

@@ -11,8 +11,7 @@ export type AlarmLevel = "warning" | "fault";
 export type AlarmState = Partial<Record<FaultType, AlarmLevel>>;
 
 export type AlarmTransition =
-  | { kind: "raised"; faultType: FaultType; level: AlarmLevel; previous?: AlarmLevel }
-  | { kind: "cleared"; faultType: FaultType; previous: AlarmLevel };
+  { kind: "raised"; faultType: FaultType; level: AlarmLevel; previous?: AlarmLevel } | { kind: "cleared"; faultType: FaultType; previous: AlarmLevel };
 
 export function alarmTransitions(
   open: Readonly<AlarmState>,

@@ -96,8 +96,13 @@ export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): 
   const timed = await fanOutWindow(job, { profile, baseline }, deps);
   const findings = timed.map((t) => t.finding);
   const d: Diagnosed = {
-    job, source, timed, findings, health: aggregateHealth(findings),
-    processingMs: performance.now() - t0, timestamp: (deps.clock?.() ?? new Date()).toISOString(),
+    job,
+    source,
+    timed,
+    findings,
+    health: aggregateHealth(findings),
+    processingMs: performance.now() - t0,
+    timestamp: (deps.clock?.() ?? new Date()).toISOString(),
   };
   const results = await writeWindowResults(d, deps);
   const fleetId = job.fleetId;
@@ -164,8 +169,14 @@ async function pushCriticalAlerts(d: Diagnosed, fleetId: string, transitions: re
     const f = findingOf(d, t.faultType);
     if (t.kind !== "raised" || t.level !== "fault" || !f) continue;
     await pushCriticalAlert(deps.redis, deps.keys, fleetId, {
-      vehicleId: d.job.vehicleId, fleetId, faultType: t.faultType, status: f.status, score: f.score,
-      ...(f.reason ? { reason: f.reason } : {}), timestamp: d.timestamp, originalMessageId: d.job.messageId,
+      vehicleId: d.job.vehicleId,
+      fleetId,
+      faultType: t.faultType,
+      status: f.status,
+      score: f.score,
+      ...(f.reason ? { reason: f.reason } : {}),
+      timestamp: d.timestamp,
+      originalMessageId: d.job.messageId,
     });
   }
 }

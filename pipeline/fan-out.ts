@@ -23,7 +23,11 @@ function asSource(input: SensorWindow | WindowSource): WindowSource {
 
 export class FanOutError extends Error {
   constructor(readonly failures: Partial<Record<FaultType, string>>) {
-    super(`fault workers failed: ${Object.entries(failures).map(([f, m]) => `${f}: ${m}`).join("; ")}`);
+    super(
+      `fault workers failed: ${Object.entries(failures)
+        .map(([f, m]) => `${f}: ${m}`)
+        .join("; ")}`,
+    );
     this.name = "FanOutError";
   }
 }

@@ -57,8 +57,12 @@ async function assembleBatch(entryId: string, decoded: DecodedStreamEntry, deps:
 
 function windowJob(decoded: DecodedStreamEntry, messageId: string, deps: Pick<RouteEntryDeps, "legacyFleetId">): WindowJob {
   return {
-    fleetId: decoded.fleetId ?? deps.legacyFleetId, vehicleId: decoded.vehicleId, messageId,
-    timestamp: decoded.timestamp, window: decoded.window, metadata: decoded.metadata,
+    fleetId: decoded.fleetId ?? deps.legacyFleetId,
+    vehicleId: decoded.vehicleId,
+    messageId,
+    timestamp: decoded.timestamp,
+    window: decoded.window,
+    metadata: decoded.metadata,
   };
 }
 

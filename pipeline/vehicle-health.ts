@@ -36,10 +36,7 @@ export function isDecided(status: FindingStatus): boolean {
 export function aggregateHealth(findings: readonly Finding[]): VehicleHealth {
   const decided = findings.filter((f) => isDecided(f.status));
   const totalWeight = decided.reduce((s, f) => s + HEALTH_WEIGHTS[f.fault_type], 0);
-  const status = findings.reduce<FindingStatus>(
-    (worst, f) => (STATUS_RANK[f.status] > STATUS_RANK[worst] ? f.status : worst),
-    "not_applicable",
-  );
+  const status = findings.reduce<FindingStatus>((worst, f) => (STATUS_RANK[f.status] > STATUS_RANK[worst] ? f.status : worst), "not_applicable");
   if (decided.length === 0 || totalWeight === 0) {
     return { health: null, status: findings.length === 0 ? "insufficient_data" : status, weights: {} };
   }

@@ -27,7 +27,9 @@ export async function windowProfile(
 }
 
 function profileFromMetadata(
-  vehicleId: string | undefined, metadata: Record<string, unknown> | undefined, onIgnored: (message: string) => void,
+  vehicleId: string | undefined,
+  metadata: Record<string, unknown> | undefined,
+  onIgnored: (message: string) => void,
 ): MotorProfile | undefined {
   if (metadata?.profile === undefined) return undefined;
   try {

@@ -116,7 +116,8 @@
     const li = el("li", null, a.status || "fault");
     li.append(el("time", time(a.timestamp)), " ", el("strong", a.vehicleId), " " + (FAMILY_NAMES[a.faultType] || a.faultType) + " ", pill(a.status));
     if (a.reason) li.append(el("div", a.reason, "reason"));
-    if (atTop) list.prepend(li); else list.append(li);
+    if (atTop) list.prepend(li);
+    else list.append(li);
     while (list.children.length > 50) list.lastChild.remove();
   }
 
@@ -140,8 +141,13 @@
       const unit = e.level_db != null ? " dB" : e.unit ? " " + e.unit : "";
       const level = e.level_db != null ? num(e.level_db) + " dB" : e.value != null ? num(e.value) + unit : "";
       const tr = el("tr");
-      tr.append(el("td", e.name), el("td", e.frequency_hz != null ? num(e.frequency_hz) + " Hz" : "", "num"), el("td", level, "num"),
-        el("td", e.threshold != null ? num(e.threshold) + unit : "", "num"), el("td", e.reference || ""));
+      tr.append(
+        el("td", e.name),
+        el("td", e.frequency_hz != null ? num(e.frequency_hz) + " Hz" : "", "num"),
+        el("td", level, "num"),
+        el("td", e.threshold != null ? num(e.threshold) + unit : "", "num"),
+        el("td", e.reference || ""),
+      );
       table.tBodies[0].append(tr);
     }
     return table;
@@ -174,12 +180,14 @@
       const order = (f) => -RANK[f.status] * 10 + FAMILIES.indexOf(f.fault_type) / 10;
       $("detail-summary").textContent = "Findings of the window diagnosed at " + time(findings.updated_at) + " (message " + findings.message_id + ")";
       $("findings").replaceChildren(...findings.findings.sort((a, b) => order(a) - order(b)).map(findingCard));
-      $("history").tBodies[0].replaceChildren(...history.history.map((s) => {
-        const tr = el("tr");
-        tr.append(el("td", time(s.updatedAt)), el("td", pct(s.health), "num"));
-        for (const st of [s.status, ...FAMILIES.map((f) => s.findings && s.findings[f] && s.findings[f].status)]) tr.append(pillCell(st));
-        return tr;
-      }));
+      $("history").tBodies[0].replaceChildren(
+        ...history.history.map((s) => {
+          const tr = el("tr");
+          tr.append(el("td", time(s.updatedAt)), el("td", pct(s.health), "num"));
+          for (const st of [s.status, ...FAMILIES.map((f) => s.findings && s.findings[f] && s.findings[f].status)]) tr.append(pillCell(st));
+          return tr;
+        }),
+      );
     } catch (err) {
       if (mine !== session) return;
       if (err instanceof AuthError) return authFailed(err.message);

@@ -39,7 +39,6 @@ import { loadConfig, type RedisSettings, type VtoxConfig, type WindowTransport }
 import { WindowAssembler } from "../streams/batch-assembler";
 import { RedisStreamConsumerMixin, type EntryOutcome, type StreamEntry } from "../mixins/redis-stream-consumer.mixin";
 
-
 /**
  * What the coordinator is configured with (config.ts). windowTransport: "claim-check" stores the decoded channels
  * once in Redis and sends a reference (stores/sample-store.ts), "inline" sends the whole window in each of the five
@@ -83,103 +82,107 @@ interface DiagnosisMethods {
 export function createDiagnosisService(settings: DiagnosisSettings): ServiceSchema {
   const keys = redisKeys(settings.redis);
   const schema: ServiceSchema<DiagnosisSettings, DiagnosisMethods, DiagnosisVars> = {
-  name: "diagnosis",
-  // Settings travel to every node in the registry: the Redis URL may carry a password.
-  settings: { ...settings, $secureSettings: ["redis"] },
-  mixins: [
-    RedisStreamConsumerMixin({
-      redisUrl: settings.redis.url,
-      stream: keys.rawStream,
-      group: DIAGNOSIS_GROUP,
-      deadLetterStream: keys.deadLetterStream,
-      ...settings.consumer,
-      retention: settings,
-    }),
-  ],
+    name: "diagnosis",
+    // Settings travel to every node in the registry: the Redis URL may carry a password.
+    settings: { ...settings, $secureSettings: ["redis"] },
+    mixins: [
+      RedisStreamConsumerMixin({
+        redisUrl: settings.redis.url,
+        stream: keys.rawStream,
+        group: DIAGNOSIS_GROUP,
+        deadLetterStream: keys.deadLetterStream,
+        ...settings.consumer,
+        retention: settings,
+      }),
+    ],
 
-  actions: {
-    submit: {
-      params: {
-        vehicle_id: { type: "string", optional: true },
-        // The fleet whose registered profile applies (default: the legacy fleet).
-        fleet_id: { type: "string", optional: true, pattern: FLEET_ID_PATTERN },
-        sensor_data: { type: "object", optional: true },
-        metadata: { type: "object", optional: true },
-        profile: { type: "object", optional: true },
-        window: { type: "object", optional: true },
-      },
-      async handler(ctx: Context<SubmitParams>): Promise<SubmitResult> {
-        const t0 = performance.now();
-        const { vehicle_id: vehicleId, fleet_id: fleetId = this.settings.legacyFleetId, metadata = {}, profile: explicit } = ctx.params;
-        let window: SensorWindow;
-        if (ctx.params.window) window = asTypedWindow(ctx.params.window);
-        else window = decodeIngestBody({ sensor_data: ctx.params.sensor_data, metadata }).window;
-        const resolved = explicit !== undefined
-          ? { profile: parseMotorProfile(explicit), source: "metadata" as ProfileSource, baseline: undefined }
-          : await this.profileFor(fleetId, vehicleId, metadata);
-        const timed = await fanOut(this.analyzeCall, window, resolved.profile, resolved.baseline, { timeoutMs: this.settings.analyzeTimeoutMs, onFailure: "degrade" });
-        const findings = timed.map((t) => t.finding);
-        return {
-          ...(vehicleId ? { vehicle_id: vehicleId } : {}),
-          profile: resolved.source,
-          findings,
-          health: aggregateHealth(findings),
-          processing_ms: performance.now() - t0,
-        };
+    actions: {
+      submit: {
+        params: {
+          vehicle_id: { type: "string", optional: true },
+          // The fleet whose registered profile applies (default: the legacy fleet).
+          fleet_id: { type: "string", optional: true, pattern: FLEET_ID_PATTERN },
+          sensor_data: { type: "object", optional: true },
+          metadata: { type: "object", optional: true },
+          profile: { type: "object", optional: true },
+          window: { type: "object", optional: true },
+        },
+        async handler(ctx: Context<SubmitParams>): Promise<SubmitResult> {
+          const t0 = performance.now();
+          const { vehicle_id: vehicleId, fleet_id: fleetId = this.settings.legacyFleetId, metadata = {}, profile: explicit } = ctx.params;
+          let window: SensorWindow;
+          if (ctx.params.window) window = asTypedWindow(ctx.params.window);
+          else window = decodeIngestBody({ sensor_data: ctx.params.sensor_data, metadata }).window;
+          const resolved =
+            explicit !== undefined
+              ? { profile: parseMotorProfile(explicit), source: "metadata" as ProfileSource, baseline: undefined }
+              : await this.profileFor(fleetId, vehicleId, metadata);
+          const timed = await fanOut(this.analyzeCall, window, resolved.profile, resolved.baseline, {
+            timeoutMs: this.settings.analyzeTimeoutMs,
+            onFailure: "degrade",
+          });
+          const findings = timed.map((t) => t.finding);
+          return {
+            ...(vehicleId ? { vehicle_id: vehicleId } : {}),
+            profile: resolved.source,
+            findings,
+            health: aggregateHealth(findings),
+            processing_ms: performance.now() - t0,
+          };
+        },
       },
     },
-  },
 
-  methods: {
-    /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
-    handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
-      return routeStreamEntry(entry, {
-        shortBatchSamples: this.settings.shortBatchSamples,
-        legacyFleetId: this.settings.legacyFleetId,
-        assembler: this.assembler,
-        diagnose: (job) => this.diagnoseWindow(job),
-        warn: (message) => this.logger.warn(message),
+    methods: {
+      /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
+      handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
+        return routeStreamEntry(entry, {
+          shortBatchSamples: this.settings.shortBatchSamples,
+          legacyFleetId: this.settings.legacyFleetId,
+          assembler: this.assembler,
+          diagnose: (job) => this.diagnoseWindow(job),
+          warn: (message) => this.logger.warn(message),
+        });
+      },
+
+      diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis> {
+        return diagnoseWindow(job, {
+          redis: this.redis,
+          keys: this.keys,
+          settings: this.settings,
+          analyzeCall: this.analyzeCall,
+          broadcast: (event, payload) => void this.broker.broadcast(event, payload),
+          profileFor: (fleetId, vehicleId, metadata) => this.profileFor(fleetId, vehicleId, metadata),
+        });
+      },
+
+      profileFor(fleetId: string, vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
+        return windowProfile(this.profiles, { fleetId, vehicleId }, metadata, (message) => this.logger.warn(message));
+      },
+    },
+
+    created() {
+      this.keys = keys;
+      this.redis = createRedis(settings.redis.url, {
+        connectionName: `diagnosis:${this.broker.nodeID}`,
+        commandTimeoutMs: 5000,
+        onError: (err) => this.logger.debug("redis:", err.message),
       });
-    },
-
-    diagnoseWindow(job: WindowJob): Promise<WindowDiagnosis> {
-      return diagnoseWindow(job, {
-        redis: this.redis,
+      this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
+      this.assembler = new WindowAssembler(this.redis, {
         keys: this.keys,
-        settings: this.settings,
-        analyzeCall: this.analyzeCall,
-        broadcast: (event, payload) => void this.broker.broadcast(event, payload),
-        profileFor: (fleetId, vehicleId, metadata) => this.profileFor(fleetId, vehicleId, metadata),
+        targetSamples: settings.assemblyTargetSamples,
+        source: { stream: this.keys.rawStream, group: DIAGNOSIS_GROUP },
+        legacyFleetId: settings.legacyFleetId,
       });
+      this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
     },
 
-    profileFor(fleetId: string, vehicleId: string | undefined, metadata: Record<string, unknown> | undefined): Promise<WindowProfile> {
-      return windowProfile(this.profiles, { fleetId, vehicleId }, metadata, (message) => this.logger.warn(message));
+    async stopped() {
+      // The consumer uses this.redis through the handler: drain it before closing the connection.
+      await this.stopStreamConsumer();
+      await closeRedis(this.redis);
     },
-  },
-
-  created() {
-    this.keys = keys;
-    this.redis = createRedis(settings.redis.url, {
-      connectionName: `diagnosis:${this.broker.nodeID}`,
-      commandTimeoutMs: 5000,
-      onError: (err) => this.logger.debug("redis:", err.message),
-    });
-    this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
-    this.assembler = new WindowAssembler(this.redis, {
-      keys: this.keys,
-      targetSamples: settings.assemblyTargetSamples,
-      source: { stream: this.keys.rawStream, group: DIAGNOSIS_GROUP },
-      legacyFleetId: settings.legacyFleetId,
-    });
-    this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
-  },
-
-  async stopped() {
-    // The consumer uses this.redis through the handler: drain it before closing the connection.
-    await this.stopStreamConsumer();
-    await closeRedis(this.redis);
-  },
   };
   return schema as unknown as ServiceSchema;
 }

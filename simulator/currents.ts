@@ -56,21 +56,14 @@ function dbToRatio(db: number): number {
  * Inherent asymmetry (winding and connection tolerances) appears as a small I2 of its own, fixed per motor.
  * Supply unbalance: V2 drives I2 = (Z1/Z2)·(V2/V1)·I1, lagging V2 by Z2's angle.
  */
-function fundamentalPhasors(
-  op: OperatingPoint,
-  voltageAngleRad: number,
-  supplyUnbalance: number,
-  levels: FaultLevels,
-  traits: MotorTraits,
-): Float64Array {
+function fundamentalPhasors(op: OperatingPoint, voltageAngleRad: number, supplyUnbalance: number, levels: FaultLevels, traits: MotorTraits): Float64Array {
   const iPeak = Math.SQRT2 * op.currentRmsA;
   const i1Angle = voltageAngleRad - op.powerFactorAngleRad;
   const p = new Float64Array(6);
   const r = levels.turn > 0 ? turnFaultNegativeSequenceRatio(levels.turn) : 0;
   const turnShiftRad: Readonly<Record<Phase, number>> = { A: 0, B: (2 * Math.PI) / 3, C: (-2 * Math.PI) / 3 };
   const i2TurnPeak = r * iPeak;
-  const i2TurnAngle =
-    i1Angle + Math.PI - traits.shortedLoopAngleRad - NEGATIVE_SEQUENCE_IMPEDANCE_ANGLE_RAD + turnShiftRad[levels.turnPhase];
+  const i2TurnAngle = i1Angle + Math.PI - traits.shortedLoopAngleRad - NEGATIVE_SEQUENCE_IMPEDANCE_ANGLE_RAD + turnShiftRad[levels.turnPhase];
   const i2SupplyPeak = op.currentUnbalancePerVoltageUnbalance * supplyUnbalance * iPeak;
   const i2SupplyAngle = voltageAngleRad + traits.supplyUnbalanceAngleRad - NEGATIVE_SEQUENCE_IMPEDANCE_ANGLE_RAD;
   const i2InherentPeak = traits.inherentI2Ratio * iPeak;
@@ -88,13 +81,19 @@ function fundamentalPhasors(
     p[2 * k + 1] += i2SupplyPeak * Math.sin(supplyAng) + i2InherentPeak * Math.sin(inherentAng) + i2TurnPeak * Math.sin(turnAng);
   }
   // Isolated star point: no zero-sequence current.
-  const zr = (p[0] + p[2] + p[4]) / 3, zi = (p[1] + p[3] + p[5]) / 3;
-  for (let k = 0; k < 3; k++) { p[2 * k] -= zr; p[2 * k + 1] -= zi; }
+  const zr = (p[0] + p[2] + p[4]) / 3,
+    zi = (p[1] + p[3] + p[5]) / 3;
+  for (let k = 0; k < 3; k++) {
+    p[2 * k] -= zr;
+    p[2 * k + 1] -= zi;
+  }
   // Keep |I1| at the load's value: I1 = (Ia + a·Ib + a²·Ic)/3.
-  let i1r = 0, i1i = 0;
+  let i1r = 0,
+    i1i = 0;
   for (let k = 0; k < 3; k++) {
     const rot = -PHASE_ANGLE[PHASES[k]];
-    const c = Math.cos(rot), s = Math.sin(rot);
+    const c = Math.cos(rot),
+      s = Math.sin(rot);
     i1r += (p[2 * k] * c - p[2 * k + 1] * s) / 3;
     i1i += (p[2 * k] * s + p[2 * k + 1] * c) / 3;
   }
@@ -117,7 +116,8 @@ export function eccentricitySidebandFrequencies(profile: MotorProfile, op: Opera
 
 /** Broken-bar sideband frequencies (1 − 2s)f, (1 + 2s)f, (1 − 4s)f, (1 + 4s)f, Hz (Kliman et al. 1988). */
 export function brokenBarSidebandFrequencies(op: OperatingPoint): [number, number, number, number] {
-  const f = op.electricalHz, s = op.slip;
+  const f = op.electricalHz,
+    s = op.slip;
   return [(1 - 2 * s) * f, (1 + 2 * s) * f, (1 - 4 * s) * f, (1 + 4 * s) * f];
 }
 
@@ -167,9 +167,12 @@ export function electricalTones(
   // Current transducer gain mismatch scales everything a phase's CT sees.
   const [ga, gb, gc] = traits.ctGain;
   for (const t of currents) {
-    t.aRe *= ga; t.aIm *= ga;
-    t.bRe *= gb; t.bIm *= gb;
-    t.cRe *= gc; t.cIm *= gc;
+    t.aRe *= ga;
+    t.aIm *= ga;
+    t.bRe *= gb;
+    t.bIm *= gb;
+    t.cRe *= gc;
+    t.cIm *= gc;
   }
 
   const vPeak = Math.SQRT2 * op.phaseVoltageRmsV;
@@ -186,10 +189,16 @@ function mergeSameFrequency(tones: ThreePhaseTone[]): ThreePhaseTone[] {
   const out: ThreePhaseTone[] = [];
   for (const t of tones) {
     const same = out.find((o) => o.freqHz === t.freqHz);
-    if (!same) { out.push({ ...t }); continue; }
-    same.aRe += t.aRe; same.aIm += t.aIm;
-    same.bRe += t.bRe; same.bIm += t.bIm;
-    same.cRe += t.cRe; same.cIm += t.cIm;
+    if (!same) {
+      out.push({ ...t });
+      continue;
+    }
+    same.aRe += t.aRe;
+    same.aIm += t.aIm;
+    same.bRe += t.bRe;
+    same.bIm += t.bIm;
+    same.cRe += t.cRe;
+    same.cIm += t.cIm;
   }
   return out;
 }

@@ -26,7 +26,12 @@ function interpolate(knots: readonly (readonly [number, number])[], x: number): 
  * knots follow the ITSC class means of docs/science.md#turn-fault-thresholds (10 %: 5.6–8.7 %, 20 %: 10.2–15.6 %,
  * 40 %: 18.1–22.1 %) minus the inherent share.
  */
-const TURN_FAULT_KNOTS = [[0, 0], [0.25, 0.06], [0.5, 0.12], [1, 0.19]] as const;
+const TURN_FAULT_KNOTS = [
+  [0, 0],
+  [0.25, 0.06],
+  [0.5, 0.12],
+  [1, 0.19],
+] as const;
 
 export function turnFaultNegativeSequenceRatio(severity: number): number {
   return interpolate(TURN_FAULT_KNOTS, clamp01(severity));

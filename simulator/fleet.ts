@@ -41,7 +41,11 @@ export interface VehicleFault {
 }
 
 /** One harmonic of a drive cycle: period, amplitude (per unit) and phase. */
-interface CycleTerm { periodS: number; amplitude: number; phaseRad: number }
+interface CycleTerm {
+  periodS: number;
+  amplitude: number;
+  phaseRad: number;
+}
 
 export interface SimulatedVehicle {
   id: string;

@@ -12,8 +12,16 @@
  */
 export { simulateWindow, faultLevels, DEFAULT_RATE_HZ, DEFAULT_CURRENT_SNR_DB, DEFAULT_VIBRATION_NOISE_G } from "./motor-model";
 export {
-  makeFleet, nextWindow, nextVehicleWindow, conditionAt, drivePointAt,
-  type Fleet, type FleetOptions, type SimulatedVehicle, type VehicleFault, type VehicleWindow,
+  makeFleet,
+  nextWindow,
+  nextVehicleWindow,
+  conditionAt,
+  drivePointAt,
+  type Fleet,
+  type FleetOptions,
+  type SimulatedVehicle,
+  type VehicleFault,
+  type VehicleWindow,
 } from "./fleet";
 export { Prng, deriveSeed, mix32 } from "./prng";
 export { operatingPoint, RATED_SLIP, type OperatingPoint } from "./operating-point";

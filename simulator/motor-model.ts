@@ -61,7 +61,9 @@ export function simulateWindow(spec: SimulationSpec): SensorWindow {
   const phases = new Prng(deriveSeed(spec.seed, "phases"));
   const el = electricalTones(spec.profile, op, spec.loadPct, levels, traits, imperfections.harmonicsPct, imperfections.supplyUnbalancePct, phases);
 
-  const ia = scratch("ia", n), ib = scratch("ib", n), ic = scratch("ic", n);
+  const ia = scratch("ia", n),
+    ib = scratch("ib", n),
+    ic = scratch("ic", n);
   addThreePhaseTones(el.currents, rateHz, ia, ib, ic);
   const currentNoise = new Prng(deriveSeed(spec.seed, "current-noise"));
   const sigmaI = el.currentRmsA / Math.pow(10, (spec.noise?.currentSnrDb ?? DEFAULT_CURRENT_SNR_DB) / 20);
@@ -75,7 +77,9 @@ export function simulateWindow(spec: SimulationSpec): SensorWindow {
   if (spec.startTime !== undefined) window.startTime = spec.startTime;
 
   if (spec.includeVoltages) {
-    const va = scratch("va", n), vb = scratch("vb", n), vc = scratch("vc", n);
+    const va = scratch("va", n),
+      vb = scratch("vb", n),
+      vc = scratch("vc", n);
     addThreePhaseTones(el.voltages, rateHz, va, vb, vc);
     const voltageNoise = new Prng(deriveSeed(spec.seed, "voltage-noise"));
     const sigmaV = el.voltageRmsV / Math.pow(10, VOLTAGE_SNR_DB / 20);

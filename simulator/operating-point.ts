@@ -60,7 +60,7 @@ export function operatingPoint(profile: MotorProfile, rpm: number, loadPct: numb
     electricalHz = profile.supply_hz;
     shaftHz = ((1 - slip) * electricalHz) / p;
   }
-  const ratedHz = induction ? (profile.rated_rpm / 60) * p / (1 - RATED_SLIP) : (profile.rated_rpm / 60) * p;
+  const ratedHz = induction ? ((profile.rated_rpm / 60) * p) / (1 - RATED_SLIP) : (profile.rated_rpm / 60) * p;
 
   let currentPu: number, powerFactorAngleRad: number;
   if (induction) {

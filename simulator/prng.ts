@@ -37,10 +37,14 @@ export class Prng {
 
   constructor(seed: number) {
     let s = Math.trunc(seed) >>> 0;
-    s = mix32(s); this.a = s;
-    s = mix32(s); this.b = s;
-    s = mix32(s); this.c = s;
-    s = mix32(s); this.d = s;
+    s = mix32(s);
+    this.a = s;
+    s = mix32(s);
+    this.b = s;
+    s = mix32(s);
+    this.c = s;
+    s = mix32(s);
+    this.d = s;
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1; // the all-zero state is a fixed point
   }
 
@@ -146,8 +150,7 @@ export function inverseNormalCdf(p: number): number {
   if (p > 1 - pLow) return -inverseNormalCdf(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 function rotl(x: number, k: number): number {

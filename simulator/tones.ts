@@ -8,9 +8,12 @@
 /** x_k(t) = Re(C_k · e^{j2πft}) for k = a, b, c; amplitudes are peak values. */
 export interface ThreePhaseTone {
   freqHz: number;
-  aRe: number; aIm: number;
-  bRe: number; bIm: number;
-  cRe: number; cIm: number;
+  aRe: number;
+  aIm: number;
+  bRe: number;
+  bIm: number;
+  cRe: number;
+  cIm: number;
 }
 
 /** x(t) = Re(C · e^{j2πft}) = |C|·cos(2πft + ∠C). */
@@ -34,9 +37,12 @@ export function balancedTone(freqHz: number, amplitude: number, phaseRad: number
   const pc = phaseRad + sequence * TWO_PI_OVER_3;
   return {
     freqHz,
-    aRe: amplitude * Math.cos(phaseRad), aIm: amplitude * Math.sin(phaseRad),
-    bRe: amplitude * Math.cos(pb), bIm: amplitude * Math.sin(pb),
-    cRe: amplitude * Math.cos(pc), cIm: amplitude * Math.sin(pc),
+    aRe: amplitude * Math.cos(phaseRad),
+    aIm: amplitude * Math.sin(phaseRad),
+    bRe: amplitude * Math.cos(pb),
+    bIm: amplitude * Math.sin(pb),
+    cRe: amplitude * Math.cos(pc),
+    cIm: amplitude * Math.sin(pc),
   };
 }
 
@@ -52,12 +58,27 @@ export function addThreePhaseTones(tones: readonly ThreePhaseTone[], rateHz: num
     const t2 = k + 1 < live.length ? live[k + 1] : null;
     const w1 = (2 * Math.PI * t1.freqHz) / rateHz;
     const w2 = t2 ? (2 * Math.PI * t2.freqHz) / rateHz : 0;
-    const c1 = Math.cos(w1), s1 = Math.sin(w1), c2 = Math.cos(w2), s2 = Math.sin(w2);
-    const a1r = t1.aRe, a1i = t1.aIm, b1r = t1.bRe, b1i = t1.bIm, c1r = t1.cRe, c1i = t1.cIm;
-    const a2r = t2 ? t2.aRe : 0, a2i = t2 ? t2.aIm : 0, b2r = t2 ? t2.bRe : 0, b2i = t2 ? t2.bIm : 0, c2r = t2 ? t2.cRe : 0, c2i = t2 ? t2.cIm : 0;
+    const c1 = Math.cos(w1),
+      s1 = Math.sin(w1),
+      c2 = Math.cos(w2),
+      s2 = Math.sin(w2);
+    const a1r = t1.aRe,
+      a1i = t1.aIm,
+      b1r = t1.bRe,
+      b1i = t1.bIm,
+      c1r = t1.cRe,
+      c1i = t1.cIm;
+    const a2r = t2 ? t2.aRe : 0,
+      a2i = t2 ? t2.aIm : 0,
+      b2r = t2 ? t2.bRe : 0,
+      b2i = t2 ? t2.bIm : 0,
+      c2r = t2 ? t2.cRe : 0,
+      c2i = t2 ? t2.cIm : 0;
     for (let start = 0; start < n; start += BLOCK) {
-      let z1r = Math.cos(w1 * start), z1i = Math.sin(w1 * start);
-      let z2r = Math.cos(w2 * start), z2i = Math.sin(w2 * start);
+      let z1r = Math.cos(w1 * start),
+        z1i = Math.sin(w1 * start);
+      let z2r = Math.cos(w2 * start),
+        z2i = Math.sin(w2 * start);
       const end = Math.min(n, start + BLOCK);
       for (let i = start; i < end; i++) {
         a[i] += a1r * z1r - a1i * z1i + a2r * z2r - a2i * z2i;
@@ -83,11 +104,19 @@ export function addTones(tones: readonly Tone[], rateHz: number, out: Float64Arr
     const t2 = k + 1 < live.length ? live[k + 1] : null;
     const w1 = (2 * Math.PI * t1.freqHz) / rateHz;
     const w2 = t2 ? (2 * Math.PI * t2.freqHz) / rateHz : 0;
-    const c1 = Math.cos(w1), s1 = Math.sin(w1), c2 = Math.cos(w2), s2 = Math.sin(w2);
-    const r1 = t1.re, i1 = t1.im, r2 = t2 ? t2.re : 0, i2 = t2 ? t2.im : 0;
+    const c1 = Math.cos(w1),
+      s1 = Math.sin(w1),
+      c2 = Math.cos(w2),
+      s2 = Math.sin(w2);
+    const r1 = t1.re,
+      i1 = t1.im,
+      r2 = t2 ? t2.re : 0,
+      i2 = t2 ? t2.im : 0;
     for (let start = 0; start < n; start += BLOCK) {
-      let z1r = Math.cos(w1 * start), z1i = Math.sin(w1 * start);
-      let z2r = Math.cos(w2 * start), z2i = Math.sin(w2 * start);
+      let z1r = Math.cos(w1 * start),
+        z1i = Math.sin(w1 * start);
+      let z2r = Math.cos(w2 * start),
+        z2i = Math.sin(w2 * start);
       const end = Math.min(n, start + BLOCK);
       for (let i = start; i < end; i++) {
         out[i] += r1 * z1r - i1 * z1i + r2 * z2r - i2 * z2i;

@@ -85,7 +85,8 @@ function addBearingImpacts(out: Float64Array, rateHz: number, inp: VibrationInpu
   const wn = (2 * Math.PI * resonanceHz) / rateHz;
   const r = Math.exp(-resonanceDamping * wn);
   const theta = wn * Math.sqrt(1 - resonanceDamping * resonanceDamping);
-  const a1 = 2 * r * Math.cos(theta), a2 = r * r;
+  const a1 = 2 * r * Math.cos(theta),
+    a2 = r * r;
   // The unit impulse response peaks near 1/sinθ: scale so one impact rings at `peak` g.
   const inputGain = Math.sin(theta);
   const freqs = bearingDefectFrequencies(inp.profile.bearing, inp.op.shaftHz);
@@ -94,7 +95,7 @@ function addBearingImpacts(out: Float64Array, rateHz: number, inp: VibrationInpu
   const impulses = scratch("impulses", n);
   const period = 1 / rate;
   const duration = n / rateHz;
-  for (let t = rng.uniform() * period; t < duration; ) {
+  for (let t = rng.uniform() * period; t < duration;) {
     const idx = Math.round(t * rateHz);
     if (idx >= n) break;
     let amp = peak * (1 + 0.1 * rng.gaussian()); // impact-to-impact scatter
@@ -103,7 +104,8 @@ function addBearingImpacts(out: Float64Array, rateHz: number, inp: VibrationInpu
     const jitter = Math.max(-3, Math.min(3, rng.gaussian())) * BEARING_SLIP_JITTER;
     t += period * (1 + jitter);
   }
-  let y1 = 0, y2 = 0;
+  let y1 = 0,
+    y2 = 0;
   for (let i = 0; i < n; i++) {
     const y = a1 * y1 - a2 * y2 + impulses[i];
     out[i] += y;

@@ -22,16 +22,24 @@ export async function loadAlarms(redis: Redis, prefix: string, fleetId: string, 
 }
 
 // KEYS: alarms hash, the vehicle's state key. ARGV: fallback TTL (s) when the state has none, then field, level, ...
-const saveAlarmsScript = luaCommand({ name: "vtoxSaveAlarms", numberOfKeys: 2, lua: `
+const saveAlarmsScript = luaCommand({
+  name: "vtoxSaveAlarms",
+  numberOfKeys: 2,
+  lua: `
 redis.call('DEL', KEYS[1])
 if #ARGV < 3 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 local ttl = redis.call('PTTL', KEYS[2])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) else redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return 1
-` });
+`,
+});
 
 export async function saveAlarms(redis: Redis, prefix: string, fleetId: string, vehicleId: string, state: AlarmState): Promise<void> {
   const fields = Object.entries(state).flatMap(([family, level]) => [family, String(level)]);
-  await saveAlarmsScript.run(redis, [alarmsKey(prefix, fleetId, vehicleId), keyNames.vehicleState(prefix, fleetId, vehicleId)], [DEFAULT_VEHICLE_STATE_TTL_S, ...fields]);
+  await saveAlarmsScript.run(
+    redis,
+    [alarmsKey(prefix, fleetId, vehicleId), keyNames.vehicleState(prefix, fleetId, vehicleId)],
+    [DEFAULT_VEHICLE_STATE_TTL_S, ...fields],
+  );
 }

@@ -55,7 +55,11 @@ export class ApiKeyStore {
   private readonly cacheTtlMs: number;
   private readonly bootstrap: { keyId: string; hash: Buffer } | undefined;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, options: ApiKeyStoreOptions = {}) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    options: ApiKeyStoreOptions = {},
+  ) {
     this.cacheTtlMs = options.cacheTtlMs ?? 5000;
     this.bootstrap = options.bootstrapKey === undefined ? undefined : bootstrapIdentity(options.bootstrapKey);
   }
@@ -85,7 +89,14 @@ export class ApiKeyStore {
     if (!this.bootstrap) return null;
     const { keyId, hash } = this.bootstrap;
     const record = this.recordKey(keyId);
-    const fields: Record<string, string> = { hash: hash.toString("hex"), fleet: ALL_FLEETS, role: "admin", label: "bootstrap (VTOX_ADMIN_KEY)", created_at: new Date().toISOString(), revoked: "0" };
+    const fields: Record<string, string> = {
+      hash: hash.toString("hex"),
+      fleet: ALL_FLEETS,
+      role: "admin",
+      label: "bootstrap (VTOX_ADMIN_KEY)",
+      created_at: new Date().toISOString(),
+      revoked: "0",
+    };
     const m = this.redis.multi();
     for (const [field, value] of Object.entries(fields)) m.hsetnx(record, field, value);
     await m.sadd(this.fleetIndex(ALL_FLEETS), keyId).exec();

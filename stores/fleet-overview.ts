@@ -25,7 +25,13 @@ export async function fleetOverview(redis: Redis, keys: RedisKeys, fleetId: stri
     vehicle_count: ids.length,
     by_status: byStatus,
     mean_health: healths.length ? healths.reduce((a, b) => a + b, 0) / healths.length : null,
-    vehicles: states.map((s) => ({ vehicle_id: s.vehicleId, health: typeof s.health === "number" ? s.health : null, status: s.status, updated_at: s.updatedAt, families: familyStatuses(s) })),
+    vehicles: states.map((s) => ({
+      vehicle_id: s.vehicleId,
+      health: typeof s.health === "number" ? s.health : null,
+      status: s.status,
+      updated_at: s.updatedAt,
+      families: familyStatuses(s),
+    })),
   };
 }
 

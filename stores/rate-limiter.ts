@@ -21,7 +21,10 @@ export interface RateLimiterOptions {
   windowS: number;
 }
 
-const gcra = luaCommand({ name: "vtoxRateLimitGcra", numberOfKeys: 1, lua: `
+const gcra = luaCommand({
+  name: "vtoxRateLimitGcra",
+  numberOfKeys: 1,
+  lua: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
@@ -35,10 +38,14 @@ if allowAt > now then
 end
 redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now) + 1)
 return {1, 0, math.floor((burst - (newTat - now)) / interval)}
-` });
+`,
+});
 
 export class RateLimiter {
-  constructor(private readonly redis: Redis, private readonly options: RateLimiterOptions) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RateLimiterOptions,
+  ) {
     if (!(options.limit > 0) || !(options.windowS > 0)) throw new RangeError("rate limit and window must be positive");
   }
 

@@ -31,7 +31,12 @@ export function parseMemoryInfo(text: string): RedisMemory {
   const usedBytes = Number(field("used_memory") ?? Number.NaN);
   const max = Number(field("maxmemory") ?? 0);
   const maxBytes = Number.isFinite(max) && max > 0 ? max : null;
-  return { usedBytes, maxBytes, ratio: maxBytes === null || !Number.isFinite(usedBytes) ? null : usedBytes / maxBytes, policy: field("maxmemory_policy") ?? "" };
+  return {
+    usedBytes,
+    maxBytes,
+    ratio: maxBytes === null || !Number.isFinite(usedBytes) ? null : usedBytes / maxBytes,
+    policy: field("maxmemory_policy") ?? "",
+  };
 }
 
 export async function readRedisMemory(redis: Redis): Promise<RedisMemory> {

@@ -51,7 +51,11 @@ export async function storeWindow(redis: Redis, key: string, window: SensorWindo
     fields.push(name, sampleBytes(s.samples));
   }
   if (fields.length === 0) return ref; // nothing to store: every reader gets the scalars only
-  const replies = await redis.multi().hset(key, ...fields).expire(key, Math.max(1, Math.round(ttlS))).exec();
+  const replies = await redis
+    .multi()
+    .hset(key, ...fields)
+    .expire(key, Math.max(1, Math.round(ttlS)))
+    .exec();
   const failed = replies?.find(([err]) => err);
   if (!replies || failed) throw failed?.[0] ?? new Error(`storing window ${key} was aborted`);
   return ref;
@@ -62,9 +66,7 @@ function view(bytes: Buffer, type: SampleType, length: number): SampledSignal["s
   const size = type === "f64" ? 8 : 4;
   if (bytes.length !== length * size) throw new Error(`channel holds ${bytes.length} bytes, expected ${length * size}`);
   const aligned = bytes.byteOffset % size === 0 ? bytes : Buffer.from(bytes);
-  return type === "f64"
-    ? new Float64Array(aligned.buffer, aligned.byteOffset, length)
-    : new Float32Array(aligned.buffer, aligned.byteOffset, length);
+  return type === "f64" ? new Float64Array(aligned.buffer, aligned.byteOffset, length) : new Float32Array(aligned.buffer, aligned.byteOffset, length);
 }
 
 /** The window of `ref` with only `wanted` channels (default all) fetched. */

@@ -42,7 +42,11 @@ export class SharedWindowReads {
     let entry = this.entries.get(ref.key);
     if (!entry || wanted.some((c) => !entry!.channels.has(c))) {
       const channels = new Set<ChannelName>([...this.localChannels, ...wanted]);
-      const pending = loadWindow(redis, ref, CHANNEL_NAMES.filter((c) => channels.has(c)));
+      const pending = loadWindow(
+        redis,
+        ref,
+        CHANNEL_NAMES.filter((c) => channels.has(c)),
+      );
       this.reads++;
       entry = { channels, window: pending, expiresAt: now + this.options.ttlMs };
       this.entries.set(ref.key, entry);

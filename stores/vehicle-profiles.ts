@@ -21,7 +21,10 @@ export interface ResolvedProfile {
 }
 
 export class VehicleProfiles {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async setProfile(fleetId: string, vehicleId: string, profile: MotorProfile): Promise<void> {
     await this.redis.set(profileKey(this.prefix, fleetId, vehicleId), JSON.stringify(profile));

@@ -53,22 +53,29 @@ export interface CriticalAlert {
 }
 
 export async function saveVehicleState(
-  redis: Redis, keys: RedisKeys, vehicleId: string, state: Omit<VehicleState, "vehicleId">, opts: { historyLen?: number } = {},
+  redis: Redis,
+  keys: RedisKeys,
+  vehicleId: string,
+  state: Omit<VehicleState, "vehicleId">,
+  opts: { historyLen?: number } = {},
 ): Promise<void> {
   const full: VehicleState = { vehicleId, ...state };
   const json = JSON.stringify(full);
   const updatedMs = Date.parse(full.updatedAt);
   const ttlS = keys.vehicleStateTtlS;
-  await execOrThrow(redis.multi()
-    .set(keys.vehicleState(full.fleetId, vehicleId), json, "EX", ttlS)
-    .lpush(keys.vehicleHistory(full.fleetId, vehicleId), json)
-    .ltrim(keys.vehicleHistory(full.fleetId, vehicleId), 0, (opts.historyLen ?? 100) - 1)
-    .expire(keys.vehicleHistory(full.fleetId, vehicleId), ttlS)
-    // Open alarms live as long as the state they belong to (stores/alarm-store.ts copies this TTL when it rewrites them).
-    .expire(keys.vehicleAlarms(full.fleetId, vehicleId), ttlS)
-    .zadd(keys.fleetVehicles(full.fleetId), Number.isFinite(updatedMs) ? updatedMs : Date.now(), vehicleId)
-    .sadd(keys.fleets(), full.fleetId)
-    .exec());
+  await execOrThrow(
+    redis
+      .multi()
+      .set(keys.vehicleState(full.fleetId, vehicleId), json, "EX", ttlS)
+      .lpush(keys.vehicleHistory(full.fleetId, vehicleId), json)
+      .ltrim(keys.vehicleHistory(full.fleetId, vehicleId), 0, (opts.historyLen ?? 100) - 1)
+      .expire(keys.vehicleHistory(full.fleetId, vehicleId), ttlS)
+      // Open alarms live as long as the state they belong to (stores/alarm-store.ts copies this TTL when it rewrites them).
+      .expire(keys.vehicleAlarms(full.fleetId, vehicleId), ttlS)
+      .zadd(keys.fleetVehicles(full.fleetId), Number.isFinite(updatedMs) ? updatedMs : Date.now(), vehicleId)
+      .sadd(keys.fleets(), full.fleetId)
+      .exec(),
+  );
 }
 
 function parseJson<T>(text: string | null): T | null {
@@ -85,16 +92,18 @@ export async function getVehicleState(redis: Redis, keys: RedisKeys, fleetId: st
 }
 
 export async function getVehicleHistory(
-  redis: Redis, keys: RedisKeys, fleetId: string, vehicleId: string, opts: { count?: number; offset?: number } = {},
+  redis: Redis,
+  keys: RedisKeys,
+  fleetId: string,
+  vehicleId: string,
+  opts: { count?: number; offset?: number } = {},
 ): Promise<VehicleState[]> {
   const offset = opts.offset ?? 0;
   const rows = await redis.lrange(keys.vehicleHistory(fleetId, vehicleId), offset, offset + (opts.count ?? 50) - 1);
   return rows.map((r) => parseJson<VehicleState>(r)).filter((s): s is VehicleState => s !== null);
 }
 
-export async function listVehicles(
-  redis: Redis, keys: RedisKeys, fleetId: string, opts: { count?: number; offset?: number } = {},
-): Promise<string[]> {
+export async function listVehicles(redis: Redis, keys: RedisKeys, fleetId: string, opts: { count?: number; offset?: number } = {}): Promise<string[]> {
   const offset = opts.offset ?? 0;
   return redis.zrevrange(keys.fleetVehicles(fleetId), offset, offset + (opts.count ?? 1000) - 1);
 }
@@ -103,15 +112,22 @@ export async function countVehicles(redis: Redis, keys: RedisKeys, fleetId: stri
   return redis.zcard(keys.fleetVehicles(fleetId));
 }
 
-export async function pushCriticalAlert(
-  redis: Redis, keys: RedisKeys, fleetId: string, alert: CriticalAlert, opts: { maxLen?: number } = {},
-): Promise<void> {
+export async function pushCriticalAlert(redis: Redis, keys: RedisKeys, fleetId: string, alert: CriticalAlert, opts: { maxLen?: number } = {}): Promise<void> {
   const key = keys.criticalAlerts(fleetId);
-  await execOrThrow(redis.multi().lpush(key, JSON.stringify(alert)).ltrim(key, 0, (opts.maxLen ?? 1000) - 1).exec());
+  await execOrThrow(
+    redis
+      .multi()
+      .lpush(key, JSON.stringify(alert))
+      .ltrim(key, 0, (opts.maxLen ?? 1000) - 1)
+      .exec(),
+  );
 }
 
 export async function listCriticalAlerts(
-  redis: Redis, keys: RedisKeys, fleetId: string, opts: { count?: number; offset?: number } = {},
+  redis: Redis,
+  keys: RedisKeys,
+  fleetId: string,
+  opts: { count?: number; offset?: number } = {},
 ): Promise<CriticalAlert[]> {
   const offset = opts.offset ?? 0;
   const rows = await redis.lrange(keys.criticalAlerts(fleetId), offset, offset + (opts.count ?? 100) - 1);

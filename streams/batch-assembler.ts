@@ -57,9 +57,7 @@ import type { Redis } from "ioredis";
 import type { SensorWindow } from "../analyzers/types";
 import type { RedisKeys } from "../contracts/redis-keys";
 import { luaCommand } from "../stores/lua-command";
-import {
-  batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow,
-} from "./batch-codec";
+import { batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow } from "./batch-codec";
 
 export interface WindowAssemblerOptions {
   keys: Pick<RedisKeys, "assembly">;
@@ -117,7 +115,10 @@ end
 // KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
 // ARGV: id, n, blob, target, ttl, group ('' = none), "fleet/vehicle", pending entries inspected at most,
 //       prefix of the per-minute id → vehicle index, the legacy fleet (entries without fleet_id)
-const appendScript = luaCommand({ name: "vtoxAssemblerAppendV2", numberOfKeys: 6, lua: `${ID_LESS}
+const appendScript = luaCommand({
+  name: "vtoxAssemblerAppendV2",
+  numberOfKeys: 6,
+  lua: `${ID_LESS}
 local id = ARGV[1]
 local function touch()
   for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
@@ -189,10 +190,14 @@ if not hw or id_less(hw, newest) then redis.call('SET', KEYS[4], newest) end
 redis.call('DEL', KEYS[3])
 touch()
 return {'window', id, redis.call('LRANGE', KEYS[5], 0, -1)}
-` });
+`,
+});
 
 // KEYS: ids, window, raw stream | ARGV: windowKey, group
-const completeScript = luaCommand({ name: "vtoxAssemblerComplete", numberOfKeys: 3, lua: `
+const completeScript = luaCommand({
+  name: "vtoxAssemblerComplete",
+  numberOfKeys: 3,
+  lua: `
 local all = redis.call('HGETALL', KEYS[1])
 local ids = {}
 for i = 1, #all, 2 do
@@ -204,14 +209,18 @@ if #ids > 0 then
 end
 redis.call('DEL', KEYS[2])
 return ids
-` });
+`,
+});
 
 const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
 
 export class WindowAssembler {
   private readonly ttlS: number;
 
-  constructor(private readonly redis: Redis, private readonly opts: WindowAssemblerOptions) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: WindowAssemblerOptions,
+  ) {
     if (!((opts.targetSamples ?? 0) > 0) && !((opts.targetDurationS ?? 0) > 0)) {
       throw new Error("WindowAssembler needs a positive targetSamples or targetDurationS");
     }
@@ -224,13 +233,24 @@ export class WindowAssembler {
 
   async append(vehicle: VehicleRef, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
     const keys = [
-      this.key(vehicle, "open"), this.key(vehicle, "ids"), this.key(vehicle, "n"), this.key(vehicle, "hw"),
-      this.key(vehicle, `w:${messageId}`), this.opts.source?.stream ?? this.key(vehicle, "none"),
+      this.key(vehicle, "open"),
+      this.key(vehicle, "ids"),
+      this.key(vehicle, "n"),
+      this.key(vehicle, "hw"),
+      this.key(vehicle, `w:${messageId}`),
+      this.opts.source?.stream ?? this.key(vehicle, "none"),
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
-      messageId, batchSampleCount(batch), encodeBatch(messageId, batch), this.targetSamples(batch), this.ttlS,
-      this.opts.source?.group ?? "", `${vehicle.fleetId}/${vehicle.vehicleId}`, this.opts.maxPendingInspected ?? 256,
-      `${this.opts.source?.stream ?? ""}:vidx2:`, this.opts.legacyFleetId,
+      messageId,
+      batchSampleCount(batch),
+      encodeBatch(messageId, batch),
+      this.targetSamples(batch),
+      this.ttlS,
+      this.opts.source?.group ?? "",
+      `${vehicle.fleetId}/${vehicle.vehicleId}`,
+      this.opts.maxPendingInspected ?? 256,
+      `${this.opts.source?.stream ?? ""}:vidx2:`,
+      this.opts.legacyFleetId,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
     const status = str(reply[0]);
@@ -267,9 +287,11 @@ export class WindowAssembler {
 
   /** Forgets a diagnosed window and (with `source`) XACKs all its raw entries atomically; returns their ids. */
   async complete(vehicle: VehicleRef, windowKey: string): Promise<string[]> {
-    const reply = await completeScript.run(this.redis,
+    const reply = await completeScript.run(
+      this.redis,
       [this.key(vehicle, "ids"), this.key(vehicle, `w:${windowKey}`), this.opts.source?.stream ?? this.key(vehicle, "none")],
-      [windowKey, this.opts.source?.group ?? ""]);
+      [windowKey, this.opts.source?.group ?? ""],
+    );
     return Array.isArray(reply) ? reply.map(String) : [];
   }
 

@@ -97,7 +97,10 @@ export async function countDeadLetters(redis: Redis, dlq: string): Promise<numbe
 }
 
 // ARGV: id, raw max length, the fleet the caller may replay ('' = any), the legacy fleet
-const replayScript = luaCommand({ name: "vtoxReplayDeadLetterV2", numberOfKeys: 2, lua: `
+const replayScript = luaCommand({
+  name: "vtoxReplayDeadLetterV2",
+  numberOfKeys: 2,
+  lua: `
 local rows = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #rows == 0 then return false end
 local list = rows[1][2]
@@ -123,13 +126,21 @@ if keep == 0 then return redis.error_reply('dead letter ' .. ARGV[1] .. ' has no
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(list, 1, keep))
 redis.call('XDEL', KEYS[1], ARGV[1])
 return id
-` });
+`,
+});
 
 export async function replayDeadLetter(
-  redis: Redis, dlq: string, rawStream: string, id: string, opts: { maxLen?: number; fleetId?: string; legacyFleetId?: string } = {},
+  redis: Redis,
+  dlq: string,
+  rawStream: string,
+  id: string,
+  opts: { maxLen?: number; fleetId?: string; legacyFleetId?: string } = {},
 ): Promise<string | null> {
-  const reply = await replayScript.run(redis, [dlq, rawStream],
-    [id, opts.maxLen ?? DEFAULT_RAW_MAXLEN, opts.fleetId ?? "", opts.legacyFleetId ?? DEFAULT_LEGACY_FLEET]);
+  const reply = await replayScript.run(
+    redis,
+    [dlq, rawStream],
+    [id, opts.maxLen ?? DEFAULT_RAW_MAXLEN, opts.fleetId ?? "", opts.legacyFleetId ?? DEFAULT_LEGACY_FLEET],
+  );
   return typeof reply === "string" ? reply : null;
 }
 

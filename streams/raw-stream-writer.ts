@@ -60,11 +60,16 @@ export function rawEntryFields(entry: RawEntry & { sensorData: string | object; 
 export function rawEntryFields(entry: RawEntry): (string | Buffer)[];
 export function rawEntryFields(entry: RawEntry): (string | Buffer)[] {
   return [
-    "vehicle_id", entry.vehicleId,
-    "timestamp", isoTimestamp(entry.timestamp),
-    "sensor_data", jsonField(entry.sensorData),
-    "metadata", jsonField(entry.metadata),
-    "data_type", MOTOR_SENSOR_DATA_TYPE,
+    "vehicle_id",
+    entry.vehicleId,
+    "timestamp",
+    isoTimestamp(entry.timestamp),
+    "sensor_data",
+    jsonField(entry.sensorData),
+    "metadata",
+    jsonField(entry.metadata),
+    "data_type",
+    MOTOR_SENSOR_DATA_TYPE,
     ...(entry.fleetId === undefined ? [] : [RAW_FLEET_FIELD, entry.fleetId]),
   ];
 }
@@ -76,7 +81,10 @@ export async function appendRawEntry(redis: Redis, stream: string, entry: RawEnt
 }
 
 // The record is "<fingerprint> <entry id>": a reuse with another fingerprint (another body) is told apart from a retry.
-const appendOnceScript = luaCommand({ name: "vtoxAppendRawOnceV2", numberOfKeys: 2, lua: `
+const appendOnceScript = luaCommand({
+  name: "vtoxAppendRawOnceV2",
+  numberOfKeys: 2,
+  lua: `
 local existing = redis.call('GET', KEYS[1])
 if existing then
   local sep = string.find(existing, ' ', 1, true)
@@ -88,7 +96,8 @@ end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 4))
 redis.call('SET', KEYS[1], ARGV[3] .. ' ' .. id, 'EX', ARGV[1])
 return {id, 0}
-` });
+`,
+});
 
 export interface AppendOnceResult {
   /** The entry's id: the new one, or the one written by the first append under the same key. */
@@ -109,18 +118,31 @@ export interface AppendOnceOptions extends AppendOptions {
  * was used within `ttlS` seconds; returns the first id for a repeated key.
  */
 export async function appendRawEntryOnceWithStatus(
-  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOnceOptions = {},
+  redis: Redis,
+  stream: string,
+  idempotencyKey: string,
+  ttlS: number,
+  entry: RawEntry,
+  opts: AppendOnceOptions = {},
 ): Promise<AppendOnceResult> {
   const fingerprint = opts.fingerprint ?? "";
   if (fingerprint.includes(" ")) throw new RangeError("an idempotency fingerprint has no spaces");
-  const reply = await appendOnceScript.run(redis, [idempotencyKey, stream],
-    [Math.max(1, Math.round(ttlS)), opts.maxLen ?? DEFAULT_RAW_MAXLEN, fingerprint, ...rawEntryFields(entry)]);
+  const reply = await appendOnceScript.run(
+    redis,
+    [idempotencyKey, stream],
+    [Math.max(1, Math.round(ttlS)), opts.maxLen ?? DEFAULT_RAW_MAXLEN, fingerprint, ...rawEntryFields(entry)],
+  );
   if (!Array.isArray(reply) || typeof reply[0] !== "string") throw new Error("unexpected reply from append-once script");
   return { id: reply[0], duplicate: reply[1] === 1, conflict: reply[1] === 2 };
 }
 
 export async function appendRawEntryOnce(
-  redis: Redis, stream: string, idempotencyKey: string, ttlS: number, entry: RawEntry, opts: AppendOnceOptions = {},
+  redis: Redis,
+  stream: string,
+  idempotencyKey: string,
+  ttlS: number,
+  entry: RawEntry,
+  opts: AppendOnceOptions = {},
 ): Promise<string> {
   return (await appendRawEntryOnceWithStatus(redis, stream, idempotencyKey, ttlS, entry, opts)).id;
 }

@@ -80,23 +80,40 @@ function isoTimestamp(t: string | Date | number | undefined): string {
 }
 
 export function resultEntryFields(
-  fleetId: string, vehicleId: string, originalMessageId: string, finding: Finding, processingTimeMs: number, timestamp: string,
+  fleetId: string,
+  vehicleId: string,
+  originalMessageId: string,
+  finding: Finding,
+  processingTimeMs: number,
+  timestamp: string,
 ): string[] {
   // The order of RESULT_ENTRY_FIELDS (contracts/streams.ts); fleet_id last, for readers that go by position.
   return [
-    "vehicle_id", vehicleId,
-    "fault_type", finding.fault_type,
-    "timestamp", timestamp,
-    "status", finding.status,
-    "score", String(Number.isFinite(finding.score) ? finding.score : 0),
-    "features", featuresJson(finding),
-    "original_message_id", originalMessageId,
-    "processing_time", (processingTimeMs / 1000).toFixed(6),
-    "fleet_id", fleetId,
+    "vehicle_id",
+    vehicleId,
+    "fault_type",
+    finding.fault_type,
+    "timestamp",
+    timestamp,
+    "status",
+    finding.status,
+    "score",
+    String(Number.isFinite(finding.score) ? finding.score : 0),
+    "features",
+    featuresJson(finding),
+    "original_message_id",
+    originalMessageId,
+    "processing_time",
+    (processingTimeMs / 1000).toFixed(6),
+    "fleet_id",
+    fleetId,
   ];
 }
 
-const writeResultsScript = luaCommand({ name: "vtoxWriteResults", numberOfKeys: 2, lua: `
+const writeResultsScript = luaCommand({
+  name: "vtoxWriteResults",
+  numberOfKeys: 2,
+  lua: `
 local ttl, maxlen, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local out = {}
 local pos = 4
@@ -114,7 +131,8 @@ for i = 1, n do
 end
 redis.call('EXPIRE', KEYS[1], ttl)
 return out
-` });
+`,
+});
 
 export function resultDedupeKey(resultsStream: string, originalMessageId: string): string {
   return `${resultsStream}:dedupe:${originalMessageId}`;
@@ -122,9 +140,7 @@ export function resultDedupeKey(resultsStream: string, originalMessageId: string
 
 export async function writeResults(redis: Redis, resultsStream: string, input: WriteResultsInput): Promise<WriteResultsOutcome> {
   const timestamp = isoTimestamp(input.timestamp);
-  const args: (string | number)[] = [
-    input.dedupeTtlS ?? DEFAULT_RESULT_DEDUPE_TTL_S, input.maxLen ?? DEFAULT_RESULTS_MAXLEN, input.findings.length,
-  ];
+  const args: (string | number)[] = [input.dedupeTtlS ?? DEFAULT_RESULT_DEDUPE_TTL_S, input.maxLen ?? DEFAULT_RESULTS_MAXLEN, input.findings.length];
   for (const f of input.findings) {
     const fields = resultEntryFields(input.fleetId, input.vehicleId, input.originalMessageId, f, input.processingTimeMs, timestamp);
     args.push(f.fault_type, fields.length, ...fields);
@@ -167,7 +183,9 @@ export function parseResultEntry(id: string, list: unknown): ResultEntry {
   try {
     const v: unknown = JSON.parse(f.features ?? "{}");
     if (v && typeof v === "object" && !Array.isArray(v)) parsed = v as Record<string, unknown>;
-  } catch { /* an old producer's malformed features: keep the entry, without features */ }
+  } catch {
+    /* an old producer's malformed features: keep the entry, without features */
+  }
   const features: Record<string, number> = {};
   const extras: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed)) {

@@ -84,7 +84,10 @@ export function rawTrimMinId(input: { nowMs: number; retentionS: number; groups:
   if (input.groups.length === 0) return { minId: null, boundBy: "no-group" };
   let best: RawTrimBound = { minId: `${Math.max(0, Math.floor(input.nowMs - input.retentionS * 1000))}-0`, boundBy: "age" };
   for (const g of input.groups) {
-    for (const [id, kind] of [[g.oldestPendingId, "pending"], [g.firstUndeliveredId, "undelivered"]] as const) {
+    for (const [id, kind] of [
+      [g.oldestPendingId, "pending"],
+      [g.firstUndeliveredId, "undelivered"],
+    ] as const) {
       if (id !== null && compareStreamIds(id, best.minId!) < 0) best = { minId: id, boundBy: kind, group: g.name };
     }
   }
@@ -113,7 +116,9 @@ export async function readGroupPositions(redis: Redis, stream: string): Promise<
     throw err;
   }
   const text = (v: unknown, fallback: string): string => (typeof v === "string" ? v : Buffer.isBuffer(v) ? v.toString() : fallback);
-  const groups = (Array.isArray(reply) ? reply : []).map(pairsToRecord).map((g) => ({ name: text(g.name, ""), lastDeliveredId: text(g["last-delivered-id"], "0-0") }));
+  const groups = (Array.isArray(reply) ? reply : [])
+    .map(pairsToRecord)
+    .map((g) => ({ name: text(g.name, ""), lastDeliveredId: text(g["last-delivered-id"], "0-0") }));
   if (groups.length === 0) return [];
   const p = redis.pipeline();
   for (const g of groups) {
@@ -140,7 +145,10 @@ async function redisNowMs(redis: Redis): Promise<number> {
 
 // KEYS: stream. ARGV: minid, number of groups, then name, last-delivered-id per group as read.
 // Trims only if the groups are the same and none moved back; returns the number trimmed, or -1 (changed: skipped).
-const guardedTrimScript = luaCommand({ name: "vtoxRetentionTrim", numberOfKeys: 1, lua: `
+const guardedTrimScript = luaCommand({
+  name: "vtoxRetentionTrim",
+  numberOfKeys: 1,
+  lua: `
 local function id_less(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')
   local bm, bs = string.match(b, '^(%d+)-(%d+)$')
@@ -164,7 +172,8 @@ for i = 3, #ARGV, 2 do
   if not last or id_less(last, ARGV[i + 1]) then return -1 end
 end
 return redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
-` });
+`,
+});
 
 export interface RawTrimOutcome extends RawTrimBound {
   /** Entries removed (0 when nothing was old enough or the groups changed meanwhile). */
@@ -177,7 +186,12 @@ export interface RawTrimOutcome extends RawTrimBound {
  * XTRIM MINID `minId`, unless the groups differ from `groupsAsRead` (one added or removed, or a last-delivered-id
  * moved back): then nothing, and `null`. Otherwise the number of entries removed.
  */
-export async function trimBelow(redis: Redis, stream: string, minId: string, groupsAsRead: readonly Pick<GroupPosition, "name" | "lastDeliveredId">[]): Promise<number | null> {
+export async function trimBelow(
+  redis: Redis,
+  stream: string,
+  minId: string,
+  groupsAsRead: readonly Pick<GroupPosition, "name" | "lastDeliveredId">[],
+): Promise<number | null> {
   const n = Number(await guardedTrimScript.run(redis, [stream], [minId, groupsAsRead.length, ...groupsAsRead.flatMap((g) => [g.name, g.lastDeliveredId])]));
   return n < 0 ? null : n;
 }
@@ -204,7 +218,9 @@ async function streamBytes(redis: Redis, key: string): Promise<number> {
 }
 
 export async function trimDeadLetters(
-  redis: Redis, dlq: string, opts: { retentionS: number; maxBytes: number; nowMs?: number; maxSteps?: number },
+  redis: Redis,
+  dlq: string,
+  opts: { retentionS: number; maxBytes: number; nowMs?: number; maxSteps?: number },
 ): Promise<DeadLetterTrimOutcome> {
   const nowMs = opts.nowMs ?? (await redisNowMs(redis));
   const trimmedByAge = Number(await redis.xtrim(dlq, "MINID", `${Math.max(0, Math.floor(nowMs - opts.retentionS * 1000))}-0`));
@@ -244,7 +260,9 @@ async function seedFleets(redis: Redis, keys: Pick<RedisKeys, "prefix" | "fleets
 }
 
 export async function expireFleetIndexes(
-  redis: Redis, keys: Pick<RedisKeys, "prefix" | "fleets" | "fleetVehicles">, opts: { ttlS: number; nowMs?: number },
+  redis: Redis,
+  keys: Pick<RedisKeys, "prefix" | "fleets" | "fleetVehicles">,
+  opts: { ttlS: number; nowMs?: number },
 ): Promise<FleetIndexOutcome> {
   await seedFleets(redis, keys);
   const nowMs = opts.nowMs ?? (await redisNowMs(redis));
@@ -275,7 +293,10 @@ export function isOutOfMemory(err: unknown): boolean {
 }
 
 export async function runLeasedRetentionPass(
-  redis: Redis, keys: RedisKeys, s: RetentionPassSettings, lease: { owner: string; leaseMs: number },
+  redis: Redis,
+  keys: RedisKeys,
+  s: RetentionPassSettings,
+  lease: { owner: string; leaseMs: number },
 ): Promise<RetentionPassOutcome | null> {
   try {
     if ((await redis.set(keys.retentionLease(), lease.owner, "PX", lease.leaseMs, "NX")) === null) return null;

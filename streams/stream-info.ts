@@ -37,10 +37,7 @@ export async function streamGroupInfo(redis: Redis, stream: string, group: strin
   }
   const g = (Array.isArray(groups) ? groups.map(pairsToRecord) : []).find((r) => String(r.name) === group);
   if (!g) return null;
-  const [length, consumers] = await Promise.all([
-    redis.xlen(stream),
-    redis.call("XINFO", "CONSUMERS", stream, group),
-  ]);
+  const [length, consumers] = await Promise.all([redis.xlen(stream), redis.call("XINFO", "CONSUMERS", stream, group)]);
   return {
     stream,
     group,
@@ -49,7 +46,9 @@ export async function streamGroupInfo(redis: Redis, stream: string, group: strin
     pending: Number(g.pending ?? 0),
     lastDeliveredId: replyText(g["last-delivered-id"]),
     consumers: (Array.isArray(consumers) ? consumers.map(pairsToRecord) : []).map((c) => ({
-      name: String(c.name), pending: Number(c.pending ?? 0), idleMs: Number(c.idle ?? 0),
+      name: String(c.name),
+      pending: Number(c.pending ?? 0),
+      idleMs: Number(c.idle ?? 0),
     })),
   };
 }

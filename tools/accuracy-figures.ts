@@ -35,31 +35,53 @@ export interface DocumentedFigures {
 }
 
 const all = (of: number, mild: number): Partial<Record<SeverityLabel, Count>> => ({
-  mild: { n: mild, of }, moderate: { n: of, of }, severe: { n: of, of },
+  mild: { n: mild, of },
+  moderate: { n: of, of },
+  severe: { n: of, of },
 });
 const moderateSevere = (of: number): Partial<Record<SeverityLabel, Count>> => ({ moderate: { n: of, of }, severe: { n: of, of } });
 
 export const DOCUMENTED: readonly DocumentedFigures[] = [
   {
-    matrix: "full", unbalancePct: 0, cases: 1260,
+    matrix: "full",
+    unbalancePct: 0,
+    cases: 1260,
     detection: { turn_fault: all(72, 72), insulation: all(72, 0), bearing: all(72, 58), eccentricity: all(72, 0), broken_bar: all(36, 0) },
-    rightFamily: { n: 648, of: 648 }, phaseLocated: { n: 144, of: 144 }, falseAlarms: { n: 0, of: 288 },
+    rightFamily: { n: 648, of: 648 },
+    phaseLocated: { n: 144, of: 144 },
+    falseAlarms: { n: 0, of: 288 },
   },
   {
-    matrix: "full", unbalancePct: 1, cases: 1260,
+    matrix: "full",
+    unbalancePct: 1,
+    cases: 1260,
     detection: { turn_fault: all(72, 53) },
-    rightFamily: { n: 648, of: 648 }, falseAlarms: { n: 0, of: 288 },
+    rightFamily: { n: 648, of: 648 },
+    falseAlarms: { n: 0, of: 288 },
   },
   {
-    matrix: "full", unbalancePct: 2, cases: 1260,
+    matrix: "full",
+    unbalancePct: 2,
+    cases: 1260,
     detection: { turn_fault: { mild: { n: 35, of: 72 }, moderate: { n: 67, of: 72 }, severe: { n: 71, of: 72 } } },
-    rightFamily: { n: 642, of: 648 }, falseAlarms: { n: 1, of: 288 },
+    rightFamily: { n: 642, of: 648 },
+    falseAlarms: { n: 1, of: 288 },
   },
   {
     // What CI runs (`npm test`): no mild faults, one operating point, one seed per motor type.
-    matrix: "quick", unbalancePct: 0, cases: 22,
-    detection: { turn_fault: moderateSevere(2), insulation: moderateSevere(2), bearing: moderateSevere(2), eccentricity: moderateSevere(2), broken_bar: moderateSevere(1) },
-    rightFamily: { n: 18, of: 18 }, phaseLocated: { n: 4, of: 4 }, falseAlarms: { n: 0, of: 4 },
+    matrix: "quick",
+    unbalancePct: 0,
+    cases: 22,
+    detection: {
+      turn_fault: moderateSevere(2),
+      insulation: moderateSevere(2),
+      bearing: moderateSevere(2),
+      eccentricity: moderateSevere(2),
+      broken_bar: moderateSevere(1),
+    },
+    rightFamily: { n: 18, of: 18 },
+    phaseLocated: { n: 4, of: 4 },
+    falseAlarms: { n: 0, of: 4 },
   },
 ];
 
@@ -73,7 +95,11 @@ export function pctOf(c: Count): string {
 }
 
 const FAMILY_NAMES: Record<FaultType, string> = {
-  turn_fault: "turn fault", insulation: "insulation", bearing: "bearing", eccentricity: "eccentricity", broken_bar: "broken bar",
+  turn_fault: "turn fault",
+  insulation: "insulation",
+  bearing: "bearing",
+  eccentricity: "eccentricity",
+  broken_bar: "broken bar",
 };
 
 function must(matrix: "full" | "quick", unbalancePct: number): DocumentedFigures {
@@ -115,7 +141,15 @@ export function accuracyBlocks(): Record<string, string> {
   ];
   const quick = must("quick", 0);
   const quickCells = (Object.keys(FAMILY_NAMES) as FaultType[])
-    .map((f) => `${FAMILY_NAMES[f]} ${(["moderate", "severe"] as const).map((s) => { const c = quick.detection[f]?.[s]; return c ? `${c.n}/${c.of}` : "-"; }).join(" + ")}`)
+    .map(
+      (f) =>
+        `${FAMILY_NAMES[f]} ${(["moderate", "severe"] as const)
+          .map((s) => {
+            const c = quick.detection[f]?.[s];
+            return c ? `${c.n}/${c.of}` : "-";
+          })
+          .join(" + ")}`,
+    )
     .join(", ");
   const quickBlock = [
     `Quick matrix (${quick.cases} cases; what \`npm test\` checks with \`--quick --strict\`): moderate + severe detected: ${quickCells}; ` +

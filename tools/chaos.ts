@@ -10,7 +10,8 @@ import { parseCommandLine } from "../cli/args";
 import { chaosFailed, formatChaosReport } from "./chaos/report";
 import { runChaos } from "./chaos/run";
 
-const USAGE = "npm run chaos -- [--duration S] [--kill-every S] [--rate WINDOWS_PER_S] [--vehicles N] [--window S] [--rate-hz HZ] " +
+const USAGE =
+  "npm run chaos -- [--duration S] [--kill-every S] [--rate WINDOWS_PER_S] [--vehicles N] [--window S] [--rate-hz HZ] " +
   "[--redis-restart-before-end S] [--split-workers] [--drain-timeout S] [--seed N]";
 
 const { values } = parseCommandLine("chaos", USAGE, {

@@ -60,7 +60,11 @@ const PROFILES: Readonly<Record<"pmsm" | "induction", readonly MotorProfile[]>> 
 };
 
 const FULL_AXES: MatrixAxes = {
-  severities: [{ label: "mild", value: 0.3 }, { label: "moderate", value: 0.6 }, { label: "severe", value: 1.0 }],
+  severities: [
+    { label: "mild", value: 0.3 },
+    { label: "moderate", value: 0.6 },
+    { label: "severe", value: 1.0 },
+  ],
   speedsPu: [0.3, 0.6, 0.9],
   loadsPct: [50, 100],
   noise: [
@@ -71,7 +75,10 @@ const FULL_AXES: MatrixAxes = {
 };
 
 const QUICK_AXES: MatrixAxes = {
-  severities: [{ label: "moderate", value: 0.6 }, { label: "severe", value: 1.0 }],
+  severities: [
+    { label: "moderate", value: 0.6 },
+    { label: "severe", value: 1.0 },
+  ],
   speedsPu: [0.6],
   loadsPct: [100],
   noise: [FULL_AXES.noise[0]],
@@ -197,21 +204,17 @@ function noiseSpec(options: EvalOptions, label: string): NoiseSpec {
   return axes.noise.find((n) => n.label === label)?.spec ?? {};
 }
 
-interface CaseFindings { findings: Finding[]; windowS: Record<FaultType, number> }
+interface CaseFindings {
+  findings: Finding[];
+  windowS: Record<FaultType, number>;
+}
 
 /**
  * Runs every analyzer on a window of one simulated motor state. Windows are shared between analyzers
  * asking for the same length and rate; an analyzer answering insufficient_data is offered the same
  * state at twice the length, up to options.maxWindowS.
  */
-function analyzeCase(
-  c: EvalCase,
-  caseIndex: number,
-  options: EvalOptions,
-  fault: FaultSpec,
-  seedLabel: string,
-  baseline?: FeatureBaseline,
-): CaseFindings {
+function analyzeCase(c: EvalCase, caseIndex: number, options: EvalOptions, fault: FaultSpec, seedLabel: string, baseline?: FeatureBaseline): CaseFindings {
   const profile = PROFILES[c.motorType][c.profileIndex];
   const windows = new Map<string, SensorWindow>();
   const base: Omit<SimulationSpec, "durationS" | "rateHz"> = {
@@ -286,9 +289,7 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   const started = process.hrtime.bigint();
   const cases = buildCases(options);
   const results: CaseResult[] = cases.map((c, i) => {
-    const baseline = options.withBaseline
-      ? baselineFrom(analyzeCase(c, i, options, { type: "healthy", severity: 0 }, "baseline-window").findings)
-      : undefined;
+    const baseline = options.withBaseline ? baselineFrom(analyzeCase(c, i, options, { type: "healthy", severity: 0 }, "baseline-window").findings) : undefined;
     const { findings, windowS } = analyzeCase(c, i, options, c.fault, "window", baseline);
     const status = record<FindingStatus>(() => "insufficient_data");
     const score = record(() => 0);
@@ -310,7 +311,8 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   }
 
   const detection: EvalReport["detection"] = {};
-  let correct = 0, judged = 0;
+  let correct = 0,
+    judged = 0;
   for (const r of results) {
     if (r.condition === "healthy") continue;
     const key = r.condition;
@@ -330,7 +332,8 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   for (const r of healthy) for (const f of r.flagged) byFamily[f]++;
   const alarms = healthy.filter((r) => r.flagged.length > 0).length;
   const healthyDecided = healthy.filter((r) => r.called !== "undecided").length;
-  const insufficient = record(() => 0), notApplicable = record(() => 0);
+  const insufficient = record(() => 0),
+    notApplicable = record(() => 0);
   const reasonCounts = record(() => new Map<string, number>());
   const used = record<Record<string, number>>(() => ({}));
   for (const r of results) {
@@ -345,10 +348,12 @@ export function runEvaluation(options: EvalOptions): EvalReport {
   }
   const topReasons = record(() => [] as { reason: string; count: number }[]);
   for (const f of FAULT_TYPES) {
-    topReasons[f] = [...reasonCounts[f].entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, count]) => ({ reason, count }));
+    topReasons[f] = [...reasonCounts[f].entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([reason, count]) => ({ reason, count }));
   }
-  const detectionOk = Object.values(detection).every((byLabel) =>
-    (["moderate", "severe"] as const).every((l) => !byLabel[l] || byLabel[l].rate >= 0.98));
+  const detectionOk = Object.values(detection).every((byLabel) => (["moderate", "severe"] as const).every((l) => !byLabel[l] || byLabel[l].rate >= 0.98));
 
   const axes = options.quick ? QUICK_AXES : FULL_AXES;
   const falseAlarmRate = rate(alarms, healthy.length);
@@ -366,10 +371,12 @@ export function runEvaluation(options: EvalOptions): EvalReport {
       seeds_per_healthy_cell: options.healthySeeds,
       cases: results.length,
     },
-    windows: Object.fromEntries(Object.values(ANALYZERS).map((a) => {
-      const w = windowFor(a);
-      return [a.faultType, { duration_s: w.durationS, rate_hz: w.rateHz, used_s: used[a.faultType] }];
-    })) as EvalReport["windows"],
+    windows: Object.fromEntries(
+      Object.values(ANALYZERS).map((a) => {
+        const w = windowFor(a);
+        return [a.faultType, { duration_s: w.durationS, rate_hz: w.rateHz, used_s: used[a.faultType] }];
+      }),
+    ) as EvalReport["windows"],
     confusion: { columns, rows },
     detection,
     correct_family: { correct, total: judged, rate: correctRate },
@@ -399,10 +406,15 @@ export function formatReport(r: EvalReport): string {
   );
   out.push(`windows (first offer, then doubled up to ${r.options.maxWindowS} s on insufficient_data; "length s × cases" used):`);
   for (const [f, w] of Object.entries(r.windows)) {
-    const usedList = Object.entries(w.used_s).sort((a, b) => Number(a[0]) - Number(b[0])).map(([d, n]) => `${d} s × ${n}`).join(", ");
+    const usedList = Object.entries(w.used_s)
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+      .map(([d, n]) => `${d} s × ${n}`)
+      .join(", ");
     out.push(`  ${f.padEnd(13)} ${w.duration_s} s @ ${w.rate_hz} Hz; used ${usedList}`);
   }
-  out.push(`baseline: ${r.options.withBaseline ? "learned on a healthy window of the same motor" : "none (absolute thresholds)"}; supply unbalance ${r.options.supplyUnbalancePct} %`);
+  out.push(
+    `baseline: ${r.options.withBaseline ? "learned on a healthy window of the same motor" : "none (absolute thresholds)"}; supply unbalance ${r.options.supplyUnbalancePct} %`,
+  );
   out.push("");
   out.push("Confusion matrix (rows: true condition, all severities; columns: family called; 'healthy' = no warning/fault anywhere and every");
   out.push("applicable analyzer decided; 'undecided' = no warning/fault but some analyzer answered insufficient_data)");
@@ -418,31 +430,54 @@ export function formatReport(r: EvalReport): string {
   out.push("Detection (warning or fault in the right family)");
   out.push(pad("fault", 14) + ["mild", "moderate", "severe"].map((l) => pad(l, 18)).join(""));
   for (const [fault, byLabel] of Object.entries(r.detection)) {
-    out.push(pad(fault, 14) + (["mild", "moderate", "severe"] as const).map((l) => {
-      const c = byLabel[l];
-      return pad(c ? `${pct(c.rate)} (${c.detected}/${c.total})` : "-", 18);
-    }).join(""));
+    out.push(
+      pad(fault, 14) +
+        (["mild", "moderate", "severe"] as const)
+          .map((l) => {
+            const c = byLabel[l];
+            return pad(c ? `${pct(c.rate)} (${c.detected}/${c.total})` : "-", 18);
+          })
+          .join(""),
+    );
   }
   out.push("");
   out.push(`Correct family (moderate + severe): ${pct(r.correct_family.rate)} (${r.correct_family.correct}/${r.correct_family.total})`);
-  out.push(`Turn fault located in the right phase (detected, moderate + severe): ${pct(r.faulted_phase.rate)} (${r.faulted_phase.correct}/${r.faulted_phase.total})`);
-  out.push(`False alarms on healthy motors: ${pct(r.false_alarm.rate)} (${r.false_alarm.alarms}/${r.false_alarm.total}, ${r.false_alarm.decided} fully decided); by family ${Object.entries(r.false_alarm.by_family).map(([f, n]) => `${f} ${n}`).join(", ")}`);
-  out.push(`insufficient_data (of ${m.cases} cases): ${Object.entries(r.insufficient_data).map(([f, n]) => `${f} ${n}`).join(", ")}`);
+  out.push(
+    `Turn fault located in the right phase (detected, moderate + severe): ${pct(r.faulted_phase.rate)} (${r.faulted_phase.correct}/${r.faulted_phase.total})`,
+  );
+  out.push(
+    `False alarms on healthy motors: ${pct(r.false_alarm.rate)} (${r.false_alarm.alarms}/${r.false_alarm.total}, ${r.false_alarm.decided} fully decided); by family ${Object.entries(
+      r.false_alarm.by_family,
+    )
+      .map(([f, n]) => `${f} ${n}`)
+      .join(", ")}`,
+  );
+  out.push(
+    `insufficient_data (of ${m.cases} cases): ${Object.entries(r.insufficient_data)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(", ")}`,
+  );
   for (const [f, reasons] of Object.entries(r.insufficient_reasons)) {
     for (const x of reasons) out.push(`  ${f}: ${x.count} × ${x.reason.length > 140 ? x.reason.slice(0, 137) + "..." : x.reason}`);
   }
-  out.push(`not_applicable: ${Object.entries(r.not_applicable).map(([f, n]) => `${f} ${n}`).join(", ")}`);
+  out.push(
+    `not_applicable: ${Object.entries(r.not_applicable)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(", ")}`,
+  );
   out.push("");
   const mark = (ok: boolean) => (ok ? "met" : "NOT met");
-  out.push(`Goals: detection ≥ 98 % at moderate and severe: ${mark(r.goals.detection_moderate_severe)}; false alarms ≤ 1 %: ${mark(r.goals.false_alarm)}; right family ≥ 95 %: ${mark(r.goals.correct_family)}`);
+  out.push(
+    `Goals: detection ≥ 98 % at moderate and severe: ${mark(r.goals.detection_moderate_severe)}; false alarms ≤ 1 %: ${mark(r.goals.false_alarm)}; right family ≥ 95 %: ${mark(r.goals.correct_family)}`,
+  );
   return out.join("\n");
 }
 
 /** The README's figures for these options, or undefined when it documents none (--baseline, other seeds or windows). */
 export function documentedFigures(options: EvalOptions): DocumentedFigures | undefined {
   const defaults = parseArgs(options.quick ? ["--quick"] : []);
-  const asDocumented = !options.withBaseline && options.seeds === defaults.seeds && options.healthySeeds === defaults.healthySeeds &&
-    options.maxWindowS === defaults.maxWindowS;
+  const asDocumented =
+    !options.withBaseline && options.seeds === defaults.seeds && options.healthySeeds === defaults.healthySeeds && options.maxWindowS === defaults.maxWindowS;
   return asDocumented ? documentedFor(options.quick ? "quick" : "full", options.supplyUnbalancePct) : undefined;
 }
 
@@ -481,8 +516,14 @@ export function parseArgs(argv: readonly string[]): EvalOptions & { json: string
   const { values } = parseCommandLine("eval-accuracy", USAGE, {
     args: optionalValue(argv, "json", "-"),
     options: {
-      quick: { type: "boolean" }, baseline: { type: "boolean" }, strict: { type: "boolean" }, json: { type: "string" },
-      seeds: { type: "string" }, "healthy-seeds": { type: "string" }, unbalance: { type: "string" }, "max-window": { type: "string" },
+      quick: { type: "boolean" },
+      baseline: { type: "boolean" },
+      strict: { type: "boolean" },
+      json: { type: "string" },
+      seeds: { type: "string" },
+      "healthy-seeds": { type: "string" },
+      unbalance: { type: "string" },
+      "max-window": { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -515,13 +556,17 @@ function main(): void {
   const what = `${options.quick ? "quick" : "full"} matrix, ${options.supplyUnbalancePct} % unbalance`;
   if (!doc) {
     const known = DOCUMENTED.map((d) => `${d.matrix} at --unbalance ${d.unbalancePct}`).join(", ");
-    process.stderr.write(`eval:accuracy --strict: the README documents no figures for these options (documented: ${known}; default seeds and windows, no --baseline)\n`);
+    process.stderr.write(
+      `eval:accuracy --strict: the README documents no figures for these options (documented: ${known}; default seeds and windows, no --baseline)\n`,
+    );
     process.exitCode = 2;
     return;
   }
   const problems = shortfalls(report, doc);
   if (problems.length > 0) {
-    process.stderr.write(`eval:accuracy --strict: ${problems.length} figure(s) worse than the README documents (${what}; tools/accuracy-figures.ts):\n${problems.map((p) => `  - ${p}\n`).join("")}`);
+    process.stderr.write(
+      `eval:accuracy --strict: ${problems.length} figure(s) worse than the README documents (${what}; tools/accuracy-figures.ts):\n${problems.map((p) => `  - ${p}\n`).join("")}`,
+    );
     process.exitCode = 1;
   } else {
     process.stdout.write(`eval:accuracy --strict: every documented figure holds (${what})\n`);

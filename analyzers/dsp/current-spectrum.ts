@@ -90,7 +90,9 @@ export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   // (speed × pole pairs, or supply_hz) is wrong, not that the motor runs there.
   const rms = rootMeanSquare(ia.samples);
   if (!(f.amplitude / Math.SQRT2 >= DOMINANCE * rms))
-    return { problem: `no dominant line within ±${100 * tolerance} % of the expected ${prior.toFixed(1)} Hz (strongest: ${f.frequencyHz.toFixed(1)} Hz at ${(100 * f.amplitude / Math.SQRT2 / rms).toFixed(0)} % of the current's RMS): speed, pole pairs or supply_hz inconsistent` };
+    return {
+      problem: `no dominant line within ±${100 * tolerance} % of the expected ${prior.toFixed(1)} Hz (strongest: ${f.frequencyHz.toFixed(1)} Hz at ${((100 * f.amplitude) / Math.SQRT2 / rms).toFixed(0)} % of the current's RMS): speed, pole pairs or supply_hz inconsistent`,
+    };
 
   const n = decimated[0].length;
   // Steadiness (docs/science.md#current-spectrum): f on each half of the record.

@@ -27,7 +27,8 @@ const kernels = pooledCache<string, Float64Array>("kaiser kernels");
 
 /** Modified Bessel function of the first kind, order 0 (power series; converges fast for β < 20). */
 function besselI0(x: number): number {
-  let sum = 1, term = 1;
+  let sum = 1,
+    term = 1;
   const q = (x * x) / 4;
   for (let k = 1; k < 80; k++) {
     term *= q / (k * k);
@@ -80,7 +81,11 @@ export function lowPassKernel(factor: number, options: DecimationOptions = {}): 
 export function stageFactors(q: number): number[] {
   const out: number[] = [];
   let rest = q;
-  for (let p = 2; p * p <= rest; p++) while (rest % p === 0) { out.push(p); rest /= p; }
+  for (let p = 2; p * p <= rest; p++)
+    while (rest % p === 0) {
+      out.push(p);
+      rest /= p;
+    }
   if (rest > 1) out.push(rest);
   return out.sort((x, y) => y - x);
 }

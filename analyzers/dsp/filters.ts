@@ -29,7 +29,7 @@ export function bandPassGain(fHz: number, loHz: number, hiHz: number, transition
   const half = transitionHz / 2;
   let g = 1;
   if (loHz > 0) g *= ramp((fHz - (loHz - half)) / transitionHz);
-  g *= ramp(((hiHz + half) - fHz) / transitionHz);
+  g *= ramp((hiHz + half - fHz) / transitionHz);
   return g;
 }
 
@@ -78,7 +78,8 @@ function applyZeroPhase(x: Samples, rateHz: number, gain: (fHz: number) => numbe
   const binHz = rateHz / size;
   for (let k = 0; k <= size / 2; k++) {
     const g = gain(k * binHz);
-    const re = spectrum[2 * k] * g, im = spectrum[2 * k + 1] * g;
+    const re = spectrum[2 * k] * g,
+      im = spectrum[2 * k + 1] * g;
     full[2 * k] = re;
     full[2 * k + 1] = im;
     if (k > 0 && k < size / 2) {

@@ -41,14 +41,22 @@ export function phasorAt(samples: Samples, rateHz: number, frequencyHz: number, 
   const n = Math.min(length, samples.length);
   if (n < 2 || !(rateHz > 0)) return phasorFromComplex({ re: 0, im: 0 });
   const omega = (2 * Math.PI * frequencyHz) / rateHz;
-  const stepRe = Math.cos(omega), stepIm = -Math.sin(omega);
+  const stepRe = Math.cos(omega),
+    stepIm = -Math.sin(omega);
   const winStep = (2 * Math.PI) / n;
-  const winStepRe = Math.cos(winStep), winStepIm = Math.sin(winStep);
+  const winStepRe = Math.cos(winStep),
+    winStepIm = Math.sin(winStep);
   // rot = e^{−jωi}; win = e^{j2πi/N}, so w[i] = 0.5 − 0.5·Re(win).
-  let rotRe = 1, rotIm = 0, winRe = 1, winIm = 0;
-  let sumX = 0, sumW = 0;
-  let accRe = 0, accIm = 0; // Σ x·w·rot
-  let wRotRe = 0, wRotIm = 0; // Σ w·rot
+  let rotRe = 1,
+    rotIm = 0,
+    winRe = 1,
+    winIm = 0;
+  let sumX = 0,
+    sumW = 0;
+  let accRe = 0,
+    accIm = 0; // Σ x·w·rot
+  let wRotRe = 0,
+    wRotIm = 0; // Σ w·rot
   for (let i = 0; i < n; i++) {
     const w = 0.5 - 0.5 * winRe;
     const x = samples[i];
@@ -67,9 +75,11 @@ export function phasorAt(samples: Samples, rateHz: number, frequencyHz: number, 
     winRe = v;
     if ((i + 1) % RENORMALISE_EVERY === 0) {
       const g = 1 / Math.hypot(rotRe, rotIm);
-      rotRe *= g; rotIm *= g;
+      rotRe *= g;
+      rotIm *= g;
       const h = 1 / Math.hypot(winRe, winIm);
-      winRe *= h; winIm *= h;
+      winRe *= h;
+      winIm *= h;
     }
   }
   const mean = sumX / n;

@@ -11,7 +11,10 @@ export const DEFAULT_CAPACITY = 8;
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, V>();
 
-  constructor(readonly name: string, readonly capacity: number = DEFAULT_CAPACITY) {
+  constructor(
+    readonly name: string,
+    readonly capacity: number = DEFAULT_CAPACITY,
+  ) {
     if (!(capacity >= 1)) throw new RangeError("capacity must be at least 1");
   }
 

@@ -65,7 +65,11 @@ export function floorMedian(spectrum: AmplitudeSpectrum, loHz: number, hiHz: num
   for (let k = lo; k <= hi; k++) {
     const f = k * binHz;
     let excluded = false;
-    for (const e of exclusions) if (Math.abs(f - e.centerHz) <= e.halfWidthHz) { excluded = true; break; }
+    for (const e of exclusions)
+      if (Math.abs(f - e.centerHz) <= e.halfWidthHz) {
+        excluded = true;
+        break;
+      }
     if (!excluded) values.push(amplitude[k]);
   }
   if (values.length === 0) return 0;

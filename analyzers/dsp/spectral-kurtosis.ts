@@ -63,7 +63,8 @@ export function candidateBands(minHz: number, maxHz: number, minWidthHz: number)
  * ⟨|z|⁴⟩/⟨|z|²⟩² − 2. NaN if the stretch is empty or silent.
  */
 export function envelopeKurtosis(z: Float64Array, from: number, to: number): number {
-  let s2 = 0, s4 = 0;
+  let s2 = 0,
+    s4 = 0;
   for (let i = from; i < to; i++) {
     const p = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
     s2 += p;
@@ -85,13 +86,7 @@ export interface ValidSpan {
  * SK of every band, highest first. `half` is the realFft output of the (tapered) record of
  * `fftSize` points; `valid` excludes zero padding and tapered ends from the moments.
  */
-export function rankBandsByKurtosis(
-  half: Float64Array,
-  fftSize: number,
-  rateHz: number,
-  bands: readonly KurtogramBand[],
-  valid: ValidSpan,
-): RankedBand[] {
+export function rankBandsByKurtosis(half: Float64Array, fftSize: number, rateHz: number, bands: readonly KurtogramBand[], valid: ValidSpan): RankedBand[] {
   const binHz = rateHz / fftSize;
   const ranked: RankedBand[] = [];
   for (const band of bands) {

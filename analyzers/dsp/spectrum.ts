@@ -43,13 +43,14 @@ export function amplitudeSpectrum(
   const len = Math.min(n, size);
   const name = options.taper ?? "hann";
   const t = taper(name, len);
-  const offset = options.removeMean ?? true ? mean(signal.subarray(0, len)) : 0;
+  const offset = (options.removeMean ?? true) ? mean(signal.subarray(0, len)) : 0;
   const spec = realFft(signal, size, t.values, offset);
   const bins = size / 2 + 1;
   const amplitude = into && into.length === bins ? into : new Float64Array(bins);
   const norm = 2 / (len * t.coherentGain);
   for (let k = 0; k < bins; k++) {
-    const re = spec[2 * k], im = spec[2 * k + 1];
+    const re = spec[2 * k],
+      im = spec[2 * k + 1];
     amplitude[k] = Math.sqrt(re * re + im * im) * norm;
   }
   amplitude[0] /= 2;
@@ -91,13 +92,7 @@ export function peakInBand(spectrum: AmplitudeSpectrum, loHz: number, hiHz: numb
 }
 
 /** Median amplitude of the bins in [loHz, hiHz], skipping bins within `excludeHalfWidthHz` of `excludeHz`. */
-export function bandMedian(
-  spectrum: AmplitudeSpectrum,
-  loHz: number,
-  hiHz: number,
-  excludeHz?: number,
-  excludeHalfWidthHz = 0,
-): number {
+export function bandMedian(spectrum: AmplitudeSpectrum, loHz: number, hiHz: number, excludeHz?: number, excludeHalfWidthHz = 0): number {
   const { amplitude, binHz } = spectrum;
   const lo = Math.max(1, Math.ceil(loHz / binHz));
   const hi = Math.min(amplitude.length - 1, Math.floor(hiHz / binHz));

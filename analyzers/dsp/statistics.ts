@@ -24,7 +24,10 @@ export function rms(x: Numbers): number {
 export function variance(x: Numbers): number {
   const m = mean(x);
   let s = 0;
-  for (let i = 0; i < x.length; i++) { const d = x[i] - m; s += d * d; }
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i] - m;
+    s += d * d;
+  }
   return x.length ? s / x.length : 0;
 }
 
@@ -37,7 +40,8 @@ export function kurtosis(x: Numbers): number {
   const n = x.length;
   if (n < 4) return NaN;
   const m = mean(x);
-  let m2 = 0, m4 = 0;
+  let m2 = 0,
+    m4 = 0;
   for (let i = 0; i < n; i++) {
     const d = x[i] - m;
     const d2 = d * d;
@@ -79,11 +83,16 @@ function selectKth(a: Float64Array, lo: number, hi: number, k: number): number {
     if (a[hi] < a[lo]) swap(a, hi, lo);
     if (a[hi] < a[m]) swap(a, hi, m);
     const pivot = a[m];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
-      if (i <= j) { swap(a, i, j); i++; j--; }
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
     }
     if (k <= j) hi = j;
     else if (k >= i) lo = i;
@@ -93,5 +102,7 @@ function selectKth(a: Float64Array, lo: number, hi: number, k: number): number {
 }
 
 function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i]; a[i] = a[j]; a[j] = t;
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }

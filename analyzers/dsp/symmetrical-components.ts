@@ -10,12 +10,10 @@ import { phasorAt, type Complex } from "./phasor";
 export type { Complex } from "./phasor";
 
 export const complex = (re: number, im: number): Complex => ({ re, im });
-export const fromPolar = (magnitude: number, angleRad: number): Complex =>
-  ({ re: magnitude * Math.cos(angleRad), im: magnitude * Math.sin(angleRad) });
+export const fromPolar = (magnitude: number, angleRad: number): Complex => ({ re: magnitude * Math.cos(angleRad), im: magnitude * Math.sin(angleRad) });
 export const add = (x: Complex, y: Complex): Complex => ({ re: x.re + y.re, im: x.im + y.im });
 export const subtract = (x: Complex, y: Complex): Complex => ({ re: x.re - y.re, im: x.im - y.im });
-export const multiply = (x: Complex, y: Complex): Complex =>
-  ({ re: x.re * y.re - x.im * y.im, im: x.re * y.im + x.im * y.re });
+export const multiply = (x: Complex, y: Complex): Complex => ({ re: x.re * y.re - x.im * y.im, im: x.re * y.im + x.im * y.re });
 export const scale = (x: Complex, k: number): Complex => ({ re: x.re * k, im: x.im * k });
 export function divide(x: Complex, y: Complex): Complex {
   const d = y.re * y.re + y.im * y.im;
@@ -75,10 +73,10 @@ export interface ParkVectorModulation {
  * gains a 2f component. Zero sequence cancels in i_D and i_Q, so CT offsets common to all
  * phases do not enter.
  */
-export function parkVectorModulus(
-  ia: Samples, ib: Samples, ic: Samples, length: number, out: Float64Array = new Float64Array(length),
-): Float64Array {
-  const kD = Math.sqrt(2 / 3), kBC = 1 / Math.sqrt(6), kQ = 1 / Math.SQRT2;
+export function parkVectorModulus(ia: Samples, ib: Samples, ic: Samples, length: number, out: Float64Array = new Float64Array(length)): Float64Array {
+  const kD = Math.sqrt(2 / 3),
+    kBC = 1 / Math.sqrt(6),
+    kQ = 1 / Math.SQRT2;
   for (let i = 0; i < length; i++) {
     const d = kD * ia[i] - kBC * (ib[i] + ic[i]);
     const q = kQ * (ib[i] - ic[i]);
@@ -90,9 +88,7 @@ export function parkVectorModulus(
 /** Reused |i| buffer: first touch of fresh memory is slow (docs/performance.md#fresh-memory), windows recur at one size. */
 let modulusScratch = new Float64Array(0);
 
-export function parkVectorModulation(
-  ia: Samples, ib: Samples, ic: Samples, rateHz: number, fundamentalHz: number, length: number,
-): ParkVectorModulation {
+export function parkVectorModulation(ia: Samples, ib: Samples, ic: Samples, rateHz: number, fundamentalHz: number, length: number): ParkVectorModulation {
   if (modulusScratch.length < length) modulusScratch = new Float64Array(length);
   const modulus = parkVectorModulus(ia, ib, ic, length, modulusScratch);
   let sum = 0;

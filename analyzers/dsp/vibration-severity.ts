@@ -66,13 +66,7 @@ export function severityBand(rpm?: number): SeverityBand {
  * bins; dividing each bin by (2πf_k)² turns acceleration into velocity.
  * `taperPower` is Σw² over the record's samples; `fftSize` the transform length.
  */
-export function velocityRmsFromSpectrum(
-  half: Float64Array,
-  fftSize: number,
-  rateHz: number,
-  taperPower: number,
-  band: SeverityBand = severityBand(),
-): number {
+export function velocityRmsFromSpectrum(half: Float64Array, fftSize: number, rateHz: number, taperPower: number, band: SeverityBand = severityBand()): number {
   const binHz = rateHz / fftSize;
   const lo = Math.max(1, Math.ceil(band.loHz / binHz));
   const hi = Math.min(fftSize / 2 - 1, Math.floor(band.hiHz / binHz));
@@ -94,7 +88,10 @@ export function velocityRms(accelerationG: Samples, rateHz: number, band: Severi
   m /= n || 1;
   const centred = new Float64Array(n);
   let power = 0;
-  for (let i = 0; i < n; i++) { centred[i] = accelerationG[i] - m; power += t[i] * t[i]; }
+  for (let i = 0; i < n; i++) {
+    centred[i] = accelerationG[i] - m;
+    power += t[i] * t[i];
+  }
   const size = nextPowerOfTwo(n);
   return velocityRmsFromSpectrum(realFft(centred, size, t), size, rateHz, power, band);
 }

@@ -57,8 +57,12 @@ export function scallopingGain(name: TaperName, offsetBins: number): number {
 export function taper(name: TaperName, n: number): Taper {
   return cache.get(`${name}:${n}`, () => {
     const values = build(name, n);
-    let sum = 0, sumSq = 0;
-    for (let i = 0; i < n; i++) { sum += values[i]; sumSq += values[i] * values[i]; }
+    let sum = 0,
+      sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      sum += values[i];
+      sumSq += values[i] * values[i];
+    }
     return { values, coherentGain: sum / n, enbwBins: (n * sumSq) / (sum * sum) };
   });
 }

@@ -31,14 +31,18 @@ export function summarizeProfiles(dir: string, top = 12): string {
         if (!node) continue;
         const dt = Math.max(0, deltas[i] ?? 0);
         const f = node.callFrame;
-        const label = `${f.functionName || "(anonymous)"} ${f.url ? `${path.relative(process.cwd(), f.url.replace(/^file:\/\//, ""))}:${f.lineNumber + 1}` : ""}`.trim();
+        const label =
+          `${f.functionName || "(anonymous)"} ${f.url ? `${path.relative(process.cwd(), f.url.replace(/^file:\/\//, ""))}:${f.lineNumber + 1}` : ""}`.trim();
         selfUs.set(label, (selfUs.get(label) ?? 0) + dt);
         totalUs += dt;
       }
     }
     const busyUs = totalUs - (selfUs.get("(idle)") ?? 0);
     out.push(`\n${name}: ${(totalUs / 1e6).toFixed(1)} s profiled, ${(busyUs / 1e6).toFixed(1)} s busy; top self time (% of busy):`);
-    const sorted = [...selfUs.entries()].filter(([k]) => k !== "(idle)").sort((a, b) => b[1] - a[1]).slice(0, top);
+    const sorted = [...selfUs.entries()]
+      .filter(([k]) => k !== "(idle)")
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top);
     for (const [label, us] of sorted) out.push(`  ${((100 * us) / busyUs).toFixed(1).padStart(5)} %  ${label}`);
   }
   return out.join("\n");

@@ -11,12 +11,24 @@ import type { LoadConfig, LoadReport } from "./load-generator";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const WORKER_SERVICES = ["fault-turn", "fault-insulation", "fault-bearing", "fault-eccentricity", "fault-broken-bar"].map((s) => `services/${s}.service.ts`);
+export const WORKER_SERVICES = ["fault-turn", "fault-insulation", "fault-bearing", "fault-eccentricity", "fault-broken-bar"].map(
+  (s) => `services/${s}.service.ts`,
+);
 
-export interface ProcessInfo { name: string; child: ChildProcess }
+export interface ProcessInfo {
+  name: string;
+  child: ChildProcess;
+}
 
 /** Starts one moleculer-runner (node id `${nodeIdPrefix}-${name}`) and records it in `processes`. */
-export function startRunner(processes: ProcessInfo[], nodeIdPrefix: string, name: string, services: string[], env: NodeJS.ProcessEnv, profDir?: string): ChildProcess {
+export function startRunner(
+  processes: ProcessInfo[],
+  nodeIdPrefix: string,
+  name: string,
+  services: string[],
+  env: NodeJS.ProcessEnv,
+  profDir?: string,
+): ChildProcess {
   const nodeOptions = profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [];
   const { command, args } = runnerCommand({ root: ROOT, services, nodeOptions });
   const child = spawn(command, args, { cwd: ROOT, env: { ...env, NODE_ID: `${nodeIdPrefix}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
@@ -29,7 +41,9 @@ export async function waitReady(url: string, timeoutMs: number): Promise<void> {
   while (Date.now() < deadline) {
     try {
       if ((await fetch(`${url}/ready`)).status === 200) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await sleep(300);
   }
   throw new Error(`${url}/ready did not answer 200 within ${timeoutMs} ms`);
@@ -44,8 +58,14 @@ export async function redisInfo(redis: Redis, section: string, field: string): P
 function stopOne(p: ProcessInfo): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { p.child.kill("SIGKILL"); resolve(); }, 15_000);
-    p.child.once("exit", () => { clearTimeout(timer); resolve(); });
+    const timer = setTimeout(() => {
+      p.child.kill("SIGKILL");
+      resolve();
+    }, 15_000);
+    p.child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     p.child.kill("SIGTERM");
   });
 }
@@ -70,15 +90,19 @@ export interface LoadGenerator {
 /** Forks the load generator with `cfg`; accepted message ids and their send times go to `onIds`. */
 export function forkLoadGenerator(processes: ProcessInfo[], cfg: LoadConfig, env: NodeJS.ProcessEnv, onIds?: (ids: [string, number][]) => void): LoadGenerator {
   const child = fork(path.join(__dirname, "load-generator.ts"), [], {
-    execArgv: ["--import", "tsx"], env: { ...env, BENCH_LOAD: JSON.stringify(cfg) }, stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: ["--import", "tsx"],
+    env: { ...env, BENCH_LOAD: JSON.stringify(cfg) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   processes.push({ name: "loadgen", child });
   let report: LoadReport | undefined;
-  const ready = new Promise<void>((resolve) => child.on("message", (m: unknown) => {
-    if (m === "ready") resolve();
-    else if (m && typeof m === "object" && "ids" in m) onIds?.((m as { ids: [string, number][] }).ids);
-    else if (m && typeof m === "object" && "done" in m) report = (m as { done: LoadReport }).done;
-  }));
+  const ready = new Promise<void>((resolve) =>
+    child.on("message", (m: unknown) => {
+      if (m === "ready") resolve();
+      else if (m && typeof m === "object" && "ids" in m) onIds?.((m as { ids: [string, number][] }).ids);
+      else if (m && typeof m === "object" && "done" in m) report = (m as { done: LoadReport }).done;
+    }),
+  );
   const exited = new Promise<LoadReport | undefined>((resolve) => child.once("exit", () => resolve(report)));
   return { child, ready, go: () => child.send("go"), report: exited };
 }

@@ -67,7 +67,15 @@ function sliceWindow(w: SensorWindow, from: number, to: number): SensorWindow {
 
 /** Encoded `sensor_data` JSON texts: one pool per generated vehicle. */
 function buildPools(cfg: LoadConfig): Buffer[][] {
-  const fleet = makeFleet({ vehicles: cfg.generatedVehicles, seed: 42, faultyShare: 0.3, durationS: cfg.windowS, rateHz: cfg.rateHz, vibRateHz: cfg.rateHz, idPrefix: cfg.idPrefix });
+  const fleet = makeFleet({
+    vehicles: cfg.generatedVehicles,
+    seed: 42,
+    faultyShare: 0.3,
+    durationS: cfg.windowS,
+    rateHz: cfg.rateHz,
+    vibRateHz: cfg.rateHz,
+    idPrefix: cfg.idPrefix,
+  });
   return fleet.vehicles.map((v) => {
     const pool: Buffer[] = [];
     for (let k = 0; k < cfg.poolPerVehicle; k++) {
@@ -99,8 +107,16 @@ async function main(): Promise<void> {
   const cursor = new Int32Array(cfg.vehicles);
   const latencies: number[] = [];
   const report: LoadReport = {
-    sent: 0, accepted: 0, errors: 0, errorSamples: [], skipped: 0, postLatencyMs: summarize([]),
-    measuredFromMs: 0, measuredToMs: 0, acceptedInWindow: 0, bodyBytes,
+    sent: 0,
+    accepted: 0,
+    errors: 0,
+    errorSamples: [],
+    skipped: 0,
+    postLatencyMs: summarize([]),
+    measuredFromMs: 0,
+    measuredToMs: 0,
+    acceptedInWindow: 0,
+    bodyBytes,
   };
   let outstanding = 0;
   let pendingIds: [string, number][] = [];
@@ -128,31 +144,37 @@ async function main(): Promise<void> {
     const length = head.length + sensor.length + 1;
     outstanding++;
     report.sent++;
-    const req = http.request({
-      host: url.hostname, port: url.port, method: "POST", agent,
-      path: `/api/v1/diagnosis-stream/vehicles/${ids[v]}/data`,
-      headers: { "content-type": "application/json", "content-length": length, authorization: `Bearer ${cfg.key}` },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        outstanding--;
-        const done = nowMs();
-        const text = Buffer.concat(chunks).toString("utf8");
-        if (res.statusCode === 202) {
-          report.accepted++;
-          const id = (JSON.parse(text) as { message_id: string }).message_id;
-          pendingIds.push([id, scheduled]);
-          if (scheduled >= report.measuredFromMs && scheduled < report.measuredToMs) {
-            report.acceptedInWindow++;
-            latencies.push(done - scheduled);
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: "POST",
+        agent,
+        path: `/api/v1/diagnosis-stream/vehicles/${ids[v]}/data`,
+        headers: { "content-type": "application/json", "content-length": length, authorization: `Bearer ${cfg.key}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          outstanding--;
+          const done = nowMs();
+          const text = Buffer.concat(chunks).toString("utf8");
+          if (res.statusCode === 202) {
+            report.accepted++;
+            const id = (JSON.parse(text) as { message_id: string }).message_id;
+            pendingIds.push([id, scheduled]);
+            if (scheduled >= report.measuredFromMs && scheduled < report.measuredToMs) {
+              report.acceptedInWindow++;
+              latencies.push(done - scheduled);
+            }
+          } else {
+            report.errors++;
+            if (report.errorSamples.length < 5) report.errorSamples.push(`${res.statusCode}: ${text.slice(0, 200)}`);
           }
-        } else {
-          report.errors++;
-          if (report.errorSamples.length < 5) report.errorSamples.push(`${res.statusCode}: ${text.slice(0, 200)}`);
-        }
-      });
-    });
+        });
+      },
+    );
     req.on("error", (err) => {
       outstanding--;
       report.errors++;

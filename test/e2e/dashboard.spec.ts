@@ -22,8 +22,16 @@ import { WORKER_UNITS } from "../../contracts/families";
 import { freePort } from "../../cli/free-port";
 
 const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** One second of a 400 V PMSM at 3000 rpm, 70 % load, with voltages (the turn-fault analyzer compensates V2/V1). */
 function sensorWindow(fault: FaultSpec, seed: number) {
@@ -75,7 +83,8 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
       HOST: "127.0.0.1",
     };
     // Simulate and encode the windows before the cluster runs, so that no long synchronous work stalls it later.
-    for (const [vehicleId, fault, seed] of WINDOWS) bodies.set(vehicleId, JSON.stringify({ sensor_data: sensorWindow(fault, seed), metadata: { profile: PMSM_400V } }));
+    for (const [vehicleId, fault, seed] of WINDOWS)
+      bodies.set(vehicleId, JSON.stringify({ sensor_data: sensorWindow(fault, seed), metadata: { profile: PMSM_400V } }));
     base = `http://127.0.0.1:${port}`;
     redis = fx.redis;
 
@@ -96,7 +105,9 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
     page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
   });
 
@@ -116,7 +127,9 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
   it("tells the operator plainly when the key is wrong, and keeps the key out of the URL", async () => {
     const p = await browser!.newPage();
     const errors: string[] = [];
-    p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    p.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     p.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
     await p.goto(base);
     await p.getByLabel("API key").fill("vtox_0000000000000000_not-a-key");
@@ -134,7 +147,9 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
 
   it("shows fleet A's vehicles live with their status, never fleet B's, and a fault with its evidence on click", async () => {
     const navigations: string[] = [];
-    page.on("framenavigated", (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+    page.on("framenavigated", (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
     await page.goto(base);
     await page.getByLabel("API key").fill(viewerA);
     await page.keyboard.press("Enter");
@@ -163,10 +178,14 @@ describe("dashboard (headless Chromium): live fleet view for an operator", funct
     expect(navigations).to.have.length(1);
 
     // Fleet B's vehicle was diagnosed (visible to fleet B's key) but never reaches fleet A's page.
-    await waitFor(async () => {
-      const r = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-B-1/health`, { headers: { authorization: `Bearer ${viewerB}` } });
-      return r.status === 200 ? true : undefined;
-    }, 10_000, "fleet B's vehicle diagnosed");
+    await waitFor(
+      async () => {
+        const r = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-B-1/health`, { headers: { authorization: `Bearer ${viewerB}` } });
+        return r.status === 200 ? true : undefined;
+      },
+      10_000,
+      "fleet B's vehicle diagnosed",
+    );
     await page.waitForTimeout(300); // the point: EV-B-1 is diagnosed, and 300 ms later fleet A's page still does not show it
     expect(await row("EV-B-1").count()).to.equal(0);
     expect(await page.locator("body").innerText()).not.to.contain("EV-B-1");

@@ -16,8 +16,12 @@ if (enabled) {
   createHook({
     init(asyncId, type, _trigger, resource) {
       if (!WATCHED.has(type)) return;
-      const stack = (new Error().stack ?? "").split("\n").slice(2)
-        .filter((l) => !/node:internal|node_modules\/(tsx|mocha)\//.test(l)).slice(0, 14).join("\n");
+      const stack = (new Error().stack ?? "")
+        .split("\n")
+        .slice(2)
+        .filter((l) => !/node:internal|node_modules\/(tsx|mocha)\//.test(l))
+        .slice(0, 14)
+        .join("\n");
       live.set(asyncId, { type, resource, stack });
     },
     destroy(asyncId) {

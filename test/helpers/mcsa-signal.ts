@@ -76,7 +76,8 @@ export function inductionRpm(op: InductionOperatingPoint): number {
 
 /** Broken-bar lines: LSB (1−2s)f at lsbDb, USB (1+2s)f at usbDb, (1±4s)f 20 dB lower than the LSB (near the floor, docs/science.md#broken-rotor-bars). */
 export function brokenBarLines(op: InductionOperatingPoint, lsbDb: number, usbDb = lsbDb - 3): SpectralLine[] {
-  const f = op.supplyHz, s = op.slip;
+  const f = op.supplyHz,
+    s = op.slip;
   return [
     { frequencyHz: (1 - 2 * s) * f, levelDb: lsbDb, phaseRad: 0.4 },
     { frequencyHz: (1 + 2 * s) * f, levelDb: usbDb, phaseRad: 1.1 },

@@ -4,7 +4,17 @@
  * independently of the analyzer's sequence-domain derivation.
  */
 import {
-  A_OPERATOR, A_SQUARED, add, complex, divide, fromPolar, multiply, phaseQuantities, scale, subtract, type Complex,
+  A_OPERATOR,
+  A_SQUARED,
+  add,
+  complex,
+  divide,
+  fromPolar,
+  multiply,
+  phaseQuantities,
+  scale,
+  subtract,
+  type Complex,
 } from "../../analyzers/dsp/symmetrical-components";
 import type { Phase, SampledSignal, SensorWindow } from "../../analyzers/types";
 
@@ -41,7 +51,8 @@ function gaussian(seed: number): () => number {
 export function waveform(p: Complex, o: WaveOptions, seedOffset = 0): SampledSignal {
   const n = Math.round(o.rateHz * o.durationS);
   const x = new Float64Array(n);
-  const amp = Math.hypot(p.re, p.im), phi = Math.atan2(p.im, p.re);
+  const amp = Math.hypot(p.re, p.im),
+    phi = Math.atan2(p.im, p.re);
   const noise = gaussian((o.seed ?? 7) + seedOffset);
   for (let i = 0; i < n; i++) {
     const wt = 2 * Math.PI * o.frequencyHz * (i / o.rateHz);
@@ -75,9 +86,7 @@ export function currentWindow(currents: PhasorSet, o: WaveOptions, voltages?: Ph
 /** Balanced phase voltages of amplitude `v`, sequence A-B-C (or A-C-B when `reversed`). */
 export function balancedVoltages(v: number, reversed = false): PhasorSet {
   const a = complex(v, 0);
-  return reversed
-    ? { a, b: multiply(A_OPERATOR, a), c: multiply(A_SQUARED, a) }
-    : { a, b: multiply(A_SQUARED, a), c: multiply(A_OPERATOR, a) };
+  return reversed ? { a, b: multiply(A_OPERATOR, a), c: multiply(A_SQUARED, a) } : { a, b: multiply(A_SQUARED, a), c: multiply(A_OPERATOR, a) };
 }
 
 /**
@@ -97,7 +106,9 @@ export function turnFaultCircuit(opts: {
   const dzMag = (opts.severity ?? 0) * Math.hypot(z.re, z.im);
   const dz = fromPolar(dzMag, (-(opts.loopAngleDeg ?? 60) * Math.PI) / 180);
   const zOf = (p: Phase) => (opts.faultedPhase === p ? add(z, dz) : z);
-  const za = zOf("A"), zb = zOf("B"), zc = zOf("C");
+  const za = zOf("A"),
+    zb = zOf("B"),
+    zc = zOf("C");
   const one = complex(1, 0);
   const { a: va, b: vb, c: vc } = opts.voltages;
   const sumY = add(add(divide(one, za), divide(one, zb)), divide(one, zc));
@@ -157,14 +168,30 @@ export function sequenceImpedanceMotor(opts: {
   loopAngleDeg?: number;
 }): PhasorSet {
   const one = complex(1, 0);
-  const t: Matrix3 = [[one, one, one], [one, A_SQUARED, A_OPERATOR], [one, A_OPERATOR, A_SQUARED]];
-  const tInv: Matrix3 = [[one, one, one], [one, A_OPERATOR, A_SQUARED], [one, A_SQUARED, A_OPERATOR]]
-    .map((row) => row.map((x) => scale(x, 1 / 3)));
+  const t: Matrix3 = [
+    [one, one, one],
+    [one, A_SQUARED, A_OPERATOR],
+    [one, A_OPERATOR, A_SQUARED],
+  ];
+  const tInv: Matrix3 = [
+    [one, one, one],
+    [one, A_OPERATOR, A_SQUARED],
+    [one, A_SQUARED, A_OPERATOR],
+  ].map((row) => row.map((x) => scale(x, 1 / 3)));
   const zero = complex(0, 0);
-  const zAbc = matMul(matMul(t, [[opts.z1, zero, zero], [zero, opts.z1, zero], [zero, zero, opts.z2]]), tInv);
+  const zAbc = matMul(
+    matMul(t, [
+      [opts.z1, zero, zero],
+      [zero, opts.z1, zero],
+      [zero, zero, opts.z2],
+    ]),
+    tInv,
+  );
   const dz = fromPolar((opts.severity ?? 0) * Math.hypot(opts.z2.re, opts.z2.im), (-(opts.loopAngleDeg ?? 60) * Math.PI) / 180);
   const phases: Phase[] = ["A", "B", "C"];
-  phases.forEach((p, k) => { if (opts.faultedPhase === p) zAbc[k][k] = add(zAbc[k][k], dz); });
+  phases.forEach((p, k) => {
+    if (opts.faultedPhase === p) zAbc[k][k] = add(zAbc[k][k], dz);
+  });
   // Rows 0–2: Σ_j Z_kj·I_j + Vn = V_k; row 3: Σ I = 0.
   const a = [...zAbc.map((row) => [...row, one]), [one, one, one, zero]];
   const { a: va, b: vb, c: vc } = opts.voltages;

@@ -10,7 +10,10 @@ export type Awaited = string | (() => string | Promise<string>);
  * Throws `timed out after N ms waiting for <what>` when `timeoutMs` passes first.
  */
 export async function waitFor<T>(
-  probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: Awaited, intervalMs = 25,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: Awaited,
+  intervalMs = 25,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -34,7 +37,8 @@ export async function nextEvent<A extends unknown[] = unknown[]>(emitter: Emitte
   try {
     return (await once(emitter as unknown as NodeJS.EventEmitter, event, { signal: AbortSignal.timeout(timeoutMs) })) as A;
   } catch (err) {
-    if ((err as { name?: string }).name === "AbortError") throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (event '${event}')`, { cause: err });
+    if ((err as { name?: string }).name === "AbortError")
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (event '${event}')`, { cause: err });
     throw err;
   }
 }

@@ -17,19 +17,42 @@ type Permission = "public" | "ingest" | "read" | "operate" | "admin";
 
 /** What each api action requires (docs/architecture.md); each action's declared `permission` must say the same. */
 const REQUIRED: Record<string, Permission> = {
-  "api.live": "public", "api.ready": "public",
+  "api.live": "public",
+  "api.ready": "public",
   "api.ingest": "ingest",
-  "api.vehicleHealth": "read", "api.vehicleHistory": "read", "api.vehicleFindings": "read", "api.systemPerformance": "read",
-  "api.fleetOverview": "read", "api.criticalAlerts": "read",
+  "api.vehicleHealth": "read",
+  "api.vehicleHistory": "read",
+  "api.vehicleFindings": "read",
+  "api.systemPerformance": "read",
+  "api.fleetOverview": "read",
+  "api.criticalAlerts": "read",
   // Cluster-wide topology, stream sizes and host metrics: operators only.
-  "api.systemStatus": "operate", "api.clusterStatus": "operate", "api.metrics": "operate",
-  "api.dlqList": "operate", "api.dlqReplay": "operate", "api.putVehicleProfile": "operate", "api.putVehicleBaseline": "operate",
-  "api.createKey": "admin", "api.listKeys": "admin", "api.revokeKey": "admin",
+  "api.systemStatus": "operate",
+  "api.clusterStatus": "operate",
+  "api.metrics": "operate",
+  "api.dlqList": "operate",
+  "api.dlqReplay": "operate",
+  "api.putVehicleProfile": "operate",
+  "api.putVehicleBaseline": "operate",
+  "api.createKey": "admin",
+  "api.listKeys": "admin",
+  "api.revokeKey": "admin",
 };
-const GRANTS: Record<Role, Permission[]> = { ingest: ["ingest"], viewer: ["read"], operator: ["read", "operate"], admin: ["ingest", "read", "operate", "admin"] };
+const GRANTS: Record<Role, Permission[]> = {
+  ingest: ["ingest"],
+  viewer: ["read"],
+  operator: ["read", "operate"],
+  admin: ["ingest", "read", "operate", "admin"],
+};
 const ROLES: Role[] = ["ingest", "viewer", "operator", "admin"];
 
-interface Route { method: string; path: string; action: string; permission: unknown; vehicle: unknown }
+interface Route {
+  method: string;
+  path: string;
+  action: string;
+  permission: unknown;
+  vehicle: unknown;
+}
 
 describe("auth: every route × role × fleet", function () {
   this.timeout(60_000);
@@ -44,22 +67,37 @@ describe("auth: every route × role × fleet", function () {
 
   before(async () => {
     api = await startApi(tag, "authz-api", { INGEST_RATE_LIMIT: "100000", INGEST_VEHICLE_RATE_LIMIT: "100000" });
-    api.broker.createService(configuredService("monitor", { VTOX_PREFIX: tag, RAW_STREAM: `${tag}:motor_raw_data`, RESULTS_STREAM: `${tag}:fault_diagnosis_results` }));
+    api.broker.createService(
+      configuredService("monitor", { VTOX_PREFIX: tag, RAW_STREAM: `${tag}:motor_raw_data`, RESULTS_STREAM: `${tag}:fault_diagnosis_results` }),
+    );
     await api.broker.waitForServices(["monitor"], 10_000).catch(() => undefined);
     for (const f of ["A", "B"]) for (const r of ROLES) keys[`${r}${f}`] = await api.key(`fleet${f}`, r);
     // EV-A1 belongs to fleet A and has a state, so own-fleet reads answer 200.
-    await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/EV-A1/data`, { method: "POST", headers: { authorization: `Bearer ${keys.ingestA}`, "content-type": "application/json" }, body: JSON.stringify({ sensor_data: sensorData }) });
-    await saveVehicleState(api.redis, api.keys, "EV-A1", { fleetId: "fleetA", health: 1, status: "normal", findings: {}, updatedAt: new Date().toISOString(), originalMessageId: "1-0" });
+    await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/EV-A1/data`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.ingestA}`, "content-type": "application/json" },
+      body: JSON.stringify({ sensor_data: sensorData }),
+    });
+    await saveVehicleState(api.redis, api.keys, "EV-A1", {
+      fleetId: "fleetA",
+      health: 1,
+      status: "normal",
+      findings: {},
+      updatedAt: new Date().toISOString(),
+      originalMessageId: "1-0",
+    });
     // The routes as registered, each with the tags its action declares in its schema.
     const svc = api.broker.getLocalService("api") as unknown as {
       settings: { routes: { path: string; aliases: Record<string, string> }[] };
       schema: { actions: Record<string, { permission?: unknown; vehicle?: unknown }> };
     };
-    routes = svc.settings.routes.flatMap((r) => Object.entries(r.aliases).map(([k, action]) => {
-      const [method, p] = k.split(" ");
-      const declared = svc.schema.actions[action.replace(/^api\./, "")] ?? {};
-      return { method, path: `${r.path.replace(/\/$/, "")}${p}`, action, permission: declared.permission, vehicle: declared.vehicle };
-    }));
+    routes = svc.settings.routes.flatMap((r) =>
+      Object.entries(r.aliases).map(([k, action]) => {
+        const [method, p] = k.split(" ");
+        const declared = svc.schema.actions[action.replace(/^api\./, "")] ?? {};
+        return { method, path: `${r.path.replace(/\/$/, "")}${p}`, action, permission: declared.permission, vehicle: declared.vehicle };
+      }),
+    );
   });
 
   after(async () => {
@@ -72,10 +110,16 @@ describe("auth: every route × role × fleet", function () {
     let keyId = "0000000000000000";
     if (route.action === "api.revokeKey") keyId = (await api.store.create("fleetA", "viewer")).principal.keyId;
     const p = route.path.replace(":vehicle_id", "EV-A1").replace(":id", "0-1").replace(":key_id", keyId);
-    const body = route.action === "api.ingest" ? { sensor_data: sensorData }
-      : route.action === "api.putVehicleProfile" ? profile
-      : route.action === "api.putVehicleBaseline" ? {}
-      : route.action === "api.createKey" ? { fleet: "fleetA", role: "viewer" } : undefined;
+    const body =
+      route.action === "api.ingest"
+        ? { sensor_data: sensorData }
+        : route.action === "api.putVehicleProfile"
+          ? profile
+          : route.action === "api.putVehicleBaseline"
+            ? {}
+            : route.action === "api.createKey"
+              ? { fleet: "fleetA", role: "viewer" }
+              : undefined;
     void fleetOfCaller;
     return fetch(`${api.base}${p}`, {
       method: route.method,
@@ -158,16 +202,26 @@ describe("auth: every route × role × fleet", function () {
   });
 
   it("admin key routes: the key is shown once and works; a fleet admin cannot list or revoke another fleet's keys", async () => {
-    const res = await fetch(`${api.base}/api/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${keys.adminA}`, "content-type": "application/json" }, body: JSON.stringify({ role: "viewer" }) });
+    const res = await fetch(`${api.base}/api/v1/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.adminA}`, "content-type": "application/json" },
+      body: JSON.stringify({ role: "viewer" }),
+    });
     expect(res.status).to.equal(201);
     const created = (await res.json()) as { key: string; key_id: string; fleet: string; role: string };
     expect(created.fleet).to.equal("fleetA");
     const overview = await fetch(`${api.base}/api/v1/diagnosis-stream/fleet/overview`, { headers: { authorization: `Bearer ${created.key}` } });
     expect(overview.status).to.equal(200);
-    const listed = (await (await fetch(`${api.base}/api/v1/keys`, { headers: { authorization: `Bearer ${keys.adminA}` } })).json()) as { keys: { key_id: string }[] };
+    const listed = (await (await fetch(`${api.base}/api/v1/keys`, { headers: { authorization: `Bearer ${keys.adminA}` } })).json()) as {
+      keys: { key_id: string }[];
+    };
     expect(listed.keys.map((k) => k.key_id)).to.include(created.key_id);
     expect(JSON.stringify(listed)).not.to.include(created.key.slice(-20));
-    const bad = await fetch(`${api.base}/api/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${keys.adminA}`, "content-type": "application/json" }, body: JSON.stringify({ role: "root" }) });
+    const bad = await fetch(`${api.base}/api/v1/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.adminA}`, "content-type": "application/json" },
+      body: JSON.stringify({ role: "root" }),
+    });
     expect(bad.status).to.equal(422);
     expect(((await bad.json()) as { field: string }).field).to.equal("role");
     const crossRevoke = await fetch(`${api.base}/api/v1/keys/${created.key_id}`, { method: "DELETE", headers: { authorization: `Bearer ${keys.adminB}` } });
@@ -183,13 +237,19 @@ describe("auth: every route × role × fleet", function () {
     expect(err.message).to.match(/unauthorized/);
     const b = ioClient(api.base, { auth: { token: keys.viewerB }, transports: ["websocket"], reconnection: false });
     sockets.push(b);
-    await new Promise<void>((resolve, reject) => { b.on("connect", resolve); b.on("connect_error", reject); });
+    await new Promise<void>((resolve, reject) => {
+      b.on("connect", resolve);
+      b.on("connect_error", reject);
+    });
     // B's "EV-A1" is B's own vehicle: its room is not A's, so B never hears of A's vehicle.
     const sub = await new Promise<{ ok: boolean; room?: string }>((resolve) => b.emit("subscribe", "EV-A1", resolve));
     expect(sub).to.deep.equal({ ok: true, room: "vehicle:fleetB/EV-A1" });
     const a = ioClient(api.base, { auth: { token: keys.viewerA }, transports: ["websocket"], reconnection: false });
     sockets.push(a);
-    await new Promise<void>((resolve, reject) => { a.on("connect", resolve); a.on("connect_error", reject); });
+    await new Promise<void>((resolve, reject) => {
+      a.on("connect", resolve);
+      a.on("connect_error", reject);
+    });
     expect(await new Promise<{ ok: boolean }>((resolve) => a.emit("subscribe", "EV-A1", resolve))).to.include({ ok: true });
   });
 
@@ -227,7 +287,11 @@ describe("rate limits: per key and per vehicle, shared by two api instances", fu
 
   const sd = encodeCompact(nextWindow(makeFleet({ vehicles: 1, seed: 2, faultyShare: 0, durationS: 0.0625, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0));
   async function post(h: ApiHarness, key: string, vehicle: string): Promise<Response> {
-    return fetch(`${h.base}/api/v1/diagnosis-stream/vehicles/${vehicle}/data`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ sensor_data: sd }) });
+    return fetch(`${h.base}/api/v1/diagnosis-stream/vehicles/${vehicle}/data`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ sensor_data: sd }),
+    });
   }
 
   it("one vehicle: a burst of 3 across both instances, then 429 with Retry-After naming vehicle_id", async () => {

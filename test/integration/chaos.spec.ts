@@ -16,10 +16,24 @@ describe("chaos: kills and a Redis restart under load lose and duplicate nothing
   it("every accepted window has exactly one result per fault family", async function () {
     if (!redisServerInstalled()) this.skip();
     const report = await runChaos({
-      durationS: 15, killEveryS: 4, killPlan: ["worker", "coordinator", "api"], redisRestartBeforeEndS: 4,
-      ratePerS: 3, vehicles: 6, windowS: 0.25, rateHz: 4096, splitWorkers: false, drainTimeoutS: 60, seed: 5,
+      durationS: 15,
+      killEveryS: 4,
+      killPlan: ["worker", "coordinator", "api"],
+      redisRestartBeforeEndS: 4,
+      ratePerS: 3,
+      vehicles: 6,
+      windowS: 0.25,
+      rateHz: 4096,
+      splitWorkers: false,
+      drainTimeoutS: 60,
+      seed: 5,
     });
-    console.log(formatChaosReport(report).split("\n").map((l) => `      ${l}`).join("\n"));
+    console.log(
+      formatChaosReport(report)
+        .split("\n")
+        .map((l) => `      ${l}`)
+        .join("\n"),
+    );
     expect(report.audit.accepted).to.be.greaterThan(0);
     expect(report.audit.lost, "lost windows").to.deep.equal([]);
     expect(report.audit.duplicatedResults, "windows with a family twice").to.deep.equal([]);

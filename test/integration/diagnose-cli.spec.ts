@@ -70,7 +70,16 @@ describe("bin/diagnose (CLI contract)", function () {
     const rows = Array.from({ length: 600 }, (_, i) => {
       const t = i / 3000;
       const w = 2 * Math.PI * 50 * t;
-      return [t.toFixed(6), (10 * Math.cos(w)).toFixed(3), (10 * Math.cos(w - 2.0944)).toFixed(3), (10 * Math.cos(w + 2.0944)).toFixed(3), 0.01, 45, 1480, 70].join(",");
+      return [
+        t.toFixed(6),
+        (10 * Math.cos(w)).toFixed(3),
+        (10 * Math.cos(w - 2.0944)).toFixed(3),
+        (10 * Math.cos(w + 2.0944)).toFixed(3),
+        0.01,
+        45,
+        1480,
+        70,
+      ].join(",");
     });
     const file = path.join(tmp, "legacy.csv");
     writeFileSync(file, ["时间,Ia,Ib,Ic,振动_X,温度,转速,负载", ...rows].join("\n") + "\n");
@@ -83,16 +92,41 @@ describe("bin/diagnose (CLI contract)", function () {
     expect(run.stdout).to.match(/^input: .*ITSC recording itsc_healthy_001/m);
     expect(run.stdout).to.match(/^window: .*ia,ib,ic @ 1000 Hz × 5000/m);
     expect(run.stdout).to.match(/^profile: induction, 2 pole pairs/m);
-    for (const family of FAULT_TYPES) expect(run.stdout).to.match(new RegExp(`^${family}\\s+(normal|warning|fault|not_applicable|insufficient_data)\\s+\\d\\.\\d\\d`, "m"));
+    for (const family of FAULT_TYPES)
+      expect(run.stdout).to.match(new RegExp(`^${family}\\s+(normal|warning|fault|not_applicable|insufficient_data)\\s+\\d\\.\\d\\d`, "m"));
   });
 
   // The full table of bad inputs runs in-process (test/unit/cli/diagnose.spec.ts); these check
   // that the real process maps them to exit 2 and stderr.
   const bad: { name: string; setup: () => string[]; stderr: RegExp }[] = [
     { name: "missing file", setup: () => [path.join(tmp, "nope.json")], stderr: /cannot read input file .*nope\.json: no such file/ },
-    { name: "broken JSON", setup: () => { const f = path.join(tmp, "broken.json"); writeFileSync(f, '{"sensor_data": {'); return [f]; }, stderr: /broken\.json: file: not valid JSON/ },
-    { name: "an ingest body with a string sample", setup: () => { const f = path.join(tmp, "nan.json"); writeFileSync(f, '{"sensor_data": {"sampling_rate": 100, "channels": {"ia": [1, "NaN"]}}}'); return [f]; }, stderr: /sensor_data\.channels\.ia\[1\]: expected a finite number/ },
-    { name: "a bad profile", setup: () => { const f = path.join(tmp, "p.json"); writeFileSync(f, JSON.stringify({ motor_type: "pmsm", pole_pairs: 40 })); return [example, "--profile", f]; }, stderr: /bad profile .*p\.json: profile\.pole_pairs: 40 is out of range/ },
+    {
+      name: "broken JSON",
+      setup: () => {
+        const f = path.join(tmp, "broken.json");
+        writeFileSync(f, '{"sensor_data": {');
+        return [f];
+      },
+      stderr: /broken\.json: file: not valid JSON/,
+    },
+    {
+      name: "an ingest body with a string sample",
+      setup: () => {
+        const f = path.join(tmp, "nan.json");
+        writeFileSync(f, '{"sensor_data": {"sampling_rate": 100, "channels": {"ia": [1, "NaN"]}}}');
+        return [f];
+      },
+      stderr: /sensor_data\.channels\.ia\[1\]: expected a finite number/,
+    },
+    {
+      name: "a bad profile",
+      setup: () => {
+        const f = path.join(tmp, "p.json");
+        writeFileSync(f, JSON.stringify({ motor_type: "pmsm", pole_pairs: 40 }));
+        return [example, "--profile", f];
+      },
+      stderr: /bad profile .*p\.json: profile\.pole_pairs: 40 is out of range/,
+    },
   ];
   for (const c of bad) {
     it(`bad input → exit 2 and stderr names the problem: ${c.name}`, async () => {

@@ -57,10 +57,15 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
   let seq = 0;
 
   function settingsFor(transport: "inline" | "claim-check") {
-    return diagnosisSettings(loadConfig({
-      REDIS_URL, VTOX_PREFIX: tag, RAW_STREAM: `${tag}:motor_raw_data`, RESULTS_STREAM: `${tag}:fault_diagnosis_results`,
-      WINDOW_TRANSPORT: transport,
-    }));
+    return diagnosisSettings(
+      loadConfig({
+        REDIS_URL,
+        VTOX_PREFIX: tag,
+        RAW_STREAM: `${tag}:motor_raw_data`,
+        RESULTS_STREAM: `${tag}:fault_diagnosis_results`,
+        WINDOW_TRANSPORT: transport,
+      }),
+    );
   }
 
   function deps(overrides: Partial<DiagnoseWindowDeps> = {}): DiagnoseWindowDeps & { sent: WindowEvent[] } {
@@ -72,7 +77,10 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
       settings: settingsFor("claim-check"),
       analyzeCall: inProcessAnalyze(redis),
       broadcast: (event, payload) => void sent.push({ event, payload } as WindowEvent),
-      profileFor: (fleetId, vehicleId, metadata) => windowProfile(profiles, { fleetId, vehicleId }, metadata, (m) => { throw new Error(m); }),
+      profileFor: (fleetId, vehicleId, metadata) =>
+        windowProfile(profiles, { fleetId, vehicleId }, metadata, (m) => {
+          throw new Error(m);
+        }),
       ...overrides,
       sent,
     };
@@ -90,9 +98,7 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
 
   async function resultEntries(messageId: string): Promise<{ id: string; fields: string[] }[]> {
     const rows = await redis.xrange(keys.resultsStream, "-", "+");
-    return rows
-      .map(([id, fields]) => ({ id, fields }))
-      .filter((r) => parseResultEntry(r.id, r.fields).originalMessageId === messageId);
+    return rows.map(([id, fields]) => ({ id, fields })).filter((r) => parseResultEntry(r.id, r.fields).originalMessageId === messageId);
   }
 
   before(async () => {
@@ -184,10 +190,22 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     expect(completed).to.include({ vehicle_id: vehicleId, fleet_id: "fleetAlarm", message_id: faultJob.messageId, profile: "vehicle", status: "fault" });
     expect(completed.findings).to.have.length(5);
     expect(Object.keys(completed.latency_ms).sort()).to.deep.equal([...FAULT_TYPES].sort());
-    expect(payloadOf(hot.sent, EVENTS.vehicleHealth)).to.deep.equal({ vehicle_id: vehicleId, fleet_id: "fleetAlarm", timestamp: raised.timestamp, health: raised.health.health, status: "fault" });
+    expect(payloadOf(hot.sent, EVENTS.vehicleHealth)).to.deep.equal({
+      vehicle_id: vehicleId,
+      fleet_id: "fleetAlarm",
+      timestamp: raised.timestamp,
+      health: raised.health.health,
+      status: "fault",
+    });
     expect(payloadOf(hot.sent, EVENTS.alarmRaised)).to.deep.equal({
-      vehicle_id: vehicleId, fleet_id: "fleetAlarm", timestamp: raised.timestamp, kind: "raised", fault_type: "turn_fault", level: "fault",
-      score: turn.score, ...(turn.reason ? { reason: turn.reason } : {}),
+      vehicle_id: vehicleId,
+      fleet_id: "fleetAlarm",
+      timestamp: raised.timestamp,
+      kind: "raised",
+      fault_type: "turn_fault",
+      level: "fault",
+      score: turn.score,
+      ...(turn.reason ? { reason: turn.reason } : {}),
     });
     expect(await redis.hgetall(keys.vehicleAlarms("fleetAlarm", vehicleId))).to.deep.equal({ turn_fault: "fault" });
     const alerts = await listCriticalAlerts(redis, keys, "fleetAlarm");
@@ -218,7 +236,10 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     const j = job("EV-DW-FAIL", faulty);
     const length = await redis.xlen(keys.resultsStream);
 
-    const err = await diagnoseWindow(j, d).then(() => undefined, (e: unknown) => e);
+    const err = await diagnoseWindow(j, d).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(FanOutError);
     expect((err as FanOutError).failures).to.deep.equal({ bearing: "worker crashed" });
     expect(calls).to.have.length(4); // the other four ran on the stored channels
@@ -237,20 +258,26 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     let storedKey: string | undefined;
     const real = inProcessAnalyze(redis);
     await new VehicleProfiles(redis, keys.prefix).setProfile("fleetA", "EV-DW-TRANSPORT", vehicle.profile);
-    const viaRedis = await diagnoseWindow(job("EV-DW-TRANSPORT", faulty), deps({
-      analyzeCall: (action, params, timeoutMs) => {
-        expect(params).to.have.property("windowRef").and.not.have.property("window");
-        if ("windowRef" in params) storedKey = params.windowRef.key;
-        return real(action, params, timeoutMs);
-      },
-    }));
-    const inline = await diagnoseWindow(job("EV-DW-TRANSPORT", faulty), deps({
-      settings: settingsFor("inline"),
-      analyzeCall: (action, params, timeoutMs) => {
-        expect(params).to.have.property("window").and.not.have.property("windowRef");
-        return real(action, params, timeoutMs);
-      },
-    }));
+    const viaRedis = await diagnoseWindow(
+      job("EV-DW-TRANSPORT", faulty),
+      deps({
+        analyzeCall: (action, params, timeoutMs) => {
+          expect(params).to.have.property("windowRef").and.not.have.property("window");
+          if ("windowRef" in params) storedKey = params.windowRef.key;
+          return real(action, params, timeoutMs);
+        },
+      }),
+    );
+    const inline = await diagnoseWindow(
+      job("EV-DW-TRANSPORT", faulty),
+      deps({
+        settings: settingsFor("inline"),
+        analyzeCall: (action, params, timeoutMs) => {
+          expect(params).to.have.property("window").and.not.have.property("windowRef");
+          return real(action, params, timeoutMs);
+        },
+      }),
+    );
 
     expect(storedKey).to.be.a("string");
     await waitFor(async () => (await redis.exists(storedKey!)) === 0, 5000, "claim-check key deleted");

@@ -53,37 +53,76 @@ describe("fleet isolation: per-fleet vehicle ids and dead letters", function () 
     const unnamed = await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/VIN-X/health`, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(unnamed.status).to.equal(400);
     expect(await unnamed.json()).to.include({ field: "fleet_id" });
-    const named = await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/VIN-X/health?fleet_id=fleetA`, { headers: { authorization: `Bearer ${adminKey}` } });
+    const named = await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/VIN-X/health?fleet_id=fleetA`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     await named.text();
     expect(named.status).to.equal(404);
   });
 
   describe("2. the dead-letter queue is scoped to the key's fleet", () => {
     async function deadLetter(fleetId: string, vehicleId: string): Promise<string> {
-      const id = await api.redis.xadd(api.keys.deadLetterStream, "*",
-        "vehicle_id", vehicleId, "timestamp", new Date().toISOString(), "sensor_data", "{", "metadata", "{}", "data_type", "motor_sensor_data", "fleet_id", fleetId,
-        "error", "sensor_data: not valid JSON", "original_id", "1-1", "original_stream", api.keys.rawStream, "group", "diagnosis", "deliveries", "1", "failed_at", new Date().toISOString());
+      const id = await api.redis.xadd(
+        api.keys.deadLetterStream,
+        "*",
+        "vehicle_id",
+        vehicleId,
+        "timestamp",
+        new Date().toISOString(),
+        "sensor_data",
+        "{",
+        "metadata",
+        "{}",
+        "data_type",
+        "motor_sensor_data",
+        "fleet_id",
+        fleetId,
+        "error",
+        "sensor_data: not valid JSON",
+        "original_id",
+        "1-1",
+        "original_stream",
+        api.keys.rawStream,
+        "group",
+        "diagnosis",
+        "deliveries",
+        "1",
+        "failed_at",
+        new Date().toISOString(),
+      );
       return id!;
     }
 
     it("B lists only B's dead letters and cannot replay A's; the root admin sees both", async () => {
       const ofA = await deadLetter("fleetA", "EV-DLQ-A");
       const ofB = await deadLetter("fleetB", "EV-DLQ-B");
-      const listB = (await (await fetch(`${api.base}/api/v1/diagnosis-stream/dlq`, { headers: { authorization: `Bearer ${k.operatorB}` } })).json()) as { entries: { id: string }[] };
-      expect(listB.entries.map((e) => e.id)).to.include(ofB).and.not.include(ofA);
-      const replay = await fetch(`${api.base}/api/v1/diagnosis-stream/dlq/${ofA}/replay`, { method: "POST", headers: { authorization: `Bearer ${k.operatorB}` } });
+      const listB = (await (await fetch(`${api.base}/api/v1/diagnosis-stream/dlq`, { headers: { authorization: `Bearer ${k.operatorB}` } })).json()) as {
+        entries: { id: string }[];
+      };
+      expect(listB.entries.map((e) => e.id))
+        .to.include(ofB)
+        .and.not.include(ofA);
+      const replay = await fetch(`${api.base}/api/v1/diagnosis-stream/dlq/${ofA}/replay`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${k.operatorB}` },
+      });
       await replay.text();
       expect(replay.status).to.equal(404);
-      const listAll = (await (await fetch(`${api.base}/api/v1/diagnosis-stream/dlq`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as { entries: { id: string }[] };
+      const listAll = (await (await fetch(`${api.base}/api/v1/diagnosis-stream/dlq`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as {
+        entries: { id: string }[];
+      };
       expect(listAll.entries.map((e) => e.id)).to.include.members([ofA, ofB]);
     });
   });
 
-
   describe("7. vehicle ids are scoped per fleet", () => {
     it("the same id in two fleets is two vehicles: B's profile write does not take A's vehicle", async () => {
       const profile = JSON.parse(readFileSync(path.resolve(__dirname, "../../examples/profile-pmsm.json"), "utf8")) as object;
-      const put = await fetch(`${api.base}/api/v1/vehicles/VIN-SHARED`, { method: "PUT", headers: { authorization: `Bearer ${k.operatorB}`, "content-type": "application/json" }, body: JSON.stringify(profile) });
+      const put = await fetch(`${api.base}/api/v1/vehicles/VIN-SHARED`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${k.operatorB}`, "content-type": "application/json" },
+        body: JSON.stringify(profile),
+      });
       expect(put.status).to.equal(200);
       const ingest = await post(ingestUrl(api, "VIN-SHARED"), k.ingestA, body);
       expect(ingest.status, JSON.stringify(ingest.json)).to.equal(202);

@@ -41,7 +41,10 @@ describe("ingest through a Redis outage: fast 503 while down, 202 as soon as Red
   const post = async (vehicle = "EV-O1") => {
     const t0 = performance.now();
     const res = await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/${vehicle}/data`, {
-      method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body, signal: AbortSignal.timeout(10_000),
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(10_000),
     });
     const json = (await res.json()) as Record<string, unknown>;
     return { status: res.status, json, ms: performance.now() - t0 };
@@ -75,12 +78,18 @@ describe("ingest through a Redis outage: fast 503 while down, 202 as soon as Red
     await server.stop();
     await waitFor(() => apiRedis.status !== "ready" || undefined, 5000, "the api to see its Redis connection down");
     for (let i = 0; i < 12; i++) {
-      const err = await api.broker.call("api.vehicleHealth", { vehicle_id: "EV-O1" }, { meta: { principal } }).then(() => null, (e: unknown) => e);
+      const err = await api.broker.call("api.vehicleHealth", { vehicle_id: "EV-O1" }, { meta: { principal } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, "a call failing while Redis is down").to.be.instanceOf(Error);
     }
     const store = (api.broker as unknown as { CircuitBreakerStore: Map<string, { state: string; failures: number }> }).CircuitBreakerStore;
     const apiEntries = [...store.entries()].filter(([name]) => name.includes("api."));
-    expect(apiEntries.map(([name, s]) => `${name}: ${s.state} after ${s.failures} failures`), "breaker state of api actions").to.deep.equal([]);
+    expect(
+      apiEntries.map(([name, s]) => `${name}: ${s.state} after ${s.failures} failures`),
+      "breaker state of api actions",
+    ).to.deep.equal([]);
     await server.restart();
     await waitFor(() => apiRedis.status === "ready" || undefined, 15_000, "the api's Redis connection back");
   });

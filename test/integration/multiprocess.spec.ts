@@ -67,7 +67,11 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
     runner("coordA", ["services/diagnosis.service.ts"]);
     runner("coordB", ["services/diagnosis.service.ts"]);
     await observer.waitForServices(["fault.turn", "fault.insulation", "fault.bearing", "fault.eccentricity", "fault.broken-bar", "diagnosis"], 40_000);
-    await waitFor(() => (observer.registry.getServiceList({ onlyAvailable: true }) as { name: string }[]).filter((s) => s.name === "diagnosis").length === 2 || undefined, 30_000, "two coordinators");
+    await waitFor(
+      () => (observer.registry.getServiceList({ onlyAvailable: true }) as { name: string }[]).filter((s) => s.name === "diagnosis").length === 2 || undefined,
+      30_000,
+      "two coordinators",
+    );
   });
 
   fx.beforeCleanup(async () => {
@@ -85,7 +89,11 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
     const t0 = Date.now();
     const pipe = redis.pipeline();
     for (let i = 0; i < N; i++) {
-      pipe.xadd(keys.rawStream, "*", ...rawEntryFields({ vehicleId: fleet.vehicles[i % 10].id, timestamp: new Date(), sensorData: bodies[i % 10], metadata: {} }));
+      pipe.xadd(
+        keys.rawStream,
+        "*",
+        ...rawEntryFields({ vehicleId: fleet.vehicles[i % 10].id, timestamp: new Date(), sensorData: bodies[i % 10], metadata: {} }),
+      );
     }
     for (const [err, id] of (await pipe.exec()) ?? []) {
       if (err) throw err;
@@ -93,15 +101,19 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
     }
 
     // Kill coordinator A while it holds un-acked entries.
-    const heldByA = await waitFor(async () => {
-      const consumers = (await redis.xinfo("CONSUMERS", keys.rawStream, "diagnosis").catch(() => [])) as unknown[][];
-      for (const c of consumers) {
-        const o: Record<string, unknown> = {};
-        for (let i = 0; i + 1 < c.length; i += 2) o[String(c[i])] = c[i + 1];
-        if (String(o.name).startsWith("coordA") && Number(o.pending) > 0) return Number(o.pending);
-      }
-      return undefined;
-    }, 20_000, "coordinator A holding entries");
+    const heldByA = await waitFor(
+      async () => {
+        const consumers = (await redis.xinfo("CONSUMERS", keys.rawStream, "diagnosis").catch(() => [])) as unknown[][];
+        for (const c of consumers) {
+          const o: Record<string, unknown> = {};
+          for (let i = 0; i + 1 < c.length; i += 2) o[String(c[i])] = c[i + 1];
+          if (String(o.name).startsWith("coordA") && Number(o.pending) > 0) return Number(o.pending);
+        }
+        return undefined;
+      },
+      20_000,
+      "coordinator A holding entries",
+    );
     const consumerA = await consumerName("coordA");
     children.get("coordA")!.kill("SIGKILL");
     const killedAt = Date.now();
@@ -109,29 +121,39 @@ describe("multiprocess: coordinator SIGKILL mid-stream", function () {
     const orphans = ((await redis.xpending(keys.rawStream, "diagnosis", "-", "+", 10_000, consumerA)) as [string][]).map((p) => p[0]);
     let orphansDoneAt = 0;
     // Failure detection by heartbeat (1 s interval, 4 s timeout): when the registry drops the dead node.
-    const detected = waitFor(() => (observer.registry.nodes.get("coordA")?.available === false ? Date.now() : undefined), 15_000, "coordA dropped from the registry");
+    const detected = waitFor(
+      () => (observer.registry.nodes.get("coordA")?.available === false ? Date.now() : undefined),
+      15_000,
+      "coordA dropped from the registry",
+    );
 
     // Every window gets its five results; none gets two of one family.
-    const counts = await waitFor(async () => {
-      const rows = await redis.xrange(keys.resultsStream, "-", "+");
-      const perWindow = new Map<string, Map<string, number>>();
-      for (const [, f] of rows) {
-        const o: Record<string, string> = {};
-        for (let i = 0; i + 1 < f.length; i += 2) o[f[i]] = f[i + 1];
-        const m = perWindow.get(o.original_message_id) ?? new Map<string, number>();
-        m.set(o.fault_type, (m.get(o.fault_type) ?? 0) + 1);
-        perWindow.set(o.original_message_id, m);
-      }
-      if (!orphansDoneAt && orphans.every((id) => perWindow.get(id)?.size === 5)) orphansDoneAt = Date.now();
-      return ids.every((id) => perWindow.get(id)?.size === 5) ? perWindow : undefined;
-    }, 60_000, "all windows diagnosed");
+    const counts = await waitFor(
+      async () => {
+        const rows = await redis.xrange(keys.resultsStream, "-", "+");
+        const perWindow = new Map<string, Map<string, number>>();
+        for (const [, f] of rows) {
+          const o: Record<string, string> = {};
+          for (let i = 0; i + 1 < f.length; i += 2) o[f[i]] = f[i + 1];
+          const m = perWindow.get(o.original_message_id) ?? new Map<string, number>();
+          m.set(o.fault_type, (m.get(o.fault_type) ?? 0) + 1);
+          perWindow.set(o.original_message_id, m);
+        }
+        if (!orphansDoneAt && orphans.every((id) => perWindow.get(id)?.size === 5)) orphansDoneAt = Date.now();
+        return ids.every((id) => perWindow.get(id)?.size === 5) ? perWindow : undefined;
+      },
+      60_000,
+      "all windows diagnosed",
+    );
     const doneAt = Date.now();
     const detectedAt = await detected;
     for (const id of ids) for (const [, n] of counts.get(id)!) expect(n, id).to.equal(1);
     const pending = (await redis.xpending(keys.rawStream, "diagnosis")) as [number];
     expect(pending[0]).to.equal(0);
     expect(orphans.length).to.be.greaterThan(0);
-    console.log(`      ${N} windows; coordinator A held ${heldByA} (${orphans.length} still pending at SIGKILL); its windows diagnosed by B ${orphansDoneAt - killedAt} ms after the kill; all ${N} done ${doneAt - killedAt} ms after the kill, ${doneAt - t0} ms after the first XADD; registry dropped coordA ${detectedAt - killedAt} ms after the kill`);
+    console.log(
+      `      ${N} windows; coordinator A held ${heldByA} (${orphans.length} still pending at SIGKILL); its windows diagnosed by B ${orphansDoneAt - killedAt} ms after the kill; all ${N} done ${doneAt - killedAt} ms after the kill, ${doneAt - t0} ms after the first XADD; registry dropped coordA ${detectedAt - killedAt} ms after the kill`,
+    );
     expect(detectedAt - killedAt).to.be.below(8000);
   });
 });

@@ -136,10 +136,14 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     const { message_id: messageId } = (await res.json()) as { message_id: string };
     expect(messageId).to.match(/^\d+-\d+$/);
 
-    const results = await waitFor(async () => {
-      const r = await resultsFor(messageId);
-      return r.length >= 5 ? r : undefined;
-    }, 15_000, "five results");
+    const results = await waitFor(
+      async () => {
+        const r = await resultsFor(messageId);
+        return r.length >= 5 ? r : undefined;
+      },
+      15_000,
+      "five results",
+    );
     expect(results.map((r) => r.faultType).sort()).to.deep.equal(["bearing", "broken_bar", "eccentricity", "insulation", "turn_fault"]);
     for (const r of results) expect(r.vehicleId).to.equal("EV-PIPE-1");
 
@@ -174,10 +178,14 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   it("diagnoses a legacy entry written straight into the raw stream by an old producer", async () => {
     const legacy = encodeLegacyRows(window, { chinese: true, timeColumn: true });
     const id = await redis.xadd(keys.rawStream, "*", ...rawEntryFields({ vehicleId: "EV-LEGACY-1", timestamp: new Date(), sensorData: legacy, metadata: {} }));
-    const results = await waitFor(async () => {
-      const r = await resultsFor(id!);
-      return r.length >= 5 ? r : undefined;
-    }, 15_000, "five results for the legacy entry");
+    const results = await waitFor(
+      async () => {
+        const r = await resultsFor(id!);
+        return r.length >= 5 ? r : undefined;
+      },
+      15_000,
+      "five results for the legacy entry",
+    );
     expect(new Set(results.map((r) => r.faultType)).size).to.equal(5);
   });
 
@@ -189,9 +197,15 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       const rows = Array.from({ length: 10 }, (_, i) => {
         const t = (b * 10 + i) / rateHz;
         const ph = 2 * Math.PI * 50 * t;
-        return { "时间": t, Ia: 10 * Math.sin(ph), Ib: 10 * Math.sin(ph - (2 * Math.PI) / 3), Ic: 10 * Math.sin(ph + (2 * Math.PI) / 3), rpm: 1500, load: 60 };
+        return { 时间: t, Ia: 10 * Math.sin(ph), Ib: 10 * Math.sin(ph - (2 * Math.PI) / 3), Ic: 10 * Math.sin(ph + (2 * Math.PI) / 3), rpm: 1500, load: 60 };
       });
-      batches.push((await redis.xadd(keys.rawStream, "*", ...rawEntryFields({ vehicleId: "EV-BATCH-1", timestamp: new Date(), sensorData: { data: rows, sampling_rate: rateHz }, metadata: {} })))!);
+      batches.push(
+        (await redis.xadd(
+          keys.rawStream,
+          "*",
+          ...rawEntryFields({ vehicleId: "EV-BATCH-1", timestamp: new Date(), sensorData: { data: rows, sampling_rate: rateHz }, metadata: {} }),
+        ))!,
+      );
       if (b === 18) {
         // 19 batches read and buffered, none acknowledged: raw entries are acked only once their window is diagnosed.
         await waitFor(async () => ((await pendingCount()) === 19 ? true : undefined), 10_000, "19 buffered batches pending");
@@ -202,10 +216,14 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     }
     // 20 × 10 samples reach the 200-sample target with the last batch: that entry's id keys the window.
     const windowKey = batches[batches.length - 1];
-    const results = await waitFor(async () => {
-      const r = await resultsFor(windowKey);
-      return r.length >= 5 ? r : undefined;
-    }, 15_000, "five results for the assembled window");
+    const results = await waitFor(
+      async () => {
+        const r = await resultsFor(windowKey);
+        return r.length >= 5 ? r : undefined;
+      },
+      15_000,
+      "five results for the assembled window",
+    );
     expect(new Set(results.map((r) => r.faultType)).size).to.equal(5);
     for (const id of batches.slice(0, -1)) expect(await resultsFor(id)).to.have.length(0);
     // Every batch is acknowledged once the window is diagnosed.
@@ -214,22 +232,45 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
   it("takes a motor profile per vehicle from PUT /api/v1/vehicles/{id} (operator), validated field by field", async () => {
     const auth = { "content-type": "application/json", authorization: `Bearer ${operatorA}` };
-    const profile = { motor_type: "induction", pole_pairs: 2, rated_rpm: 1470, rated_current_a: 30, rated_voltage_v: 400, rotor_bars: 28, supply_hz: 50, bearing: { n_balls: 9, ball_diameter_mm: 9.525, pitch_diameter_mm: 46, contact_angle_deg: 0 }, insulation_class: "F", dc_bus_v: 560 };
+    const profile = {
+      motor_type: "induction",
+      pole_pairs: 2,
+      rated_rpm: 1470,
+      rated_current_a: 30,
+      rated_voltage_v: 400,
+      rotor_bars: 28,
+      supply_hz: 50,
+      bearing: { n_balls: 9, ball_diameter_mm: 9.525, pitch_diameter_mm: 46, contact_angle_deg: 0 },
+      insulation_class: "F",
+      dc_bus_v: 560,
+    };
     const bad = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify({ ...profile, pole_pairs: -1 }) });
     expect(bad.status).to.equal(422);
     expect(((await bad.json()) as { field: string }).field).to.match(/pole_pairs/);
-    const viewerPut = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: { ...auth, authorization: `Bearer ${viewerA}` }, body: JSON.stringify(profile) });
+    const viewerPut = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, {
+      method: "PUT",
+      headers: { ...auth, authorization: `Bearer ${viewerA}` },
+      body: JSON.stringify(profile),
+    });
     expect(viewerPut.status).to.equal(403);
     const ok = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify(profile) });
     expect(ok.status).to.equal(200);
-    const res = await gateway.call<{ profile: string }, object>("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", fleet_id: "fleetA", sensor_data: encodeColumnar(window) });
+    const res = await gateway.call<{ profile: string }, object>("diagnosis.submit", {
+      vehicle_id: "EV-PROFILE-1",
+      fleet_id: "fleetA",
+      sensor_data: encodeColumnar(window),
+    });
     expect(res.profile).to.equal("vehicle");
     // Fleet B's "EV-PROFILE-1" is its own vehicle: B's profile for it does not touch fleet A's.
     const store = new ApiKeyStore(redis, tag);
     const operatorB = (await store.create("fleetB", "operator")).key;
     const { rotor_bars: _bars, supply_hz: _supply, ...common } = profile;
     const pmsm = { ...common, motor_type: "pmsm", pole_pairs: 4 };
-    const other = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: { ...auth, authorization: `Bearer ${operatorB}` }, body: JSON.stringify(pmsm) });
+    const other = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, {
+      method: "PUT",
+      headers: { ...auth, authorization: `Bearer ${operatorB}` },
+      body: JSON.stringify(pmsm),
+    });
     expect(other.status).to.equal(200);
     expect((await new VehicleProfiles(redis, tag).load("fleetA", "EV-PROFILE-1")).profile).to.deep.include({ motor_type: "induction", rotor_bars: 28 });
     expect((await new VehicleProfiles(redis, tag).load("fleetB", "EV-PROFILE-1")).profile).to.deep.include({ motor_type: "pmsm" });
@@ -237,9 +278,14 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
   it("answers diagnosis.submit with five findings and the health, without touching the streams", async () => {
     const before = await redis.xlen(keys.resultsStream);
-    const res = await gateway.call<{
-      findings: { fault_type: string }[]; health: { status: string }; profile: string;
-    }, object>("diagnosis.submit", { sensor_data: encodeColumnar(window) });
+    const res = await gateway.call<
+      {
+        findings: { fault_type: string }[];
+        health: { status: string };
+        profile: string;
+      },
+      object
+    >("diagnosis.submit", { sensor_data: encodeColumnar(window) });
     expect(res.findings.map((f) => f.fault_type).sort()).to.deep.equal(["bearing", "broken_bar", "eccentricity", "insulation", "turn_fault"]);
     expect(res.profile).to.equal("default");
     expect(res.health.status).to.be.a("string");
@@ -251,10 +297,21 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     const cases: { name: string; body: unknown; headers?: Record<string, string>; status: number; field: RegExp }[] = [
       { name: "missing sensor_data", body: { metadata: {} }, status: 422, field: /^sensor_data$/ },
       { name: "unknown body key", body: { sensor_data: good, extra: 1 }, status: 422, field: /extra/ },
-      { name: "channel not an array", body: { sensor_data: { ...good, channels: { ...good.channels, ia: "x" } } }, status: 422, field: /sensor_data\.channels\.ia/ },
+      {
+        name: "channel not an array",
+        body: { sensor_data: { ...good, channels: { ...good.channels, ia: "x" } } },
+        status: 422,
+        field: /sensor_data\.channels\.ia/,
+      },
       { name: "negative sampling rate", body: { sensor_data: { ...good, sampling_rate: -5 } }, status: 422, field: /sampling_rate/ },
       { name: "invalid JSON", body: "{ not json", status: 400, field: /^body$/ },
-      { name: "wrong content type", body: JSON.stringify({ sensor_data: good }), headers: { "content-type": "text/plain" }, status: 415, field: /content-type/ },
+      {
+        name: "wrong content type",
+        body: JSON.stringify({ sensor_data: good }),
+        headers: { "content-type": "text/plain" },
+        status: 415,
+        field: /content-type/,
+      },
       { name: "body too large", body: JSON.stringify({ sensor_data: good, pad: "x".repeat(3 * 1024 * 1024) }), status: 413, field: /^body$/ },
     ];
     const before = await redis.xlen(keys.rawStream);
@@ -265,7 +322,11 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       expect(body.field ?? "", c.name).to.match(c.field);
       expect(JSON.stringify(body), c.name).not.to.match(/\bat \w+ \(|\.ts:\d+/);
     }
-    const noKey = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-PIPE-1/data`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sensor_data: good }) });
+    const noKey = await fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-PIPE-1/data`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sensor_data: good }),
+    });
     expect(noKey.status).to.equal(401);
     const viewerIngest = await post("EV-PIPE-1", { sensor_data: good }, { authorization: `Bearer ${viewerA}` });
     expect(viewerIngest.status).to.equal(403);
@@ -273,8 +334,27 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
   });
 
   it("dead-letters a poison stream entry at once, with the failing field, and keeps the stream moving", async () => {
-    const poison = await redis.xadd(keys.rawStream, "*", "vehicle_id", "EV-POISON", "timestamp", new Date().toISOString(), "sensor_data", "{ not json", "metadata", "{}", "data_type", "motor_sensor_data", "fleet_id", "fleetA");
-    const letter = await waitFor(async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === poison), 10_000, "the poison entry in the DLQ");
+    const poison = await redis.xadd(
+      keys.rawStream,
+      "*",
+      "vehicle_id",
+      "EV-POISON",
+      "timestamp",
+      new Date().toISOString(),
+      "sensor_data",
+      "{ not json",
+      "metadata",
+      "{}",
+      "data_type",
+      "motor_sensor_data",
+      "fleet_id",
+      "fleetA",
+    );
+    const letter = await waitFor(
+      async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === poison),
+      10_000,
+      "the poison entry in the DLQ",
+    );
     expect(letter.error).to.match(/sensor_data/);
     // Visible and replayable through the API, for operators only.
     const auth = { authorization: `Bearer ${operatorA}` };
@@ -285,7 +365,11 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     expect(replay.status).to.equal(202);
     // The replayed copy is still poison: it lands in the DLQ again instead of blocking the stream.
     const { message_id: replayedId } = (await replay.json()) as { message_id: string };
-    await waitFor(async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === replayedId), 10_000, "the replayed entry dead-lettered again");
+    await waitFor(
+      async () => (await listDeadLetters(redis, keys.deadLetterStream, { count: 100 })).find((d) => d.originalId === replayedId),
+      10_000,
+      "the replayed entry dead-lettered again",
+    );
     // The next good window still goes through.
     const res = await post("EV-PIPE-1", { sensor_data: encodeCompact(window) });
     const { message_id: messageId } = (await res.json()) as { message_id: string };

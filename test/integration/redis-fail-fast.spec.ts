@@ -34,7 +34,10 @@ describe("Redis clients fail fast while Redis is down", function () {
     await server.stop();
     await closed;
     const t0 = performance.now();
-    const error = await fast.get("k").then(() => null, (e: unknown) => e);
+    const error = await fast.get("k").then(
+      () => null,
+      (e: unknown) => e,
+    );
     const elapsedMs = performance.now() - t0;
     expect(String(error)).to.match(/enableOfflineQueue|writeable|Connection/i);
     expect(elapsedMs, "fail-fast rejection time, ms").to.be.below(100);

@@ -9,7 +9,9 @@ import { PrivateRedis, redisServerInstalled } from "../../tools/chaos/private-re
 import { startApi, type ApiHarness } from "./api-harness";
 import { uniqueName } from "./helpers";
 
-const body = JSON.stringify({ sensor_data: encodeCompact(nextWindow(makeFleet({ vehicles: 1, seed: 2, faultyShare: 0, durationS: 0.125, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0)) });
+const body = JSON.stringify({
+  sensor_data: encodeCompact(nextWindow(makeFleet({ vehicles: 1, seed: 2, faultyShare: 0, durationS: 0.125, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0)),
+});
 
 describe("a full Redis: /ready degrades first, refused writes are 503", function () {
   this.timeout(60_000);
@@ -21,7 +23,12 @@ describe("a full Redis: /ready degrades first, refused writes are 503", function
     if (!redisServerInstalled()) this.skip();
     server = await PrivateRedis.start({ persistence: "none", maxmemory: "64mb" });
     // Not ready from 1 % of maxmemory on: any real usage crosses it.
-    api = await startApi(uniqueName("full"), "full-api", { REDIS_MEMORY_READY_PCT: "1", REDIS_MEMORY_ALERT_PCT: "1", INGEST_RATE_LIMIT: "1000" }, { redisUrl: server.url });
+    api = await startApi(
+      uniqueName("full"),
+      "full-api",
+      { REDIS_MEMORY_READY_PCT: "1", REDIS_MEMORY_ALERT_PCT: "1", INGEST_RATE_LIMIT: "1000" },
+      { redisUrl: server.url },
+    );
     ingestKey = await api.key("fleetF", "ingest");
   });
 
@@ -42,7 +49,9 @@ describe("a full Redis: /ready degrades first, refused writes are 503", function
     await api.redis.config("SET", "maxmemory", String(Math.max(1, used - 1024 * 1024)));
     try {
       const res = await fetch(`${api.base}/api/v1/diagnosis-stream/vehicles/EV-FULL/data`, {
-        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${ingestKey}` }, body,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ingestKey}` },
+        body,
       });
       const answer = (await res.json()) as { error: string };
       expect(res.status).to.equal(503);

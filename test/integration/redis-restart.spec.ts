@@ -60,20 +60,35 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
     server = await PrivateRedis.start();
     const port = await freePort();
     const env = {
-      REDIS_URL: server.url, VTOX_PREFIX: tag, RAW_STREAM: keys.rawStream, RESULTS_STREAM: keys.resultsStream, PORT: String(port), HOST: "127.0.0.1",
-      DIAGNOSIS_CLAIM_IDLE_MS: "1000", INGEST_RATE_LIMIT: "1000", INGEST_VEHICLE_RATE_LIMIT: "1000",
+      REDIS_URL: server.url,
+      VTOX_PREFIX: tag,
+      RAW_STREAM: keys.rawStream,
+      RESULTS_STREAM: keys.resultsStream,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DIAGNOSIS_CLAIM_IDLE_MS: "1000",
+      INGEST_RATE_LIMIT: "1000",
+      INGEST_VEHICLE_RATE_LIMIT: "1000",
     };
     base = `http://127.0.0.1:${port}`;
     // The production broker config (its transporter included) on the private Redis: the api in this process, the
     // coordinator and the five workers in a moleculer-runner child process.
-    gateway = new ServiceBroker(brokerConfig(loadConfig({ ...process.env, ...env, NAMESPACE: tag, NODE_ID: "rr-gateway", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" })));
+    gateway = new ServiceBroker(
+      brokerConfig(loadConfig({ ...process.env, ...env, NAMESPACE: tag, NODE_ID: "rr-gateway", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal" })),
+    );
     gateway.createService(configuredService("api", env));
     logDir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-rr-logs-"));
-    children = new NodeSet(path.resolve(__dirname, "../.."), logDir, [{
-      name: "rr-pipeline", kind: "worker",
-      services: ["services/diagnosis.service.ts", ...["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`)],
-      env: { ...process.env, ...env, NAMESPACE: tag, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" },
-    }]);
+    children = new NodeSet(path.resolve(__dirname, "../.."), logDir, [
+      {
+        name: "rr-pipeline",
+        kind: "worker",
+        services: [
+          "services/diagnosis.service.ts",
+          ...["turn", "insulation", "bearing", "eccentricity", "broken-bar"].map((f) => `services/fault-${f}.service.ts`),
+        ],
+        env: { ...process.env, ...env, NAMESPACE: tag, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn" },
+      },
+    ]);
     children.startAll();
     await gateway.start();
     redis = createRedis(server.url, { connectionName: "redis-restart-observer", maxRetriesPerRequest: 5 });
@@ -90,8 +105,10 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
 
   async function post(i: number): Promise<Response> {
     return fetch(`${base}/api/v1/diagnosis-stream/vehicles/EV-RR-${i % 3}/data`, {
-      method: "POST", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json", "idempotency-key": `w${i}` },
-      body: JSON.stringify({ sensor_data: sd }), signal: AbortSignal.timeout(10_000),
+      method: "POST",
+      headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json", "idempotency-key": `w${i}` },
+      body: JSON.stringify({ sensor_data: sd }),
+      signal: AbortSignal.timeout(10_000),
     });
   }
 
@@ -102,7 +119,14 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       expect(res.status).to.equal(202);
       accepted.push(((await res.json()) as { message_id: string }).message_id);
     }
-    await waitFor(async () => { const ix = await indexResults(redis, keys); return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined; }, 30_000, "first windows");
+    await waitFor(
+      async () => {
+        const ix = await indexResults(redis, keys);
+        return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined;
+      },
+      30_000,
+      "first windows",
+    );
     const before = await connectionsByName(redis);
     const downTimes: number[] = [];
     const resumeTimes: number[] = [];
@@ -120,21 +144,40 @@ describe("Redis restarts: 503 while down, resume alone, exactly once, no connect
       await waitFor(async () => (await fetch(`${base}/ready`)).status === 200 || undefined, 30_000, "ready again");
       // The client retries the window it could not deliver, with the same Idempotency-Key.
       for (let i = 0; i < 3; i++) {
-        const again = await waitFor(async () => { const r = await post(seq - 1 + i); return r.status === 202 ? r : undefined; }, 20_000, "ingest accepted again");
+        const again = await waitFor(
+          async () => {
+            const r = await post(seq - 1 + i);
+            return r.status === 202 ? r : undefined;
+          },
+          20_000,
+          "ingest accepted again",
+        );
         accepted.push(((await again.json()) as { message_id: string }).message_id);
       }
       seq += 2;
-      await waitFor(async () => { const ix = await indexResults(redis, keys); return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined; }, 30_000, "windows after the restart");
+      await waitFor(
+        async () => {
+          const ix = await indexResults(redis, keys);
+          return accepted.every((id) => ix.counts.get(id)?.size === 5) || undefined;
+        },
+        30_000,
+        "windows after the restart",
+      );
       resumeTimes.push(Date.now() - restartedAt);
     }
     // Late reconnects may still be closing their old connections: wait until the count is back (or report it).
-    await waitFor(async () => total(await connectionsByName(redis)) <= total(before) || undefined, 10_000,
-      async () => `connections back to ${total(before)}: ${JSON.stringify(await connectionsByName(redis))}`);
+    await waitFor(
+      async () => total(await connectionsByName(redis)) <= total(before) || undefined,
+      10_000,
+      async () => `connections back to ${total(before)}: ${JSON.stringify(await connectionsByName(redis))}`,
+    );
     const after = await connectionsByName(redis);
     const ix = await indexResults(redis, keys);
     for (const id of accepted) for (const f of FAULT_TYPES) expect(ix.counts.get(id)?.get(f), `${id} ${f}`).to.equal(1);
     expect(new Set(accepted).size).to.equal(accepted.length);
-    console.log(`      ingest answered 503 in ${downTimes.join(" / ")} ms while Redis was down; results flowed again ${resumeTimes.join(" / ")} ms after each restart`);
+    console.log(
+      `      ingest answered 503 in ${downTimes.join(" / ")} ms while Redis was down; results flowed again ${resumeTimes.join(" / ")} ms after each restart`,
+    );
     console.log(`      Redis connections before: ${JSON.stringify(before)} (${total(before)}); after 3 restarts: ${JSON.stringify(after)} (${total(after)})`);
     for (const t of downTimes) expect(t).to.be.below(5000);
     expect(total(after), "connections after the restarts").to.be.at.most(total(before));

@@ -33,7 +33,9 @@ describe("window store (claim check for decoded windows)", function () {
 
   it("gives back every channel bit for bit, in its sample type, with the scalars", async () => {
     const window: SensorWindow = {
-      startTime: "2026-01-01T00:00:00.000Z", rpm: 1500, dcBusV: 750,
+      startTime: "2026-01-01T00:00:00.000Z",
+      rpm: 1500,
+      dcBusV: 750,
       channels: {
         ia: { rateHz: 8192, samples: Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i / 7) * 3.25) },
         va: { rateHz: 4096, samples: Float64Array.from({ length: 333 }, (_, i) => Math.cos(i / 5) * 1e-7 + i) },
@@ -60,7 +62,9 @@ describe("window store (claim check for decoded windows)", function () {
     expect(Object.keys(some.channels)).to.deep.equal(["ia"]);
     await deleteWindow(redis, `${prefix}:w2`);
     let caught: unknown;
-    await loadWindow(redis, ref, ["ia"]).catch((err: unknown) => { caught = err; });
+    await loadWindow(redis, ref, ["ia"]).catch((err: unknown) => {
+      caught = err;
+    });
     expect(caught).to.be.instanceOf(WindowGoneError);
   });
 
@@ -86,7 +90,7 @@ describe("window store (claim check for decoded windows)", function () {
       caller = makeBroker(namespace, "caller-1");
       worker.createService({
         name: "fault.probe",
-      settings: { redisUrl: REDIS_URL },
+        settings: { redisUrl: REDIS_URL },
         mixins: [
           AnalyzerWorkerMixin({
             faultType: "eccentricity",
@@ -119,7 +123,9 @@ describe("window store (claim check for decoded windows)", function () {
       const windowRef = await storeWindow(redis, `${prefix}:w4`, fullWindow(), 30);
       await deleteWindow(redis, `${prefix}:w4`);
       let caught: unknown;
-      await caller.call("fault.probe.analyze", { windowRef, profile: DEFAULT_MOTOR_PROFILE }).catch((err: unknown) => { caught = err; });
+      await caller.call("fault.probe.analyze", { windowRef, profile: DEFAULT_MOTOR_PROFILE }).catch((err: unknown) => {
+        caught = err;
+      });
       expect(String((caught as Error)?.message)).to.match(/gone/);
     });
   });

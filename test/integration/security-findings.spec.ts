@@ -21,7 +21,12 @@ function ingestUrl(api: ApiHarness, vehicleId: string): string {
   return `${api.base}/api/v1/diagnosis-stream/vehicles/${vehicleId}/data`;
 }
 
-async function post(url: string, key: string | null, payload: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  url: string,
+  key: string | null,
+  payload: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
@@ -39,7 +44,13 @@ describe("security findings (attacking the running api)", function () {
   const k: Record<string, string> = {};
   const sockets: Socket[] = [];
   const metricsToken = "m".repeat(16) + generateKey().slice(-32);
-  const apiEnv = { INGEST_RATE_LIMIT: "100000", INGEST_VEHICLE_RATE_LIMIT: "100000", VTOX_ADMIN_KEY: adminKey, METRICS_TOKEN: metricsToken, INGEST_BODY_TIMEOUT_MS: "1000" };
+  const apiEnv = {
+    INGEST_RATE_LIMIT: "100000",
+    INGEST_VEHICLE_RATE_LIMIT: "100000",
+    VTOX_ADMIN_KEY: adminKey,
+    METRICS_TOKEN: metricsToken,
+    INGEST_BODY_TIMEOUT_MS: "1000",
+  };
 
   before(async () => {
     api = await startApi(tag, "sec-api", { ...apiEnv });
@@ -67,7 +78,7 @@ describe("security findings (attacking the running api)", function () {
   describe("5. what is validated is what is stored", () => {
     it("a charset=utf-7 body is refused and nothing reaches the stream", async () => {
       const before = await api.redis.xlen(api.keys.rawStream);
-      const poison = '{"sensor_data":' + JSON.stringify(encodeCompact(window)) + ',+ACI-poison+ACI-:1}';
+      const poison = '{"sensor_data":' + JSON.stringify(encodeCompact(window)) + ",+ACI-poison+ACI-:1}";
       const res = await post(ingestUrl(api, "EV-A2"), k.ingestA, poison, { "content-type": "application/json; charset=utf-7" });
       expect(res.status).to.equal(415);
       expect(await api.redis.xlen(api.keys.rawStream)).to.equal(before);
@@ -78,11 +89,20 @@ describe("security findings (attacking the running api)", function () {
     it("a request without a key is answered 401 from its headers, before its body has arrived", async () => {
       const url = new URL(ingestUrl(api, "EV-A3"));
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": "1000000" } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-          req.destroy();
-        });
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: "POST",
+            headers: { "content-type": "application/json", "content-length": "1000000" },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+            req.destroy();
+          },
+        );
         req.on("error", reject);
         req.write("{"); // the rest never comes
       });
@@ -94,7 +114,9 @@ describe("security findings (attacking the running api)", function () {
       const sock = net.connect(Number(url.port), url.hostname);
       await new Promise((r) => sock.once("connect", r));
       const t0 = Date.now();
-      sock.write(`POST ${url.pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${k.ingestA}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"sensor_data":`);
+      sock.write(
+        `POST ${url.pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${k.ingestA}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"sensor_data":`,
+      );
       let answer = "";
       sock.on("data", (d: Buffer) => (answer += d.toString()));
       await new Promise((r) => sock.once("close", r));
@@ -125,7 +147,11 @@ describe("security findings (attacking the running api)", function () {
 
     it("compressed ingest bodies are refused with 415 (gzip, br and broken gzip alike)", async () => {
       const gz = gzipSync(body);
-      for (const [encoding, payload] of [["gzip", gz], ["br", Buffer.from(body)], ["gzip", Buffer.from("not gzip at all")]] as const) {
+      for (const [encoding, payload] of [
+        ["gzip", gz],
+        ["br", Buffer.from(body)],
+        ["gzip", Buffer.from("not gzip at all")],
+      ] as const) {
         const res = await post(ingestUrl(api, "EV-A4"), k.ingestA, payload, { "content-encoding": encoding });
         expect(res.status, `${encoding}`).to.equal(415);
         expect(res.json).to.include({ field: "content-encoding" });
@@ -174,7 +200,12 @@ describe("security findings (attacking the running api)", function () {
     });
 
     it("the gate in front of every route leaves unknown paths 404 and the dashboard served", async () => {
-      for (const [p, status] of [["/api/v1/nope", 404], ["/nope.js", 404], ["/", 200], ["/app.js", 200]] as const) {
+      for (const [p, status] of [
+        ["/api/v1/nope", 404],
+        ["/nope.js", 404],
+        ["/", 200],
+        ["/app.js", 200],
+      ] as const) {
         const res = await fetch(`${api.base}${p}`, { headers: { authorization: `Bearer ${k.viewerA}` } });
         await res.text();
         expect(res.status, p).to.equal(status);
@@ -212,7 +243,9 @@ describe("security findings (attacking the running api)", function () {
     });
 
     it("an X-Request-ID that is not a plain token is not echoed", async () => {
-      const res = await fetch(`${api.base}/api/v1/diagnosis-stream/fleet/overview`, { headers: { authorization: `Bearer ${k.viewerA}`, "x-request-id": "<script>alert(1)</script>" } });
+      const res = await fetch(`${api.base}/api/v1/diagnosis-stream/fleet/overview`, {
+        headers: { authorization: `Bearer ${k.viewerA}`, "x-request-id": "<script>alert(1)</script>" },
+      });
       await res.text();
       expect(res.headers.get("x-request-id") ?? "").to.not.contain("<");
       const plain = await fetch(`${api.base}/live`, { headers: { "x-request-id": "trace-42:abc.DEF_1" } });
@@ -236,7 +269,10 @@ describe("security findings (attacking the running api)", function () {
       const { key, principal } = await api.store.create("fleetA", "viewer");
       const s = ioClient(api.base, { auth: { token: key }, transports: ["websocket"], reconnection: false });
       sockets.push(s);
-      await new Promise<void>((resolve, reject) => { s.on("connect", resolve); s.on("connect_error", reject); });
+      await new Promise<void>((resolve, reject) => {
+        s.on("connect", resolve);
+        s.on("connect_error", reject);
+      });
       const revoked = await fetch(`${api.base}/api/v1/keys/${principal.keyId}`, { method: "DELETE", headers: { authorization: `Bearer ${k.adminA}` } });
       expect(revoked.status).to.equal(200);
       const t0 = Date.now();
@@ -248,7 +284,10 @@ describe("security findings (attacking the running api)", function () {
       const { key, principal } = await api.store.create("fleetA", "viewer");
       const s = ioClient(api.base, { auth: { token: key }, transports: ["websocket"], reconnection: false });
       sockets.push(s);
-      await new Promise<void>((resolve, reject) => { s.on("connect", resolve); s.on("connect_error", reject); });
+      await new Promise<void>((resolve, reject) => {
+        s.on("connect", resolve);
+        s.on("connect_error", reject);
+      });
       expect(await api.store.revoke(principal.keyId)).to.equal(true);
       const t0 = Date.now();
       await waitFor(() => !s.connected, 5000, "the socket of a key revoked in Redis to be disconnected");
@@ -260,11 +299,18 @@ describe("security findings (attacking the running api)", function () {
       let s: Socket | undefined;
       try {
         // The event reaches the replicas the revoking api knows: wait until each sees the other.
-        await waitFor(() => (api.broker.registry.nodes.get("sec-api-replica")?.available && replica.broker.registry.nodes.get("sec-api")?.available) || undefined, 10_000, "both api replicas to see each other");
+        await waitFor(
+          () => (api.broker.registry.nodes.get("sec-api-replica")?.available && replica.broker.registry.nodes.get("sec-api")?.available) || undefined,
+          10_000,
+          "both api replicas to see each other",
+        );
         const { key, principal } = await api.store.create("fleetA", "viewer");
         s = ioClient(replica.base, { auth: { token: key }, transports: ["websocket"], reconnection: false });
         const socket = s;
-        await new Promise<void>((resolve, reject) => { socket.on("connect", resolve); socket.on("connect_error", reject); });
+        await new Promise<void>((resolve, reject) => {
+          socket.on("connect", resolve);
+          socket.on("connect_error", reject);
+        });
         // The replica has the key cached (verified within the cache TTL).
         expect((await fetch(`${replica.base}/api/v1/diagnosis-stream/fleet/overview`, { headers: { authorization: `Bearer ${key}` } })).status).to.equal(200);
         const revoked = await fetch(`${api.base}/api/v1/keys/${principal.keyId}`, { method: "DELETE", headers: { authorization: `Bearer ${k.adminA}` } });

@@ -39,7 +39,10 @@ describe("shared window reads: one Redis read per window per worker process", ()
     reads.register(["ia"]);
     const ref = await storeWindow(redis, `${prefix}:w2`, window, 60);
     await deleteWindow(redis, ref.key);
-    const error = await reads.load(redis, ref, ["ia"]).then(() => null, (e: unknown) => e);
+    const error = await reads.load(redis, ref, ["ia"]).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(String(error)).to.match(/gone|expired|WindowGone/i);
     expect(reads.size, "the failed read was dropped").to.equal(0);
     for (let i = 0; i < 5; i++) await reads.load(redis, await storeWindow(redis, `${prefix}:b${i}`, window, 60), ["ia"]);

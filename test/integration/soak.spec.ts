@@ -16,11 +16,31 @@ describe("soak (60 s): Redis memory stays flat under 20 standard windows/s with 
   it("passes: used_memory within ±10 % over the last 30 s, every window diagnosed once", async function () {
     if (!redisServerInstalled()) this.skip();
     const root = path.resolve(__dirname, "../..");
-    const args = ["--import", "tsx", "bench/soak.ts", "--duration", "60", "--rate", "20", "--retention", "15", "--interval", "1", "--sample", "2", "--judge", "30"];
+    const args = [
+      "--import",
+      "tsx",
+      "bench/soak.ts",
+      "--duration",
+      "60",
+      "--rate",
+      "20",
+      "--retention",
+      "15",
+      "--interval",
+      "1",
+      "--sample",
+      "2",
+      "--judge",
+      "30",
+    ];
     const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { out += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(out, out).to.contain("VERDICT: PASS");
     expect(code, out).to.equal(0);

@@ -17,7 +17,13 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe("config: the environment parsed once", () => {
   it("an empty environment gives the documented defaults", () => {
     const c = loadConfig({});
-    expect(c.redis).to.deep.equal({ url: "redis://localhost:6379", prefix: "vtox", rawStream: "motor_raw_data", resultsStream: "fault_diagnosis_results", vehicleStateTtlS: 2_592_000 });
+    expect(c.redis).to.deep.equal({
+      url: "redis://localhost:6379",
+      prefix: "vtox",
+      rawStream: "motor_raw_data",
+      resultsStream: "fault_diagnosis_results",
+      vehicleStateTtlS: 2_592_000,
+    });
     expect(c.broker.namespace).to.equal("vtox");
     expect(c.api).to.include({ port: 8000, host: "0.0.0.0", bodyLimit: "4mb", ingestRateLimitPerS: 50, vehicleRateLimitPerS: 5 });
     expect(c.diagnosis.windowTransport).to.equal("claim-check");
@@ -27,7 +33,15 @@ describe("config: the environment parsed once", () => {
   });
 
   it("reads each value into its typed place", () => {
-    const c = loadConfig({ PORT: "9001", HEALTH_PORT: "3001", WINDOW_TRANSPORT: "inline", NODE_ID: "n1", POD_NAME: "pod-1", LOG_LEVEL: "debug", REDIS_URL: "rediss://:pw@redis:6380/2" });
+    const c = loadConfig({
+      PORT: "9001",
+      HEALTH_PORT: "3001",
+      WINDOW_TRANSPORT: "inline",
+      NODE_ID: "n1",
+      POD_NAME: "pod-1",
+      LOG_LEVEL: "debug",
+      REDIS_URL: "rediss://:pw@redis:6380/2",
+    });
     expect(c.api.port).to.equal(9001);
     expect(c.broker.healthPort).to.equal(3001);
     expect(c.diagnosis.windowTransport).to.equal("inline");
@@ -38,8 +52,22 @@ describe("config: the environment parsed once", () => {
   });
 
   it("reports every bad value at once, one line each, naming the variable", () => {
-    const problems = problemsOf({ PORT: "http", HEALTH_PORT: "nope", WINDOW_TRANSPORT: "carrier-pigeon", REDIS_URL: "http://x", INGEST_BODY_LIMIT: "lots", VTOX_PREFIX: "a b" });
-    expect(problems.map((p) => p.split(":")[0]).sort()).to.deep.equal(["HEALTH_PORT", "INGEST_BODY_LIMIT", "PORT", "REDIS_URL", "VTOX_PREFIX", "WINDOW_TRANSPORT"]);
+    const problems = problemsOf({
+      PORT: "http",
+      HEALTH_PORT: "nope",
+      WINDOW_TRANSPORT: "carrier-pigeon",
+      REDIS_URL: "http://x",
+      INGEST_BODY_LIMIT: "lots",
+      VTOX_PREFIX: "a b",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).to.deep.equal([
+      "HEALTH_PORT",
+      "INGEST_BODY_LIMIT",
+      "PORT",
+      "REDIS_URL",
+      "VTOX_PREFIX",
+      "WINDOW_TRANSPORT",
+    ]);
     expect(problems.find((p) => p.startsWith("WINDOW_TRANSPORT"))).to.contain("claim-check, inline");
     for (const p of problems) expect(p, "one line").to.not.contain("\n");
   });
@@ -60,7 +88,9 @@ describe("config: the environment parsed once", () => {
     const { spawnSync } = await import("node:child_process");
     const root = path.resolve(__dirname, "../..");
     const run = spawnSync(process.execPath, ["--import", "tsx", "-e", "require('./config').loadConfigOrExit()"], {
-      cwd: root, env: { PATH: process.env.PATH, PORT: "x", LAG_ALERT: "-1" }, encoding: "utf8",
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: "x", LAG_ALERT: "-1" },
+      encoding: "utf8",
     });
     expect(run.status).to.equal(78);
     expect(run.stderr.trim().split("\n")).to.deep.equal([

@@ -10,10 +10,16 @@ type Obj = Record<string, unknown>;
 
 function induction(): Obj {
   return {
-    motor_type: "induction", pole_pairs: 2, rated_rpm: 1750, rated_current_a: 6.8, rated_voltage_v: 230,
-    rotor_bars: 28, supply_hz: 60,
+    motor_type: "induction",
+    pole_pairs: 2,
+    rated_rpm: 1750,
+    rated_current_a: 6.8,
+    rated_voltage_v: 230,
+    rotor_bars: 28,
+    supply_hz: 60,
     bearing: { n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 },
-    insulation_class: "F", dc_bus_v: 325,
+    insulation_class: "F",
+    dc_bus_v: 325,
   };
 }
 function pmsm(): Obj {
@@ -57,7 +63,7 @@ describe("profile: parseMotorProfile", () => {
     expect(profileOrDefault(pmsm()).isDefault).to.equal(false);
   });
 
-  it("error paths take the prefix given (\"\" for a bare request body)", () => {
+  it('error paths take the prefix given ("" for a bare request body)', () => {
     expectInputError(() => parseMotorProfile({ ...pmsm(), pole_pairs: 0 }, ""), "pole_pairs");
     expectInputError(() => parseMotorProfile(withBearing({ n_balls: 0 }), "body"), "body.bearing.n_balls");
   });
@@ -93,7 +99,12 @@ export const PROFILE_BAD_CASES: { name: string; json: unknown; field: string; me
   { name: "rotor_bars too few", json: { ...induction(), rotor_bars: 2 }, field: "profile.rotor_bars" },
   { name: "supply_hz 0", json: { ...induction(), supply_hz: 0 }, field: "profile.supply_hz" },
   { name: "bearing not an object", json: { ...induction(), bearing: "6205" }, field: "profile.bearing" },
-  { name: "ball diameter equal to pitch diameter", json: withBearing({ ball_diameter_mm: 39.04 }), field: "profile.bearing.ball_diameter_mm", message: "smaller" },
+  {
+    name: "ball diameter equal to pitch diameter",
+    json: withBearing({ ball_diameter_mm: 39.04 }),
+    field: "profile.bearing.ball_diameter_mm",
+    message: "smaller",
+  },
   { name: "ball diameter above pitch diameter", json: withBearing({ ball_diameter_mm: 50 }), field: "profile.bearing.ball_diameter_mm" },
   { name: "ball diameter zero", json: withBearing({ ball_diameter_mm: 0 }), field: "profile.bearing.ball_diameter_mm" },
   { name: "pitch diameter negative", json: withBearing({ pitch_diameter_mm: -39 }), field: "profile.bearing.pitch_diameter_mm" },

@@ -10,7 +10,12 @@ describe("test helpers: waitFor and nextEvent", () => {
   });
 
   it("waitFor names what it waited for, and the state a function describes, when the bound passes", async () => {
-    const err = await waitFor(() => false, 30, () => "a thing (last seen: none)", 5).catch((e: Error) => e);
+    const err = await waitFor(
+      () => false,
+      30,
+      () => "a thing (last seen: none)",
+      5,
+    ).catch((e: Error) => e);
     expect(err).to.be.instanceOf(Error).with.property("message", "timed out after 30 ms waiting for a thing (last seen: none)");
   });
 

@@ -8,7 +8,6 @@ import type { RedisKeys } from "../../contracts/redis-keys";
 import { fieldsToObject } from "../../streams/stream-replies";
 import type { AcceptedWindow } from "./feeder";
 
-
 /** Per window (original message id): how many results of each family. */
 export type ResultCounts = Map<string, Map<string, number>>;
 

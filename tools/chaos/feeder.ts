@@ -46,7 +46,14 @@ export class ChaosFeeder {
   private readonly vehicleIds: string[];
 
   constructor(private readonly opts: FeederOptions) {
-    const fleet = makeFleet({ vehicles: opts.vehicles, seed: opts.seed, faultyShare: 0.3, durationS: opts.windowS, rateHz: opts.rateHz, vibRateHz: opts.rateHz });
+    const fleet = makeFleet({
+      vehicles: opts.vehicles,
+      seed: opts.seed,
+      faultyShare: 0.3,
+      durationS: opts.windowS,
+      rateHz: opts.rateHz,
+      vibRateHz: opts.rateHz,
+    });
     // A few pre-encoded windows per vehicle, cycled: the feeder must not compete with the cluster for CPU.
     this.bodies = new Map(fleet.vehicles.map((v) => [v.id, [0, 1, 2, 3].map((k) => JSON.stringify(encodeCompact(nextWindow(v, k * opts.windowS))))]));
     this.vehicleIds = fleet.vehicles.map((v) => v.id);
@@ -54,14 +61,16 @@ export class ChaosFeeder {
 
   start(): void {
     const intervalMs = (1000 * this.opts.vehicles) / this.opts.ratePerS;
-    this.running = Promise.all(this.vehicleIds.map(async (vehicleId, i) => {
-      await sleep((intervalMs * i) / this.vehicleIds.length);
-      for (let seq = 0; !this.stopping; seq++) {
-        const started = Date.now();
-        await this.sendWindow(vehicleId, seq, i);
-        await sleep(Math.max(0, intervalMs - (Date.now() - started)));
-      }
-    })).then(() => undefined);
+    this.running = Promise.all(
+      this.vehicleIds.map(async (vehicleId, i) => {
+        await sleep((intervalMs * i) / this.vehicleIds.length);
+        for (let seq = 0; !this.stopping; seq++) {
+          const started = Date.now();
+          await this.sendWindow(vehicleId, seq, i);
+          await sleep(Math.max(0, intervalMs - (Date.now() - started)));
+        }
+      }),
+    ).then(() => undefined);
   }
 
   /** Stops starting new windows and waits for the ones in progress (their retries included). */
@@ -113,4 +122,3 @@ function errorCause(err: unknown): string {
   const e = err as { name?: string; cause?: { code?: string } };
   return e.cause?.code ?? e.name ?? "error";
 }
-

@@ -31,7 +31,11 @@ export class NodeSet {
   readonly events: NodeEvent[] = [];
   private stopping = false;
 
-  constructor(private readonly root: string, private readonly logDir: string, readonly specs: readonly NodeSpec[]) {}
+  constructor(
+    private readonly root: string,
+    private readonly logDir: string,
+    readonly specs: readonly NodeSpec[],
+  ) {}
 
   startAll(): void {
     for (const spec of this.specs) this.start(spec.name);
@@ -81,15 +85,20 @@ export class NodeSet {
   async stopAll(graceMs = 12_000): Promise<void> {
     this.stopping = true;
     const all = [...this.children.values()];
-    await Promise.all(all.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
-      c.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      c.kill("SIGTERM");
-    })));
+    await Promise.all(
+      all.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const timer = setTimeout(() => c.kill("SIGKILL"), graceMs);
+            c.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            c.kill("SIGTERM");
+          }),
+      ),
+    );
     this.children.clear();
   }
 }

@@ -13,7 +13,6 @@ import path from "node:path";
 import { freePort } from "../../cli/free-port";
 import { setTimeout as sleep } from "node:timers/promises";
 
-
 export function redisServerInstalled(): boolean {
   return spawnSync("redis-server", ["--version"]).status === 0;
 }
@@ -48,7 +47,11 @@ export interface PrivateRedisOptions {
 export class PrivateRedis {
   private child: ChildProcess | null = null;
 
-  private constructor(readonly port: number, readonly dir: string, private readonly opts: PrivateRedisOptions) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly opts: PrivateRedisOptions,
+  ) {}
 
   static async start(opts: PrivateRedisOptions = {}): Promise<PrivateRedis> {
     const r = new PrivateRedis(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), "vtox-chaos-redis-")), opts);
@@ -67,12 +70,25 @@ export class PrivateRedis {
   private async launch(): Promise<void> {
     const persistence = this.opts.persistence === "none" ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "everysec"];
     const memory = this.opts.maxmemory ? ["--maxmemory", this.opts.maxmemory, "--maxmemory-policy", "noeviction"] : [];
-    this.child = spawn("redis-server", [
-      "--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir,
-      ...persistence, "--save", "", ...memory,
-      // Sensor windows travel over pub/sub between nodes: a slow subscriber must not be cut at the 32 MB default.
-      "--client-output-buffer-limit", "pubsub 256mb 128mb 60",
-    ], { stdio: "ignore" });
+    this.child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        ...persistence,
+        "--save",
+        "",
+        ...memory,
+        // Sensor windows travel over pub/sub between nodes: a slow subscriber must not be cut at the 32 MB default.
+        "--client-output-buffer-limit",
+        "pubsub 256mb 128mb 60",
+      ],
+      { stdio: "ignore" },
+    );
     const deadline = Date.now() + 10_000;
     while (!(await portAnswers(this.port))) {
       if (Date.now() > deadline) throw new Error(`private redis-server on ${this.port} did not answer within 10 s`);

@@ -10,7 +10,17 @@ import path from "node:path";
 import { ApiKeyStore } from "../../stores/api-keys";
 import { createRedis } from "../../stores/redis";
 import { redisKeys } from "../../contracts/redis-keys";
-import { auditWindows, deadLetterCount, indexResults, pendingCount, rawEntriesPerWindow, recoveryFigures, type Disruption, type RecoveryFigures, type WindowAudit } from "./audit";
+import {
+  auditWindows,
+  deadLetterCount,
+  indexResults,
+  pendingCount,
+  rawEntriesPerWindow,
+  recoveryFigures,
+  type Disruption,
+  type RecoveryFigures,
+  type WindowAudit,
+} from "./audit";
 import { FAULT_TYPES } from "../../contracts/families";
 import { ChaosFeeder, type FeederStats } from "./feeder";
 import { NodeSet, type NodeKind, type NodeSpec } from "./node-processes";
@@ -51,7 +61,6 @@ export interface ChaosReport {
   processedPerS: number;
   logDir: string;
 }
-
 
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -107,13 +116,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const ingestKey = (await new ApiKeyStore(redis, keys.prefix).create("chaos", "ingest", "chaos feeder")).key;
     nodes.startAll();
     const t0 = Date.now();
-    if (!(await waitUntil(async () => (await Promise.all(apiUrls.map(ready))).every(Boolean), 90_000))) throw new Error("the cluster did not become ready within 90 s");
+    if (!(await waitUntil(async () => (await Promise.all(apiUrls.map(ready))).every(Boolean), 90_000)))
+      throw new Error("the cluster did not become ready within 90 s");
     log(`cluster of ${specs.length} processes ready in ${Date.now() - t0} ms`);
 
-    feeder = new ChaosFeeder({ apiUrls, ingestKey, vehicles: options.vehicles, ratePerS: options.ratePerS, windowS: options.windowS, rateHz: options.rateHz, seed: options.seed, giveUpMs: 30_000 });
+    feeder = new ChaosFeeder({
+      apiUrls,
+      ingestKey,
+      vehicles: options.vehicles,
+      ratePerS: options.ratePerS,
+      windowS: options.windowS,
+      rateHz: options.rateHz,
+      seed: options.seed,
+      giveUpMs: 30_000,
+    });
     const feedStart = Date.now();
     feeder.start();
-    if (process.env.CHAOS_TRACE) setInterval(() => { for (const r of feeder?.stats.rejected ?? []) if (!(r as { logged?: boolean }).logged) { (r as { logged?: boolean }).logged = true; log(`rejected ${JSON.stringify(r)} t=${((r.at ?? 0) - feedStart) / 1000}`); } }, 500).unref();
+    if (process.env.CHAOS_TRACE)
+      setInterval(() => {
+        for (const r of feeder?.stats.rejected ?? [])
+          if (!(r as { logged?: boolean }).logged) {
+            (r as { logged?: boolean }).logged = true;
+            log(`rejected ${JSON.stringify(r)} t=${((r.at ?? 0) - feedStart) / 1000}`);
+          }
+      }, 500).unref();
     const redisAt = options.redisRestartBeforeEndS > 0 ? feedStart + (options.durationS - options.redisRestartBeforeEndS) * 1000 : Infinity;
     let redisDone = false;
     for (let k = 1; ; k++) {
@@ -140,7 +166,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const orphans = kind === "coordinator" ? await orphansOf(redis, keys.rawStream, target.name) : [];
       nodes.start(target.name);
       disruptions.push({ kind, target: target.name, at, restartedAt: Date.now(), orphans });
-      log(`t=${((at - feedStart) / 1000).toFixed(1)} s: SIGKILL ${target.name} (${kind})${orphans.length ? `, holding ${orphans.length} entries` : ""}; restarted`);
+      log(
+        `t=${((at - feedStart) / 1000).toFixed(1)} s: SIGKILL ${target.name} (${kind})${orphans.length ? `, holding ${orphans.length} entries` : ""}; restarted`,
+      );
     }
     await sleep(feedStart + options.durationS * 1000 - Date.now());
     await feeder.stop();

@@ -85,7 +85,10 @@ describe("auth: API keys and rate limits (real Redis)", () => {
     const permissions = ["ingest", "read", "operate", "admin"] as const;
     const granted = Object.fromEntries(ROLES.map((r) => [r, permissions.filter((p) => can(r, p))]));
     expect(granted).to.deep.equal({
-      ingest: ["ingest"], viewer: ["read"], operator: ["read", "operate"], admin: ["ingest", "read", "operate", "admin"],
+      ingest: ["ingest"],
+      viewer: ["read"],
+      operator: ["read", "operate"],
+      admin: ["ingest", "read", "operate", "admin"],
     });
     expect(canAccessFleet({ keyId: "k", fleetId: "a", role: "admin" }, "b")).to.equal(false);
   });

@@ -29,7 +29,10 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
   let stream: string;
   const group = "diagnosis";
   const fx = useRedisFixture("asm", { perTest: true });
-  beforeEach(() => { ({ redis, prefix } = fx); stream = `${prefix}:motor_raw_data`; });
+  beforeEach(() => {
+    ({ redis, prefix } = fx);
+    stream = `${prefix}:motor_raw_data`;
+  });
 
   /** n raw entries read by a consumer of the group, so that they are pending as in production. */
   async function deliver(n: number): Promise<string[]> {
@@ -40,7 +43,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
     return ids;
   }
 
-  const pending = async () => Number(((await redis.xpending(stream, group)))[0]);
+  const pending = async () => Number((await redis.xpending(stream, group))[0]);
 
   function assembler(client: Redis, targetSamples = 100): WindowAssembler {
     return new WindowAssembler(client, { keys: redisKeys({ prefix: prefix }), legacyFleetId: "legacy", targetSamples, source: { stream, group } });
@@ -81,7 +84,7 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
       for (let k = 0; k < 40; k++) {
         // k's owner appends it; the other instance appends the same entry at the same time (a reclaim race).
         const [first, second] = k % 2 === 0 ? [a, b] : [b, a];
-        outcomes.push(...await Promise.all([first.append(vehicle("V1"), ids[k], legacyBatch(k)), second.append(vehicle("V1"), ids[k], legacyBatch(k))]));
+        outcomes.push(...(await Promise.all([first.append(vehicle("V1"), ids[k], legacyBatch(k)), second.append(vehicle("V1"), ids[k], legacyBatch(k))])));
       }
       const handedOut = outcomes.flatMap((o) => (o.status === "window" ? [o.window] : []));
       // The copy of a completing entry is handed the same window again, marked reissued (in production that copy
@@ -193,7 +196,13 @@ describe("window assembler (per-vehicle windows from 10-row batches, state in Re
 
   it("keeps vehicles apart and expires idle state", async () => {
     const ids = await deliver(2);
-    const asm = new WindowAssembler(redis, { keys: redisKeys({ prefix: prefix }), legacyFleetId: "legacy", targetSamples: 100, source: { stream, group }, stateTtlS: 60 });
+    const asm = new WindowAssembler(redis, {
+      keys: redisKeys({ prefix: prefix }),
+      legacyFleetId: "legacy",
+      targetSamples: 100,
+      source: { stream, group },
+      stateTtlS: 60,
+    });
     await asm.append(vehicle("V1"), ids[0], legacyBatch(0));
     await asm.append(vehicle("V2"), ids[1], legacyBatch(1));
     expect(await asm.bufferedSamples(vehicle("V1"))).to.equal(10);

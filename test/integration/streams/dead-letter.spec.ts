@@ -18,7 +18,12 @@ describe("dead-letter stream: list, replay, discard", function () {
   it("a poisoned entry dead-lettered by the consumer is listed, replayed with its original fields, and handled", async () => {
     const stream = `${prefix}:motor_raw_data`;
     const dlq = `${stream}:dlq`;
-    const poisonId = await appendRawEntry(redis, stream, { vehicleId: "V-P", timestamp: "2026-11-26T05:00:00.000Z", sensorData: { data: [] } }, { maxLen: 100 });
+    const poisonId = await appendRawEntry(
+      redis,
+      stream,
+      { vehicleId: "V-P", timestamp: "2026-11-26T05:00:00.000Z", sensorData: { data: [] } },
+      { maxLen: 100 },
+    );
     const original = fieldsToObject((await redis.xrange(stream, poisonId, poisonId))[0][1]);
     let healed = false;
     const handled: StreamEntry[] = [];
@@ -56,8 +61,24 @@ describe("dead-letter stream: list, replay, discard", function () {
   it("pages through dead letters and discards one", async () => {
     const dlq = `${prefix}:dlq`;
     for (let i = 0; i < 5; i++) {
-      await redis.xadd(dlq, "*", "vehicle_id", `V${i}`, "error", "e", "original_id", `${i}-0`, "original_stream", "s",
-        "group", "g", "deliveries", "3", "failed_at", "2026-11-26T00:00:00Z");
+      await redis.xadd(
+        dlq,
+        "*",
+        "vehicle_id",
+        `V${i}`,
+        "error",
+        "e",
+        "original_id",
+        `${i}-0`,
+        "original_stream",
+        "s",
+        "group",
+        "g",
+        "deliveries",
+        "3",
+        "failed_at",
+        "2026-11-26T00:00:00Z",
+      );
     }
     const page1 = await listDeadLetters(redis, dlq, { count: 2 });
     const page2 = await listDeadLetters(redis, dlq, { count: 2, start: `(${page1[1].id}` });

@@ -40,10 +40,17 @@ describe("streams pipeline: backlog → two coordinators → windows → results
     const brokers = ["coord-1", "coord-2"].map((nodeID) => {
       const broker = new ServiceBroker({ logger: false, nodeID });
       const client = testRedis();
-      const assembler = new WindowAssembler(client, { keys, targetSamples: 100, source: { stream: keys.rawStream, group: "diagnosis" }, legacyFleetId: "legacy" });
+      const assembler = new WindowAssembler(client, {
+        keys,
+        targetSamples: 100,
+        source: { stream: keys.rawStream, group: "diagnosis" },
+        legacyFleetId: "legacy",
+      });
       broker.createService({
         name: "diagnosis",
-        mixins: [RedisStreamConsumerMixin({ redisUrl: REDIS_URL, stream: keys.rawStream, group: "diagnosis", batchSize: 8, maxInFlight: 8, claimIdleMs: 2000 })],
+        mixins: [
+          RedisStreamConsumerMixin({ redisUrl: REDIS_URL, stream: keys.rawStream, group: "diagnosis", batchSize: 8, maxInFlight: 8, claimIdleMs: 2000 }),
+        ],
         methods: {
           async handleStreamEntries(entries: StreamEntry[]): Promise<EntryOutcome[]> {
             const out: EntryOutcome[] = [];
@@ -54,7 +61,11 @@ describe("streams pipeline: backlog → two coordinators → windows → results
               outcomes.push(res);
               if (res.status === "window") {
                 await writeResults(client, keys.resultsStream, {
-                  fleetId: "legacy", vehicleId, originalMessageId: res.window.windowKey, processingTimeMs: 1, maxLen: 10_000,
+                  fleetId: "legacy",
+                  vehicleId,
+                  originalMessageId: res.window.windowKey,
+                  processingTimeMs: 1,
+                  maxLen: 10_000,
                   findings: [{ fault_type: "bearing", status: "normal", score: 0, features: { samples: res.window.samples }, evidence: [] }],
                 });
                 await assembler.complete({ fleetId: "legacy", vehicleId }, res.window.windowKey);
@@ -64,14 +75,17 @@ describe("streams pipeline: backlog → two coordinators → windows → results
             return out;
           },
         },
-        async stopped(this: StreamConsumerMethods) { await this.stopStreamConsumer(); await client.quit(); },
+        async stopped(this: StreamConsumerMethods) {
+          await this.stopStreamConsumer();
+          await client.quit();
+        },
       });
       return { broker, assembler };
     });
     await Promise.all(brokers.map((b) => b.broker.start()));
     try {
       await waitFor(() => outcomes.length === BATCHES * VEHICLES.length, 20_000, "all batches handled");
-      await waitFor(async () => Number(((await redis.xpending(keys.rawStream, "diagnosis")))[0]) === 0, 5000, "nothing pending");
+      await waitFor(async () => Number((await redis.xpending(keys.rawStream, "diagnosis"))[0]) === 0, 5000, "nothing pending");
       expect(outcomes.filter((o) => o.status === "late")).to.deep.equal([]);
       const windows = outcomes.flatMap((o) => (o.status === "window" ? [o.window] : []));
       const results = await redis.xrange(keys.resultsStream, "-", "+");
@@ -81,7 +95,7 @@ describe("streams pipeline: backlog → two coordinators → windows → results
         const samples = mine.flatMap((w) => Array.from(w.window.channels.ia!.samples));
         expect(samples, `${v}: windows contiguous and in order`).to.deep.equal(Array.from({ length: samples.length }, (_, i) => i));
         expect(Math.min(...mine.map((w) => w.samples)), `${v}: smallest window`).to.be.at.least(100);
-        expect(samples.length + await brokers[0].assembler.bufferedSamples({ fleetId: "legacy", vehicleId: v })).to.equal(BATCHES * ROWS);
+        expect(samples.length + (await brokers[0].assembler.bufferedSamples({ fleetId: "legacy", vehicleId: v }))).to.equal(BATCHES * ROWS);
         expect(mine.length).to.be.at.least(5);
       }
     } finally {

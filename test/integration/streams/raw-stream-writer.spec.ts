@@ -13,18 +13,30 @@ describe("raw stream entries (motor_raw_data contract)", () => {
 
   it("writes exactly the five contract fields in order, byte for byte", async () => {
     const stream = `${prefix}:motor_raw_data`;
-    const id = await appendRawEntry(redis, stream, {
-      vehicleId: "V-001", timestamp: "2026-11-26T05:00:00.000Z",
-      sensorData: Buffer.from(sensorBody, "utf8"), metadata: { source: "test" },
-    }, { maxLen: 1000 });
+    const id = await appendRawEntry(
+      redis,
+      stream,
+      {
+        vehicleId: "V-001",
+        timestamp: "2026-11-26T05:00:00.000Z",
+        sensorData: Buffer.from(sensorBody, "utf8"),
+        metadata: { source: "test" },
+      },
+      { maxLen: 1000 },
+    );
     const raw = await redis.xrangeBuffer(stream, id, id);
     const fields = raw[0][1].map((b) => b.toString("utf8"));
     expect(fields).to.deep.equal([
-      "vehicle_id", "V-001",
-      "timestamp", "2026-11-26T05:00:00.000Z",
-      "sensor_data", sensorBody,
-      "metadata", '{"source":"test"}',
-      "data_type", "motor_sensor_data",
+      "vehicle_id",
+      "V-001",
+      "timestamp",
+      "2026-11-26T05:00:00.000Z",
+      "sensor_data",
+      sensorBody,
+      "metadata",
+      '{"source":"test"}',
+      "data_type",
+      "motor_sensor_data",
     ]);
     // The UTF-8 column name survives unchanged (the legacy rows use Chinese column names).
     expect(raw[0][1][5].toString("hex")).to.equal(Buffer.from(sensorBody, "utf8").toString("hex"));
@@ -32,8 +44,18 @@ describe("raw stream entries (motor_raw_data contract)", () => {
 
   it("serialises objects once and defaults metadata to {}", () => {
     const fields = rawEntryFields({ vehicleId: "V", timestamp: new Date(Date.UTC(2026, 0, 2)), sensorData: { a: [1, 2] } });
-    expect(fields).to.deep.equal(["vehicle_id", "V", "timestamp", "2026-01-02T00:00:00.000Z", "sensor_data", '{"a":[1,2]}',
-      "metadata", "{}", "data_type", "motor_sensor_data"]);
+    expect(fields).to.deep.equal([
+      "vehicle_id",
+      "V",
+      "timestamp",
+      "2026-01-02T00:00:00.000Z",
+      "sensor_data",
+      '{"a":[1,2]}',
+      "metadata",
+      "{}",
+      "data_type",
+      "motor_sensor_data",
+    ]);
   });
 
   it("appends once per idempotency key and returns the first id for a repeat", async () => {
@@ -65,7 +87,10 @@ describe("raw stream entries (motor_raw_data contract)", () => {
     expect(retry).to.deep.equal({ id: first.id, duplicate: true, conflict: false });
     expect(reuse).to.deep.equal({ id: first.id, duplicate: false, conflict: true });
     const entries = await redis.xrange(stream, "-", "+");
-    expect(entries.filter(([, f]) => f.includes("V-005")), "the reused key wrote nothing").to.deep.equal([]);
+    expect(
+      entries.filter(([, f]) => f.includes("V-005")),
+      "the reused key wrote nothing",
+    ).to.deep.equal([]);
   });
 
   it("is atomic under concurrent repeats of one key", async () => {
@@ -74,8 +99,9 @@ describe("raw stream entries (motor_raw_data contract)", () => {
     const entry = { vehicleId: "V-003", timestamp: Date.now(), sensorData: sensorBody };
     const others = [testRedis(), testRedis()];
     try {
-      const ids = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-        appendRawEntryOnce([redis, ...others][i % 3], stream, key, 60, entry, { maxLen: 1000 })));
+      const ids = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => appendRawEntryOnce([redis, ...others][i % 3], stream, key, 60, entry, { maxLen: 1000 })),
+      );
       expect(new Set(ids).size).to.equal(1);
       expect(await redis.xlen(stream)).to.equal(1);
     } finally {

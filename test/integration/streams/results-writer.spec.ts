@@ -6,8 +6,12 @@ import { testRedis, useRedisFixture } from "../../helpers/redis-fixture";
 
 const findings: Finding[] = [
   {
-    fault_type: "turn_fault", status: "warning", score: 0.42, features: { i2_over_i1: 0.031 },
-    evidence: [{ name: "I2/I1", value: 0.031, threshold: 0.02, unit: "ratio" }], reason: "negative sequence above warning",
+    fault_type: "turn_fault",
+    status: "warning",
+    score: 0.42,
+    features: { i2_over_i1: 0.031 },
+    evidence: [{ name: "I2/I1", value: 0.031, threshold: 0.02, unit: "ratio" }],
+    reason: "negative sequence above warning",
     faulted_phase: "B",
   },
   { fault_type: "broken_bar", status: "not_applicable", score: 0, features: {}, evidence: [], reason: "PMSM has no rotor bars" },
@@ -18,29 +22,61 @@ describe("results writer (fault_diagnosis_results contract)", () => {
   let prefix: string;
   let stream: string;
   const fx = useRedisFixture("results", { perTest: true });
-  beforeEach(() => { ({ redis, prefix } = fx); stream = `${prefix}:fault_diagnosis_results`; });
+  beforeEach(() => {
+    ({ redis, prefix } = fx);
+    stream = `${prefix}:fault_diagnosis_results`;
+  });
 
   it("writes one entry per family with exactly the contract fields (the original eight, then fleet_id), explanation inside features", async () => {
     const out = await writeResults(redis, stream, {
-      fleetId: "F-1", vehicleId: "V-9", originalMessageId: "1700000000000-0", findings, processingTimeMs: 12.5,
-      timestamp: "2026-11-26T06:00:00.000Z", maxLen: 1000,
+      fleetId: "F-1",
+      vehicleId: "V-9",
+      originalMessageId: "1700000000000-0",
+      findings,
+      processingTimeMs: 12.5,
+      timestamp: "2026-11-26T06:00:00.000Z",
+      maxLen: 1000,
     });
     expect(out.written).to.deep.equal(["turn_fault", "broken_bar"]);
     const rows = await redis.xrange(stream, "-", "+");
     expect(rows).to.have.length(2);
     const [id, list] = rows[0];
     expect(list.filter((_, i) => i % 2 === 0)).to.deep.equal([
-      "vehicle_id", "fault_type", "timestamp", "status", "score", "features", "original_message_id", "processing_time", "fleet_id",
+      "vehicle_id",
+      "fault_type",
+      "timestamp",
+      "status",
+      "score",
+      "features",
+      "original_message_id",
+      "processing_time",
+      "fleet_id",
     ]);
     expect(list.filter((_, i) => i % 2 === 1).filter((_, i) => i !== 5)).to.deep.equal([
-      "V-9", "turn_fault", "2026-11-26T06:00:00.000Z", "warning", "0.42", "1700000000000-0", "0.012500", "F-1",
+      "V-9",
+      "turn_fault",
+      "2026-11-26T06:00:00.000Z",
+      "warning",
+      "0.42",
+      "1700000000000-0",
+      "0.012500",
+      "F-1",
     ]);
     expect(JSON.parse(list[11])).to.deep.equal({
-      i2_over_i1: 0.031, _reason: "negative sequence above warning",
-      _evidence: [{ name: "I2/I1", value: 0.031, threshold: 0.02, unit: "ratio" }], _faulted_phase: "B",
+      i2_over_i1: 0.031,
+      _reason: "negative sequence above warning",
+      _evidence: [{ name: "I2/I1", value: 0.031, threshold: 0.02, unit: "ratio" }],
+      _faulted_phase: "B",
     });
     const parsed = parseResultEntry(id, list);
-    expect(parsed).to.deep.include({ fleetId: "F-1", vehicleId: "V-9", faultType: "turn_fault", score: 0.42, features: { i2_over_i1: 0.031 }, processingTimeS: 0.0125 });
+    expect(parsed).to.deep.include({
+      fleetId: "F-1",
+      vehicleId: "V-9",
+      faultType: "turn_fault",
+      score: 0.42,
+      features: { i2_over_i1: 0.031 },
+      processingTimeS: 0.0125,
+    });
     expect(parsed.extras).to.deep.equal({ _faulted_phase: "B" });
     expect(out.results.map((r) => r.id)).to.deep.equal(rows.map((r) => r[0]));
   });

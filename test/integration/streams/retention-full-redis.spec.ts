@@ -29,7 +29,9 @@ describe("retention on a Redis full to maxmemory (noeviction)", function () {
       const body = Buffer.alloc(64 * 1024, 7);
       let refused: unknown;
       for (let i = 0; i < 1000 && refused === undefined; i++) {
-        await redis.xadd(keys.rawStream, "*", "vehicle_id", "V1", "sensor_data", body).catch((err: unknown) => { refused = err; });
+        await redis.xadd(keys.rawStream, "*", "vehicle_id", "V1", "sensor_data", body).catch((err: unknown) => {
+          refused = err;
+        });
       }
       expect(isOutOfMemory(refused), String(refused)).to.equal(true);
       expect(isTransientFailure(refused), "the coordinator retries it in place").to.equal(true);
@@ -41,10 +43,18 @@ describe("retention on a Redis full to maxmemory (noeviction)", function () {
 
       // Acknowledging freed the PEL: put the limit 1 MB below what is used now, so that every write is refused.
       await redis.config("SET", "maxmemory", String((await readRedisMemory(redis)).usedBytes - 1_000_000));
-      const lease = await redis.set(keys.retentionLease(), "probe", "PX", 10).then(() => null, (err: unknown) => err);
+      const lease = await redis.set(keys.retentionLease(), "probe", "PX", 10).then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(isOutOfMemory(lease), "still full: the lease's SET is refused").to.equal(true);
       const before = await readRedisMemory(redis);
-      const out = await runLeasedRetentionPass(redis, keys, { rawStreamRetentionS: 1, dlqMaxBytes: 1 << 20, dlqRetentionS: 60, vehicleStateTtlS: 60 }, { owner: "test", leaseMs: 1000 });
+      const out = await runLeasedRetentionPass(
+        redis,
+        keys,
+        { rawStreamRetentionS: 1, dlqMaxBytes: 1 << 20, dlqRetentionS: 60, vehicleStateTtlS: 60 },
+        { owner: "test", leaseMs: 1000 },
+      );
       expect(out, "ran although the lease could not be written").to.not.equal(null);
       expect(out!.raw.trimmed).to.equal(length);
       const after = await readRedisMemory(redis);

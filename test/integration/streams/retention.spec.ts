@@ -39,8 +39,12 @@ async function readGroup(redis: Redis, stream: string, group: string, count: num
 describe("retention in Redis", () => {
   let redis: Redis;
   let prefix: string;
-  before(() => { redis = testRedis(); });
-  beforeEach(() => { prefix = uniquePrefix("retention"); });
+  before(() => {
+    redis = testRedis();
+  });
+  beforeEach(() => {
+    prefix = uniquePrefix("retention");
+  });
   afterEach(() => deleteByPrefix(redis, prefix));
   after(() => redis.quit());
 
@@ -140,14 +144,29 @@ describe("retention in Redis", () => {
       expect(left.length).to.equal(out.length);
       expect(left, "oldest first: what is left is the newest").to.deep.equal(recent.slice(recent.length - left.length));
       // within budget: a second pass changes nothing
-      expect(await trimDeadLetters(redis, dlq, { retentionS: 7 * 86_400, maxBytes: budget })).to.include({ trimmedByAge: 0, trimmedByBytes: 0, length: left.length });
+      expect(await trimDeadLetters(redis, dlq, { retentionS: 7 * 86_400, maxBytes: budget })).to.include({
+        trimmedByAge: 0,
+        trimmedByBytes: 0,
+        length: left.length,
+      });
       // an absent stream is zero bytes
-      expect(await trimDeadLetters(redis, `${prefix}:none`, { retentionS: 60, maxBytes: budget })).to.deep.equal({ trimmedByAge: 0, trimmedByBytes: 0, bytes: 0, length: 0 });
+      expect(await trimDeadLetters(redis, `${prefix}:none`, { retentionS: 60, maxBytes: budget })).to.deep.equal({
+        trimmedByAge: 0,
+        trimmedByBytes: 0,
+        bytes: 0,
+        length: 0,
+      });
     });
   });
 
   describe("vehicles", () => {
-    const state = (fleetId: string, updatedAt: number) => ({ fleetId, health: 1, status: "normal" as const, findings: {}, updatedAt: new Date(updatedAt).toISOString() });
+    const state = (fleetId: string, updatedAt: number) => ({
+      fleetId,
+      health: 1,
+      status: "normal" as const,
+      findings: {},
+      updatedAt: new Date(updatedAt).toISOString(),
+    });
 
     it("state, history and alarms expire with the TTL each window refreshes; profiles and baselines do not", async () => {
       const keys = redisKeys({ prefix, vehicleStateTtlS: 2 });

@@ -2,7 +2,10 @@ import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { ServiceBroker, type Service } from "moleculer";
 import {
-  RedisStreamConsumerMixin, type EntryOutcome, type RedisStreamConsumerMixinOptions, type StreamConsumerMethods,
+  RedisStreamConsumerMixin,
+  type EntryOutcome,
+  type RedisStreamConsumerMixinOptions,
+  type StreamConsumerMethods,
   type StreamEntry,
 } from "../../../mixins/redis-stream-consumer.mixin";
 import { appendRawEntry } from "../../../streams/raw-stream-writer";
@@ -18,7 +21,11 @@ interface Harness {
   service: Service & StreamConsumerMethods;
 }
 
-async function startConsumer(nodeID: string, opts: Omit<RedisStreamConsumerMixinOptions, "redisUrl"> & { redisUrl?: string }, handler: Handler): Promise<Harness> {
+async function startConsumer(
+  nodeID: string,
+  opts: Omit<RedisStreamConsumerMixinOptions, "redisUrl"> & { redisUrl?: string },
+  handler: Handler,
+): Promise<Harness> {
   const broker = new ServiceBroker({ logger: false, nodeID });
   const service = broker.createService({
     name: "consumer",
@@ -31,13 +38,14 @@ async function startConsumer(nodeID: string, opts: Omit<RedisStreamConsumerMixin
 
 async function pendingCount(redis: Redis, stream: string, group: string): Promise<number> {
   const summary = await redis.xpending(stream, group);
-  return Number((summary)[0]);
+  return Number(summary[0]);
 }
 
 /** Ids of the connections whose CLIENT SETNAME starts with the prefix. */
 async function clientIdsNamed(redis: Redis, namePrefix: string): Promise<string[]> {
   const list = String(await redis.call("CLIENT", "LIST"));
-  return list.split("\n")
+  return list
+    .split("\n")
     .filter((line) => / name=(\S*)/.exec(line)?.[1]?.startsWith(namePrefix))
     .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1] ?? "");
 }
@@ -76,10 +84,19 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
   async function writeBacklog(n: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      ids.push(await appendRawEntry(redis, stream, {
-        vehicleId: `V-${i % 3}`, timestamp: new Date(1_700_000_000_000 + i).toISOString(),
-        sensorData: { data: [{ Ia: i }], sampling_rate: 3000 }, metadata: { seq: i },
-      }, { maxLen: 10_000 }));
+      ids.push(
+        await appendRawEntry(
+          redis,
+          stream,
+          {
+            vehicleId: `V-${i % 3}`,
+            timestamp: new Date(1_700_000_000_000 + i).toISOString(),
+            sensorData: { data: [{ Ia: i }], sampling_rate: 3000 },
+            metadata: { seq: i },
+          },
+          { maxLen: 10_000 },
+        ),
+      );
     }
     return ids;
   }
@@ -114,7 +131,8 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
       entries.map((e) => {
         deliveries.push(e.deliveries ?? -1);
         return deliveries.length < 2 ? { outcome: "retry" as const, error: "analyzer busy" } : "ack";
-      }));
+      }),
+    );
     harnesses.push(h);
     await waitFor(() => h.service.getStreamConsumerStats().acked === 1, 5000, "ack after retry");
     expect(deliveries).to.deep.equal([1, 2]);
@@ -128,8 +146,10 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     const original = fieldsToObject((await redis.xrange(stream, id, id))[0][1]);
     let calls = 0;
     const dlq = `${stream}:dlq`;
-    const h = await startConsumer("n1", { stream, group: "g", claimIdleMs: 100, claimIntervalMs: 30, maxDeliveries: 3 },
-      async (entries) => { calls++; return entries.map(() => ({ outcome: "retry" as const, error: new Error("decoder exploded") })); });
+    const h = await startConsumer("n1", { stream, group: "g", claimIdleMs: 100, claimIntervalMs: 30, maxDeliveries: 3 }, async (entries) => {
+      calls++;
+      return entries.map(() => ({ outcome: "retry" as const, error: new Error("decoder exploded") }));
+    });
     harnesses.push(h);
     await waitFor(async () => (await redis.xlen(dlq)) === 1, 8000, "DLQ entry");
     const [[, list]] = await redis.xrange(dlq, "-", "+");
@@ -145,9 +165,14 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
   it("dead-letters at once on 'dead'", async () => {
     await writeBacklog(2);
     const h = await startConsumer("n1", { stream, group: "g" }, async (entries) =>
-      entries.map((e) => (e.fields.metadata === '{"seq":0}' ? { outcome: "dead" as const, error: "not a motor window" } : "ack")));
+      entries.map((e) => (e.fields.metadata === '{"seq":0}' ? { outcome: "dead" as const, error: "not a motor window" } : "ack")),
+    );
     harnesses.push(h);
-    await waitFor(async () => (await redis.xlen(`${stream}:dlq`)) === 1 && h.service.getStreamConsumerStats().acked === 1, 10_000, "one entry dead-lettered, one acked");
+    await waitFor(
+      async () => (await redis.xlen(`${stream}:dlq`)) === 1 && h.service.getStreamConsumerStats().acked === 1,
+      10_000,
+      "one entry dead-lettered, one acked",
+    );
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
   });
 
@@ -171,35 +196,50 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
     await waitFor(async () => (await pendingCount(redis, stream, "g")) === 0, 10_000, "nothing pending after the reclaim");
     expect(h.service.getStreamConsumerStats().reclaimed).to.equal(5);
     // The dead consumer's name is kept while it idles less than forgetIdleConsumersMs (1 h by default).
-    expect((await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[]).length).to.equal(2);
+    expect(((await redis.call("XINFO", "CONSUMERS", stream, "g")) as unknown[]).length).to.equal(2);
   });
 
   it("forgets the names of dead consumers that have nothing pending", async () => {
     await writeBacklog(1);
     await redis.xgroup("CREATE", stream, "g", "$", "MKSTREAM");
     await redis.xgroup("CREATECONSUMER", stream, "g", "long-gone"); // a name left behind, nothing pending
-    await waitFor(async () => {
-      const idle = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => pairsToRecord(c)).find((c) => c.name === "long-gone")?.idle;
-      return Number(idle) > 20;
-    }, 3000, "long-gone idle longer than forgetIdleConsumersMs");
-    const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) => entries.map(() => "ack" as const));
+    await waitFor(
+      async () => {
+        const idle = ((await redis.call("XINFO", "CONSUMERS", stream, "g")) as unknown[][])
+          .map((c) => pairsToRecord(c))
+          .find((c) => c.name === "long-gone")?.idle;
+        return Number(idle) > 20;
+      },
+      3000,
+      "long-gone idle longer than forgetIdleConsumersMs",
+    );
+    const h = await startConsumer("n3", { stream, group: "g", claimIntervalMs: 30, forgetIdleConsumersMs: 20 }, async (entries) =>
+      entries.map(() => "ack" as const),
+    );
     harnesses.push(h);
-    await waitFor(async () => {
-      const names = (await redis.call("XINFO", "CONSUMERS", stream, "g") as unknown[][]).map((c) => pairsToRecord(c).name);
-      return !names.includes("long-gone");
-    }, 3000, "long-gone forgotten");
+    await waitFor(
+      async () => {
+        const names = ((await redis.call("XINFO", "CONSUMERS", stream, "g")) as unknown[][]).map((c) => pairsToRecord(c).name);
+        return !names.includes("long-gone");
+      },
+      3000,
+      "long-gone forgotten",
+    );
   });
 
   it("a second broker takes over what a stopped-without-ack broker left pending", async () => {
     await writeBacklog(4);
     // Broker A answers "retry" for everything (as if its fault workers were unreachable), then goes away.
-    const a = await startConsumer("a", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 },
-      async (entries) => entries.map(() => "retry" as const));
+    const a = await startConsumer("a", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 }, async (entries) =>
+      entries.map(() => "retry" as const),
+    );
     await waitFor(() => a.service.getStreamConsumerStats().retried >= 4, 10_000, "four retries on broker A");
     await a.broker.stop();
     const handledByB: string[] = [];
-    const b = await startConsumer("b", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 },
-      async (entries) => { handledByB.push(...entries.map((e) => e.id)); return entries.map(() => "ack" as const); });
+    const b = await startConsumer("b", { stream, group: "g", claimIdleMs: 300, claimIntervalMs: 50, maxDeliveries: 10 }, async (entries) => {
+      handledByB.push(...entries.map((e) => e.id));
+      return entries.map(() => "ack" as const);
+    });
     harnesses.push(b);
     await waitFor(() => handledByB.length === 4, 5000, "takeover");
     expect(await pendingCount(redis, stream, "g")).to.equal(0);
@@ -272,8 +312,9 @@ describe("RedisStreamConsumerMixin (real Redis, real ServiceBroker)", function (
   });
 
   it("survives a Redis that is not there, and stops cleanly", async () => {
-    const h = await startConsumer("nowhere", { stream, group: "g", redisUrl: "redis://127.0.0.1:1", blockMs: 200 },
-      async (entries) => entries.map(() => "ack" as const));
+    const h = await startConsumer("nowhere", { stream, group: "g", redisUrl: "redis://127.0.0.1:1", blockMs: 200 }, async (entries) =>
+      entries.map(() => "ack" as const),
+    );
     await waitFor(() => h.service.getStreamConsumerStats().errors > 0, 5000, "an error recorded");
     expect(h.service.getStreamConsumerStats().lastError?.message).to.match(/ECONNREFUSED|Connection|connect/i);
     await h.broker.stop();

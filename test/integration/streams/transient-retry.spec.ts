@@ -20,18 +20,31 @@ describe("stream consumer: transient failures retried in place", function () {
     const broker = new ServiceBroker({ logger: false, nodeID: "transient" });
     broker.createService({
       name: "consumer",
-      mixins: [RedisStreamConsumerMixin({ redisUrl: REDIS_URL, stream, group: "g", deadLetterStream: dlq, maxDeliveries: 1, claimIdleMs: 200, claimIntervalMs: 100, blockMs: 200 })],
+      mixins: [
+        RedisStreamConsumerMixin({
+          redisUrl: REDIS_URL,
+          stream,
+          group: "g",
+          deadLetterStream: dlq,
+          maxDeliveries: 1,
+          claimIdleMs: 200,
+          claimIntervalMs: 100,
+          blockMs: 200,
+        }),
+      ],
       methods: {
         async handleStreamEntries(entries: StreamEntry[]): Promise<EntryOutcome[]> {
           calls.push(Date.now());
-          return entries.map(() => (calls.length <= 3 ? { outcome: "retry", error: "Service 'fault.turn.analyze' is not available.", transient: true } : "ack"));
+          return entries.map(() =>
+            calls.length <= 3 ? { outcome: "retry", error: "Service 'fault.turn.analyze' is not available.", transient: true } : "ack",
+          );
         },
       },
     });
     try {
       await broker.start();
       await redis.xadd(stream, "*", "k", "v");
-      await waitFor(async () => calls.length >= 4 && Number(((await redis.xpending(stream, "g")))[0]) === 0, 10_000, "the entry acked");
+      await waitFor(async () => calls.length >= 4 && Number((await redis.xpending(stream, "g"))[0]) === 0, 10_000, "the entry acked");
       expect(await redis.xlen(dlq)).to.equal(0);
       expect(calls.length).to.equal(4);
     } finally {

@@ -2,8 +2,13 @@ import { expect } from "chai";
 import type { Redis } from "ioredis";
 import { redisKeys } from "../../../contracts/redis-keys";
 import {
-  countVehicles, getVehicleHistory, getVehicleState, listCriticalAlerts, listVehicles,
-  pushCriticalAlert, saveVehicleState,
+  countVehicles,
+  getVehicleHistory,
+  getVehicleState,
+  listCriticalAlerts,
+  listVehicles,
+  pushCriticalAlert,
+  saveVehicleState,
 } from "../../../stores/vehicle-state";
 import { useRedisFixture } from "../../helpers/redis-fixture";
 
@@ -16,12 +21,27 @@ describe("vehicle state in Redis", () => {
   it("keeps the latest state, a capped newest-first history and the fleet index", async () => {
     const keys = redisKeys({ prefix: prefix });
     for (let i = 0; i < 5; i++) {
-      await saveVehicleState(redis, keys, "V1", {
-        fleetId: "F1", health: 1 - i / 10, status: i < 3 ? "normal" : "warning",
-        findings: { bearing: { status: "normal", score: i / 10 } }, updatedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
-      }, { historyLen: 3 });
+      await saveVehicleState(
+        redis,
+        keys,
+        "V1",
+        {
+          fleetId: "F1",
+          health: 1 - i / 10,
+          status: i < 3 ? "normal" : "warning",
+          findings: { bearing: { status: "normal", score: i / 10 } },
+          updatedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+        },
+        { historyLen: 3 },
+      );
     }
-    await saveVehicleState(redis, keys, "V2", { fleetId: "F1", health: 1, status: "normal", findings: {}, updatedAt: new Date(1_600_000_000_000).toISOString() });
+    await saveVehicleState(redis, keys, "V2", {
+      fleetId: "F1",
+      health: 1,
+      status: "normal",
+      findings: {},
+      updatedAt: new Date(1_600_000_000_000).toISOString(),
+    });
     const state = await getVehicleState(redis, keys, "F1", "V1");
     expect(state).to.deep.include({ vehicleId: "V1", fleetId: "F1", health: 0.6, status: "warning" });
     const history = await getVehicleHistory(redis, keys, "F1", "V1");
@@ -34,7 +54,13 @@ describe("vehicle state in Redis", () => {
   it("caps critical alerts per fleet and isolates fleets", async () => {
     const keys = redisKeys({ prefix: prefix });
     for (let i = 0; i < 4; i++) {
-      await pushCriticalAlert(redis, keys, "F1", { vehicleId: `V${i}`, fleetId: "F1", faultType: "insulation", status: "fault", score: 0.9, timestamp: "t" }, { maxLen: 3 });
+      await pushCriticalAlert(
+        redis,
+        keys,
+        "F1",
+        { vehicleId: `V${i}`, fleetId: "F1", faultType: "insulation", status: "fault", score: 0.9, timestamp: "t" },
+        { maxLen: 3 },
+      );
     }
     expect((await listCriticalAlerts(redis, keys, "F1")).map((a) => a.vehicleId)).to.deep.equal(["V3", "V2", "V1"]);
     expect(await listCriticalAlerts(redis, keys, "F2")).to.deep.equal([]);

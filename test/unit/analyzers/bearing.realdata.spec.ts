@@ -40,7 +40,7 @@ function analyzeRecord(file: string): { whole: Finding; segments: Finding[]; sli
 describe("bearing analyzer on CWRU recordings", function () {
   this.timeout(60000);
 
-  it("105, inner race 0.007\": fault, inner_race — whole and in every 1 s segment", () => {
+  it('105, inner race 0.007": fault, inner_race — whole and in every 1 s segment', () => {
     const { whole, segments } = analyzeRecord("cwru_105_inner_race_007in_0hp_1797rpm.json");
     expect(segments).to.have.length(5);
     for (const f of [whole, ...segments]) {
@@ -49,7 +49,7 @@ describe("bearing analyzer on CWRU recordings", function () {
     }
   });
 
-  it("130, outer race @6:00 0.007\": fault, outer_race — whole and in every 1 s segment", () => {
+  it('130, outer race @6:00 0.007": fault, outer_race — whole and in every 1 s segment', () => {
     const { whole, segments } = analyzeRecord("cwru_130_OR6_007in_0hp_1797rpm.json");
     for (const f of [whole, ...segments]) {
       expect(f.status, f.reason).to.equal("fault");
@@ -66,7 +66,7 @@ describe("bearing analyzer on CWRU recordings", function () {
     }
   });
 
-  it("118, ball 0.007\" (not diagnosable, Smith & Randall 2015): never a ball call, never a fault (also in sliding 2 s windows)", () => {
+  it('118, ball 0.007" (not diagnosable, Smith & Randall 2015): never a ball call, never a fault (also in sliding 2 s windows)', () => {
     const { whole, segments, sliding } = analyzeRecord("cwru_118_ball_007in_0hp_1797rpm.json");
     expect(sliding).to.have.length(7);
     for (const f of [whole, ...segments, ...sliding]) {

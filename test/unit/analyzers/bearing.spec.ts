@@ -82,8 +82,7 @@ describe("bearing analyzer on synthetic impulse trains (1 s at 8192 Hz, 1800 rpm
 
   it("the score rises with the strike amplitude, and status follows", () => {
     // Same seed: the same noise under ever stronger strikes.
-    const findings = [0, 0.04, 0.08, 0.12, 0.2, 0.4].map((impulseG) =>
-      analyze(impulseG > 0 ? { defectHz: F.bpfo, impulseG, seed: 9 } : { seed: 9 }));
+    const findings = [0, 0.04, 0.08, 0.12, 0.2, 0.4].map((impulseG) => analyze(impulseG > 0 ? { defectHz: F.bpfo, impulseG, seed: 9 } : { seed: 9 }));
     const scores = findings.map((f) => f.score);
     for (let i = 1; i < scores.length; i++) expect(scores[i]).to.be.at.least(scores[i - 1]);
     expect(findings[0].status).to.equal("normal");
@@ -134,7 +133,9 @@ describe("bearing analyzer on a fast shaft: scores the harmonics the band can ho
       expect(r.status, r.reason).to.equal("fault");
       expect(r.bearing_defect).to.equal(c.defect);
       expect(r.features.harmonics_scored).to.equal(2);
-      expect(r.reason).to.match(/2 of 2/).and.match(/2 harmonics scored/);
+      expect(r.reason)
+        .to.match(/2 of 2/)
+        .and.match(/2 harmonics scored/);
       const lines = r.evidence.filter((e) => e.name.startsWith(`${c.line} h`));
       expect(lines.map((e) => e.name)).to.deep.equal([`${c.line} h1`, `${c.line} h2`]);
       lines.forEach((e) => expect(e.level_db!).to.be.at.least(BEARING_SCALE.fault));

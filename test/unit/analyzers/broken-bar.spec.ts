@@ -26,7 +26,19 @@ function operatingPoint(supplyHz: number, loadPct: number): InductionOperatingPo
   return { supplyHz, slip: ((loadPct / 100) * RATED_SLIP_HZ) / supplyHz, polePairs: 2 };
 }
 
-function analyzeAt(op: InductionOperatingPoint, lsbDb: number, opts: { durationS?: number; loadPct?: number; snrDb?: number; seed?: number; profile?: MotorProfile; rpm?: number | null; baseline?: Record<string, number> } = {}): Finding {
+function analyzeAt(
+  op: InductionOperatingPoint,
+  lsbDb: number,
+  opts: {
+    durationS?: number;
+    loadPct?: number;
+    snrDb?: number;
+    seed?: number;
+    profile?: MotorProfile;
+    rpm?: number | null;
+    baseline?: Record<string, number>;
+  } = {},
+): Finding {
   const window = mcsaWindow(
     {
       rateHz: RATE,
@@ -34,7 +46,10 @@ function analyzeAt(op: InductionOperatingPoint, lsbDb: number, opts: { durationS
       fundamentalHz: op.supplyHz,
       amplitudeA: 40,
       lines: brokenBarLines(op, lsbDb),
-      harmonics: [{ order: 5, levelDb: -30 }, { order: 7, levelDb: -35 }],
+      harmonics: [
+        { order: 5, levelDb: -30 },
+        { order: 7, levelDb: -35 },
+      ],
       snrDb: opts.snrDb ?? 40,
       seed: opts.seed ?? 1000 + Math.round(op.supplyHz * 10 - lsbDb),
     },
@@ -66,7 +81,8 @@ describe("broken-bar analyzer", () => {
       expect(loadDependentLimits(0.05)).to.deep.equal(light);
       // Sidebands grow with load, so every limit falls as the load rises.
       for (let l = 0.2; l <= 1; l += 0.1) {
-        const a = loadDependentLimits(l - 0.1), b = loadDependentLimits(l);
+        const a = loadDependentLimits(l - 0.1),
+          b = loadDependentLimits(l);
         expect(b.warningDeltaDb).to.be.below(a.warningDeltaDb);
         expect(b.faultDeltaDb).to.be.below(a.faultDeltaDb);
       }
@@ -107,7 +123,9 @@ describe("broken-bar analyzer", () => {
           expect(findings[1].score).to.be.at.least(findings[0].score);
           for (let i = 2; i < findings.length; i++) expect(findings[i].score).to.be.above(findings[i - 1].score);
           expect(findings[1].score).to.be.below(1 / 3);
-          expect(findings[1].reason).to.match(/no baseline/).and.match(/Thomson & Fenger: /);
+          expect(findings[1].reason)
+            .to.match(/no baseline/)
+            .and.match(/Thomson & Fenger: /);
           expect(findings[3].reason).to.match(/broken bar/);
           expect(findings[0].evidence.find((e) => e.name.startsWith("LSB"))!.reference).to.match(/Thomson & Fenger \(rated load\): excellent/);
         });
@@ -231,7 +249,10 @@ describe("broken-bar analyzer", () => {
 
   it("single-phase windows work; the evidence names the lines with frequencies and levels", () => {
     const op = operatingPoint(50, 100);
-    const window = mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -41), snrDb: 40, seed: 3, phaseCount: 1 }, { rpm: inductionRpm(op), loadPct: 100 });
+    const window = mcsaWindow(
+      { rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -41), snrDb: 40, seed: 3, phaseCount: 1 },
+      { rpm: inductionRpm(op), loadPct: 100 },
+    );
     const f = brokenBarAnalyzer.analyze(window, IM);
     expect(f.status).to.equal("fault");
     const lsb = f.evidence.find((e) => e.name.startsWith("LSB"))!;
@@ -243,7 +264,22 @@ describe("broken-bar analyzer", () => {
     const op = operatingPoint(50, 100);
     const rpm = inductionRpm(op);
     const lines = [...brokenBarLines(op, -44), ...eccentricityLines(50, rpm / 60, -35)];
-    const window = mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines, harmonics: [{ order: 3, levelDb: -40 }, { order: 5, levelDb: -25 }], snrDb: 40, seed: 21 }, { rpm, loadPct: 100 });
+    const window = mcsaWindow(
+      {
+        rateHz: RATE,
+        durationS: 4,
+        fundamentalHz: 50,
+        amplitudeA: 40,
+        lines,
+        harmonics: [
+          { order: 3, levelDb: -40 },
+          { order: 5, levelDb: -25 },
+        ],
+        snrDb: 40,
+        seed: 21,
+      },
+      { rpm, loadPct: 100 },
+    );
     const f = brokenBarAnalyzer.analyze(window, IM);
     expect(f.status).to.equal("warning");
     expect(f.features.lsb_delta_db).to.be.closeTo(44, 1.5);
@@ -257,7 +293,10 @@ describe("broken-bar analyzer", () => {
     const tiny = { channels: { ia: { samples: new Float32Array(10), rateHz: RATE } }, rpm, loadPct: 100 };
     const slow = { channels: { ia: { samples: new Float32Array(400).map((_, i) => Math.sin(i)), rateHz: 100 } }, rpm, loadPct: 100 };
     for (const w of [silent, nan, tiny, slow]) expect(brokenBarAnalyzer.analyze(w, IM).status).to.equal("insufficient_data");
-    const good = mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -39), snrDb: 40, seed: 4 }, { rpm, loadPct: 100 });
+    const good = mcsaWindow(
+      { rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -39), snrDb: 40, seed: 4 },
+      { rpm, loadPct: 100 },
+    );
     // ib at another rate is ignored rather than mixed in
     const mixed = { ...good, channels: { ...good.channels, ib: { samples: new Float32Array(1000), rateHz: 1000 } } };
     expect(brokenBarAnalyzer.analyze(mixed, IM).status).to.equal("fault");
@@ -265,21 +304,31 @@ describe("broken-bar analyzer", () => {
 
   it("property: over random speed (20–100 Hz), load (50–100 %) and LSB level, ΔdB is read within 1.5 dB and the call follows the load's limits", () => {
     fc.assert(
-      fc.property(fc.double({ min: 20, max: 100, noNaN: true }), fc.double({ min: 50, max: 100, noNaN: true }), fc.double({ min: -62, max: -30, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), (supplyHz, loadPct, lsbDb, seed) => {
-        const f = analyzeAt(operatingPoint(supplyHz, loadPct), lsbDb, { loadPct, seed });
-        expect(f.features.lsb_delta_db).to.be.closeTo(-lsbDb, 1.5);
-        const delta = -lsbDb;
-        const { warningDeltaDb: w, faultDeltaDb: k } = loadDependentLimits(loadPct / 100);
-        // away from the boundaries (measurement error 1.5 dB) the status is the limits'
-        if (Math.abs(delta - w) > 1.5 && Math.abs(delta - k) > 1.5) expect(f.status).to.equal(delta > w ? "normal" : delta > k ? "warning" : "fault");
-      }),
+      fc.property(
+        fc.double({ min: 20, max: 100, noNaN: true }),
+        fc.double({ min: 50, max: 100, noNaN: true }),
+        fc.double({ min: -62, max: -30, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (supplyHz, loadPct, lsbDb, seed) => {
+          const f = analyzeAt(operatingPoint(supplyHz, loadPct), lsbDb, { loadPct, seed });
+          expect(f.features.lsb_delta_db).to.be.closeTo(-lsbDb, 1.5);
+          const delta = -lsbDb;
+          const { warningDeltaDb: w, faultDeltaDb: k } = loadDependentLimits(loadPct / 100);
+          // away from the boundaries (measurement error 1.5 dB) the status is the limits'
+          if (Math.abs(delta - w) > 1.5 && Math.abs(delta - k) > 1.5) expect(f.status).to.equal(delta > w ? "normal" : delta > k ? "warning" : "fault");
+        },
+      ),
       { numRuns: 12, seed: 20261126 },
     );
   });
 
   it("a window whose speed drifts more than 0.5 % is not judged; a steadier one is", () => {
     const op = operatingPoint(50, 100);
-    const make = (sweep: number) => mcsaWindow({ rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -45), snrDb: 40, seed: 12, sweep }, { rpm: inductionRpm(op), loadPct: 100 });
+    const make = (sweep: number) =>
+      mcsaWindow(
+        { rateHz: RATE, durationS: 4, fundamentalHz: 50, amplitudeA: 40, lines: brokenBarLines(op, -45), snrDb: 40, seed: 12, sweep },
+        { rpm: inductionRpm(op), loadPct: 100 },
+      );
     const drifting = brokenBarAnalyzer.analyze(make(0.02), IM);
     expect(drifting.status).to.equal("insufficient_data");
     expect(drifting.reason).to.match(/speed not steady/);

@@ -7,7 +7,17 @@ import { brokenBarLines, eccentricityLines, gaussian, inductionRpm, mcsaWindow, 
 
 const RATE = 8192;
 const BEARING = { n_balls: 9, ball_diameter_mm: 7.94, pitch_diameter_mm: 39.04, contact_angle_deg: 0 };
-const IM: MotorProfile = { motor_type: "induction", pole_pairs: 2, rated_rpm: 1455, rated_current_a: 50, rated_voltage_v: 400, rotor_bars: 28, bearing: BEARING, insulation_class: "F", dc_bus_v: 600 };
+const IM: MotorProfile = {
+  motor_type: "induction",
+  pole_pairs: 2,
+  rated_rpm: 1455,
+  rated_current_a: 50,
+  rated_voltage_v: 400,
+  rotor_bars: 28,
+  bearing: BEARING,
+  insulation_class: "F",
+  dc_bus_v: 600,
+};
 const PM: MotorProfile = { ...DEFAULT_MOTOR_PROFILE }; // 4 pole pairs
 const RATED_SLIP_HZ = 1.5;
 
@@ -19,12 +29,29 @@ const LADDER: { levelDb: number; status: Finding["status"] }[] = [
   { levelDb: -25, status: "fault" },
 ];
 
-function inductionWindow(supplyHz: number, loadPct: number, levelDb: number, opts: { polePairs?: number; durationS?: number; seed?: number } = {}): SensorWindow {
+function inductionWindow(
+  supplyHz: number,
+  loadPct: number,
+  levelDb: number,
+  opts: { polePairs?: number; durationS?: number; seed?: number } = {},
+): SensorWindow {
   const p = opts.polePairs ?? 2;
   const op = { supplyHz, slip: ((loadPct / 100) * RATED_SLIP_HZ) / supplyHz, polePairs: p };
   const rpm = inductionRpm(op);
   return mcsaWindow(
-    { rateHz: RATE, durationS: opts.durationS ?? 1, fundamentalHz: supplyHz, amplitudeA: 40, lines: eccentricityLines(supplyHz, rpm / 60, levelDb), harmonics: [{ order: 5, levelDb: -30 }, { order: 7, levelDb: -35 }], snrDb: 40, seed: opts.seed ?? 77 + supplyHz + loadPct - levelDb },
+    {
+      rateHz: RATE,
+      durationS: opts.durationS ?? 1,
+      fundamentalHz: supplyHz,
+      amplitudeA: 40,
+      lines: eccentricityLines(supplyHz, rpm / 60, levelDb),
+      harmonics: [
+        { order: 5, levelDb: -30 },
+        { order: 7, levelDb: -35 },
+      ],
+      snrDb: 40,
+      seed: opts.seed ?? 77 + supplyHz + loadPct - levelDb,
+    },
     { rpm, loadPct },
   );
 }
@@ -40,7 +67,18 @@ function pmsmLines(f: number, p: number, levelDb: number): SpectralLine[] {
 }
 
 function pmsmWindow(f: number, levelDb: number, opts: { rpm?: number; durationS?: number } = {}): SensorWindow {
-  return mcsaWindow({ rateHz: RATE, durationS: opts.durationS ?? 1, fundamentalHz: f, amplitudeA: 60, lines: pmsmLines(f, PM.pole_pairs, levelDb), snrDb: 40, seed: 31 + f - levelDb }, { rpm: opts.rpm });
+  return mcsaWindow(
+    {
+      rateHz: RATE,
+      durationS: opts.durationS ?? 1,
+      fundamentalHz: f,
+      amplitudeA: 60,
+      lines: pmsmLines(f, PM.pole_pairs, levelDb),
+      snrDb: 40,
+      seed: 31 + f - levelDb,
+    },
+    { rpm: opts.rpm },
+  );
 }
 
 function expectLadder(findings: Finding[]): void {
@@ -114,7 +152,8 @@ describe("eccentricity analyzer", () => {
   });
 
   describe("baseline changes the call (+6 dB warning, +12 dB fault)", () => {
-    const at = (levelDb: number, baselineDb: number) => eccentricityAnalyzer.analyze(inductionWindow(50, 80, levelDb), IM, { eccentricity: { sideband_db: baselineDb } });
+    const at = (levelDb: number, baselineDb: number) =>
+      eccentricityAnalyzer.analyze(inductionWindow(50, 80, levelDb), IM, { eccentricity: { sideband_db: baselineDb } });
     it("−45 dB is normal absolutely, a warning 10 dB over a −55 dB baseline, a fault 13 dB over −58", () => {
       const w = at(-45, -55);
       expect(w.status).to.equal("warning");
@@ -168,7 +207,22 @@ describe("eccentricity analyzer", () => {
     const op = { supplyHz: 50, slip: 0.03, polePairs: 2 };
     const rpm = inductionRpm(op);
     const lines = [...brokenBarLines(op, -33), ...eccentricityLines(50, rpm / 60, -43)];
-    const w = mcsaWindow({ rateHz: RATE, durationS: 1, fundamentalHz: 50, amplitudeA: 40, lines, harmonics: [{ order: 3, levelDb: -40 }, { order: 5, levelDb: -25 }], snrDb: 40, seed: 8 }, { rpm, loadPct: 100 });
+    const w = mcsaWindow(
+      {
+        rateHz: RATE,
+        durationS: 1,
+        fundamentalHz: 50,
+        amplitudeA: 40,
+        lines,
+        harmonics: [
+          { order: 3, levelDb: -40 },
+          { order: 5, levelDb: -25 },
+        ],
+        snrDb: 40,
+        seed: 8,
+      },
+      { rpm, loadPct: 100 },
+    );
     const f = eccentricityAnalyzer.analyze(w, IM);
     expect(f.status).to.equal("normal");
     expect(f.features.sideband_db).to.be.closeTo(-43, 1.5);
@@ -184,11 +238,19 @@ describe("eccentricity analyzer", () => {
 
   it("property: over random speed (20–100 Hz), load, pole pairs (2–4) and level, f ± f_r is read within 1.5 dB on 1 s windows", () => {
     fc.assert(
-      fc.property(fc.double({ min: 20, max: 100, noNaN: true }), fc.double({ min: 20, max: 100, noNaN: true }), fc.integer({ min: 2, max: 4 }), fc.double({ min: -60, max: -20, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), (supplyHz, loadPct, p, levelDb, seed) => {
-        const f = eccentricityAnalyzer.analyze(inductionWindow(supplyHz, loadPct, levelDb, { polePairs: p, seed }), { ...IM, pole_pairs: p });
-        expect(f.features.sideband_db, f.reason).to.be.closeTo(levelDb, 1.5);
-        if (Math.abs(levelDb + 40) > 1.5 && Math.abs(levelDb + 30) > 1.5) expect(f.status).to.equal(levelDb > -30 ? "fault" : levelDb > -40 ? "warning" : "normal");
-      }),
+      fc.property(
+        fc.double({ min: 20, max: 100, noNaN: true }),
+        fc.double({ min: 20, max: 100, noNaN: true }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.double({ min: -60, max: -20, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (supplyHz, loadPct, p, levelDb, seed) => {
+          const f = eccentricityAnalyzer.analyze(inductionWindow(supplyHz, loadPct, levelDb, { polePairs: p, seed }), { ...IM, pole_pairs: p });
+          expect(f.features.sideband_db, f.reason).to.be.closeTo(levelDb, 1.5);
+          if (Math.abs(levelDb + 40) > 1.5 && Math.abs(levelDb + 30) > 1.5)
+            expect(f.status).to.equal(levelDb > -30 ? "fault" : levelDb > -40 ? "warning" : "normal");
+        },
+      ),
       { numRuns: 20, seed: 20261126 },
     );
   });
@@ -196,7 +258,10 @@ describe("eccentricity analyzer", () => {
   it("a window whose speed sweeps more than 2 % is not judged; 1 % still is", () => {
     const make = (sweep: number) => {
       const rpm = 1455;
-      return mcsaWindow({ rateHz: RATE, durationS: 1, fundamentalHz: 50, amplitudeA: 40, lines: eccentricityLines(50, rpm / 60, -35), snrDb: 40, seed: 13, sweep }, { rpm, loadPct: 100 });
+      return mcsaWindow(
+        { rateHz: RATE, durationS: 1, fundamentalHz: 50, amplitudeA: 40, lines: eccentricityLines(50, rpm / 60, -35), snrDb: 40, seed: 13, sweep },
+        { rpm, loadPct: 100 },
+      );
     };
     const sweeping = eccentricityAnalyzer.analyze(make(0.05), IM);
     expect(sweeping.status).to.equal("insufficient_data");

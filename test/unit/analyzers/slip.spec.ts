@@ -12,7 +12,11 @@ describe("slip", () => {
     const im = { motor_type: "induction" as const, pole_pairs: 2 };
     const r = estimateSlip(im, 50, 1485);
     expect(r).to.include({ ok: true });
-    if (r.ok) { expect(r.slip).to.be.closeTo(0.01, 1e-12); expect(r.source).to.equal("speed"); expect(r.shaftHz).to.be.closeTo(24.75, 1e-12); }
+    if (r.ok) {
+      expect(r.slip).to.be.closeTo(0.01, 1e-12);
+      expect(r.source).to.equal("speed");
+      expect(r.shaftHz).to.be.closeTo(24.75, 1e-12);
+    }
     const gen = estimateSlip(im, 50, 1515);
     expect(gen.ok && gen.slip).to.be.closeTo(-0.01, 1e-12);
   });

@@ -23,8 +23,8 @@ function report(rec: ItscRecording, f: Finding, note = ""): void {
   const ft = f.features;
   console.log(
     `      ${rec.id.padEnd(22)} f=${ft.fundamental_hz?.toFixed(3)} Hz  I2/I1=${(100 * ft.i2_over_i1).toFixed(2)} % (ref ${rec.reference.I2_over_I1_pct})` +
-    `  ∠=${ft.angle_i2_minus_i1_deg?.toFixed(1)}° (ref ${rec.reference.angle_I2_minus_I1_deg})  EPVA=${(100 * ft.epva_2f_over_dc).toFixed(2)} %` +
-    `  → ${f.status} ${f.faulted_phase ?? "-"} score ${f.score.toFixed(2)}${note}`,
+      `  ∠=${ft.angle_i2_minus_i1_deg?.toFixed(1)}° (ref ${rec.reference.angle_I2_minus_I1_deg})  EPVA=${(100 * ft.epva_2f_over_dc).toFixed(2)} %` +
+      `  → ${f.status} ${f.faulted_phase ?? "-"} score ${f.score.toFixed(2)}${note}`,
   );
 }
 
@@ -33,14 +33,13 @@ describe("turn-fault analyzer on real ITSC recordings", () => {
   let findings: Record<keyof typeof FILES, Finding>;
   before(() => {
     recs = Object.fromEntries(Object.entries(FILES).map(([k, file]) => [k, loadItsc(file)])) as typeof recs;
-    findings = Object.fromEntries(
-      Object.entries(recs).map(([k, rec]) => [k, turnFaultAnalyzer.analyze(rec.window, ITSC_RIG_PROFILE)]),
-    ) as typeof findings;
+    findings = Object.fromEntries(Object.entries(recs).map(([k, rec]) => [k, turnFaultAnalyzer.analyze(rec.window, ITSC_RIG_PROFILE)])) as typeof findings;
   });
 
   it("finds the 60 Hz supply without a speed signal and agrees with the reference features", () => {
     for (const key of Object.keys(FILES) as (keyof typeof FILES)[]) {
-      const rec = recs[key], f = findings[key];
+      const rec = recs[key],
+        f = findings[key];
       report(rec, f);
       expect(f.features.fundamental_hz).to.be.closeTo(60, 0.1);
       expect(f.features.i1_amplitude).to.be.closeTo(rec.reference.I1_amp, 0.01 * rec.reference.I1_amp);

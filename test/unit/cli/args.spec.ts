@@ -14,7 +14,11 @@ describe("cli/args", () => {
     expect(optionalValue(["--quick"], "json", "-")).to.deep.equal(["--quick"]);
   });
 
-  for (const [script, command] of [["tools/chaos.ts", "chaos"], ["tools/eval-accuracy.ts", "eval-accuracy"], ["bin/keys.ts", "keys"]] as const) {
+  for (const [script, command] of [
+    ["tools/chaos.ts", "chaos"],
+    ["tools/eval-accuracy.ts", "eval-accuracy"],
+    ["bin/keys.ts", "keys"],
+  ] as const) {
     it(`${script}: an unknown flag exits 2 with the reason and the usage`, function () {
       this.timeout(30_000);
       const r = spawnSync(process.execPath, ["--import", "tsx", script, "--no-such-flag"], { cwd: REPO_ROOT, encoding: "utf8" });

@@ -21,15 +21,22 @@ function run(files: Record<string, string>, argv: string[]): { code: number; std
       if (!(p in files)) throw errno("ENOENT");
       return files[p];
     },
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
   });
   return { code, stdout, stderr };
 }
 
 const example = readFileSync(path.join(REPO_ROOT, "examples", "window.json"), "utf8");
 const pmsm = readFileSync(path.join(REPO_ROOT, "examples", "profile-pmsm.json"), "utf8");
-const window: SensorWindow = { channels: { ia: { samples: new Float32Array([1, 2, 3, 4]), rateHz: 1000 }, ib: { samples: new Float32Array([1, 2, 3, 4]), rateHz: 1000 } }, rpm: 1500 };
+const window: SensorWindow = {
+  channels: { ia: { samples: new Float32Array([1, 2, 3, 4]), rateHz: 1000 }, ib: { samples: new Float32Array([1, 2, 3, 4]), rateHz: 1000 } },
+  rpm: 1500,
+};
 
 describe("cli/diagnose: runDiagnose", () => {
   const good: { name: string; files: Record<string, string>; argv: string[] }[] = [
@@ -67,13 +74,38 @@ describe("cli/diagnose: runDiagnose", () => {
     { name: "broken JSON", files: { w: '{"sensor_data": ' }, argv: ["w"], stderr: /bad input file w: file: not valid JSON/ },
     { name: "JSON of no known kind", files: { w: '{"x": 1}' }, argv: ["w"], stderr: /neither a motor-realdata\/v1 recording nor an ingest body/ },
     { name: "JSON array", files: { w: "[1,2]" }, argv: ["w"], stderr: /bad input file w: file: JSON that is neither/ },
-    { name: "ingest body with an unknown key", files: { w: JSON.stringify({ sensor_data: encodeCompact(window), extra: 1 }) }, argv: ["w"], stderr: /w: extra: unknown key/ },
-    { name: "ingest body with a bad sample", files: { w: '{"sensor_data": {"sampling_rate": 100, "channels": {"ia": [1, null]}}}' }, argv: ["w"], stderr: /sensor_data\.channels\.ia\[1\]: expected a finite number, got null/ },
-    { name: "realdata with a wrong rig", files: { w: JSON.stringify({ schema: "motor-realdata/v1", id: "x", fs_hz: 1000, label: {}, operating_point: {}, dataset: "?", data: { DE: [1] } }) }, argv: ["w"], stderr: /w: dataset: / },
+    {
+      name: "ingest body with an unknown key",
+      files: { w: JSON.stringify({ sensor_data: encodeCompact(window), extra: 1 }) },
+      argv: ["w"],
+      stderr: /w: extra: unknown key/,
+    },
+    {
+      name: "ingest body with a bad sample",
+      files: { w: '{"sensor_data": {"sampling_rate": 100, "channels": {"ia": [1, null]}}}' },
+      argv: ["w"],
+      stderr: /sensor_data\.channels\.ia\[1\]: expected a finite number, got null/,
+    },
+    {
+      name: "realdata with a wrong rig",
+      files: { w: JSON.stringify({ schema: "motor-realdata/v1", id: "x", fs_hz: 1000, label: {}, operating_point: {}, dataset: "?", data: { DE: [1] } }) },
+      argv: ["w"],
+      stderr: /w: dataset: /,
+    },
     { name: "CSV with an unknown column", files: { w: "time,Ia,foo\n0,1,2\n" }, argv: ["w"], stderr: /csv\.line\[1\]\.foo: unknown column/ },
     { name: "empty file", files: { w: "" }, argv: ["w"], stderr: /csv: empty file/ },
-    { name: "bad profile values", files: { w: example, p: JSON.stringify({ motor_type: "pmsm", pole_pairs: 40 }) }, argv: ["w", "--profile", "p"], stderr: /bad profile p: profile\.pole_pairs: 40 is out of range/ },
-    { name: "profile with an unknown key", files: { w: example, p: pmsm.replace('"pole_pairs"', '"poles": 4, "pole_pairs"') }, argv: ["w", "--profile", "p"], stderr: /profile\.poles: unknown key/ },
+    {
+      name: "bad profile values",
+      files: { w: example, p: JSON.stringify({ motor_type: "pmsm", pole_pairs: 40 }) },
+      argv: ["w", "--profile", "p"],
+      stderr: /bad profile p: profile\.pole_pairs: 40 is out of range/,
+    },
+    {
+      name: "profile with an unknown key",
+      files: { w: example, p: pmsm.replace('"pole_pairs"', '"poles": 4, "pole_pairs"') },
+      argv: ["w", "--profile", "p"],
+      stderr: /profile\.poles: unknown key/,
+    },
     { name: "profile not JSON", files: { w: example, p: "pole_pairs=4" }, argv: ["w", "--profile", "p"], stderr: /bad profile p: profile: not valid JSON/ },
     { name: "missing profile file", files: { w: example }, argv: ["w", "--profile", "p"], stderr: /cannot read profile p: no such file/ },
     { name: "no FILE", files: {}, argv: [], stderr: /expected exactly one FILE\nusage:/ },
@@ -83,7 +115,10 @@ describe("cli/diagnose: runDiagnose", () => {
   ];
   for (const c of bad) {
     it(`exit 2 with the problem named on stderr: ${c.name}`, () => {
-      const r = run(c.files, [...c.argv, "--json"].filter((a, i, all) => !(a === "--json" && all[i - 1] === "--profile")));
+      const r = run(
+        c.files,
+        [...c.argv, "--json"].filter((a, i, all) => !(a === "--json" && all[i - 1] === "--profile")),
+      );
       expect(r.code, r.stderr).to.equal(2);
       expect(r.stdout).to.equal("");
       expect(r.stderr).to.match(/^diagnose: /);

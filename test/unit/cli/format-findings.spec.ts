@@ -3,7 +3,11 @@ import { formatEvidence, formatFindingsTable, keyEvidence } from "../../../cli/f
 import type { Finding } from "../../../analyzers/types";
 
 const bearing: Finding = {
-  fault_type: "bearing", status: "fault", score: 0.9, features: {}, bearing_defect: "inner_race",
+  fault_type: "bearing",
+  status: "fault",
+  score: 0.9,
+  features: {},
+  bearing_defect: "inner_race",
   evidence: [
     { name: "BPFI h1", frequency_hz: 162.19, level_db: 43.2, reference: "local median", threshold: 25 },
     { name: "BPFI h2", frequency_hz: 324.4, level_db: 38.9, reference: "local median" },
@@ -26,7 +30,10 @@ describe("cli/format-findings", () => {
   });
 
   it("the table has one aligned row per finding", () => {
-    const lines = formatFindingsTable([bearing, { fault_type: "broken_bar", status: "not_applicable", score: 0, features: {}, evidence: [], reason: "PMSM: no rotor bars" }]).split("\n");
+    const lines = formatFindingsTable([
+      bearing,
+      { fault_type: "broken_bar", status: "not_applicable", score: 0, features: {}, evidence: [], reason: "PMSM: no rotor bars" },
+    ]).split("\n");
     expect(lines).to.have.length(4);
     expect(lines[2]).to.match(/^bearing {5}fault {12}0\.90 {2}BPFI family/);
     expect(lines[3]).to.match(/^broken_bar {2}not_applicable {3}0\.00 {2}PMSM: no rotor bars$/);

@@ -20,7 +20,11 @@ describe("toHttpError", () => {
   });
 
   it("keeps the field and reason of client errors", () => {
-    expect(toHttpError(new HttpError(422, "invalid_input", "must be > 0", "sampling_rate")).body).to.deep.equal({ error: "invalid_input", field: "sampling_rate", message: "must be > 0" });
+    expect(toHttpError(new HttpError(422, "invalid_input", "must be > 0", "sampling_rate")).body).to.deep.equal({
+      error: "invalid_input",
+      field: "sampling_rate",
+      message: "must be > 0",
+    });
     const input = toHttpError(new InputError("sensor_data.channels.ia", "expected an array"));
     expect(input.status).to.equal(422);
     expect(input.body.field).to.equal("sensor_data.channels.ia");
@@ -35,13 +39,23 @@ describe("toHttpError", () => {
     const pattern = new Errors.ValidationError("Parameters validation error!", "VALIDATION_ERROR", [
       { type: "stringPattern", field: "vehicle_id", message: "The 'vehicle_id' field fails to match the required pattern.", expected: "/^x$/" },
     ]);
-    expect(toHttpError(pattern, { inUrl: (f) => f === "vehicle_id" })).to.deep.equal({ status: 400, body: { error: "invalid_input", field: "vehicle_id", message: "must match /^x$/" } });
-    const required = new Errors.ValidationError("x", "VALIDATION_ERROR", [{ type: "required", field: "sensor_data", message: "The 'sensor_data' field is required." }]);
-    expect(toHttpError(required, { inUrl: () => false })).to.deep.equal({ status: 422, body: { error: "invalid_input", field: "sensor_data", message: "missing (required)" } });
+    expect(toHttpError(pattern, { inUrl: (f) => f === "vehicle_id" })).to.deep.equal({
+      status: 400,
+      body: { error: "invalid_input", field: "vehicle_id", message: "must match /^x$/" },
+    });
+    const required = new Errors.ValidationError("x", "VALIDATION_ERROR", [
+      { type: "required", field: "sensor_data", message: "The 'sensor_data' field is required." },
+    ]);
+    expect(toHttpError(required, { inUrl: () => false })).to.deep.equal({
+      status: 422,
+      body: { error: "invalid_input", field: "sensor_data", message: "missing (required)" },
+    });
     // A rule's own message is kept; an unknown key is named as the field.
     const own = new Errors.ValidationError("x", "VALIDATION_ERROR", [{ type: "enumValue", field: "role", message: "role must be one of a, b" }]);
     expect(toHttpError(own).body).to.deep.equal({ error: "invalid_input", field: "role", message: "role must be one of a, b" });
-    const strict = new Errors.ValidationError("x", "VALIDATION_ERROR", [{ type: "objectStrict", message: "The object '' contains forbidden keys: 'gearbox, x'.", actual: "gearbox, x" }]);
-    expect(toHttpError(strict)).to.deep.equal({ status: 422, body: { error: "invalid_input", field: "gearbox", message: "unknown field \"gearbox\"" } });
+    const strict = new Errors.ValidationError("x", "VALIDATION_ERROR", [
+      { type: "objectStrict", message: "The object '' contains forbidden keys: 'gearbox, x'.", actual: "gearbox, x" },
+    ]);
+    expect(toHttpError(strict)).to.deep.equal({ status: 422, body: { error: "invalid_input", field: "gearbox", message: 'unknown field "gearbox"' } });
   });
 });

@@ -39,7 +39,9 @@ describe("decode/csv", () => {
   it("matches the same data sent as legacy JSON rows", () => {
     const header = ["time", "Ia", "insulation_resistance", "leakage_current"];
     const fromCsv = decodeCsv(csvText(header, (i) => [t(i), ia(i), 1003.2, 0.001]));
-    const fromRows = decodeSensorData({ data: Array.from({ length: N }, (_, i) => ({ time: Number(t(i)), Ia: ia(i), insulation_resistance: 1003.2, leakage_current: 0.001 })) });
+    const fromRows = decodeSensorData({
+      data: Array.from({ length: N }, (_, i) => ({ time: Number(t(i)), Ia: ia(i), insulation_resistance: 1003.2, leakage_current: 0.001 })),
+    });
     expect(fromCsv).to.deep.equal(fromRows);
     expect(fromCsv.insulationResistanceKohm).to.be.closeTo(1_003_200, 1e-6);
   });

@@ -7,7 +7,11 @@ export const N = 64;
 
 /** 3 phase currents at 50 Hz (10 A), one voltage, vibration, all scalars. */
 export function sampleWindow(): SensorWindow {
-  const ia = new Float64Array(N), ib = new Float64Array(N), ic = new Float64Array(N), va = new Float64Array(N), vib = new Float64Array(N);
+  const ia = new Float64Array(N),
+    ib = new Float64Array(N),
+    ic = new Float64Array(N),
+    va = new Float64Array(N),
+    vib = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     const w = 2 * Math.PI * 50 * (i / RATE_HZ);
     ia[i] = 10 * Math.cos(w);
@@ -19,10 +23,18 @@ export function sampleWindow(): SensorWindow {
   return {
     startTime: "2026-01-15T08:30:00.000Z",
     channels: {
-      ia: { samples: ia, rateHz: RATE_HZ }, ib: { samples: ib, rateHz: RATE_HZ }, ic: { samples: ic, rateHz: RATE_HZ },
-      va: { samples: va, rateHz: RATE_HZ }, vib_x: { samples: vib, rateHz: RATE_HZ },
+      ia: { samples: ia, rateHz: RATE_HZ },
+      ib: { samples: ib, rateHz: RATE_HZ },
+      ic: { samples: ic, rateHz: RATE_HZ },
+      va: { samples: va, rateHz: RATE_HZ },
+      vib_x: { samples: vib, rateHz: RATE_HZ },
     },
-    rpm: 1480, loadPct: 75, windingTempC: 68, insulationResistanceKohm: 850, leakageCurrentMa: 0.4, dcBusV: 400,
+    rpm: 1480,
+    loadPct: 75,
+    windingTempC: 68,
+    insulationResistanceKohm: 850,
+    leakageCurrentMa: 0.4,
+    dcBusV: 400,
   };
 }
 
@@ -34,8 +46,15 @@ export function columnar(): { [key: string]: Json } & { channels: { [key: string
   const channels: { [key: string]: Json[] } = {};
   for (const [name, s] of Object.entries(w.channels)) channels[name] = Array.from(s.samples);
   return {
-    sampling_rate: RATE_HZ, start_time: w.startTime!, channels,
-    rpm: 1480, load_pct: 75, winding_temp_c: 68, insulation_resistance_kohm: 850, leakage_current_ma: 0.4, dc_bus_v: 400,
+    sampling_rate: RATE_HZ,
+    start_time: w.startTime!,
+    channels,
+    rpm: 1480,
+    load_pct: 75,
+    winding_temp_c: 68,
+    insulation_resistance_kohm: 850,
+    leakage_current_ma: 0.4,
+    dc_bus_v: 400,
   };
 }
 

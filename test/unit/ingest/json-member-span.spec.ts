@@ -23,10 +23,13 @@ describe("jsonMemberSpan", () => {
   });
 
   it("agrees with JSON.parse on arbitrary objects", () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (obj, key) => {
-      const text = JSON.stringify(obj, null, obj && Object.keys(obj).length % 2 ? 2 : undefined);
-      const expected: unknown = Object.prototype.hasOwnProperty.call(obj, key) ? JSON.parse(JSON.stringify(obj[key])) : undefined;
-      expect(member(text, key)).to.deep.equal(expected);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (obj, key) => {
+        const text = JSON.stringify(obj, null, obj && Object.keys(obj).length % 2 ? 2 : undefined);
+        const expected: unknown = Object.prototype.hasOwnProperty.call(obj, key) ? JSON.parse(JSON.stringify(obj[key])) : undefined;
+        expect(member(text, key)).to.deep.equal(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,11 +2,7 @@ import { expect } from "chai";
 import { MOTOR_SENSOR_DATA_TYPE } from "../../../contracts/streams";
 import { rawEntryFields } from "../../../streams/raw-stream-writer";
 import { decodeIngestBody } from "../../../ingest/ingest-body";
-import {
-  decodeStreamEntry,
-  isValidVehicleId,
-  VEHICLE_ID_PATTERN,
-} from "../../../ingest/raw-stream-entry";
+import { decodeStreamEntry, isValidVehicleId, VEHICLE_ID_PATTERN } from "../../../ingest/raw-stream-entry";
 import { expectInputError } from "../../helpers/input-error";
 import { columnar, compact, legacy } from "./fixtures";
 
@@ -73,7 +69,9 @@ describe("decode/stream-entry", () => {
   describe("vehicle id rule: 1-64 of [A-Za-z0-9._:-]", () => {
     const good = ["a", "VIN-5YJ3E1EA7KF317000", "fleet.north:bus_7", "x".repeat(64), "123e4567-e89b-12d3-a456-426614174000"];
     const bad = ["", "x".repeat(65), "bus 7", "bus/7", "bus*", "{a}", "über", "a\nb", "a\u0000"];
-    for (const id of good) it(`accepts ${JSON.stringify(id.length > 20 ? id.slice(0, 20) + "…" : id)}`, () => expect(isValidVehicleId(id), `${JSON.stringify(id)} accepted`).to.equal(true));
+    for (const id of good)
+      it(`accepts ${JSON.stringify(id.length > 20 ? id.slice(0, 20) + "…" : id)}`, () =>
+        expect(isValidVehicleId(id), `${JSON.stringify(id)} accepted`).to.equal(true));
     for (const id of bad) it(`rejects ${JSON.stringify(id.length > 20 ? id.slice(0, 20) + "…" : id)}`, () => expect(isValidVehicleId(id)).to.equal(false));
     it("non-strings are invalid", () => {
       for (const v of [undefined, null, 7, ["a"], { id: "a" }]) expect(isValidVehicleId(v)).to.equal(false);
@@ -95,7 +93,10 @@ export const STREAM_ENTRY_BAD_CASES: BadCase[] = [
   { name: "odd number of items", fields: entry().slice(0, 9), field: "entry", message: "odd" },
   { name: "non-string field name", fields: [1, "x", ...entry()], field: "entry[0]" },
   ...(["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type"] as const).map((f) => ({
-    name: `missing ${f}`, fields: entry({ [f]: undefined }), field: f, message: "missing",
+    name: `missing ${f}`,
+    fields: entry({ [f]: undefined }),
+    field: f,
+    message: "missing",
   })),
   { name: "repeated field", fields: [...entry(), "vehicle_id", "other"], field: "vehicle_id", message: "repeated" },
   { name: "wrong data_type", fields: entry({ data_type: "motor_status" }), field: "data_type", message: MOTOR_SENSOR_DATA_TYPE },
@@ -111,12 +112,20 @@ export const STREAM_ENTRY_BAD_CASES: BadCase[] = [
   { name: "sensor_data not JSON", fields: entry({ sensor_data: "{sampling_rate: 1" }), field: "sensor_data", message: "not valid JSON" },
   { name: "sensor_data empty string", fields: entry({ sensor_data: "" }), field: "sensor_data", message: "not valid JSON" },
   { name: "sensor_data JSON null", fields: entry({ sensor_data: "null" }), field: "sensor_data" },
-  { name: "sensor_data with a bad sample", fields: entry({ sensor_data: JSON.stringify({ sampling_rate: 100, channels: { ia: [1, "x"] } }) }), field: "sensor_data.channels.ia[1]" },
+  {
+    name: "sensor_data with a bad sample",
+    fields: entry({ sensor_data: JSON.stringify({ sampling_rate: 100, channels: { ia: [1, "x"] } }) }),
+    field: "sensor_data.channels.ia[1]",
+  },
   { name: "metadata not JSON", fields: entry({ metadata: "{'a':1}" }), field: "metadata", message: "not valid JSON" },
   { name: "metadata a JSON array", fields: entry({ metadata: "[1,2]" }), field: "metadata" },
   { name: "metadata a JSON string", fields: entry({ metadata: '"hello"' }), field: "metadata" },
   { name: "metadata nested too deep", fields: entry({ metadata: JSON.stringify(deepMetadata(20)) }), field: "metadata", message: "deeper" },
-  { name: "value not a string in object form", fields: { ...Object.fromEntries([["vehicle_id", 7]]), timestamp: TIMESTAMP, sensor_data: "{}", metadata: "{}", data_type: MOTOR_SENSOR_DATA_TYPE }, field: "vehicle_id" },
+  {
+    name: "value not a string in object form",
+    fields: { ...Object.fromEntries([["vehicle_id", 7]]), timestamp: TIMESTAMP, sensor_data: "{}", metadata: "{}", data_type: MOTOR_SENSOR_DATA_TYPE },
+    field: "vehicle_id",
+  },
 ];
 
 export const INGEST_BODY_BAD_CASES: BadCase[] = [

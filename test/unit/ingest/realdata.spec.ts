@@ -67,9 +67,33 @@ describe("decode/realdata (motor-realdata/v1)", () => {
       { name: "fs_hz missing", build: () => ({ ...itsc(), fs_hz: undefined }), field: "fs_hz" },
       { name: "data missing", build: () => ({ ...itsc(), data: undefined }), field: "data" },
       { name: "no known channel", build: () => ({ ...itsc(), data: { x: [1] } }), field: "data" },
-      { name: "NaN in a CWRU sample", build: () => { const r = cwru(); (r.data as { DE: unknown[] }).DE[10] = null; return r; }, field: "data.DE[10]" },
-      { name: "ITSC phases of different lengths", build: () => { const r = itsc(); (r.data as { ib: unknown[] }).ib.pop(); return r; }, field: "data" },
-      { name: "CWRU bearing without ball diameter", build: () => { const r = cwru(); delete (r.bearing as Record<string, unknown>).ball_diameter_in; return r; }, field: "bearing.ball_diameter_in" },
+      {
+        name: "NaN in a CWRU sample",
+        build: () => {
+          const r = cwru();
+          (r.data as { DE: unknown[] }).DE[10] = null;
+          return r;
+        },
+        field: "data.DE[10]",
+      },
+      {
+        name: "ITSC phases of different lengths",
+        build: () => {
+          const r = itsc();
+          (r.data as { ib: unknown[] }).ib.pop();
+          return r;
+        },
+        field: "data",
+      },
+      {
+        name: "CWRU bearing without ball diameter",
+        build: () => {
+          const r = cwru();
+          delete (r.bearing as Record<string, unknown>).ball_diameter_in;
+          return r;
+        },
+        field: "bearing.ball_diameter_in",
+      },
       { name: "DE channel from an unknown rig", build: () => ({ ...cwru(), dataset: "some other rig" }), field: "dataset" },
     ];
     for (const c of cases) it(c.name, () => expectInputError(() => readRealdata(c.build()), c.field));

@@ -42,10 +42,7 @@ describe("aggregateHealth", () => {
   });
 
   it("has no health value when nothing decided, and says insufficient_data", () => {
-    const h = aggregateHealth([
-      insufficientData("turn_fault", "x"),
-      notApplicable("broken_bar", "PMSM"),
-    ]);
+    const h = aggregateHealth([insufficientData("turn_fault", "x"), notApplicable("broken_bar", "PMSM")]);
     expect(h.health).to.equal(null);
     expect(h.status).to.equal("insufficient_data");
   });

@@ -22,7 +22,9 @@ describe("simulator/fleet", () => {
       fleet.vehicles.map((v) => v.id + v.profile.motor_type + (v.fault?.type ?? "")),
     );
     const v = fleet.vehicles[3];
-    const a = nextWindow(v, 120), b = nextWindow(again.vehicles[3], 120), c = nextWindow(v, 121);
+    const a = nextWindow(v, 120),
+      b = nextWindow(again.vehicles[3], 120),
+      c = nextWindow(v, 121);
     expect(Array.from(a.channels.ia!.samples.subarray(0, 64))).to.deep.equal(Array.from(b.channels.ia!.samples.subarray(0, 64)));
     expect(Array.from(a.channels.ia!.samples.subarray(0, 64))).to.not.deep.equal(Array.from(c.channels.ia!.samples.subarray(0, 64)));
   });
@@ -30,12 +32,14 @@ describe("simulator/fleet", () => {
   it("varies speed and load over time within the motor's range, and faults grow in severity", () => {
     const v = fleet.vehicles.find((x) => x.fault)!;
     const points = Array.from({ length: 60 }, (_, i) => drivePointAt(v, i * 30));
-    const rpms = points.map((p) => p.rpm), loads = points.map((p) => p.loadPct);
+    const rpms = points.map((p) => p.rpm),
+      loads = points.map((p) => p.loadPct);
     expect(Math.max(...rpms) - Math.min(...rpms)).to.be.above(0.05 * v.profile.rated_rpm);
     expect(Math.max(...rpms)).to.be.at.most(v.profile.rated_rpm);
     expect(Math.min(...loads)).to.be.at.least(10);
     expect(Math.max(...loads)).to.be.at.most(100);
-    const early = conditionAt(v, v.fault!.onsetS + 1), late = conditionAt(v, v.fault!.onsetS + 1000);
+    const early = conditionAt(v, v.fault!.onsetS + 1),
+      late = conditionAt(v, v.fault!.onsetS + 1000);
     expect(conditionAt(v, v.fault!.onsetS - 1).type).to.equal("healthy");
     expect(late.severity).to.be.above(early.severity);
     expect(late.type).to.equal(v.fault!.type);

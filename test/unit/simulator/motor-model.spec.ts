@@ -28,15 +28,19 @@ function samples(w: SensorWindow, ch: "ia" | "ib" | "ic" | "vib_x"): Float32Arra
 /** Expected electrical frequency from the physics (not from the simulator's code). */
 function expectedHz(profile: MotorProfile, rpm: number, loadPct: number): number {
   const fr = rpm / 60;
-  return profile.motor_type === "pmsm" ? fr * profile.pole_pairs : (fr * profile.pole_pairs) / (1 - RATED_SLIP * loadPct / 100);
+  return profile.motor_type === "pmsm" ? fr * profile.pole_pairs : (fr * profile.pole_pairs) / (1 - (RATED_SLIP * loadPct) / 100);
 }
 
 describe("simulator/motor-model", () => {
   it("is deterministic: same spec and seed → bit-identical window; another seed → different noise", () => {
     const s = spec(INDUCTION_400V, { fault: { type: "bearing", severity: 0.5, bearingDefect: "inner_race" }, includeVoltages: true });
-    const a = simulateWindow(s), b = simulateWindow(s), c = simulateWindow({ ...s, seed: 8 });
+    const a = simulateWindow(s),
+      b = simulateWindow(s),
+      c = simulateWindow({ ...s, seed: 8 });
     for (const ch of ["ia", "ib", "ic", "va", "vb", "vc", "vib_x"] as const) {
-      const x = a.channels[ch]!.samples, y = b.channels[ch]!.samples, z = c.channels[ch]!.samples;
+      const x = a.channels[ch]!.samples,
+        y = b.channels[ch]!.samples,
+        z = c.channels[ch]!.samples;
       expect(Buffer.from(x.buffer).compare(Buffer.from(y.buffer)), `${ch}: bytes differ`).to.equal(0);
       expect(Buffer.from(x.buffer).equals(Buffer.from(z.buffer)), ch).to.equal(false);
     }
@@ -46,7 +50,10 @@ describe("simulator/motor-model", () => {
 
   it("puts the fundamental at f = p·f_r for a PMSM and p·f_r/(1 − s) for an induction motor", () => {
     for (const profile of [PMSM_400V, PMSM_800V, INDUCTION_400V]) {
-      for (const [rpmPu, load] of [[0.3, 30], [0.9, 100]] as const) {
+      for (const [rpmPu, load] of [
+        [0.3, 30],
+        [0.9, 100],
+      ] as const) {
         const rpm = rpmPu * profile.rated_rpm;
         const w = simulateWindow(spec(profile, { rpm, loadPct: load }));
         const f = expectedHz(profile, rpm, load);
@@ -90,11 +97,16 @@ describe("simulator/motor-model", () => {
   it("places the broken-bar LSB at (1 − 2s)f with the requested ΔdB, weaker at light load", () => {
     const profile = INDUCTION_400V;
     const healthy = motorTraits(5, DEFAULT_IMPERFECTIONS, RATE).healthyBrokenBarDeltaDb;
-    for (const [severity, load] of [[0, 100], [0.5, 100], [1, 100], [1, 50]] as const) {
+    for (const [severity, load] of [
+      [0, 100],
+      [0.5, 100],
+      [1, 100],
+      [1, 50],
+    ] as const) {
       const s = spec(profile, { durationS: 8, loadPct: load, fault: { type: "broken_bar", severity }, seed: 12, motorSeed: 5 });
       const w = simulateWindow(s);
       const f = expectedHz(profile, s.rpm, load);
-      const slip = RATED_SLIP * load / 100;
+      const slip = (RATED_SLIP * load) / 100;
       const lsbHz = (1 - 2 * slip) * f;
       const sp = amplitudeSpectrum(samples(w, "ib"), RATE, { taper: "blackman-harris", size: 2 * 8 * RATE });
       const fund = peakInBand(sp, f - 0.3, f + 0.3)!;
@@ -134,10 +146,11 @@ describe("simulator/motor-model", () => {
   });
 
   it("turn fault with realistic imperfections: healthy I2/I1 1.5–4 %, 10/20/40 % turns inside the ITSC ranges", () => {
-    const ratios = (severity: number) => Array.from({ length: 12 }, (_, i) => {
-      const s = spec(PMSM_400V, { fault: { type: "turn_fault", severity, phase: "B" }, seed: 100 + i, motorSeed: 200 + i });
-      return negativeSequence(simulateWindow(s), expectedHz(PMSM_400V, s.rpm, s.loadPct)).ratio;
-    });
+    const ratios = (severity: number) =>
+      Array.from({ length: 12 }, (_, i) => {
+        const s = spec(PMSM_400V, { fault: { type: "turn_fault", severity, phase: "B" }, seed: 100 + i, motorSeed: 200 + i });
+        return negativeSequence(simulateWindow(s), expectedHz(PMSM_400V, s.rpm, s.loadPct)).ratio;
+      });
     const mean = (x: number[]) => x.reduce((p, q) => p + q, 0) / x.length;
     const healthy = ratios(0);
     expect(Math.max(...healthy)).to.be.below(0.045);
@@ -213,7 +226,11 @@ describe("simulator/motor-model", () => {
       for (let motor = 0; motor < 5; motor++) {
         const at = (severity: number, loadPct = 100, mode: "resistance" | "thermal" = "resistance") =>
           simulateWindow(spec(profile, { loadPct, fault: { type: "insulation", severity, insulationMode: mode }, seed: 50 + motor, motorSeed: 60 + motor }));
-        const h = at(0), mid = at(0.6), sev = at(1), cold = at(0, 0), hot = at(1, 100, "thermal");
+        const h = at(0),
+          mid = at(0.6),
+          sev = at(1),
+          cold = at(0, 0),
+          hot = at(1, 100, "thermal");
         expect(h.insulationResistanceKohm!).to.be.above(5 * legalKohm);
         expect(h.insulationResistanceKohm!).to.be.above(2000); // several MΩ even with a hot winding
         expect(mid.insulationResistanceKohm!).to.be.within(2 * legalKohm, 5 * legalKohm);

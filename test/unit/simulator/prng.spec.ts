@@ -3,7 +3,9 @@ import { Prng, deriveSeed, inverseNormalCdf } from "../../../simulator/prng";
 
 describe("simulator/prng", () => {
   it("repeats exactly for one seed and differs between seeds", () => {
-    const a = new Prng(42), b = new Prng(42), c = new Prng(43);
+    const a = new Prng(42),
+      b = new Prng(42),
+      c = new Prng(43);
     const xa = Array.from({ length: 100 }, () => a.nextUint32());
     const xb = Array.from({ length: 100 }, () => b.nextUint32());
     const xc = Array.from({ length: 100 }, () => c.nextUint32());
@@ -17,8 +19,17 @@ describe("simulator/prng", () => {
   it("uniform draws fill [0, 1) evenly (mean ½, variance 1/12)", () => {
     const r = new Prng(1);
     const n = 100_000;
-    let s = 0, s2 = 0, min = 1, max = 0;
-    for (let i = 0; i < n; i++) { const u = r.uniform(); s += u; s2 += u * u; min = Math.min(min, u); max = Math.max(max, u); }
+    let s = 0,
+      s2 = 0,
+      min = 1,
+      max = 0;
+    for (let i = 0; i < n; i++) {
+      const u = r.uniform();
+      s += u;
+      s2 += u * u;
+      min = Math.min(min, u);
+      max = Math.max(max, u);
+    }
     expect(s / n).to.be.closeTo(0.5, 0.005);
     expect(s2 / n - (s / n) ** 2).to.be.closeTo(1 / 12, 0.002);
     expect(min).to.be.at.least(0);
@@ -32,10 +43,19 @@ describe("simulator/prng", () => {
     for (let i = 0; i < n; i++) x[i] = r.gaussian();
     const y = new Float64Array(n);
     r.addGaussianNoise(y, 2);
-    for (const [v, sigma] of [[x, 1], [y, 2]] as const) {
-      let s = 0, s2 = 0, s4 = 0;
-      for (const e of v) { s += e; s2 += e * e; }
-      const mean = s / n, variance = s2 / n - mean * mean;
+    for (const [v, sigma] of [
+      [x, 1],
+      [y, 2],
+    ] as const) {
+      let s = 0,
+        s2 = 0,
+        s4 = 0;
+      for (const e of v) {
+        s += e;
+        s2 += e * e;
+      }
+      const mean = s / n,
+        variance = s2 / n - mean * mean;
       for (const e of v) s4 += (e - mean) ** 4;
       expect(mean).to.be.closeTo(0, 0.02 * sigma);
       expect(Math.sqrt(variance)).to.be.closeTo(sigma, 0.02 * sigma);

@@ -3,12 +3,17 @@ import { complexFft, nextPowerOfTwo } from "../../../analyzers/dsp/fft";
 import { amplitudeSpectrum, type AmplitudeSpectrum } from "../../../analyzers/dsp/spectrum";
 import type { Samples } from "../../../analyzers/types";
 
-export interface Phasor { re: number; im: number }
+export interface Phasor {
+  re: number;
+  im: number;
+}
 
 /** Peak-amplitude phasor of the component at exactly `freqHz` (Hann-weighted DFT at one frequency). */
 export function phasorAt(x: Samples, rateHz: number, freqHz: number): Phasor {
   const n = x.length;
-  let re = 0, im = 0, wsum = 0;
+  let re = 0,
+    im = 0,
+    wsum = 0;
   for (let i = 0; i < n; i++) {
     const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
     const ph = (2 * Math.PI * freqHz * i) / rateHz;
@@ -53,7 +58,10 @@ export function squaredEnvelopeSpectrum(x: Samples, rateHz: number, loHz: number
   for (let k = 0; k < size; k++) {
     const f = k * binHz;
     const keep = k < size / 2 && f >= loHz && f <= hiHz;
-    if (!keep) { spec[2 * k] = 0; spec[2 * k + 1] = 0; }
+    if (!keep) {
+      spec[2 * k] = 0;
+      spec[2 * k + 1] = 0;
+    }
   }
   const analytic = complexFft(spec, true);
   const env = new Float64Array(x.length);

@@ -2,11 +2,14 @@ import { expect } from "chai";
 import { addThreePhaseTones, addTones, balancedTone, tone } from "../../../simulator/tones";
 
 describe("simulator/tones", () => {
-  const rate = 8192, n = 5000; // not a multiple of the re-anchoring block
+  const rate = 8192,
+    n = 5000; // not a multiple of the re-anchoring block
 
   it("three-phase recurrence equals direct cosines (odd tone count, a tone above Nyquist skipped)", () => {
     const tones = [balancedTone(50.3, 10, 0.4, 1), balancedTone(251.5, 0.3, 1.1, -1), balancedTone(5000, 1, 0, 1)];
-    const a = new Float64Array(n), b = new Float64Array(n), c = new Float64Array(n);
+    const a = new Float64Array(n),
+      b = new Float64Array(n),
+      c = new Float64Array(n);
     addThreePhaseTones(tones, rate, a, b, c);
     let err = 0;
     for (let i = 0; i < n; i++) {

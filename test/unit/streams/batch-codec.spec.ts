@@ -6,7 +6,10 @@ function batch(first: number, extra: Partial<SensorWindow> = {}): SensorWindow {
   const ia = Float64Array.from({ length: 10 }, (_, i) => first + i + 0.25);
   return {
     channels: { ia: { samples: ia, rateHz: 3000 }, vib_x: { samples: new Float32Array(10).fill(0.5), rateHz: 3000 } },
-    rpm: 1500, insulationResistanceKohm: 1000, startTime: `t${first}`, ...extra,
+    rpm: 1500,
+    insulationResistanceKohm: 1000,
+    startTime: `t${first}`,
+    ...extra,
   };
 }
 
@@ -22,7 +25,12 @@ describe("window codec (assembler buffer format)", () => {
 
   it("merges in stream-id order (numeric, not lexical), weights scalars by samples, drops inconsistent channels", () => {
     const a = decodeBatch(encodeBatch("9-0", batch(0, { rpm: 1000 })));
-    const b = decodeBatch(encodeBatch("10-0", batch(10, { rpm: 2000, channels: { ia: { samples: new Float32Array(30), rateHz: 3000 }, vib_x: { samples: new Float32Array(30), rateHz: 6000 } } })));
+    const b = decodeBatch(
+      encodeBatch(
+        "10-0",
+        batch(10, { rpm: 2000, channels: { ia: { samples: new Float32Array(30), rateHz: 3000 }, vib_x: { samples: new Float32Array(30), rateHz: 6000 } } }),
+      ),
+    );
     const merged = mergeBatches([b, a]);
     expect(merged.messageIds).to.deep.equal(["9-0", "10-0"]);
     expect(merged.samples).to.equal(40);

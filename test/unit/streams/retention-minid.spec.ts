@@ -1,8 +1,12 @@
 import { expect } from "chai";
 import { compareStreamIds, deadLettersToKeep, rawTrimMinId, type GroupPosition } from "../../../streams/retention";
 
-const group = (name: string, oldestPendingId: string | null, firstUndeliveredId: string | null, lastDeliveredId = "0-0"): GroupPosition =>
-  ({ name, lastDeliveredId, oldestPendingId, firstUndeliveredId });
+const group = (name: string, oldestPendingId: string | null, firstUndeliveredId: string | null, lastDeliveredId = "0-0"): GroupPosition => ({
+  name,
+  lastDeliveredId,
+  oldestPendingId,
+  firstUndeliveredId,
+});
 
 describe("retention: the raw stream's MINID (pure)", () => {
   const nowMs = 1_700_000_600_000;
@@ -41,7 +45,7 @@ describe("retention: the raw stream's MINID (pure)", () => {
 
   it("the MINID is ≤ every bound, for random inputs", () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const id = () => `${1_699_999_000_000 + Math.floor(rnd() * 2_000_000)}-${Math.floor(rnd() * 5)}`;
     for (let i = 0; i < 500; i++) {
       const groups = Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, k) => group(`g${k}`, rnd() < 0.5 ? id() : null, rnd() < 0.5 ? id() : null));

@@ -8,7 +8,12 @@ describe("isTransientFailure", () => {
   it("no worker registered for a family (killed, restarting, breaker open) is transient", () => {
     expect(isTransientFailure(new Errors.ServiceNotAvailableError({ action: "fault.turn.analyze" })), "ServiceNotAvailableError").to.equal(true);
     expect(isTransientFailure(new Errors.ServiceNotFoundError({ action: "fault.turn.analyze" })), "ServiceNotFoundError").to.equal(true);
-    expect(isTransientFailure(new FanOutError({ turn_fault: "Service 'fault.turn.analyze' is not available.", bearing: "Service 'fault.bearing.analyze' is not found." })), "FanOutError of unavailable services").to.equal(true);
+    expect(
+      isTransientFailure(
+        new FanOutError({ turn_fault: "Service 'fault.turn.analyze' is not available.", bearing: "Service 'fault.bearing.analyze' is not found." }),
+      ),
+      "FanOutError of unavailable services",
+    ).to.equal(true);
   });
 
   it("Redis away is transient", () => {

@@ -10,8 +10,12 @@ function cosine(n: number, rate: number, f: number, a = 1, phi = 0): Float64Arra
 
 /** Frequency response of the FIR at f (cycles per input sample), in dB. */
 function responseDb(h: Float64Array, f: number): number {
-  let re = 0, im = 0;
-  for (let i = 0; i < h.length; i++) { re += h[i] * Math.cos(2 * Math.PI * f * i); im -= h[i] * Math.sin(2 * Math.PI * f * i); }
+  let re = 0,
+    im = 0;
+  for (let i = 0; i < h.length; i++) {
+    re += h[i] * Math.cos(2 * Math.PI * f * i);
+    im -= h[i] * Math.sin(2 * Math.PI * f * i);
+  }
   return 20 * Math.log10(Math.hypot(re, im));
 }
 
@@ -22,7 +26,8 @@ describe("dsp/decimate", () => {
     it(`q=${q}: kernel has ±0.1 dB pass band to 0.8·Nyquist_out and ≥ 60 dB rejection above Nyquist_out`, () => {
       const h = lowPassKernel(q);
       const nyqOut = 0.5 / q;
-      let worstPass = 0, worstStop = -Infinity;
+      let worstPass = 0,
+        worstStop = -Infinity;
       for (let f = 0; f <= 0.8 * nyqOut; f += nyqOut / 400) worstPass = Math.max(worstPass, Math.abs(responseDb(h, f)));
       for (let f = nyqOut; f <= 0.5; f += nyqOut / 50) worstStop = Math.max(worstStop, responseDb(h, f));
       expect(worstPass).to.be.below(0.1);
@@ -31,7 +36,8 @@ describe("dsp/decimate", () => {
   }
 
   it("passes in-band tones within ±0.1 dB and keeps their phase (zero phase)", () => {
-    const n = 8192, q = 8;
+    const n = 8192,
+      q = 8;
     for (const f of [10, 50.3, 123.4, 300, 400]) {
       const x = cosine(n, rate, f, 2, 0.7);
       const y = decimate(x, q);
@@ -46,7 +52,8 @@ describe("dsp/decimate", () => {
 
   for (const q of [8, 7, 48, 64]) {
     it(`q=${q}: rejects tones that would alias by ≥ 60 dB (single stage or cascade)`, () => {
-      const n = 16384, nyq = rate / (2 * q);
+      const n = 16384,
+        nyq = rate / (2 * q);
       const tones = [1.02 * nyq, 1.3 * nyq, 2.5 * nyq, 0.37 * rate, 0.49 * rate, rate / 2 / 3 + 1, rate / 4 - 1, rate / 8 + 3];
       for (const f of tones.filter((t) => t > nyq)) {
         const y = decimate(cosine(n, rate, f, 1), q);
@@ -60,7 +67,8 @@ describe("dsp/decimate", () => {
     });
 
     it(`q=${q}: pass band within ±0.1 dB up to 0.8 of the output Nyquist`, () => {
-      const n = 16384, nyq = rate / (2 * q);
+      const n = 16384,
+        nyq = rate / (2 * q);
       for (const frac of [0.05, 0.3, 0.55, 0.8]) {
         const f = frac * nyq + 0.37;
         const y = decimate(cosine(n, rate, f, 1), q);

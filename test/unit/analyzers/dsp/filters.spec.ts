@@ -16,7 +16,8 @@ function tone(f: number, a = 1, phase = 0.4): Float64Array {
 function gainDb(filter: (x: Float64Array) => Float64Array, f: number): number {
   const x = tone(f);
   const y = filter(x);
-  const from = Math.floor(0.1 * N), to = Math.ceil(0.9 * N);
+  const from = Math.floor(0.1 * N),
+    to = Math.ceil(0.9 * N);
   return 20 * Math.log10(rms(y.subarray(from, to)) / rms(x.subarray(from, to)));
 }
 

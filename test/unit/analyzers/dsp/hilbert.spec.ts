@@ -25,7 +25,8 @@ describe("dsp/hilbert", () => {
   });
 
   it("recovers the envelope of an AM signal: |x_a|² = (1 + m·cos)² to 1e-9 when bin-centred", () => {
-    const n = 8192, depth = 0.5;
+    const n = 8192,
+      depth = 0.5;
     const x = amSignal(n, 1000, 50, depth);
     const e = squaredEnvelope(x);
     // The squared envelope minus its mean: (1 + m cos)² − (1 + m²/2).
@@ -37,7 +38,8 @@ describe("dsp/hilbert", () => {
   });
 
   it("an off-bin AM signal's envelope is right within 1 % away from the record ends", () => {
-    const n = 8192, depth = 0.3;
+    const n = 8192,
+      depth = 0.3;
     const x = amSignal(n, 1234.56, 47.3, depth);
     const a = analyticSignal(x);
     let worst = 0;
@@ -49,7 +51,8 @@ describe("dsp/hilbert", () => {
   });
 
   it("bandComplexEnvelope demodulates one band at a reduced rate and ignores tones outside it", () => {
-    const n = 8192, depth = 0.5;
+    const n = 8192,
+      depth = 0.5;
     const x = amSignal(n, 2000, 64, depth);
     for (let i = 0; i < n; i++) x[i] += 3 * Math.cos((2 * Math.PI * 600 * i) / RATE);
     const half = Float64Array.from(realFft(x, n));

@@ -16,7 +16,8 @@ const degOf = (rad: number): number => (rad * 180) / Math.PI;
 
 describe("dsp/phasor", () => {
   it("recovers amplitude (±0.5 %) and phase (±0.5°) of an off-bin tone with a DC offset", () => {
-    const rate = 8192, n = 8192;
+    const rate = 8192,
+      n = 8192;
     // 50.37 Hz is 0.37 bin off the 1 Hz grid: an FFT bin would lose ~0.9 dB here.
     for (const phiDeg of [-170, -35, 0, 72.5, 155]) {
       const x = tones(n, rate, [{ f: 50.37, a: 10, phiDeg }], 4.2);
@@ -27,8 +28,12 @@ describe("dsp/phasor", () => {
   });
 
   it("rejects a 5 % third harmonic and keeps the fundamental exact", () => {
-    const rate = 1000, n = 5000;
-    const x = tones(n, rate, [{ f: 60.03, a: 6.4, phiDeg: 30 }, { f: 180.09, a: 0.32, phiDeg: -80 }]);
+    const rate = 1000,
+      n = 5000;
+    const x = tones(n, rate, [
+      { f: 60.03, a: 6.4, phiDeg: 30 },
+      { f: 180.09, a: 0.32, phiDeg: -80 },
+    ]);
     const p = phasorAt(x, rate, 60.03);
     expect(p.amplitude).to.be.closeTo(6.4, 6.4 * 0.005);
     expect(wrapDeg(degOf(p.phaseRad) - 30)).to.be.closeTo(0, 0.5);
@@ -60,10 +65,18 @@ describe("dsp/phasor", () => {
 
 describe("dsp/phasor refineFrequency", () => {
   it("turns a coarse estimate (±0.1 Hz) into a precise one (±0.001 Hz) on a noisy tone", () => {
-    const rate = 1000, n = 5000, f = 59.967;
-    const x = tones(n, rate, [{ f, a: 7, phiDeg: 12 }, { f: 3 * f, a: 0.3 }]);
+    const rate = 1000,
+      n = 5000,
+      f = 59.967;
+    const x = tones(n, rate, [
+      { f, a: 7, phiDeg: 12 },
+      { f: 3 * f, a: 0.3 },
+    ]);
     let seed = 3;
-    for (let i = 0; i < n; i++) { seed = (seed * 16807) % 2147483647; x[i] += 0.05 * (seed / 2147483647 - 0.5); }
+    for (let i = 0; i < n; i++) {
+      seed = (seed * 16807) % 2147483647;
+      x[i] += 0.05 * (seed / 2147483647 - 0.5);
+    }
     for (const coarse of [f - 0.1, f + 0.07, f]) expect(refineFrequency(x, rate, coarse)).to.be.closeTo(f, 0.001);
   });
 });

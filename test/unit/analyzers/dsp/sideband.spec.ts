@@ -41,9 +41,22 @@ describe("dsp/sideband", () => {
   });
 
   it("the floor ignores excluded lines inside its band", () => {
-    const { s, fundamental } = spectrumOf(8, [{ frequencyHz: 47, levelDb: -30 }, { frequencyHz: 46, levelDb: -30 }, { frequencyHz: 45, levelDb: -30 }], 50);
+    const { s, fundamental } = spectrumOf(
+      8,
+      [
+        { frequencyHz: 47, levelDb: -30 },
+        { frequencyHz: 46, levelDb: -30 },
+        { frequencyHz: 45, levelDb: -30 },
+      ],
+      50,
+    );
     const withLines = floorMedian(s, 43, 53, []);
-    const clean = floorMedian(s, 43, 53, [45, 46, 47, 50].map((c) => ({ centerHz: c, halfWidthHz: 0.6 })));
+    const clean = floorMedian(
+      s,
+      43,
+      53,
+      [45, 46, 47, 50].map((c) => ({ centerHz: c, halfWidthHz: 0.6 })),
+    );
     expect(20 * Math.log10(clean / fundamental)).to.be.below(-80);
     expect(withLines).to.be.above(clean);
   });

@@ -2,14 +2,7 @@ import { expect } from "chai";
 import { realFft } from "../../../../analyzers/dsp/fft";
 import { bandPass } from "../../../../analyzers/dsp/filters";
 import { rms } from "../../../../analyzers/dsp/statistics";
-import {
-  candidateBands,
-  chooseBand,
-  envelopeKurtosis,
-  rankBandsByKurtosis,
-  skNoiseStd,
-  type RankedBand,
-} from "../../../../analyzers/dsp/spectral-kurtosis";
+import { candidateBands, chooseBand, envelopeKurtosis, rankBandsByKurtosis, skNoiseStd, type RankedBand } from "../../../../analyzers/dsp/spectral-kurtosis";
 import { bearingSignal, gaussian, seededRandom } from "../../../helpers/bearing-signal";
 
 const RATE = 8192;
@@ -22,7 +15,10 @@ describe("dsp/spectral-kurtosis", () => {
     const noise = new Float64Array(2 * n).map(() => normal());
     expect(envelopeKurtosis(noise, 0, n)).to.be.closeTo(0, 0.1);
     const tone = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) { tone[2 * i] = Math.cos(0.1 * i); tone[2 * i + 1] = Math.sin(0.1 * i); }
+    for (let i = 0; i < n; i++) {
+      tone[2 * i] = Math.cos(0.1 * i);
+      tone[2 * i + 1] = Math.sin(0.1 * i);
+    }
     expect(envelopeKurtosis(tone, 0, n)).to.be.closeTo(-1, 1e-9);
   });
 
@@ -42,8 +38,13 @@ describe("dsp/spectral-kurtosis", () => {
     // Impulses ring a 2.6 kHz resonance; a stationary narrow-band noise 5× louder sits at 900–1300 Hz.
     const x = bearingSignal({ rateHz: RATE, durationS: 1, defectHz: 97, impulseG: 0.4, resonanceHz: 2600, noiseRmsG: 0.05, seed: 11 });
     const normal = gaussian(seededRandom(12));
-    const band = bandPass(new Float64Array(N).map(() => normal()), RATE, 900, 1300);
-    const scale = (5 * 0.4 / Math.SQRT2) / rms(band);
+    const band = bandPass(
+      new Float64Array(N).map(() => normal()),
+      RATE,
+      900,
+      1300,
+    );
+    const scale = (5 * 0.4) / Math.SQRT2 / rms(band);
     for (let i = 0; i < N; i++) x[i] += band[i] * scale;
     const half = Float64Array.from(realFft(x, N));
     const ranked = rankBandsByKurtosis(half, N, RATE, candidateBands(500, 3276.8, 600), { from: 0.05, to: 0.95 });
@@ -63,7 +64,12 @@ describe("dsp/spectral-kurtosis", () => {
       { band: band(1500), kurtosis: 3 },
       { band: band(2000), kurtosis: 2 },
     ];
-    const scores = new Map([[500, 10], [1000, 20], [1500, 20], [2000, 99]]);
+    const scores = new Map([
+      [500, 10],
+      [1000, 20],
+      [1500, 20],
+      [2000, 99],
+    ]);
     const evaluate = (b: RankedBand["band"]): { score: number } => ({ score: scores.get(b.loHz)! });
     const choice = chooseBand(ranked, 3, () => true, evaluate)!;
     expect(choice.chosen.band.loHz).to.equal(1000);

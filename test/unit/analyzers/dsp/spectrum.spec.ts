@@ -37,8 +37,17 @@ describe("dsp/fft and dsp/spectrum", () => {
   });
 
   it("recovers amplitude (±1 %) and frequency (±0.02 bin) of an off-bin tone, ignoring DC", () => {
-    const rate = 8192, n = 8192;
-    const x = tone(n, rate, [{ f: 50.37, a: 10 }, { f: 1234.5, a: 0.1 }], 3);
+    const rate = 8192,
+      n = 8192;
+    const x = tone(
+      n,
+      rate,
+      [
+        { f: 50.37, a: 10 },
+        { f: 1234.5, a: 0.1 },
+      ],
+      3,
+    );
     for (const name of ["hann", "blackman-harris"] as const) {
       const s = amplitudeSpectrum(x, rate, { taper: name });
       const p = peakInBand(s, 40, 60)!;
@@ -50,7 +59,8 @@ describe("dsp/fft and dsp/spectrum", () => {
   });
 
   it("band median measures the floor around a line, not the line", () => {
-    const rate = 1000, n = 4096;
+    const rate = 1000,
+      n = 4096;
     const x = tone(n, rate, [{ f: 100, a: 1 }]);
     const s = amplitudeSpectrum(x, rate);
     const floor = bandMedian(s, 75, 125, 100, 2);
@@ -62,8 +72,13 @@ import { estimateFundamental } from "../../../../analyzers/dsp/fundamental";
 
 describe("dsp/fundamental", () => {
   it("finds a 53.3 Hz fundamental within 0.01 Hz under 5 % harmonics, with and without a prior", () => {
-    const rate = 8192, n = 8192;
-    const x = tone(n, rate, [{ f: 53.3, a: 80 }, { f: 159.9, a: 4 }, { f: 266.5, a: 3 }]);
+    const rate = 8192,
+      n = 8192;
+    const x = tone(n, rate, [
+      { f: 53.3, a: 80 },
+      { f: 159.9, a: 4 },
+      { f: 266.5, a: 3 },
+    ]);
     const free = estimateFundamental({ samples: x, rateHz: rate })!;
     expect(free.frequencyHz).to.be.closeTo(53.3, 0.01);
     expect(free.amplitude).to.be.closeTo(80, 0.8);

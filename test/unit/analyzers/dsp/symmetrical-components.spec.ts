@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import {
-  A_OPERATOR, A_SQUARED, angleDeg360, complex, fromPolar, magnitude, multiply, parkVectorModulation,
-  phaseQuantities, sequenceComponents, type Complex,
+  A_OPERATOR,
+  A_SQUARED,
+  angleDeg360,
+  complex,
+  fromPolar,
+  magnitude,
+  multiply,
+  parkVectorModulation,
+  phaseQuantities,
+  sequenceComponents,
+  type Complex,
 } from "../../../../analyzers/dsp/symmetrical-components";
 
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -53,12 +62,13 @@ describe("dsp/symmetrical-components", () => {
   });
 
   it("Park's vector modulus is flat for balanced currents and its 2f/DC ratio equals I2/I1", () => {
-    const rate = 5000, n = 5000, f = 50;
+    const rate = 5000,
+      n = 5000,
+      f = 50;
     const build = (i2: number) => {
       const seq = { zero: complex(0.3, 0), positive: fromPolar(10, deg(10)), negative: fromPolar(10 * i2, deg(70)) };
       const [pa, pb, pc] = phaseQuantities(seq);
-      const wave = (p: Complex) => Float64Array.from({ length: n }, (_, i) =>
-        magnitude(p) * Math.cos(2 * Math.PI * f * (i / rate) + Math.atan2(p.im, p.re)));
+      const wave = (p: Complex) => Float64Array.from({ length: n }, (_, i) => magnitude(p) * Math.cos(2 * Math.PI * f * (i / rate) + Math.atan2(p.im, p.re)));
       return [wave(pa), wave(pb), wave(pc)] as const;
     };
     const [ha, hb, hc] = build(0);

@@ -12,20 +12,39 @@ const expected = (g: number, f: number): number => ((g * STANDARD_GRAVITY) / (2 
 
 describe("dsp/vibration-severity", () => {
   it("integrates a known acceleration sine to velocity RMS within 1 %", () => {
-    for (const [g, f] of [[0.1, 50], [0.05, 123.4], [1, 900.7]]) {
+    for (const [g, f] of [
+      [0.1, 50],
+      [0.05, 123.4],
+      [1, 900.7],
+    ]) {
       expect(velocityRms(accel([{ f, g }]), RATE)).to.be.closeTo(expected(g, f), 0.01 * expected(g, f));
     }
   });
 
   it("counts only 10–1000 Hz: a 2 kHz line and a 3 Hz sway are left out (±2 %)", () => {
-    const v = velocityRms(accel([{ f: 80.3, g: 0.1 }, { f: 2000, g: 2 }, { f: 3, g: 0.05 }]), RATE);
+    const v = velocityRms(
+      accel([
+        { f: 80.3, g: 0.1 },
+        { f: 2000, g: 2 },
+        { f: 3, g: 0.05 },
+      ]),
+      RATE,
+    );
     expect(v).to.be.closeTo(expected(0.1, 80.3), 0.02 * expected(0.1, 80.3));
   });
 
   it("adds lines in power (two equal lines → √2 × one)", () => {
     const one = expected(0.1, 100);
     const both = Math.hypot(one, expected(0.1, 200));
-    expect(velocityRms(accel([{ f: 100, g: 0.1 }, { f: 200, g: 0.1 }]), RATE)).to.be.closeTo(both, 0.01 * both);
+    expect(
+      velocityRms(
+        accel([
+          { f: 100, g: 0.1 },
+          { f: 200, g: 0.1 },
+        ]),
+        RATE,
+      ),
+    ).to.be.closeTo(both, 0.01 * both);
   });
 
   it("places values in the ISO 10816-1 zones of docs/science.md#vibration-severity (class II: 1.12 / 2.8 / 7.1 mm/s)", () => {
