@@ -10,36 +10,21 @@ import type { ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import SocketIOMixin from "moleculer-io";
 import { parseMotorProfile } from "../analyzers/profile";
-import type { Role } from "../gateway/roles";
-import { createKey, listKeys, revokeKey } from "../gateway/key-admin";
 import { gatewayActions, type ApiContext, type GatewayRequest, type GatewayTags } from "../gateway/action";
-import { authorizeRequest, deadLetterScope, fleetInScope, requirePrincipal, vehicleFleet } from "../gateway/access";
+import { authorizeRequest, fleetInScope, requirePrincipal, vehicleFleet } from "../gateway/access";
 import { decodeOrReject } from "../gateway/http";
-import { HttpError } from "../gateway/http-errors";
-import {
-  fleetIdParam,
-  ingestParams,
-  keyIdParam,
-  labelParam,
-  motorProfileParams,
-  pageSizeParam,
-  roleParam,
-  streamEntryIdParam,
-  vehicleParams,
-} from "../gateway/params";
+import { fleetIdParam, ingestParams, motorProfileParams, pageSizeParam, vehicleParams } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
 import { createGateway, liveEvents, startGateway, stopGateway } from "../gateway/lifecycle";
 import { localOnlyActions } from "../gateway/local-only";
-import { metricsExposition, readiness } from "../gateway/probes";
+import { operationsActions } from "../gateway/operations-actions";
 import { apiServiceSettings, fleetOf, principalOf, type Api, type ApiMethods, type ApiSettings, type ApiVars } from "../gateway/service-types";
 import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
 import { vehicleFindings, vehicleHealth, vehicleHistory } from "../gateway/vehicle-reads";
 import { loadConfig, type VtoxConfig } from "../config";
-import { listDeadLetters, replayDeadLetter } from "../streams/dead-letter";
 import { listCriticalAlerts } from "../stores/vehicle-state";
 import { fleetOverview } from "../stores/fleet-overview";
-import { API_KEY_REVOKED, type ApiKeyRevokedEvent } from "../contracts/events";
 
 export { gatewaySettings, type GatewaySettings };
 
@@ -51,35 +36,8 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
     settings: apiServiceSettings(gateway),
 
     actions: gatewayActions<Api>({
-      live: {
-        permission: "public",
-        params: {},
-        visibility: "published",
-        handler: () => ({ status: "ok" }),
-      },
-
-      ready: {
-        permission: "public",
-        params: {},
-        async handler(ctx: ApiContext) {
-          const { ready, checks } = await readiness(this.broker, this.redis, this.marker, {
-            alertPct: this.settings.redisMemoryAlertPct,
-            readyPct: this.settings.redisMemoryReadyPct,
-          });
-          if (!ready) ctx.meta.$statusCode = 503;
-          return { status: ready ? "ready" : "not_ready", checks };
-        },
-      },
-
-      /** Cluster-wide host details: an operate key or METRICS_TOKEN (gateway/request-gate.ts). */
-      metrics: {
-        permission: "operate",
-        params: {},
-        handler(ctx: ApiContext): string {
-          ctx.meta.$responseType = "text/plain; version=0.0.4; charset=utf-8";
-          return metricsExposition(this.broker);
-        },
-      },
+      // Probes, metrics, cluster views, dead letters and keys: gateway/operations-actions.ts.
+      ...operationsActions,
 
       ingest: {
         permission: "ingest",
@@ -135,87 +93,6 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
         async handler(ctx: ApiContext<{ fleet_id?: string }>) {
           const fleetId = fleetInScope(principalOf(ctx), ctx.params.fleet_id, "fleet_id");
           return { fleet_id: fleetId, alerts: await listCriticalAlerts(this.redis, this.keys, fleetId) };
-        },
-      },
-
-      systemStatus: {
-        permission: "operate",
-        params: {},
-        async handler(ctx: ApiContext) {
-          const [streams, cluster] = await Promise.all([ctx.call("monitor.streams").catch(() => null), ctx.call("monitor.cluster").catch(() => null)]);
-          return { status: streams && cluster ? "ok" : "degraded", streams, cluster };
-        },
-      },
-
-      systemPerformance: {
-        permission: "read",
-        params: {},
-        handler: (ctx: ApiContext) => ctx.call("monitor.rates"),
-      },
-
-      clusterStatus: {
-        permission: "operate",
-        params: {},
-        async handler(ctx: ApiContext) {
-          const [cluster, scaling, alerts] = await Promise.all([ctx.call("monitor.cluster"), ctx.call("monitor.scaling"), ctx.call("monitor.alerts")]);
-          return { cluster, scaling, alerts };
-        },
-      },
-
-      dlqList: {
-        permission: "operate",
-        params: { count: pageSizeParam(500, 100) },
-        async handler(ctx: ApiContext<{ count: number }>) {
-          // An operator sees its own fleet's dead letters; the root admin (all-fleet key) every fleet's.
-          const scope = { count: ctx.params.count, legacyFleetId: this.settings.legacyFleetId, ...deadLetterScope(principalOf(ctx)) };
-          return { entries: await listDeadLetters(this.redis, this.keys.deadLetterStream, scope) };
-        },
-      },
-
-      dlqReplay: {
-        permission: "operate",
-        params: { id: streamEntryIdParam },
-        async handler(ctx: ApiContext<{ id: string }>) {
-          const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStream, this.keys.rawStream, ctx.params.id, {
-            maxLen: this.settings.rawStreamMaxLen,
-            legacyFleetId: this.settings.legacyFleetId,
-            ...deadLetterScope(principalOf(ctx)),
-          });
-          if (!newId) throw new HttpError(404, "not_found", "no such dead letter", "id");
-          ctx.meta.$statusCode = 202;
-          return { message_id: newId };
-        },
-      },
-
-      /** The key is in this answer and nowhere else (gateway/key-admin.ts). */
-      createKey: {
-        permission: "admin",
-        body: "json",
-        params: { fleet: fleetIdParam(true), role: roleParam, label: labelParam },
-        async handler(ctx: ApiContext<{ fleet?: string; role: Role; label?: string }>) {
-          const created = await createKey(this.apiKeys, principalOf(ctx), ctx.params);
-          ctx.meta.$statusCode = 201;
-          ctx.meta.$location = `/api/v1/keys/${created.key_id}`;
-          return created;
-        },
-      },
-
-      listKeys: {
-        permission: "admin",
-        params: { fleet: fleetIdParam(true) },
-        handler(ctx: ApiContext<{ fleet?: string }>) {
-          return listKeys(this.apiKeys, principalOf(ctx), ctx.params.fleet);
-        },
-      },
-
-      revokeKey: {
-        permission: "admin",
-        params: { key_id: keyIdParam },
-        async handler(ctx: ApiContext<{ key_id: string }>) {
-          const revoked = await revokeKey(this.apiKeys, principalOf(ctx), ctx.params.key_id);
-          // Every api replica (this one included) forgets the key and closes its sockets.
-          await ctx.broadcast(API_KEY_REVOKED, { key_id: revoked.key_id } satisfies ApiKeyRevokedEvent);
-          return revoked;
         },
       },
 
