@@ -227,6 +227,18 @@ export const VARIABLES = {
     "requests with a body (ingest, key and profile writes) per second per API key, across all api replicas; charged before the body is read, valid or not",
   ),
   INGEST_VEHICLE_RATE_LIMIT: integer(5, 1, 1_000_000_000, "ingest requests per second per vehicle, across all api replicas"),
+  FLEET_MAX_VEHICLES: integer(
+    50_000,
+    1,
+    100_000_000,
+    "vehicles one fleet may have (from its first accepted window until it is silent past VEHICLE_STATE_TTL_S); a new one beyond is 403",
+  ),
+  FLEET_INGEST_BYTES_PER_S: byteCount(
+    "64mb",
+    64 * 1024,
+    64 * 1024 ** 3,
+    "ingest body bytes per second per fleet, across all api replicas (a burst of one second's worth); beyond is 429",
+  ),
   RAW_STREAM_MAXLEN: integer(100_000, 1000, 100_000_000, "approximate cap on the raw stream's entries"),
   VTOX_ADMIN_KEY: optionalSecret(/^vtox_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, "bootstrap admin key (`npm run keys -- generate`); no key is built in"),
   METRICS_TOKEN: optionalToken(
@@ -315,6 +327,8 @@ export interface VtoxConfig {
     bodyTimeoutMs: number;
     ingestRateLimitPerS: number;
     vehicleRateLimitPerS: number;
+    fleetMaxVehicles: number;
+    fleetIngestBytesPerS: number;
     rawStreamMaxLen: number;
     adminKey: string | undefined;
     metricsToken: string | undefined;
@@ -380,6 +394,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       bodyTimeoutMs: v.INGEST_BODY_TIMEOUT_MS,
       ingestRateLimitPerS: v.INGEST_RATE_LIMIT,
       vehicleRateLimitPerS: v.INGEST_VEHICLE_RATE_LIMIT,
+      fleetMaxVehicles: v.FLEET_MAX_VEHICLES,
+      fleetIngestBytesPerS: v.FLEET_INGEST_BYTES_PER_S,
       rawStreamMaxLen: v.RAW_STREAM_MAXLEN,
       adminKey: v.VTOX_ADMIN_KEY,
       metricsToken: v.METRICS_TOKEN,

@@ -12,10 +12,11 @@ import { decodeOrReject, sensorDataText } from "./http";
 import { HttpError } from "./http-errors";
 import type { Principal } from "./roles";
 import type { GatewayStores } from "./stores";
+import { admitVehicle } from "../stores/fleet-quota";
 
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 
-export type IngestDeps = Pick<GatewayStores, "redis" | "keys" | "limiter" | "vehicleLimitPerS">;
+export type IngestDeps = Pick<GatewayStores, "redis" | "keys" | "limiter" | "vehicleLimitPerS" | "fleetQuota">;
 
 export interface IngestParams {
   vehicle_id: string;
@@ -35,6 +36,7 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   const perVehicle = await deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS);
   if (!perVehicle.allowed)
     throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
+  await chargeFleetQuotas(deps, fleetId, vehicleId, meta.rawBody?.length ?? 0);
   const rawBody = meta.rawBody;
   delete meta.rawBody;
   const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
@@ -57,4 +59,17 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
       "idempotency-key",
     );
   return id;
+}
+
+/**
+ * The fleet's quotas: its body bytes per second (one second's worth as a burst), then its number of vehicles (a new
+ * vehicle beyond it is refused; known ones never are). Both are shared by every api replica through Redis.
+ */
+async function chargeFleetQuotas(deps: IngestDeps, fleetId: string, vehicleId: string, bodyBytes: number): Promise<void> {
+  const bytes = await deps.limiter.hit(`fleet-bytes:${fleetId}`, deps.fleetQuota.bytesPerS, Math.max(1, bodyBytes));
+  if (!bytes.allowed)
+    throw new HttpError(429, "rate_limited", "this fleet's ingest bytes per second are used up", undefined, { retryAfterS: bytes.retryAfterS });
+  if (!(await admitVehicle(deps.redis, deps.keys, fleetId, vehicleId, deps.fleetQuota.maxVehicles))) {
+    throw new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${deps.fleetQuota.maxVehicles} vehicles`, "vehicle_id");
+  }
 }

@@ -13,6 +13,9 @@ export interface GatewaySettings {
   bodyTimeoutMs: number;
   ingestRateLimitPerS: number;
   vehicleRateLimitPerS: number;
+  /** Per-fleet quotas: vehicles, and ingest body bytes per second. */
+  fleetMaxVehicles: number;
+  fleetIngestBytesPerS: number;
   rawStreamMaxLen: number;
   /** The fleet of raw entries without a fleet_id (an older producer's): whose dead letters they are. */
   legacyFleetId: string;
@@ -35,6 +38,8 @@ export function gatewaySettings(config: VtoxConfig): GatewaySettings {
     bodyTimeoutMs: api.bodyTimeoutMs,
     ingestRateLimitPerS: api.ingestRateLimitPerS,
     vehicleRateLimitPerS: api.vehicleRateLimitPerS,
+    fleetMaxVehicles: api.fleetMaxVehicles,
+    fleetIngestBytesPerS: api.fleetIngestBytesPerS,
     rawStreamMaxLen: api.rawStreamMaxLen,
     legacyFleetId: config.legacyFleetId,
     redisMemoryReadyPct: config.monitor.redisMemoryReadyPct,

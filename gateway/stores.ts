@@ -14,6 +14,8 @@ export interface GatewayStores {
   apiKeys: ApiKeyStore;
   limiter: RateLimiter;
   vehicleLimitPerS: number;
+  /** Per-fleet quotas (FLEET_MAX_VEHICLES, FLEET_INGEST_BYTES_PER_S). */
+  fleetQuota: { maxVehicles: number; bytesPerS: number };
   profiles: VehicleProfiles;
   /** Whether Redis kept the data this api saw (/ready `redis_state`). */
   marker: RedisStateMarker;
@@ -30,6 +32,7 @@ export function openGatewayStores(settings: GatewaySettings, nodeID: string, onE
     // Limits come from this instance's settings, so that several api instances in one process (tests) can differ.
     limiter: new RateLimiter(redis, { prefix: keys.prefix, limit: settings.ingestRateLimitPerS, windowS: 1 }),
     vehicleLimitPerS: settings.vehicleRateLimitPerS,
+    fleetQuota: { maxVehicles: settings.fleetMaxVehicles, bytesPerS: settings.fleetIngestBytesPerS },
     profiles: new VehicleProfiles(redis, keys.prefix),
     marker: new RedisStateMarker(redis, keys.stateMarker()),
   };

@@ -2,7 +2,8 @@
  * Cluster-wide rate limiting kept in Redis (moleculer-web's built-in limiter counts per process).
  * GCRA (the generic cell-rate algorithm): one key per bucket holding the theoretical arrival time,
  * which allows a burst of `limit` and then a steady `limit` per `windowS`, without the double burst
- * a fixed window allows at its edges. Time comes from the Redis server so API replicas agree.
+ * a fixed window allows at its edges. Time comes from the Redis server so API replicas agree. A hit may
+ * cost more than one unit (`cost`): a byte budget charges a body's size against bytes per window.
  */
 import type Redis from "ioredis";
 import { keyNames } from "../contracts/redis-keys";
@@ -22,16 +23,17 @@ export interface RateLimiterOptions {
 }
 
 const gcra = luaCommand({
-  name: "vtoxRateLimitGcra",
+  name: "vtoxRateLimitGcraV2",
   numberOfKeys: 1,
   lua: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
 local burst = tonumber(ARGV[1])
+local cost = tonumber(ARGV[3] or '1')
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
-local newTat = tat + interval
+local newTat = tat + interval * cost
 local allowAt = newTat - burst
 if allowAt > now then
   return {0, math.ceil(allowAt - now), 0}
@@ -49,9 +51,10 @@ export class RateLimiter {
     if (!(options.limit > 0) || !(options.windowS > 0)) throw new RangeError("rate limit and window must be positive");
   }
 
-  async hit(bucket: string, limit = this.options.limit): Promise<RateLimitDecision> {
+  /** One hit of `cost` units (default 1) against `limit` units per window; a cost above the limit never passes. */
+  async hit(bucket: string, limit = this.options.limit, cost = 1): Promise<RateLimitDecision> {
     const windowMs = this.options.windowS * 1000;
-    const reply = (await gcra.run(this.redis, [keyNames.rateLimit(this.options.prefix, bucket)], [windowMs, limit])) as number[];
+    const reply = (await gcra.run(this.redis, [keyNames.rateLimit(this.options.prefix, bucket)], [windowMs, limit, cost])) as number[];
     const [allowed, waitMs, remaining] = reply;
     return { allowed: allowed === 1, retryAfterS: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)), remaining };
   }
