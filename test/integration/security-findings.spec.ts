@@ -288,7 +288,7 @@ describe("security findings (attacking the running api)", function () {
         s.on("connect", resolve);
         s.on("connect_error", reject);
       });
-      expect(await api.store.revoke(principal.keyId)).to.equal(true);
+      expect(await api.store.revoke(principal.keyId), "revoke finds the key").to.equal(true);
       const t0 = Date.now();
       await waitFor(() => !s.connected, 5000, "the socket of a key revoked in Redis to be disconnected");
       expect(Date.now() - t0).to.be.at.most(5000);
