@@ -45,3 +45,14 @@ export function luaCommand(def: LuaCommandDefinition): LuaCommand {
     runBuffer: (redis, keys, args) => call(redis, keys, args, true),
   };
 }
+
+/** Lua: `id_less(a, b)`, stream entry ids ("ms-seq") compared numerically, for scripts that order entries. */
+export const LUA_ID_LESS = `
+local function id_less(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  if am ~= bm then return am < bm end
+  return as < bs
+end
+`;

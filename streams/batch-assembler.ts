@@ -56,7 +56,7 @@
 import type { Redis } from "ioredis";
 import type { SensorWindow } from "../analyzers/types";
 import type { RedisKeys } from "../contracts/redis-keys";
-import { luaCommand } from "../stores/lua-command";
+import { LUA_ID_LESS, luaCommand } from "../stores/lua-command";
 import { batchSampleCount, decodeBatch, encodeBatch, mergeBatches, referenceChannel, type MergedWindow } from "./batch-codec";
 
 export interface WindowAssemblerOptions {
@@ -102,23 +102,13 @@ export type AppendOutcome =
   | { status: "late"; newestWindowId: string }
   | { status: "window"; window: AssembledWindow };
 
-const ID_LESS = `
-local function id_less(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
-  if am ~= bm then return am < bm end
-  return as < bs
-end
-`;
-
 // KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
 // ARGV: id, n, blob, target, ttl, group ('' = none), "fleet/vehicle", pending entries inspected at most,
 //       prefix of the per-minute id → vehicle index, the legacy fleet (entries without fleet_id)
 const appendScript = luaCommand({
   name: "vtoxAssemblerAppendV2",
   numberOfKeys: 6,
-  lua: `${ID_LESS}
+  lua: `${LUA_ID_LESS}
 local id = ARGV[1]
 local function touch()
   for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end

@@ -38,7 +38,7 @@
  */
 import type { Redis } from "ioredis";
 import type { RedisKeys } from "../contracts/redis-keys";
-import { luaCommand } from "../stores/lua-command";
+import { LUA_ID_LESS, luaCommand } from "../stores/lua-command";
 import { execOrThrow } from "../stores/redis";
 import { pairsToRecord } from "./stream-replies";
 
@@ -148,15 +148,7 @@ async function redisNowMs(redis: Redis): Promise<number> {
 const guardedTrimScript = luaCommand({
   name: "vtoxRetentionTrim",
   numberOfKeys: 1,
-  lua: `
-local function id_less(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
-  if am ~= bm then return am < bm end
-  return as < bs
-end
-local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
+  lua: `${LUA_ID_LESS}local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
 if not ok then return -1 end
 if #groups ~= tonumber(ARGV[2]) then return -1 end
 local now = {}
