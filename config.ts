@@ -119,22 +119,6 @@ function redisUrl(defaultValue: string, doc: string): VariableSpec<string> {
   };
 }
 
-/** A body size as body-parser accepts it: bytes, or a number with kb/mb. */
-function byteSize(defaultValue: string, maxBytes: number, doc: string): VariableSpec<string> {
-  return {
-    defaultText: defaultValue,
-    doc,
-    parse(raw) {
-      const value = (raw === undefined || raw === "" ? defaultValue : raw).trim().toLowerCase();
-      const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/.exec(value);
-      if (!m) throw new ValueProblem(`must be a size like 4mb, 512kb or 1048576, got "${raw}"`);
-      const bytes = Number(m[1]) * (m[2] === "mb" ? 1024 * 1024 : m[2] === "kb" ? 1024 : 1);
-      if (bytes < 1024 || bytes > maxBytes) throw new ValueProblem(`must be between 1kb and ${maxBytes / (1024 * 1024)}mb, got "${raw}"`);
-      return value;
-    },
-  };
-}
-
 /** A secret in a known format; the message never repeats the value. */
 function optionalSecret(format: RegExp, doc: string): VariableSpec<string | undefined> {
   return {
@@ -218,7 +202,7 @@ export const VARIABLES = {
   // --- api ---
   PORT: integer(8000, 1, 65535, "the api's HTTP port (REST, dashboard, Socket.IO)"),
   HOST: optionalText("the api's listen address (default all interfaces)"),
-  INGEST_BODY_LIMIT: byteSize("4mb", 64 * 1024 * 1024, "largest accepted request body (never compressed); larger is 413"),
+  INGEST_BODY_LIMIT: byteCount("4mb", 1024, 64 * 1024 * 1024, "largest accepted request body (never compressed); larger is 413"),
   INGEST_BODY_TIMEOUT_MS: integer(30_000, 100, 300_000, "a request body not fully received within this many ms is 408 and its connection closed"),
   INGEST_RATE_LIMIT: integer(
     50,
@@ -323,7 +307,7 @@ export interface VtoxConfig {
   api: {
     port: number;
     host: string;
-    bodyLimit: string;
+    bodyLimitBytes: number;
     bodyTimeoutMs: number;
     ingestRateLimitPerS: number;
     vehicleRateLimitPerS: number;
@@ -390,7 +374,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     api: {
       port: v.PORT,
       host: v.HOST ?? "0.0.0.0",
-      bodyLimit: v.INGEST_BODY_LIMIT,
+      bodyLimitBytes: v.INGEST_BODY_LIMIT,
       bodyTimeoutMs: v.INGEST_BODY_TIMEOUT_MS,
       ingestRateLimitPerS: v.INGEST_RATE_LIMIT,
       vehicleRateLimitPerS: v.INGEST_VEHICLE_RATE_LIMIT,

@@ -10,7 +10,6 @@ import type { Permission, Principal } from "./roles";
 
 /** `public`: no key (probes, metrics); otherwise the permission a key's role must grant (gateway/roles.ts). */
 export type GatewayPermission = Permission | "public";
-export const GATEWAY_PERMISSIONS: readonly GatewayPermission[] = ["public", "ingest", "read", "operate", "admin"];
 
 /**
  * The action reads or writes one vehicle. Vehicle ids are unique within a fleet only: the vehicle is the caller's

@@ -8,14 +8,6 @@
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./http-errors";
 
-/** "4mb", "512kb", "1048576" (config.ts has checked the format) → bytes. */
-export function parseByteSize(size: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(size.trim());
-  if (!m) throw new RangeError(`not a size: ${size}`);
-  const unit = (m[2] ?? "b").toLowerCase();
-  return Math.floor(Number(m[1]) * (unit === "mb" ? 1024 * 1024 : unit === "kb" ? 1024 : 1));
-}
-
 /**
  * The media type a body-carrying action takes: `application/json`, with no parameter but `charset=utf-8` (any case,
  * quoted or not). Anything else is 415 naming `content-type`; any Content-Encoding but `identity` is 415 naming

@@ -1,8 +1,9 @@
 /**
- * Ingest after the gate (key, per-key budget, UTF-8 JSON body), params: full decode (422), the
- * per-vehicle budget (429, shared by every api replica through Redis), then XADD motor_raw_data with the client's own
- * sensor_data bytes and the vehicle's fleet. An Idempotency-Key is scoped by fleet and vehicle and remembers a hash of the body: a retry gets
- * the first id, the same key with another body is 422 `idempotency_key_reused` (nothing is written either way).
+ * Ingest after the gate (key, per-key budget, UTF-8 JSON body) and params: full decode (422); the vehicle's and the
+ * fleet's budgets (429) and the fleet's vehicle quota (403), shared by every api replica through Redis; then XADD
+ * motor_raw_data with the client's own sensor_data bytes and the vehicle's fleet. An Idempotency-Key is scoped by
+ * fleet and vehicle and remembers a hash of the body: a retry gets the first id, the same key with another body is
+ * 422 `idempotency_key_reused` (nothing is written either way).
  */
 import { createHash } from "node:crypto";
 import { decodeIngestBody } from "../ingest/ingest-body";
@@ -32,11 +33,20 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   const fleetId = meta.vehicleFleet ?? principal.fleetId;
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
   decodeOrReject(() => decodeIngestBody(body));
-  // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts).
-  const perVehicle = await deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS);
+  // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts). The vehicle's
+  // and the fleet's budgets are charged together: one round trip to Redis, not two.
+  const [perVehicle, fleetBytes] = await Promise.all([
+    deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS),
+    deps.limiter.hit(`fleet-bytes:${fleetId}`, deps.fleetQuota.bytesPerS, Math.max(1, meta.rawBody?.length ?? 0)),
+  ]);
   if (!perVehicle.allowed)
     throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
-  await chargeFleetQuotas(deps, fleetId, vehicleId, meta.rawBody?.length ?? 0);
+  if (!fleetBytes.allowed)
+    throw new HttpError(429, "rate_limited", "this fleet's ingest bytes per second are used up", undefined, { retryAfterS: fleetBytes.retryAfterS });
+  // A vehicle is admitted (counted toward FLEET_MAX_VEHICLES) only once its window passed every budget.
+  if (!(await admitVehicle(deps.redis, deps.keys, fleetId, vehicleId, deps.fleetQuota.maxVehicles))) {
+    throw new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${deps.fleetQuota.maxVehicles} vehicles`, "vehicle_id");
+  }
   const rawBody = meta.rawBody;
   delete meta.rawBody;
   const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
@@ -59,17 +69,4 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
       "idempotency-key",
     );
   return id;
-}
-
-/**
- * The fleet's quotas: its body bytes per second (one second's worth as a burst), then its number of vehicles (a new
- * vehicle beyond it is refused; known ones never are). Both are shared by every api replica through Redis.
- */
-async function chargeFleetQuotas(deps: IngestDeps, fleetId: string, vehicleId: string, bodyBytes: number): Promise<void> {
-  const bytes = await deps.limiter.hit(`fleet-bytes:${fleetId}`, deps.fleetQuota.bytesPerS, Math.max(1, bodyBytes));
-  if (!bytes.allowed)
-    throw new HttpError(429, "rate_limited", "this fleet's ingest bytes per second are used up", undefined, { retryAfterS: bytes.retryAfterS });
-  if (!(await admitVehicle(deps.redis, deps.keys, fleetId, vehicleId, deps.fleetQuota.maxVehicles))) {
-    throw new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${deps.fleetQuota.maxVehicles} vehicles`, "vehicle_id");
-  }
 }

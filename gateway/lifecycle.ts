@@ -1,6 +1,6 @@
 /** What the api does when it is created, started and stopped, and the broker events it pushes to its sockets. */
 import type { Context } from "moleculer";
-import { API_KEY_REVOKED, type AlarmEvent, type ApiKeyRevokedEvent, type DiagnosisEvent, type HealthEvent } from "../contracts/events";
+import { API_KEY_REVOKED, SOCKET_EVENTS, type AlarmEvent, type ApiKeyRevokedEvent, type DiagnosisEvent, type HealthEvent } from "../contracts/events";
 import { closeRedis } from "../stores/redis";
 import { attachLiveSockets, disconnectKey, pushToRooms, sweepRevokedSockets } from "./live-sockets";
 import type { Api } from "./service-types";
@@ -39,13 +39,13 @@ export async function stopGateway(api: Api): Promise<void> {
 /** Broker events → Socket.IO rooms; a revocation anywhere closes that key's sockets here. */
 export const liveEvents = {
   "diagnosis.completed"(this: Api, ctx: Context<DiagnosisEvent>) {
-    pushToRooms(this.io, "diagnosis", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+    pushToRooms(this.io, SOCKET_EVENTS.diagnosis, ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
   },
   "vehicle.health"(this: Api, ctx: Context<HealthEvent>) {
-    pushToRooms(this.io, "health", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+    pushToRooms(this.io, SOCKET_EVENTS.health, ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
   },
   "alarm.*"(this: Api, ctx: Context<AlarmEvent>) {
-    pushToRooms(this.io, "alarm", ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+    pushToRooms(this.io, SOCKET_EVENTS.alarm, ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
   },
   [API_KEY_REVOKED](this: Api, ctx: Context<ApiKeyRevokedEvent>) {
     this.apiKeys.forget(ctx.params.key_id);

@@ -2,7 +2,6 @@
  * The routes: path → action (each action declares its permission and params). No body parser: the request gate
  * (gateway/request-gate.ts) authenticates from the headers first and reads a body only for an action that takes one.
  */
-import { parseByteSize } from "./body";
 import { onAfterCall, onBeforeCall, sendJsonError } from "./http";
 import { requestGate } from "./request-gate";
 import type { GatewaySettings } from "./settings";
@@ -26,12 +25,12 @@ export const API_V1_ALIASES: Readonly<Record<string, string>> = {
   "DELETE /keys/:key_id": "api.revokeKey",
 };
 
-function gate(settings: Pick<GatewaySettings, "bodyLimit" | "bodyTimeoutMs">) {
-  return requestGate({ bodyLimitBytes: parseByteSize(settings.bodyLimit), bodyTimeoutMs: settings.bodyTimeoutMs });
+function gate(settings: Pick<GatewaySettings, "bodyLimitBytes" | "bodyTimeoutMs">) {
+  return requestGate({ bodyLimitBytes: settings.bodyLimitBytes, bodyTimeoutMs: settings.bodyTimeoutMs });
 }
 
 /** Probes and metrics: /live and /ready need no key; /metrics an operate key or METRICS_TOKEN (its `permission`). */
-export function probesRoute(settings: Pick<GatewaySettings, "bodyLimit" | "bodyTimeoutMs">): Record<string, unknown> {
+export function probesRoute(settings: Pick<GatewaySettings, "bodyLimitBytes" | "bodyTimeoutMs">): Record<string, unknown> {
   return {
     path: "/",
     authentication: false,
@@ -47,7 +46,7 @@ export function probesRoute(settings: Pick<GatewaySettings, "bodyLimit" | "bodyT
 }
 
 /** Every request needs a key whose role grants the action's permission: checked by the gate, again by authorize(). */
-export function apiV1Route(settings: Pick<GatewaySettings, "bodyLimit" | "bodyTimeoutMs">): Record<string, unknown> {
+export function apiV1Route(settings: Pick<GatewaySettings, "bodyLimitBytes" | "bodyTimeoutMs">): Record<string, unknown> {
   return {
     path: "/api/v1",
     authentication: false,

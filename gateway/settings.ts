@@ -8,7 +8,7 @@ export interface GatewaySettings {
   port: number;
   ip: string;
   redis: RedisSettings;
-  bodyLimit: string;
+  bodyLimitBytes: number;
   /** A body not received within this time is 408 (INGEST_BODY_TIMEOUT_MS). */
   bodyTimeoutMs: number;
   ingestRateLimitPerS: number;
@@ -34,7 +34,7 @@ export function gatewaySettings(config: VtoxConfig): GatewaySettings {
     port: api.port,
     ip: api.host,
     redis: config.redis,
-    bodyLimit: api.bodyLimit,
+    bodyLimitBytes: api.bodyLimitBytes,
     bodyTimeoutMs: api.bodyTimeoutMs,
     ingestRateLimitPerS: api.ingestRateLimitPerS,
     vehicleRateLimitPerS: api.vehicleRateLimitPerS,
