@@ -3,7 +3,6 @@
  * failFastWhenDown rejects commands at once during an outage instead of queueing them, and works again after.
  */
 import { expect } from "chai";
-import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { createRedis } from "../../stores/redis";
 import { PrivateRedis, redisServerInstalled } from "../../tools/chaos/private-redis";
@@ -30,7 +29,7 @@ describe("Redis clients fail fast while Redis is down", function () {
   });
 
   it("rejects within 100 ms during the outage, and answers again once Redis is back", async () => {
-    const closed = once(fast, "close");
+    const closed = new Promise<void>((resolve) => fast.once("close", () => resolve()));
     await server.stop();
     await closed;
     const t0 = performance.now();
@@ -47,8 +46,9 @@ describe("Redis clients fail fast while Redis is down", function () {
     await queued.get("k").catch(() => undefined);
     expect(performance.now() - t1, "queued rejection time, ms").to.be.above(elapsedMs);
 
-    // The client may reconnect while restart() still polls the port: listen before restarting.
-    const ready = once(fast, "ready");
+    // The client may reconnect while restart() still polls the port: listen before restarting. A plain listener,
+    // not events.once: failed reconnect attempts emit 'error', which would reject once().
+    const ready = new Promise<void>((resolve) => fast.once("ready", () => resolve()));
     await server.restart();
     await ready;
     expect(await fast.ping()).to.equal("PONG");
