@@ -13,11 +13,11 @@ import type { Redis } from "ioredis";
 import { FAULT_TYPES, type FaultType, type Finding, type FindingStatus, type SensorWindow } from "../analyzers/types";
 import { redisKeys } from "../contracts/redis-keys";
 import { FAULT_SERVICES } from "../contracts/families";
-import { diagnoseWindow, type DiagnoseWindowDeps } from "../pipeline/diagnose-window";
+import { commitCaches, diagnoseWindow, type DiagnoseWindowDeps } from "../pipeline/diagnose-window";
 import type { AnalyzeCall } from "../pipeline/fan-out";
 import { windowProfile } from "../pipeline/window-profile";
 import { createRedis } from "../stores/redis";
-import { VehicleProfiles } from "../stores/vehicle-profiles";
+import { ProfileCache, VehicleProfiles } from "../stores/vehicle-profiles";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const windows = Number(process.argv[2] ?? 500);
@@ -65,15 +65,16 @@ async function main(): Promise<void> {
   const stats = createRedis(url, { connectionName: "vtox-bench-roundtrips-stats" });
   await redis.ping();
   const keys = redisKeys({ prefix, rawStream: `${prefix}:raw`, resultsStream: `${prefix}:results` });
-  const profiles = new VehicleProfiles(redis, keys.prefix);
+  const profiles = new ProfileCache(new VehicleProfiles(redis, keys.prefix)); // as the coordinator keeps them
   let n = 0;
-  const window: SensorWindow = { sampleRateHz: 8192, ia: new Float32Array(16) } as SensorWindow;
+  const window: SensorWindow = { channels: {} }; // the canned analyze call reads nothing
   const deps: DiagnoseWindowDeps = {
     redis,
     keys,
     settings: { windowTransport: "inline", windowDataTtlS: 120, resultsStreamMaxLen: 10_000, analyzeTimeoutMs: 5000 },
     analyzeCall: cannedAnalyze(() => (Math.floor(n / VEHICLES) % 10 === 9 ? "fault" : "normal")),
     broadcast: () => undefined,
+    caches: commitCaches(),
     profileFor: (fleetId, vehicleId, metadata) => windowProfile(profiles, { fleetId, vehicleId }, metadata, () => undefined),
   };
   const run = (i: number) =>

@@ -1,8 +1,8 @@
 /** What the api does when it is created, started and stopped, and the broker events it pushes to its sockets. */
 import type { Context } from "moleculer";
-import { API_KEY_REVOKED, SOCKET_EVENTS, type AlarmEvent, type ApiKeyRevokedEvent, type DiagnosisEvent, type HealthEvent } from "../contracts/events";
+import { API_KEY_REVOKED, EVENTS, type ApiKeyRevokedEvent, type DiagnosisEvent } from "../contracts/events";
 import { closeRedis } from "../stores/redis";
-import { attachLiveSockets, disconnectKey, pushToRooms, sweepRevokedSockets } from "./live-sockets";
+import { attachLiveSockets, disconnectKey, pushToRooms, socketMessagesOf, sweepRevokedSockets } from "./live-sockets";
 import type { Api } from "./service-types";
 import { openGatewayStores } from "./stores";
 
@@ -38,14 +38,9 @@ export async function stopGateway(api: Api): Promise<void> {
 
 /** Broker events → Socket.IO rooms; a revocation anywhere closes that key's sockets here. */
 export const liveEvents = {
-  "diagnosis.completed"(this: Api, ctx: Context<DiagnosisEvent>) {
-    pushToRooms(this.io, SOCKET_EVENTS.diagnosis, ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
-  },
-  "vehicle.health"(this: Api, ctx: Context<HealthEvent>) {
-    pushToRooms(this.io, SOCKET_EVENTS.health, ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
-  },
-  "alarm.*"(this: Api, ctx: Context<AlarmEvent>) {
-    pushToRooms(this.io, SOCKET_EVENTS.alarm, ctx.params.vehicle_id, ctx.params.fleet_id, ctx.params);
+  // A window's one event becomes the Socket.IO events diagnosis, health and one alarm per transition.
+  [EVENTS.diagnosisCompleted](this: Api, ctx: Context<DiagnosisEvent>) {
+    for (const m of socketMessagesOf(ctx.params)) pushToRooms(this.io, m.event, ctx.params.vehicle_id, ctx.params.fleet_id, m.payload);
   },
   [API_KEY_REVOKED](this: Api, ctx: Context<ApiKeyRevokedEvent>) {
     this.apiKeys.forget(ctx.params.key_id);

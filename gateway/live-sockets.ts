@@ -6,6 +6,7 @@
  * fleet's vehicle of that id, whether or not it exists yet (the answer tells nothing about other fleets).
  */
 import type { Server as IOServer, Socket } from "socket.io";
+import { SOCKET_EVENTS, type AlarmEvent, type DiagnosisEvent, type DiagnosisSocketPayload, type HealthEvent } from "../contracts/events";
 import { FLEET_ID_PATTERN, isValidVehicleId } from "../ingest/vehicle-id";
 import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
 import { ALL_FLEETS, can, type Principal } from "./roles";
@@ -82,6 +83,22 @@ export function attachLiveSockets(io: IOServer, deps: { apiKeys: ApiKeyStore }):
       if (typeof ack === "function") ack({ ok: true });
     });
   });
+}
+
+/** One Socket.IO event and its payload. */
+export type SocketMessage =
+  | { event: typeof SOCKET_EVENTS.diagnosis; payload: DiagnosisSocketPayload }
+  | { event: typeof SOCKET_EVENTS.health; payload: HealthEvent }
+  | { event: typeof SOCKET_EVENTS.alarm; payload: AlarmEvent };
+
+/** What browsers get for one window: `diagnosis`, `health`, then one `alarm` per transition, as before one event carried it all. */
+export function socketMessagesOf(e: DiagnosisEvent): SocketMessage[] {
+  const { alarms = [], ...diagnosis } = e;
+  return [
+    { event: SOCKET_EVENTS.diagnosis, payload: diagnosis },
+    { event: SOCKET_EVENTS.health, payload: { vehicle_id: e.vehicle_id, fleet_id: e.fleet_id, timestamp: e.timestamp, health: e.health, status: e.status } },
+    ...alarms.map((payload): SocketMessage => ({ event: SOCKET_EVENTS.alarm, payload })),
+  ];
 }
 
 /** One emit to the union of rooms: a socket in several of them receives the event once. */

@@ -1,25 +1,29 @@
 /**
  * The per-window pipeline of the coordinator, as a plain function of its dependencies:
  *
- *   profile + baseline → fan out ×5 (inline, or claim check: store the channels once, delete them after)
- *   → vehicle health → results (idempotent per original message id and family) → vehicle state + fleet index
- *   → alarm transitions + critical alerts → events (diagnosis.completed, vehicle.health, alarm.*)
+ *   profile + baseline (cached in process) → fan out ×5 (inline, or claim check: store the channels once, delete
+ *   them after) → vehicle health → one commit (pipeline/commit-window.ts: results idempotent per original message
+ *   id and family, vehicle state + history + fleet index, alarm transitions, critical alerts — one Lua call)
+ *   → one event, diagnosis.completed, carrying the health and the alarm transitions
  *
  * Invariants (docs/architecture.md): a fan-out failure throws before anything is written, so the caller leaves the
  * entry pending and a retry writes the one result set (never one with a hole in it); results are written before the
- * caller acks; the claim-check key is deleted after the fan-out whether it succeeded or not. Every Redis write
- * happens before the first broadcast. The returned WindowDiagnosis says what happened, for the caller and tests.
+ * caller acks; a retry of a committed window writes nothing again and broadcasts the same transitions; the
+ * claim-check key is deleted after the fan-out whether it succeeded or not. Every Redis write happens before the
+ * broadcast. The returned WindowDiagnosis says what happened, for the caller and tests.
  */
 import type { Redis } from "ioredis";
-import type { FaultType, Finding, FindingStatus, SensorWindow } from "../analyzers/types";
+import type { Finding, SensorWindow } from "../analyzers/types";
 import type { WindowTransport } from "../config";
-import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary, type HealthEvent } from "../contracts/events";
+import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary } from "../contracts/events";
 import type { RedisKeys } from "../contracts/redis-keys";
-import { loadAlarms, saveAlarms } from "../stores/alarm-store";
+import { OpenAlarmCache } from "../stores/alarm-store";
+import { ExpiringCache } from "../stores/expiring-cache";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
-import { pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
-import { writeResults, type WriteResultsOutcome } from "../streams/results-writer";
-import { alarmTransitions, type AlarmTransition } from "./alarm-transitions";
+import type { FindingSummary as StateFindingSummary, VehicleState } from "../stores/vehicle-state";
+import type { WriteResultsOutcome } from "../streams/results-writer";
+import type { AlarmTransition } from "./alarm-transitions";
+import { commitDiagnosedWindow, type CommitCaches } from "./commit-window";
 import { fanOut, type AnalyzeCall, type TimedFinding } from "./fan-out";
 import { aggregateHealth, type VehicleHealth } from "./vehicle-health";
 import type { WindowProfile } from "./window-profile";
@@ -43,16 +47,14 @@ export interface DiagnoseWindowSettings {
   analyzeTimeoutMs: number;
 }
 
-/** The payload type of each event a window broadcasts (names from contracts/events.ts). */
-export interface WindowEventPayloads {
-  [EVENTS.diagnosisCompleted]: DiagnosisEvent;
-  [EVENTS.vehicleHealth]: HealthEvent;
-  [EVENTS.alarmRaised]: AlarmEvent;
-  [EVENTS.alarmCleared]: AlarmEvent;
-}
+/** How long a coordinator trusts that a fleet it wrote is in the set of fleets (re-added after, in case Redis lost it). */
+const KNOWN_FLEET_TTL_MS = 60_000;
+const KNOWN_FLEETS_CAPACITY = 1000;
 
-/** One broadcast event with its payload. */
-export type WindowEvent = { [E in keyof WindowEventPayloads]: { event: E; payload: WindowEventPayloads[E] } }[keyof WindowEventPayloads];
+/** The caches one coordinator shares between its windows. */
+export function commitCaches(): CommitCaches {
+  return { openAlarms: new OpenAlarmCache(), knownFleets: new ExpiringCache({ capacity: KNOWN_FLEETS_CAPACITY, ttlMs: KNOWN_FLEET_TTL_MS }) };
+}
 
 export interface DiagnoseWindowDeps {
   redis: Redis;
@@ -60,9 +62,11 @@ export interface DiagnoseWindowDeps {
   settings: DiagnoseWindowSettings;
   /** One worker call of the fan-out (the service: broker.call). */
   analyzeCall: AnalyzeCall;
-  /** Sends one event to every node (the service: broker.broadcast; not awaited, as before). */
-  broadcast(event: WindowEvent["event"], payload: WindowEvent["payload"]): void;
+  /** Sends the window's one event to every node (the service: broker.broadcast; not awaited, as before). */
+  broadcast(event: typeof EVENTS.diagnosisCompleted, payload: DiagnosisEvent): void;
   profileFor(fleetId: string, vehicleId: string, metadata: Record<string, unknown>): Promise<WindowProfile>;
+  /** The coordinator's caches (default: fresh ones, i.e. nothing remembered from earlier windows). */
+  caches?: CommitCaches;
   /** Wall clock of the diagnosis timestamp (default: now). */
   clock?: () => Date;
 }
@@ -73,8 +77,10 @@ export interface WindowDiagnosis {
   fleetId: string;
   results: WriteResultsOutcome;
   transitions: AlarmTransition[];
-  /** In the order they were broadcast. */
-  events: WindowEvent[];
+  /** The one event broadcast. */
+  event: DiagnosisEvent;
+  /** False when an earlier attempt had committed this window (its retry wrote nothing). */
+  firstCommit: boolean;
   timestamp: string;
   processingMs: number;
 }
@@ -104,14 +110,23 @@ export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): 
     processingMs: performance.now() - t0,
     timestamp: (deps.clock?.() ?? new Date()).toISOString(),
   };
-  const results = await writeWindowResults(d, deps);
-  const fleetId = job.fleetId;
-  await saveState(d, deps);
-  const transitions = await advanceAlarms(d, deps);
-  await pushCriticalAlerts(d, fleetId, transitions, deps);
-  const events = windowEvents(d, fleetId, transitions);
-  for (const e of events) deps.broadcast(e.event, e.payload);
-  return { findings, health: d.health, fleetId, results, transitions, events, timestamp: d.timestamp, processingMs: d.processingMs };
+  const committed = await commitDiagnosedWindow(
+    {
+      fleetId: job.fleetId,
+      vehicleId: job.vehicleId,
+      messageId: job.messageId,
+      timestamp: d.timestamp,
+      findings,
+      state: vehicleState(d),
+      processingMs: d.processingMs,
+    },
+    { redis: deps.redis, keys: deps.keys, caches: deps.caches ?? commitCaches(), resultsMaxLen: deps.settings.resultsStreamMaxLen },
+  );
+  // A retry of a committed window tells what the first attempt saved: its time and its transitions.
+  const { results, transitions, firstCommit, timestamp } = committed;
+  const event = windowEvent({ ...d, timestamp }, transitions);
+  deps.broadcast(EVENTS.diagnosisCompleted, event);
+  return { findings, health: d.health, fleetId: job.fleetId, results, transitions, event, firstCommit, timestamp, processingMs: d.processingMs };
 }
 
 /** The five analyze calls over the configured transport; throws when any fails (nothing is written then). */
@@ -128,22 +143,10 @@ async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "
   }
 }
 
-/** One results-stream entry per family, idempotent per (original message id, family). */
-function writeWindowResults(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<WriteResultsOutcome> {
-  return writeResults(deps.redis, deps.keys.resultsStream, {
-    fleetId: d.job.fleetId,
+/** Latest state, as saved and as the history keeps it. */
+function vehicleState(d: Diagnosed): VehicleState {
+  return {
     vehicleId: d.job.vehicleId,
-    originalMessageId: d.job.messageId,
-    findings: d.findings,
-    processingTimeMs: d.processingMs,
-    timestamp: d.timestamp,
-    maxLen: deps.settings.resultsStreamMaxLen,
-  });
-}
-
-/** Latest state, history and fleet index. */
-async function saveState(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<void> {
-  await saveVehicleState(deps.redis, deps.keys, d.job.vehicleId, {
     fleetId: d.job.fleetId,
     // NaN serialises as null: "no family could decide" is not the same as healthy.
     health: d.health.health ?? Number.NaN,
@@ -151,40 +154,13 @@ async function saveState(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<void> 
     findings: Object.fromEntries(d.findings.map((f) => [f.fault_type, stateSummary(f)])),
     updatedAt: d.timestamp,
     originalMessageId: d.job.messageId,
-  });
+  };
 }
 
-/** Open alarms moved on by this window's statuses; saved only when something changed. */
-async function advanceAlarms(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<AlarmTransition[]> {
-  const statuses = Object.fromEntries(d.findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
-  const open = await loadAlarms(deps.redis, deps.keys.prefix, d.job.fleetId, d.job.vehicleId);
-  const { transitions, next } = alarmTransitions(open, statuses);
-  if (transitions.length > 0) await saveAlarms(deps.redis, deps.keys.prefix, d.job.fleetId, d.job.vehicleId, next);
-  return transitions;
-}
-
-/** A raised fault goes to its fleet's critical-alert list. */
-async function pushCriticalAlerts(d: Diagnosed, fleetId: string, transitions: readonly AlarmTransition[], deps: DiagnoseWindowDeps): Promise<void> {
-  for (const t of transitions) {
-    const f = findingOf(d, t.faultType);
-    if (t.kind !== "raised" || t.level !== "fault" || !f) continue;
-    await pushCriticalAlert(deps.redis, deps.keys, fleetId, {
-      vehicleId: d.job.vehicleId,
-      fleetId,
-      faultType: t.faultType,
-      status: f.status,
-      score: f.score,
-      ...(f.reason ? { reason: f.reason } : {}),
-      timestamp: d.timestamp,
-      originalMessageId: d.job.messageId,
-    });
-  }
-}
-
-/** diagnosis.completed, vehicle.health, then one alarm.* per transition. */
-function windowEvents(d: Diagnosed, fleetId: string, transitions: readonly AlarmTransition[]): WindowEvent[] {
-  const base = { vehicle_id: d.job.vehicleId, fleet_id: fleetId, timestamp: d.timestamp };
-  const completed: DiagnosisEvent = {
+/** diagnosis.completed with the window's alarm transitions. */
+function windowEvent(d: Diagnosed, transitions: readonly AlarmTransition[]): DiagnosisEvent {
+  const base = { vehicle_id: d.job.vehicleId, fleet_id: d.job.fleetId, timestamp: d.timestamp };
+  return {
     ...base,
     message_id: d.job.messageId,
     health: d.health.health,
@@ -193,19 +169,14 @@ function windowEvents(d: Diagnosed, fleetId: string, transitions: readonly Alarm
     findings: d.findings.map(summary),
     processing_ms: d.processingMs,
     latency_ms: Object.fromEntries(d.timed.map((t) => [t.finding.fault_type, t.elapsedMs])),
+    alarms: transitions.map((t) =>
+      alarmEvent(
+        base,
+        t,
+        d.findings.find((f) => f.fault_type === t.faultType),
+      ),
+    ),
   };
-  return [
-    { event: EVENTS.diagnosisCompleted, payload: completed },
-    { event: EVENTS.vehicleHealth, payload: { ...base, health: d.health.health, status: d.health.status } },
-    ...transitions.map((t): WindowEvent => {
-      const payload = alarmEvent(base, t, findingOf(d, t.faultType));
-      return t.kind === "raised" ? { event: EVENTS.alarmRaised, payload } : { event: EVENTS.alarmCleared, payload };
-    }),
-  ];
-}
-
-function findingOf(d: Diagnosed, faultType: FaultType): Finding | undefined {
-  return d.findings.find((f) => f.fault_type === faultType);
 }
 
 function summary(f: Finding): FindingSummary {

@@ -24,6 +24,7 @@ import { gatewaySettings, type GatewaySettings } from "../gateway/settings";
 import { vehicleFindings, vehicleHealth, vehicleHistory } from "../gateway/vehicle-reads";
 import { loadConfig, type VtoxConfig } from "../config";
 import { listCriticalAlerts } from "../stores/vehicle-state";
+import { EVENTS, type ProfileChangedEvent } from "../contracts/events";
 import { fleetOverview } from "../stores/fleet-overview";
 
 export { gatewaySettings, type GatewaySettings };
@@ -105,6 +106,8 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
           const { vehicle_id: vehicleId, fleet_id: _namedFleet, ...body } = ctx.params;
           const profile = decodeOrReject(() => parseMotorProfile(body));
           await this.profiles.setProfile(fleetOf(ctx), vehicleId, profile);
+          // Coordinators cache profiles: this drops their copy (their TTL covers a missed event).
+          await ctx.broadcast(EVENTS.profileChanged, { fleet_id: fleetOf(ctx), vehicle_id: vehicleId } satisfies ProfileChangedEvent);
           return { vehicle_id: vehicleId, profile };
         },
       },
@@ -117,6 +120,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
         async handler(ctx: ApiContext<{ vehicle_id: string }>) {
           const baseline = baselineFromParams(ctx.params);
           await this.profiles.setBaseline(fleetOf(ctx), ctx.params.vehicle_id, baseline);
+          await ctx.broadcast(EVENTS.profileChanged, { fleet_id: fleetOf(ctx), vehicle_id: ctx.params.vehicle_id } satisfies ProfileChangedEvent);
           return { vehicle_id: ctx.params.vehicle_id, baseline };
         },
       },

@@ -2,7 +2,9 @@
  * diagnosis: the coordinator. Consumes `motor_raw_data` in consumer group "diagnosis" (any number of instances),
  * decodes each entry, assembles short legacy batches into windows, fans each window out to the five `fault.*`
  * workers in parallel, aggregates vehicle health (pipeline/vehicle-health.ts), writes one result per family (idempotent per
- * original message id), updates vehicle state, alarms and history, broadcasts events for the live push, then acks.
+ * original message id), vehicle state, history and alarms in one round trip, broadcasts one event for the live push,
+ * then acks. Profiles and open alarms are kept in process between windows (pipeline/commit-window.ts says why that
+ * stays correct when another coordinator takes a vehicle over); a PUT of a profile invalidates it by event.
  *
  * Failure policy (invariants 1–3):
  * - an entry that does not decode is dead-lettered at once with the field that failed (it would fail forever);
@@ -26,12 +28,14 @@ import { parseMotorProfile } from "../analyzers/profile";
 import type { Finding, SensorWindow } from "../analyzers/types";
 import { fanOut, type AnalyzeCall } from "../pipeline/fan-out";
 import { aggregateHealth } from "../pipeline/vehicle-health";
-import { diagnoseWindow, type WindowDiagnosis, type WindowJob } from "../pipeline/diagnose-window";
+import { commitCaches, diagnoseWindow, type WindowDiagnosis, type WindowJob } from "../pipeline/diagnose-window";
+import type { CommitCaches } from "../pipeline/commit-window";
 import { windowProfile, type WindowProfile } from "../pipeline/window-profile";
 import { routeStreamEntry } from "../pipeline/route-entry";
 import { asTypedWindow } from "../pipeline/typed-window";
 import { closeRedis, createRedis } from "../stores/redis";
-import { VehicleProfiles } from "../stores/vehicle-profiles";
+import { ProfileCache, VehicleProfiles } from "../stores/vehicle-profiles";
+import { EVENTS, type ProfileChangedEvent } from "../contracts/events";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { DIAGNOSIS_GROUP } from "../contracts/streams";
 import type { ProfileSource, SubmitParams, SubmitResult } from "../contracts/actions";
@@ -66,7 +70,8 @@ export function diagnosisSettings(config: VtoxConfig): DiagnosisSettings {
 interface DiagnosisVars {
   redis: Redis;
   keys: RedisKeys;
-  profiles: VehicleProfiles;
+  profiles: ProfileCache;
+  caches: CommitCaches;
   analyzeCall: AnalyzeCall;
   assembler: WindowAssembler;
 }
@@ -133,6 +138,12 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       },
     },
 
+    events: {
+      [EVENTS.profileChanged](ctx: Context<ProfileChangedEvent>) {
+        this.profiles.invalidate(ctx.params.fleet_id, ctx.params.vehicle_id);
+      },
+    },
+
     methods: {
       /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
       handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
@@ -152,6 +163,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
           settings: this.settings,
           analyzeCall: this.analyzeCall,
           broadcast: (event, payload) => void this.broker.broadcast(event, payload),
+          caches: this.caches,
           profileFor: (fleetId, vehicleId, metadata) => this.profileFor(fleetId, vehicleId, metadata),
         });
       },
@@ -168,7 +180,8 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
         commandTimeoutMs: 5000,
         onError: (err) => this.logger.debug("redis:", err.message),
       });
-      this.profiles = new VehicleProfiles(this.redis, this.keys.prefix);
+      this.profiles = new ProfileCache(new VehicleProfiles(this.redis, this.keys.prefix));
+      this.caches = commitCaches();
       this.assembler = new WindowAssembler(this.redis, {
         keys: this.keys,
         targetSamples: settings.assemblyTargetSamples,

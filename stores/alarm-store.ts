@@ -1,24 +1,19 @@
 /**
- * Open alarms per vehicle (one hash: fault family → level), read before and written after each window.
- * The hash expires with the vehicle's state: saveVehicleState() refreshes its TTL on every window, and saveAlarms()
- * (which rewrites it) gives it the state key's remaining TTL in the same atomic step, so an alarm never outlives, nor
- * silently loses, the state it was raised against.
+ * Open alarms per vehicle (one hash: fault family → level). The coordinator writes them with the rest of a window
+ * (stores/window-commit.ts, compare-and-set against the alarms it computed from) and keeps them in process between
+ * windows (OpenAlarmCache). The hash carries the vehicle state's TTL, refreshed by every window, so an alarm never
+ * outlives, nor silently loses, the state it was raised against.
  */
 import type Redis from "ioredis";
-import { FAULT_TYPES, type FaultType } from "../analyzers/types";
 import type { AlarmState } from "../pipeline/alarm-transitions";
 import { DEFAULT_VEHICLE_STATE_TTL_S, keyNames } from "../contracts/redis-keys";
+import { ExpiringCache } from "./expiring-cache";
 import { luaCommand } from "./lua-command";
-
-const alarmsKey = keyNames.vehicleAlarms;
+import { alarmStateOf } from "./window-commit";
 
 export async function loadAlarms(redis: Redis, prefix: string, fleetId: string, vehicleId: string): Promise<AlarmState> {
-  const raw = await redis.hgetall(alarmsKey(prefix, fleetId, vehicleId));
-  const state: AlarmState = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if ((FAULT_TYPES as readonly string[]).includes(k) && (v === "warning" || v === "fault")) state[k as FaultType] = v;
-  }
-  return state;
+  const raw = await redis.hgetall(keyNames.vehicleAlarms(prefix, fleetId, vehicleId));
+  return alarmStateOf(Object.entries(raw).flat());
 }
 
 // KEYS: alarms hash, the vehicle's state key. ARGV: fallback TTL (s) when the state has none, then field, level, ...
@@ -35,11 +30,42 @@ return 1
 `,
 });
 
+/** Rewrites a vehicle's open alarms on their own, with the state's remaining TTL (tools, benches, tests). */
 export async function saveAlarms(redis: Redis, prefix: string, fleetId: string, vehicleId: string, state: AlarmState): Promise<void> {
   const fields = Object.entries(state).flatMap(([family, level]) => [family, String(level)]);
   await saveAlarmsScript.run(
     redis,
-    [alarmsKey(prefix, fleetId, vehicleId), keyNames.vehicleState(prefix, fleetId, vehicleId)],
+    [keyNames.vehicleAlarms(prefix, fleetId, vehicleId), keyNames.vehicleState(prefix, fleetId, vehicleId)],
     [DEFAULT_VEHICLE_STATE_TTL_S, ...fields],
   );
+}
+
+/** A coordinator remembers this many vehicles' open alarms, each at most this long. */
+export const ALARM_CACHE_CAPACITY = 10_000;
+export const ALARM_CACHE_TTL_MS = 60_000;
+
+/**
+ * The open alarms this process last wrote or saw per vehicle: only a guess. The rule that keeps it correct under
+ * failover: every write is conditional on Redis holding exactly the guessed alarms (the commit's compare-and-set),
+ * so a guess made stale by another coordinator costs one more round trip, never a wrong transition. A vehicle not
+ * in the cache is guessed to have none, which is right for almost every vehicle.
+ */
+export class OpenAlarmCache {
+  private readonly cache: ExpiringCache<string, AlarmState>;
+
+  constructor(options: { capacity?: number; ttlMs?: number } = {}) {
+    this.cache = new ExpiringCache({ capacity: options.capacity ?? ALARM_CACHE_CAPACITY, ttlMs: options.ttlMs ?? ALARM_CACHE_TTL_MS });
+  }
+
+  guess(fleetId: string, vehicleId: string): AlarmState {
+    return this.cache.get(`${fleetId}/${vehicleId}`) ?? {};
+  }
+
+  remember(fleetId: string, vehicleId: string, alarms: AlarmState): void {
+    this.cache.set(`${fleetId}/${vehicleId}`, alarms);
+  }
+
+  forget(fleetId: string, vehicleId: string): void {
+    this.cache.delete(`${fleetId}/${vehicleId}`);
+  }
 }

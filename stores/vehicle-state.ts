@@ -3,6 +3,9 @@
  * its fleet and its id (ids are unique within a fleet only), which is also the API's isolation (invariant 6): no
  * fleet can name another fleet's vehicle. Keys come from redisKeys() (contracts/redis-keys.ts).
  *
+ * The coordinator writes all of it for a window in one script (stores/window-commit.ts); saveVehicleState() is the
+ * same write on its own (tools, benches, tests).
+ *
  * Public interface:
  *   saveVehicleState(redis, keys, vehicleId, state, { historyLen = 100 }): Promise<void>
  *       one MULTI: SET state JSON EX ttl, LPUSH+LTRIM+EXPIRE history, EXPIRE alarms, ZADD fleet index
@@ -20,6 +23,11 @@ import type { Redis } from "ioredis";
 import type { FaultType, FindingStatus } from "../analyzers/types";
 import { execOrThrow } from "./redis";
 import { type RedisKeys } from "../contracts/redis-keys";
+
+/** States kept per vehicle, newest first. */
+export const HISTORY_LENGTH = 100;
+/** Critical alerts kept per fleet, newest first. */
+export const CRITICAL_ALERTS_LENGTH = 1000;
 
 export interface FindingSummary {
   status: FindingStatus;
@@ -68,7 +76,7 @@ export async function saveVehicleState(
       .multi()
       .set(keys.vehicleState(full.fleetId, vehicleId), json, "EX", ttlS)
       .lpush(keys.vehicleHistory(full.fleetId, vehicleId), json)
-      .ltrim(keys.vehicleHistory(full.fleetId, vehicleId), 0, (opts.historyLen ?? 100) - 1)
+      .ltrim(keys.vehicleHistory(full.fleetId, vehicleId), 0, (opts.historyLen ?? HISTORY_LENGTH) - 1)
       .expire(keys.vehicleHistory(full.fleetId, vehicleId), ttlS)
       // Open alarms live as long as the state they belong to (stores/alarm-store.ts copies this TTL when it rewrites them).
       .expire(keys.vehicleAlarms(full.fleetId, vehicleId), ttlS)
@@ -118,7 +126,7 @@ export async function pushCriticalAlert(redis: Redis, keys: RedisKeys, fleetId: 
     redis
       .multi()
       .lpush(key, JSON.stringify(alert))
-      .ltrim(key, 0, (opts.maxLen ?? 1000) - 1)
+      .ltrim(key, 0, (opts.maxLen ?? CRITICAL_ALERTS_LENGTH) - 1)
       .exec(),
   );
 }

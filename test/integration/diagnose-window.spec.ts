@@ -9,9 +9,9 @@ import { FAULT_TYPES, type FaultType, type Finding, type SensorWindow } from "..
 import { loadConfig } from "../../config";
 import { FAULT_SERVICES } from "../../contracts/families";
 import { RESULT_ENTRY_FIELDS } from "../../contracts/streams";
-import { EVENTS } from "../../contracts/events";
+import { EVENTS, type DiagnosisEvent } from "../../contracts/events";
 import { redisKeys, type RedisKeys } from "../../contracts/redis-keys";
-import { diagnoseWindow, type DiagnoseWindowDeps, type WindowEvent, type WindowEventPayloads, type WindowJob } from "../../pipeline/diagnose-window";
+import { commitCaches, diagnoseWindow, type DiagnoseWindowDeps, type WindowJob } from "../../pipeline/diagnose-window";
 import { FanOutError, type AnalyzeCall } from "../../pipeline/fan-out";
 import { asTypedWindow } from "../../pipeline/typed-window";
 import { windowProfile } from "../../pipeline/window-profile";
@@ -19,7 +19,7 @@ import { diagnosisSettings } from "../../services/diagnosis.service";
 import { createRedis } from "../../stores/redis";
 import { channelsRead, loadWindow } from "../../stores/sample-store";
 import { VehicleProfiles } from "../../stores/vehicle-profiles";
-import { getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
+import { getVehicleHistory, getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
 import { parseResultEntry, resultDedupeKey } from "../../streams/results-writer";
 import { makeFleet, nextWindow, PMSM_400V, type SimulatedVehicle } from "../../simulator/index";
 import { REDIS_URL, uniqueName } from "./helpers";
@@ -39,11 +39,10 @@ function inProcessAnalyze(redis: Redis, calls: string[] = []): AnalyzeCall {
   };
 }
 
-/** The payload of the first `name` event, typed by its name. */
-function payloadOf<E extends keyof WindowEventPayloads>(events: readonly WindowEvent[], name: E): WindowEventPayloads[E] {
-  const found = events.find((e) => e.event === name);
-  if (!found) throw new Error(`no ${name} event among ${events.map((e) => e.event).join(", ")}`);
-  return found.payload as WindowEventPayloads[E];
+/** One broadcast, as the recording broadcast saw it. */
+interface Sent {
+  event: string;
+  payload: DiagnosisEvent;
 }
 
 describe("diagnoseWindow: the per-window pipeline against the real Redis, analyzers in-process", function () {
@@ -68,15 +67,15 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     );
   }
 
-  function deps(overrides: Partial<DiagnoseWindowDeps> = {}): DiagnoseWindowDeps & { sent: WindowEvent[] } {
-    const sent: WindowEvent[] = [];
+  function deps(overrides: Partial<DiagnoseWindowDeps> = {}): DiagnoseWindowDeps & { sent: Sent[] } {
+    const sent: Sent[] = [];
     const profiles = new VehicleProfiles(redis, keys.prefix);
     return {
       redis,
       keys,
       settings: settingsFor("claim-check"),
       analyzeCall: inProcessAnalyze(redis),
-      broadcast: (event, payload) => void sent.push({ event, payload } as WindowEvent),
+      broadcast: (event, payload) => void sent.push({ event, payload }),
       profileFor: (fleetId, vehicleId, metadata) =>
         windowProfile(profiles, { fleetId, vehicleId }, metadata, (m) => {
           throw new Error(m);
@@ -162,7 +161,7 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
 
     expect((await getVehicleState(redis, keys, "fleetB", "EV-DW-SHARED"))!.status).to.equal(ofB.health.status);
     expect(ofB.health.status, "the two vehicles are diagnosed apart").to.not.equal(ofA.health.status);
-    expect(payloadOf(ofB.events, EVENTS.diagnosisCompleted).fleet_id).to.equal("fleetB");
+    expect(ofB.event.fleet_id).to.equal("fleetB");
     const results = (await redis.xrange(keys.resultsStream, "-", "+")).map(([id, f]) => parseResultEntry(id, f)).filter((r) => r.vehicleId === "EV-DW-SHARED");
     expect(new Set(results.map((r) => r.fleetId))).to.deep.equal(new Set(["fleetA", "fleetB"]));
   });
@@ -176,7 +175,11 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     const before = await diagnoseWindow(job(vehicleId, healthy), calm);
     expect(before.findings.find((f) => f.fault_type === "turn_fault")!.status).to.equal("normal");
     expect(before.transitions).to.deep.equal([]);
-    expect(calm.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth]);
+    expect(
+      calm.sent.map((e) => e.event),
+      "one broadcast per window",
+    ).to.deep.equal([EVENTS.diagnosisCompleted]);
+    expect(calm.sent[0].payload.alarms).to.deep.equal([]);
 
     const hot = deps();
     const faultJob = job(vehicleId, faulty);
@@ -184,29 +187,31 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     const turn = raised.findings.find((f) => f.fault_type === "turn_fault")!;
     expect(turn.status).to.equal("fault");
     expect(raised.transitions).to.deep.equal([{ kind: "raised", faultType: "turn_fault", level: "fault" }]);
-    expect(hot.sent).to.deep.equal(raised.events);
-    expect(hot.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth, EVENTS.alarmRaised]);
-    const completed = payloadOf(hot.sent, EVENTS.diagnosisCompleted);
-    expect(completed).to.include({ vehicle_id: vehicleId, fleet_id: "fleetAlarm", message_id: faultJob.messageId, profile: "vehicle", status: "fault" });
-    expect(completed.findings).to.have.length(5);
-    expect(Object.keys(completed.latency_ms).sort()).to.deep.equal([...FAULT_TYPES].sort());
-    expect(payloadOf(hot.sent, EVENTS.vehicleHealth)).to.deep.equal({
+    expect(hot.sent, "one broadcast per window, the one returned").to.deep.equal([{ event: EVENTS.diagnosisCompleted, payload: raised.event }]);
+    const completed = raised.event;
+    expect(completed).to.include({
       vehicle_id: vehicleId,
       fleet_id: "fleetAlarm",
+      message_id: faultJob.messageId,
+      profile: "vehicle",
+      status: "fault",
       timestamp: raised.timestamp,
       health: raised.health.health,
-      status: "fault",
     });
-    expect(payloadOf(hot.sent, EVENTS.alarmRaised)).to.deep.equal({
-      vehicle_id: vehicleId,
-      fleet_id: "fleetAlarm",
-      timestamp: raised.timestamp,
-      kind: "raised",
-      fault_type: "turn_fault",
-      level: "fault",
-      score: turn.score,
-      ...(turn.reason ? { reason: turn.reason } : {}),
-    });
+    expect(completed.findings).to.have.length(5);
+    expect(Object.keys(completed.latency_ms).sort()).to.deep.equal([...FAULT_TYPES].sort());
+    expect(completed.alarms).to.deep.equal([
+      {
+        vehicle_id: vehicleId,
+        fleet_id: "fleetAlarm",
+        timestamp: raised.timestamp,
+        kind: "raised",
+        fault_type: "turn_fault",
+        level: "fault",
+        score: turn.score,
+        ...(turn.reason ? { reason: turn.reason } : {}),
+      },
+    ]);
     expect(await redis.hgetall(keys.vehicleAlarms("fleetAlarm", vehicleId))).to.deep.equal({ turn_fault: "fault" });
     const alerts = await listCriticalAlerts(redis, keys, "fleetAlarm");
     expect(alerts).to.have.length(1);
@@ -215,9 +220,10 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     const cool = deps();
     const cleared = await diagnoseWindow(job(vehicleId, healthy), cool);
     expect(cleared.transitions).to.deep.equal([{ kind: "cleared", faultType: "turn_fault", previous: "fault" }]);
-    expect(cool.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted, EVENTS.vehicleHealth, EVENTS.alarmCleared]);
-    expect(payloadOf(cool.sent, EVENTS.alarmCleared)).to.include({ kind: "cleared", fault_type: "turn_fault", previous: "fault", fleet_id: "fleetAlarm" });
-    expect(payloadOf(cool.sent, EVENTS.alarmCleared)).to.not.have.property("level");
+    expect(cool.sent.map((e) => e.event)).to.deep.equal([EVENTS.diagnosisCompleted]);
+    const [clearedAlarm] = cool.sent[0].payload.alarms;
+    expect(clearedAlarm).to.include({ kind: "cleared", fault_type: "turn_fault", previous: "fault", fleet_id: "fleetAlarm" });
+    expect(clearedAlarm).to.not.have.property("level");
     expect(await redis.exists(keys.vehicleAlarms("fleetAlarm", vehicleId))).to.equal(0);
     expect(await listCriticalAlerts(redis, keys, "fleetAlarm")).to.have.length(1);
   });
@@ -286,4 +292,68 @@ describe("diagnoseWindow: the per-window pipeline against the real Redis, analyz
     expect(inline.health).to.deep.equal(viaRedis.health);
     expect(inline.findings.find((f) => f.fault_type === "turn_fault")!.status).to.equal("fault");
   });
+
+  it("writes a window in one Redis round trip, and a retry after a crash before the ack writes nothing twice", async () => {
+    const vehicleId = "EV-DW-RETRY";
+    await new VehicleProfiles(redis, keys.prefix).setProfile("fleetRetry", vehicleId, vehicle.profile);
+    const j = jobOf(vehicleId, faulty, "fleetRetry");
+    const first = deps({ caches: commitCaches(), settings: settingsFor("inline") });
+    const writes = countWrites(redis);
+    const committed = await diagnoseWindow(j, first);
+    writes.stop();
+    // Besides the profile read (uncached here), one script call; the inline transport leaves out the claim check's own.
+    expect(
+      writes.commands.filter((c) => c !== "mget"),
+      "one script call for every write",
+    ).to.deep.equal(["evalsha"]);
+    expect(committed.firstCommit).to.equal(true);
+    expect(committed.transitions).to.deep.equal([{ kind: "raised", faultType: "turn_fault", level: "fault" }]);
+
+    // The coordinator died between the commit and the ack: a survivor (its own caches) gets the entry again.
+    const survivor = deps({ caches: commitCaches() });
+    const length = await redis.xlen(keys.resultsStream);
+    const retried = await diagnoseWindow(j, survivor);
+    expect(retried.firstCommit).to.equal(false);
+    expect(retried.results.written).to.deep.equal([]);
+    expect(retried.results.results.map((r) => r.id)).to.deep.equal(committed.results.results.map((r) => r.id));
+    expect(await redis.xlen(keys.resultsStream)).to.equal(length);
+    expect(await getVehicleHistory(redis, keys, "fleetRetry", vehicleId), "one history entry").to.have.length(1);
+    expect(await listCriticalAlerts(redis, keys, "fleetRetry"), "one critical alert").to.have.length(1);
+    expect(await redis.hgetall(keys.vehicleAlarms("fleetRetry", vehicleId))).to.deep.equal({ turn_fault: "fault" });
+    // The survivor's event tells the browsers what the lost one would have.
+    expect(retried.transitions).to.deep.equal(committed.transitions);
+    expect(survivor.sent.map((e) => e.payload.alarms)).to.deep.equal([committed.event.alarms]);
+  });
+
+  it("a coordinator whose cached open alarms are stale (another took the vehicle over) still raises and clears exactly once", async () => {
+    const vehicleId = "EV-DW-TAKEOVER";
+    await new VehicleProfiles(redis, keys.prefix).setProfile("fleetTakeover", vehicleId, vehicle.profile);
+    const [x, y] = [commitCaches(), commitCaches()];
+    const on = (caches: ReturnType<typeof commitCaches>, w: SensorWindow) => diagnoseWindow(jobOf(vehicleId, w, "fleetTakeover"), deps({ caches }));
+
+    expect((await on(x, faulty)).transitions, "x raises").to.deep.equal([{ kind: "raised", faultType: "turn_fault", level: "fault" }]);
+    // y has never seen the vehicle (it guesses no open alarm): the alarm is already open, nothing to raise.
+    expect((await on(y, faulty)).transitions, "y does not raise it again").to.deep.equal([]);
+    expect((await on(y, healthy)).transitions, "y clears").to.deep.equal([{ kind: "cleared", faultType: "turn_fault", previous: "fault" }]);
+    // x still believes the fault is open; Redis says none: x must raise it anew, not stay silent.
+    expect((await on(x, faulty)).transitions, "x raises again").to.deep.equal([{ kind: "raised", faultType: "turn_fault", level: "fault" }]);
+    expect(await redis.hgetall(keys.vehicleAlarms("fleetTakeover", vehicleId))).to.deep.equal({ turn_fault: "fault" });
+    expect(await listCriticalAlerts(redis, keys, "fleetTakeover"), "one alert per raise").to.have.length(2);
+  });
 });
+
+/** Commands sent on one client while counting (a pipeline or script call is one write to the socket). */
+function countWrites(redis: Redis): { commands: string[]; stop(): void } {
+  const commands: string[] = [];
+  const original = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command: Parameters<Redis["sendCommand"]>[0], ...rest: unknown[]) => {
+    commands.push(command.name);
+    return (original as (...a: unknown[]) => unknown)(command, ...rest);
+  };
+  return {
+    commands,
+    stop: () => {
+      redis.sendCommand = original;
+    },
+  };
+}

@@ -129,6 +129,8 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
     const seenA: { message_id: string; fleet_id: string }[] = [];
     const seenB: unknown[] = [];
     a.on("diagnosis", (e: { message_id: string; fleet_id: string }) => seenA.push(e));
+    const healthA: { vehicle_id: string; timestamp: string; status: string }[] = [];
+    a.on("health", (e: { vehicle_id: string; timestamp: string; status: string }) => healthA.push(e));
     b.on("diagnosis", (e: unknown) => seenB.push(e));
 
     const res = await post("EV-PIPE-1", { sensor_data: encodeCompact(window), metadata: { trip: 1 } });
@@ -149,6 +151,10 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
 
     const event = await waitFor(() => seenA.find((e) => e.message_id === messageId), 5000, "diagnosis event at fleet A");
     expect(event.fleet_id).to.equal("fleetA");
+    expect(event, "the socket's diagnosis payload is as before: the alarms go out as alarm events").to.not.have.property("alarms");
+    // One broker event per window; browsers still get health from it.
+    const health = await waitFor(() => healthA.find((e) => e.vehicle_id === "EV-PIPE-1"), 5000, "health event at fleet A");
+    expect(health).to.have.keys(["vehicle_id", "fleet_id", "timestamp", "health", "status"]);
     await sleep(300); // the point: nothing reaches fleet B in the 300 ms after fleet A got its event
     expect(seenB).to.have.length(0);
 
@@ -253,14 +259,14 @@ describe("pipeline: HTTP → stream → coordinator → five workers → results
       body: JSON.stringify(profile),
     });
     expect(viewerPut.status).to.equal(403);
+    const submit = () =>
+      gateway.call<{ profile: string }, object>("diagnosis.submit", { vehicle_id: "EV-PROFILE-1", fleet_id: "fleetA", sensor_data: encodeColumnar(window) });
+    // The coordinator now keeps "no profile registered" in its cache (TTL 10 s) ...
+    expect((await submit()).profile).to.equal("default");
     const ok = await fetch(`${base}/api/v1/vehicles/EV-PROFILE-1`, { method: "PUT", headers: auth, body: JSON.stringify(profile) });
     expect(ok.status).to.equal(200);
-    const res = await gateway.call<{ profile: string }, object>("diagnosis.submit", {
-      vehicle_id: "EV-PROFILE-1",
-      fleet_id: "fleetA",
-      sensor_data: encodeColumnar(window),
-    });
-    expect(res.profile).to.equal("vehicle");
+    // ... and the PUT's event drops it: the next window uses the new profile, long before the TTL.
+    await waitFor(async () => ((await submit()).profile === "vehicle" ? true : undefined), 2000, "the registered profile used");
     // Fleet B's "EV-PROFILE-1" is its own vehicle: B's profile for it does not touch fleet A's.
     const store = new ApiKeyStore(redis, tag);
     const operatorB = (await store.create("fleetB", "operator")).key;
