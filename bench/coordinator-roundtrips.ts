@@ -36,6 +36,13 @@ function cannedAnalyze(statusOf: () => FindingStatus): AnalyzeCall {
   };
 }
 
+/** Redis server CPU seconds so far (user + sys, all threads). */
+async function redisCpuS(redis: Redis): Promise<number> {
+  const text = await redis.info("cpu");
+  const field = (name: string) => Number(new RegExp(`^used_cpu_${name}:([\\d.]+)`, "m").exec(text)?.[1] ?? 0);
+  return field("user") + field("sys");
+}
+
 async function commandStats(redis: Redis): Promise<Map<string, number>> {
   const text = await redis.info("commandstats");
   const out = new Map<string, number>();
@@ -85,14 +92,21 @@ async function main(): Promise<void> {
   for (n = 0; n < VEHICLES * 2; n++) await run(n); // warm-up: scripts loaded, caches filled
   const counts = countTraffic(redis);
   const before = await commandStats(stats);
+  const redisCpu0 = await redisCpuS(stats);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < windows; i++, n++) await run(n);
   const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const redisCpuMs = ((await redisCpuS(stats)) - redisCpu0) * 1000;
   const after = await commandStats(stats);
   const serverCommands = [...after].map(([cmd, calls]) => [cmd, calls - (before.get(cmd) ?? 0)] as const).filter(([cmd, d]) => d > 0 && cmd !== "info");
   const serverTotal = serverCommands.reduce((s, [, d]) => s + d, 0);
   const per = (x: number) => (x / windows).toFixed(2);
   console.log(`${windows} windows, ${VEHICLES} vehicles, sequential: ${(elapsedMs / windows).toFixed(3)} ms per window`);
+  console.log(
+    `CPU per window: this process (main thread) ${((cpu.user + cpu.system) / 1000 / windows).toFixed(3)} ms, Redis ${(redisCpuMs / windows).toFixed(3)} ms`,
+  );
   console.log(
     `round trips per window: ${per(counts.writes)}; client commands per window: ${per(counts.commands)}; Redis commands per window: ${per(serverTotal)}`,
   );
