@@ -17,6 +17,8 @@
  *   only features drops `_*` keys.
  * - `processing_time` is in seconds (SI; written with microsecond resolution). `timestamp` is ISO 8601,
  *   the diagnosis time unless the caller passes another.
+ * - The coordinator writes results inside its one window commit (stores/window-commit.ts), with the same dedupe
+ *   hash and the same per-family step; writeResults() is that step on its own (benches, tools, tests).
  * - Idempotency (invariant 2): a Lua script keeps a hash `<resultsStream>:dedupe:<originalMessageId>` with
  *   one field per fault family, and for each family does HSETNX + XADD in the same atomic step; a second
  *   write for the same window and family writes nothing and reports the first entry's id. Why not MULTI with
