@@ -64,6 +64,7 @@ export async function commitDiagnosedWindow(w: DiagnosedWindow, deps: CommitDeps
   for (let attempt = 1; ; attempt++) {
     const { transitions, next } = alarmTransitions(open, statuses);
     const outcome = await commitWindow(deps.redis, deps.keys, {
+      originalMessageId: w.messageId,
       state: w.state,
       results,
       expectedAlarms: open,

@@ -24,6 +24,8 @@ import { luaCommand, type ScriptArg } from "./lua-command";
 import { CRITICAL_ALERTS_LENGTH, HISTORY_LENGTH, type CriticalAlert, type VehicleState } from "./vehicle-state";
 
 export interface WindowCommit {
+  /** The window's id, which results are idempotent by (the raw entry's id, or an assembled window's key). */
+  originalMessageId: string;
   state: VehicleState;
   /** One results-stream entry per family: its fields in contract order (resultEntryFields). */
   results: { faultType: FaultType; fields: string[] }[];
@@ -132,7 +134,7 @@ export async function commitWindow(redis: Redis, keys: RedisKeys, commit: Window
   const reply = await commitWindowScript.run(
     redis,
     [
-      resultDedupeKey(keys.resultsStream, state.originalMessageId ?? ""),
+      resultDedupeKey(keys.resultsStream, commit.originalMessageId),
       keys.resultsStream,
       keys.vehicleState(fleetId, vehicleId),
       keys.vehicleHistory(fleetId, vehicleId),
