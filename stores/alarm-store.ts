@@ -5,11 +5,21 @@
  * outlives, nor silently loses, the state it was raised against.
  */
 import type Redis from "ioredis";
+import { FAULT_TYPES, type FaultType } from "../analyzers/types";
 import type { AlarmState } from "../pipeline/alarm-transitions";
 import { DEFAULT_VEHICLE_STATE_TTL_S, keyNames } from "../contracts/redis-keys";
 import { ExpiringCache } from "./expiring-cache";
 import { luaCommand } from "./lua-command";
-import { alarmStateOf } from "./window-commit";
+
+/** The open alarms a hash holds (HGETALL pairs), unknown fields and levels ignored. */
+export function alarmStateOf(pairs: readonly unknown[]): AlarmState {
+  const state: AlarmState = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [family, level] = [String(pairs[i]), String(pairs[i + 1])];
+    if ((FAULT_TYPES as readonly string[]).includes(family) && (level === "warning" || level === "fault")) state[family as FaultType] = level;
+  }
+  return state;
+}
 
 export async function loadAlarms(redis: Redis, prefix: string, fleetId: string, vehicleId: string): Promise<AlarmState> {
   const raw = await redis.hgetall(keyNames.vehicleAlarms(prefix, fleetId, vehicleId));

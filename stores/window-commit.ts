@@ -20,6 +20,7 @@ import { FAULT_TYPES, type FaultType } from "../analyzers/types";
 import type { RedisKeys } from "../contracts/redis-keys";
 import type { AlarmState } from "../pipeline/alarm-transitions";
 import { DEFAULT_RESULT_DEDUPE_TTL_S, DEFAULT_RESULTS_MAXLEN, resultDedupeKey, type ResultWrite, type WriteResultsOutcome } from "../streams/results-writer";
+import { alarmStateOf } from "./alarm-store";
 import { luaCommand, type ScriptArg } from "./lua-command";
 import { CRITICAL_ALERTS_LENGTH, HISTORY_LENGTH, type CriticalAlert, type VehicleState } from "./vehicle-state";
 
@@ -151,16 +152,6 @@ export async function commitWindow(redis: Redis, keys: RedisKeys, commit: Window
 function alarmArgs(alarms: AlarmState): ScriptArg[] {
   const pairs = Object.entries(alarms).filter(([, level]) => level !== undefined);
   return [pairs.length, ...pairs.flatMap(([family, level]) => [family, String(level)])];
-}
-
-/** The open alarms a hash holds (HGETALL pairs), unknown fields and levels ignored. */
-export function alarmStateOf(pairs: readonly unknown[]): AlarmState {
-  const state: AlarmState = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const [family, level] = [String(pairs[i]), String(pairs[i + 1])];
-    if ((FAULT_TYPES as readonly string[]).includes(family) && (level === "warning" || level === "fault")) state[family as FaultType] = level;
-  }
-  return state;
 }
 
 function parseReply(reply: unknown): CommitOutcome {
