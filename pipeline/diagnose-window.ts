@@ -1,7 +1,8 @@
 /**
  * The per-window pipeline of the coordinator, as a plain function of its dependencies:
  *
- *   profile + baseline → fan out ×5 (inline, or claim check: store the channels once, delete them after)
+ *   profile + baseline → fan out ×5 (a reference to the binary raw entry; else claim check: store the channels
+ *   once, delete them after; or inline)
  *   → vehicle health → results (idempotent per original message id and family) → vehicle state + fleet index
  *   → alarm transitions + critical alerts → events (diagnosis.completed, vehicle.health, alarm.*)
  *
@@ -16,6 +17,7 @@ import type { WindowTransport } from "../config";
 import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary, type HealthEvent } from "../contracts/events";
 import type { RedisKeys } from "../contracts/redis-keys";
 import { loadAlarms, saveAlarms } from "../stores/alarm-store";
+import type { RawEntryRef } from "../stores/entry-window";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
 import { pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
 import { writeResults, type WriteResultsOutcome } from "../streams/results-writer";
@@ -33,6 +35,8 @@ export interface WindowJob {
   timestamp: string;
   window: SensorWindow;
   metadata: Record<string, unknown>;
+  /** Set when the window is a binary raw entry: workers read it there (no claim check, nothing to delete). */
+  entryRef?: RawEntryRef;
 }
 
 /** The coordinator settings the pipeline reads (DiagnosisSettings, from config.ts). */
@@ -114,10 +118,14 @@ export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): 
   return { findings, health: d.health, fleetId, results, transitions, events, timestamp: d.timestamp, processingMs: d.processingMs };
 }
 
-/** The five analyze calls over the configured transport; throws when any fails (nothing is written then). */
+/**
+ * The five analyze calls over the configured transport; throws when any fails (nothing is written then). A binary
+ * raw entry is referenced where it is; other windows go through the claim check (or inline).
+ */
 async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "baseline">, deps: DiagnoseWindowDeps): Promise<TimedFinding[]> {
   const options = { timeoutMs: deps.settings.analyzeTimeoutMs, onFailure: "fail" } as const;
   if (deps.settings.windowTransport === "inline") return fanOut(deps.analyzeCall, job.window, p.profile, p.baseline, options);
+  if (job.entryRef) return fanOut(deps.analyzeCall, { entryRef: job.entryRef }, p.profile, p.baseline, options);
   const dataKey = deps.keys.windowSamples(job.messageId);
   const windowRef = await storeWindow(deps.redis, dataKey, job.window, deps.settings.windowDataTtlS);
   try {
