@@ -23,7 +23,7 @@ import { ApiKeyStore } from "../../stores/api-keys";
 import { loadEntryWindow, rawEntryRef, type RawEntryRef } from "../../stores/entry-window";
 import { WindowGoneError } from "../../stores/sample-store";
 import { SharedWindowReads } from "../../stores/shared-window-reads";
-import { listDeadLetters } from "../../streams/dead-letter";
+import { BINARY_SAMPLES_SHOWN, listDeadLetters } from "../../streams/dead-letter";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { featuresJson } from "../../streams/results-writer";
 import { fieldsToObject } from "../../streams/stream-replies";
@@ -173,6 +173,7 @@ describe("window store: the binary raw entry is the store, read once per worker 
       "three dead letters",
     );
     for (const d of letters) expect(d.error).to.match(bad[d.originalId]);
+    expect(letters[0].fields["samples:ib"], "listed without mangled bytes").to.equal(BINARY_SAMPLES_SHOWN);
     // The copy keeps the sample bytes as bytes, so a replay after a fix reads the same window.
     const copy = letters.find((d) => bad[d.originalId].source.includes("type"))!;
     const [[, dlqFields]] = await redis.xrangeBuffer(keys.deadLetterStream, copy.id, copy.id);
