@@ -23,7 +23,7 @@ import { ApiKeyStore } from "../../stores/api-keys";
 import { loadEntryWindow, rawEntryRef, type RawEntryRef } from "../../stores/entry-window";
 import { WindowGoneError } from "../../stores/sample-store";
 import { SharedWindowReads } from "../../stores/shared-window-reads";
-import { BINARY_SAMPLES_SHOWN, listDeadLetters } from "../../streams/dead-letter";
+import { BINARY_SAMPLES_SHOWN, listDeadLetters, replayDeadLetter } from "../../streams/dead-letter";
 import { rawEntryFields } from "../../streams/raw-stream-writer";
 import { featuresJson } from "../../streams/results-writer";
 import { fieldsToObject } from "../../streams/stream-replies";
@@ -64,6 +64,7 @@ describe("window store: the binary raw entry is the store, read once per worker 
       DIAGNOSIS_MAX_DELIVERIES: "3",
       INGEST_BODY_LIMIT: "2mb",
       INGEST_VEHICLE_RATE_LIMIT: "100000",
+      ASSEMBLY_TARGET_SAMPLES: "200",
     };
     keys = redisKeys({ prefix: tag, rawStream: env.RAW_STREAM, resultsStream: env.RESULTS_STREAM });
     redis = fx.redis;
@@ -142,6 +143,29 @@ describe("window store: the binary raw entry is the store, read once per worker 
     expect(results).to.deep.equal(asResultFields(inline.findings));
   });
 
+  it("legacy 10-row batches POSTed to the gateway are written binary (f64le), assembled into one window and diagnosed", async () => {
+    const rateHz = 3000;
+    const ids: string[] = [];
+    for (let b = 0; b < 20; b++) {
+      const rows = Array.from({ length: 10 }, (_, i) => {
+        const ph = 2 * Math.PI * 50 * ((b * 10 + i) / rateHz);
+        return {
+          时间: (b * 10 + i) / rateHz,
+          Ia: 10 * Math.sin(ph),
+          Ib: 10 * Math.sin(ph - (2 * Math.PI) / 3),
+          Ic: 10 * Math.sin(ph + (2 * Math.PI) / 3),
+          rpm: 1500,
+        };
+      });
+      ids.push(await post("EV-ROWS-1", { sensor_data: { data: rows, sampling_rate: rateHz } }));
+    }
+    const [[, list]] = await redis.xrangeBuffer(keys.rawStream, ids[0], ids[0]);
+    const layout = JSON.parse(String(list[list.map(String).indexOf("sensor_layout") + 1])) as { channels: Record<string, { type: string; samples: number }> };
+    expect(layout.channels.ia).to.include({ type: "f64le", samples: 10 });
+    // 20 × 10 samples reach the 200-sample target with the last batch: that entry's id keys the window.
+    expect(Object.keys(await resultsOf(ids[ids.length - 1]))).to.have.length(5);
+  });
+
   it("bad binary fields are dead-lettered at once with a reason naming the field, bytes intact, and the stream keeps moving", async () => {
     const good = rawEntryFields({
       fleetId: "fleetA",
@@ -180,6 +204,27 @@ describe("window store: the binary raw entry is the store, read once per worker 
     const dlqNames = dlqFields.map(String);
     expect(dlqFields[dlqNames.indexOf("samples:ia") + 1].equals(good[at("samples:ia")] as Buffer)).to.equal(true);
     expect(Object.keys(await resultsOf(after!))).to.have.length(5);
+
+    // A sound binary entry dead-lettered (e.g. after repeated worker timeouts) replays byte for byte and is diagnosed.
+    const record = [
+      "error",
+      "timeout",
+      "original_id",
+      "0-1",
+      "original_stream",
+      keys.rawStream,
+      "group",
+      "diagnosis",
+      "deliveries",
+      "5",
+      "failed_at",
+      new Date().toISOString(),
+    ];
+    const letter = (await redis.xadd(keys.deadLetterStream, "*", ...good, ...record))!;
+    const replayed = await replayDeadLetter(redis, keys.deadLetterStream, keys.rawStream, letter);
+    const [[, replayedFields]] = await redis.xrangeBuffer(keys.rawStream, replayed!, replayed!);
+    expect(replayedFields.map((v) => v.toString("hex"))).to.deep.equal(good.map((v) => Buffer.from(v).toString("hex")));
+    expect(Object.keys(await resultsOf(replayed!))).to.have.length(5);
   });
 });
 
