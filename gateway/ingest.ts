@@ -1,9 +1,9 @@
 /**
  * Ingest after the gate (key, per-key budget, UTF-8 JSON body) and params: full decode (422); the vehicle's and the
  * fleet's budgets (429) and the fleet's vehicle quota (403), shared by every api replica through Redis; then XADD
- * motor_raw_data in the binary layout (the decoded window's samples as they are) with the vehicle's fleet. An Idempotency-Key is scoped by
- * fleet and vehicle and remembers a hash of the body: a retry gets the first id, the same key with another body is
- * 422 `idempotency_key_reused` (nothing is written either way).
+ * motor_raw_data in the binary layout (the decoded window's samples as they are) with the vehicle's fleet. An
+ * Idempotency-Key is scoped by fleet and vehicle and remembers a hash of the body: a retry gets the first id, the
+ * same key with another body is 422 `idempotency_key_reused` (nothing is written either way).
  */
 import { createHash } from "node:crypto";
 import { decodeIngestBody } from "../ingest/ingest-body";
