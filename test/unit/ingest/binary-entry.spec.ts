@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import type { SensorWindow } from "../../../analyzers/types";
 import { isInputError } from "../../../ingest/errors";
 import { decodeStreamEntry } from "../../../ingest/raw-stream-entry";
@@ -107,5 +108,42 @@ describe("binary raw entries (sensor_layout + samples:<channel>)", () => {
     expect(failingField(() => decodeStreamEntry(withField(list, "sensor_layout", "{not json")))).to.equal("sensor_layout");
     expect(failingField(() => decodeStreamEntry([...list, "sensor_data", "{}"]))).to.equal("sensor_data");
     expect(failingField(() => decodeStreamEntry(withField(list, "metadata", undefined)))).to.equal("metadata");
+  });
+
+  it("on any mutation of the layout or the sample bytes: a window or an InputError naming a field, never another error", () => {
+    const list = fields();
+    const layout = layoutOf(list);
+    const targets: [string, string?][] = [
+      ["start_time"],
+      ["rpm"],
+      ["channels"],
+      ...Object.keys(layout.channels).flatMap((c) => ["rate_hz", "samples", "type", ""].map((k): [string, string] => [c, k])),
+    ];
+    const replacement = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined));
+    const decodeOrInputError = (entry: (string | Buffer)[]): void => {
+      try {
+        const d = decodeStreamEntry(entry);
+        // A decoded entry's window must view without error.
+        for (const c of Object.values(d.window.channels)) expect(c.samples.length).to.be.greaterThan(0);
+      } catch (err) {
+        if (!isInputError(err)) throw err;
+        expect(err.field).to.be.a("string").and.not.equal("");
+      }
+    };
+    fc.assert(
+      fc.property(fc.nat({ max: targets.length - 1 }), replacement, fc.integer({ min: -16, max: 16 }), (t, value, cut) => {
+        const mutated = layoutOf(list);
+        const [key, sub] = targets[t];
+        const holder: Record<string, unknown> = sub === undefined ? mutated : sub === "" ? mutated.channels : mutated.channels[key];
+        const name = sub === undefined || sub === "" ? key : sub;
+        if (value === undefined) delete holder[name];
+        else holder[name] = value;
+        let entry = withField(list, "sensor_layout", JSON.stringify(mutated));
+        const bytes = list[list.indexOf("samples:ib") + 1] as Buffer;
+        entry = withField(entry, "samples:ib", cut < 0 ? bytes.subarray(-cut) : Buffer.concat([bytes, Buffer.alloc(cut)]));
+        decodeOrInputError(entry);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
