@@ -234,7 +234,7 @@ export const VARIABLES = {
   WINDOW_TRANSPORT: oneOf(
     WINDOW_TRANSPORTS,
     "claim-check",
-    "claim-check: samples stored once in Redis, workers fetch what they read; inline: the window in every call",
+    "claim-check: workers read a binary raw entry in place (other windows: samples stored once in a hash), once per worker process; inline: the window in every call",
   ),
   WINDOW_DATA_TTL_S: integer(120, 5, 86_400, "lifetime of a window's stored samples should the coordinator die mid-window"),
   LEGACY_FLEET: fleetName(DEFAULT_LEGACY_FLEET, "the fleet of raw entries without a fleet_id (an older producer writing straight into the stream)"),

@@ -3,15 +3,20 @@
  * `diagnosis.submit`. One type per call, used by the caller and the callee alike.
  */
 import type { FeatureBaseline, Finding, MotorProfile, SensorWindow } from "../analyzers/types";
+import type { RawEntryRef } from "../stores/entry-window";
 import type { WindowRef } from "../stores/sample-store";
 import type { VehicleHealth } from "../pipeline/vehicle-health";
 
-export type { WindowRef };
+export type { RawEntryRef, WindowRef };
 
-/** Where a worker finds the window: inline, or by reference to the decoded channels stored in Redis (claim check). */
-export type WindowSource = { window: SensorWindow } | { windowRef: WindowRef };
+/**
+ * Where a worker finds the window: inline; by reference to the binary raw stream entry our gateway wrote (`entryRef`:
+ * the entry is the store); or by reference to decoded channels stored in a hash (`windowRef`: claim check, for
+ * windows without a binary entry).
+ */
+export type WindowSource = { window: SensorWindow } | { entryRef: RawEntryRef } | { windowRef: WindowRef };
 
-/** `fault.<family>.analyze` params: exactly one of window / windowRef; no profile means the documented default. */
+/** `fault.<family>.analyze` params: exactly one of window / entryRef / windowRef; no profile means the documented default. */
 export type AnalyzeParams = WindowSource & { profile?: MotorProfile; baseline?: FeatureBaseline };
 
 /** `fault.<family>.analyze` result. */

@@ -16,6 +16,25 @@ export const RAW_ENTRY_FIELDS = ["vehicle_id", "timestamp", "sensor_data", "meta
  */
 export const RAW_FLEET_FIELD = "fleet_id";
 
+/**
+ * Our gateway's binary layout (docs/architecture.md#raw-stream-layout): instead of `sensor_data`, a small
+ * `sensor_layout` JSON field (start time, scalars, and per channel its rate, sample count and sample type) and one
+ * field of raw little-endian samples per channel (`samples:ia`, ...). The entry itself is then the window's store:
+ * workers read it by id, nothing is copied into another key.
+ */
+export const RAW_BINARY_ENTRY_FIELDS = ["vehicle_id", "timestamp", "metadata", "data_type", "sensor_layout"] as const;
+export const RAW_SENSOR_LAYOUT_FIELD = "sensor_layout";
+export const RAW_SAMPLES_FIELD_PREFIX = "samples:";
+
+/** Sample types of a binary channel field: IEEE 754 little-endian, 4 or 8 bytes. */
+export const SAMPLE_TYPES = ["f32le", "f64le"] as const;
+export type SampleType = (typeof SAMPLE_TYPES)[number];
+
+/** The binary field holding one channel's samples. */
+export function samplesField(channel: string): string {
+  return RAW_SAMPLES_FIELD_PREFIX + channel;
+}
+
 /** The default of LEGACY_FLEET (config.ts). */
 export const DEFAULT_LEGACY_FLEET = "legacy";
 

@@ -1,15 +1,15 @@
 /**
  * Ingest after the gate (key, per-key budget, UTF-8 JSON body) and params: full decode (422); the vehicle's and the
  * fleet's budgets (429) and the fleet's vehicle quota (403), shared by every api replica through Redis; then XADD
- * motor_raw_data with the client's own sensor_data bytes and the vehicle's fleet. An Idempotency-Key is scoped by
- * fleet and vehicle and remembers a hash of the body: a retry gets the first id, the same key with another body is
- * 422 `idempotency_key_reused` (nothing is written either way).
+ * motor_raw_data in the binary layout (the decoded window's samples as they are) with the vehicle's fleet. An
+ * Idempotency-Key is scoped by fleet and vehicle and remembers a hash of the body: a retry gets the first id, the
+ * same key with another body is 422 `idempotency_key_reused` (nothing is written either way).
  */
 import { createHash } from "node:crypto";
 import { decodeIngestBody } from "../ingest/ingest-body";
 import { appendRawEntry, appendRawEntryOnceWithStatus } from "../streams/raw-stream-writer";
 import type { ApiMeta } from "./action";
-import { decodeOrReject, sensorDataText } from "./http";
+import { decodeOrReject } from "./http";
 import { HttpError } from "./http-errors";
 import type { Principal } from "./roles";
 import type { GatewayStores } from "./stores";
@@ -32,7 +32,7 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   const { vehicle_id: vehicleId, fleet_id: _namedFleet, ...body } = params;
   const fleetId = meta.vehicleFleet ?? principal.fleetId;
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
-  decodeOrReject(() => decodeIngestBody(body));
+  const { window } = decodeOrReject(() => decodeIngestBody(body));
   // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts). The vehicle's
   // and the fleet's budgets are charged together: one round trip to Redis, not two.
   const [perVehicle, fleetBytes] = await Promise.all([
@@ -49,7 +49,8 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   }
   const rawBody = meta.rawBody;
   delete meta.rawBody;
-  const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
+  // The binary layout: the decoded window's typed arrays are the entry's sample fields (the entry is the store).
+  const entry = { fleetId, vehicleId, timestamp: new Date(), window, metadata: body.metadata ?? {} };
   const opts = { maxLen: rawStreamMaxLen };
   if (!meta.idempotencyKey) return appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
   // Hashed into the Redis key: any header text (≤ 200 characters, checked by the gate) gives a short, safe key name.

@@ -2,16 +2,20 @@
  * One `motor_raw_data` stream entry → {fleetId, vehicleId, timestamp, window, metadata}.
  * Fields (docs/architecture.md#raw-stream-layout): vehicle_id, timestamp (ISO), sensor_data (JSON string),
  * metadata (JSON string), data_type = "motor_sensor_data", and from our gateway fleet_id. Entries written by an
- * older producer (no fleet_id) decode like any other. Unknown extra fields are ignored (forward compatible);
+ * older producer (no fleet_id) decode like any other. Our gateway's binary layout has `sensor_layout` and
+ * `samples:<channel>` fields instead of `sensor_data`: its samples are checked (presence, byte length) but not
+ * viewed until someone asks for `window` — the coordinator only sends workers a reference to the entry. Unknown extra fields are ignored (forward compatible);
  * a missing or repeated field, bad JSON, a wrong data_type or a bad vehicle id is an InputError
  * naming the field, so the consumer can dead-letter the entry with that reason.
  */
 import type { SensorWindow } from "../analyzers/types";
-import { MOTOR_SENSOR_DATA_TYPE, RAW_ENTRY_FIELDS, RAW_FLEET_FIELD } from "../contracts/streams";
+import { MOTOR_SENSOR_DATA_TYPE, RAW_BINARY_ENTRY_FIELDS, RAW_ENTRY_FIELDS, RAW_FLEET_FIELD, RAW_SENSOR_LAYOUT_FIELD } from "../contracts/streams";
+import { binaryWindow, channelBytes, type ChannelBytes } from "./binary-window";
 import { InputError } from "./errors";
 import { parseJsonText } from "./json-text";
 import { MAX_METADATA_DEPTH } from "./limits";
 import { decodeSensorData } from "./sensor-data";
+import { decodeSensorLayout, type WindowLayout } from "./sensor-layout";
 import { expectBoundedDepth, expectIsoTime, expectObject, isPlainObject, joinPath, shown, type JsonObject } from "./validate";
 import { expectFleetId, expectVehicleId } from "./vehicle-id";
 
@@ -25,8 +29,11 @@ export interface DecodedStreamEntry {
   fleetId: string | null;
   vehicleId: string;
   timestamp: string;
-  window: SensorWindow;
+  /** For a binary entry, built (as views over its bytes) on first access. */
+  readonly window: SensorWindow;
   metadata: JsonObject;
+  /** Set for a binary entry: its layout and channel bytes, so the window can be referenced instead of copied. */
+  binary?: { layout: WindowLayout; bytes: ChannelBytes };
 }
 
 /**
@@ -35,7 +42,9 @@ export interface DecodedStreamEntry {
  */
 export function decodeStreamEntry(fields: unknown): DecodedStreamEntry {
   const f = collectFields(fields);
-  for (const name of RAW_ENTRY_FIELDS) {
+  const binary = f.has(RAW_SENSOR_LAYOUT_FIELD);
+  if (binary && f.has("sensor_data")) throw new InputError("sensor_data", "an entry carries sensor_data or sensor_layout, not both");
+  for (const name of binary ? RAW_BINARY_ENTRY_FIELDS : RAW_ENTRY_FIELDS) {
     if (f.get(name) === undefined) throw new InputError(name, "missing stream field");
   }
   const dataType = text(f.get("data_type"), "data_type");
@@ -48,8 +57,23 @@ export function decodeStreamEntry(fields: unknown): DecodedStreamEntry {
   const timestamp = expectIsoTime(text(f.get("timestamp"), "timestamp"), "timestamp");
   const metadata = expectObject(parseJsonText(f.get("metadata"), "metadata"), "metadata");
   expectBoundedDepth(metadata, "metadata", MAX_METADATA_DEPTH);
-  const window = decodeSensorData(parseJsonText(f.get("sensor_data"), "sensor_data"), metadata);
-  return { fleetId, vehicleId, timestamp, window, metadata };
+  if (!binary) {
+    const window = decodeSensorData(parseJsonText(f.get("sensor_data"), "sensor_data"), metadata);
+    return { fleetId, vehicleId, timestamp, window, metadata };
+  }
+  const layout = decodeSensorLayout(f.get(RAW_SENSOR_LAYOUT_FIELD));
+  const bytes = channelBytes(f, layout);
+  let view: SensorWindow | undefined;
+  return {
+    fleetId,
+    vehicleId,
+    timestamp,
+    metadata,
+    binary: { layout, bytes },
+    get window(): SensorWindow {
+      return (view ??= binaryWindow(layout, bytes));
+    },
+  };
 }
 
 function text(value: unknown, field: string): string {

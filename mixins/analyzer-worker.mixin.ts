@@ -1,8 +1,10 @@
 /**
  * One fault family as a Moleculer service: action `analyze` runs the family's pure analyzer on a decoded
- * window and returns the Finding. The window comes inline (`window`) or as a claim check (`windowRef`, see
- * stores/sample-store.ts): then only the channels the analyzer reads are fetched from Redis. The worker's load rides back in the response meta (`$workerLoad`) for the
- * load-balancing strategy, and action `load` reports it on demand (monitor, benchmarks).
+ * window and returns the Finding. The window comes inline (`window`), as a reference to its binary raw stream entry
+ * (`entryRef`, stores/entry-window.ts) or as a claim check (`windowRef`, stores/sample-store.ts); a referenced window
+ * is read from Redis once per process for all local services (stores/shared-window-reads.ts). The worker's load
+ * rides back in the response meta (`$workerLoad`) for the load-balancing strategy, and action `load` reports it on
+ * demand (monitor, benchmarks).
  */
 import type { Redis } from "ioredis";
 import { Errors, type Context, type ServiceSchema } from "moleculer";
@@ -16,8 +18,10 @@ import { closeRedis, createRedis } from "../stores/redis";
 import { channelsRead } from "../stores/sample-store";
 import { SharedWindowReads } from "../stores/shared-window-reads";
 
-/** As it arrives: the validator checks the shape, and the handler checks that one of the two is there. */
-type AnalyzeWireParams = Partial<Extract<AnalyzeParams, { window: unknown }>> & Partial<Extract<AnalyzeParams, { windowRef: unknown }>>;
+/** As it arrives: the validator checks the shape, and the handler checks that one of the three is there. */
+type AnalyzeWireParams = Partial<Extract<AnalyzeParams, { window: unknown }>> &
+  Partial<Extract<AnalyzeParams, { windowRef: unknown }>> &
+  Partial<Extract<AnalyzeParams, { entryRef: unknown }>>;
 import { asTypedWindow } from "../pipeline/typed-window";
 import { WorkerLoad, type WorkerLoadSnapshot } from "../broker/worker-load";
 
@@ -39,8 +43,13 @@ interface WorkerVars {
 /** Concurrency cap per worker: analysis is synchronous, so the queue bound is what protects memory. */
 const BULKHEAD = { enabled: true, concurrency: 4, maxQueueSize: 200 };
 
-/** Shared by every fault service of this process: a window's samples are read from Redis once here. */
-const sharedReads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 64 });
+/** Shared by every fault service of this process: a window's samples are read from Redis once here (64 standard windows). */
+const sharedReads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 64, maxBytes: 8 * 1024 * 1024 });
+
+/** Redis reads of windows made by this process so far (tests, bench: one per window). */
+export function windowReadsOfProcess(): number {
+  return sharedReads.reads;
+}
 
 export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> {
   const wanted = channelsRead(analyzer);
@@ -52,22 +61,28 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
         params: {
           window: { type: "object", optional: true, props: { channels: { type: "object" } } },
           windowRef: { type: "object", optional: true, props: { key: { type: "string" }, channels: { type: "object" }, scalars: { type: "object" } } },
+          entryRef: {
+            type: "object",
+            optional: true,
+            props: { stream: { type: "string" }, id: { type: "string" }, channels: { type: "object" }, scalars: { type: "object" } },
+          },
           profile: { type: "object", optional: true },
           baseline: { type: "object", optional: true },
         },
         bulkhead: BULKHEAD,
         async handler(this: WorkerVars & { settings: AnalyzerWorkerSettings }, ctx: Context<AnalyzeWireParams, AnalyzeMeta>): Promise<AnalyzeResult> {
-          const { window: inline, windowRef } = ctx.params;
-          if (!inline && !windowRef) {
-            throw new Errors.ValidationError("analyze needs a window or a windowRef", "VALIDATION_ERROR", [
-              { type: "required", field: "window", message: "window or windowRef is required" },
+          const { window: inline, windowRef, entryRef } = ctx.params;
+          const stored = entryRef ? { entryRef } : windowRef ? { windowRef } : undefined;
+          if (!inline && !stored) {
+            throw new Errors.ValidationError("analyze needs a window, an entryRef or a windowRef", "VALIDATION_ERROR", [
+              { type: "required", field: "window", message: "window, entryRef or windowRef is required" },
             ]);
           }
-          // A fetch failure (Redis down, data expired) is thrown: the coordinator retries the window.
-          const window = windowRef
+          // A fetch failure (Redis down, data expired or trimmed) is thrown: the coordinator retries the window.
+          const window = stored
             ? await sharedReads.load(
                 (this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })),
-                windowRef,
+                stored,
                 wanted,
               )
             : asTypedWindow(inline!);

@@ -1,9 +1,10 @@
 /**
  * The per-window pipeline of the coordinator, as a plain function of its dependencies:
  *
- *   profile + baseline (cached in process) → fan out ×5 (inline, or claim check: store the channels once, delete
- *   them after) → vehicle health → one commit (pipeline/commit-window.ts: results idempotent per original message
- *   id and family, vehicle state + history + fleet index, alarm transitions, critical alerts — one Lua call)
+ *   profile + baseline (cached in process) → fan out ×5 (a reference to the binary raw entry; else claim check:
+ *   store the channels once, delete them after; or inline) → vehicle health → one commit (pipeline/commit-window.ts:
+ *   results idempotent per original message id and family, vehicle state + history + fleet index, alarm
+ *   transitions, critical alerts — one Lua call)
  *   → one event, diagnosis.completed, carrying the health and the alarm transitions
  *
  * Invariants (docs/architecture.md): a fan-out failure throws before anything is written, so the caller leaves the
@@ -18,6 +19,7 @@ import type { WindowTransport } from "../config";
 import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary } from "../contracts/events";
 import type { RedisKeys } from "../contracts/redis-keys";
 import { OpenAlarmCache } from "../stores/alarm-store";
+import type { RawEntryRef } from "../stores/entry-window";
 import { ExpiringCache } from "../stores/expiring-cache";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
 import type { FindingSummary as StateFindingSummary, VehicleState } from "../stores/vehicle-state";
@@ -37,6 +39,8 @@ export interface WindowJob {
   timestamp: string;
   window: SensorWindow;
   metadata: Record<string, unknown>;
+  /** Set when the window is a binary raw entry: workers read it there (no claim check, nothing to delete). */
+  entryRef?: RawEntryRef;
 }
 
 /** The coordinator settings the pipeline reads (DiagnosisSettings, from config.ts). */
@@ -129,10 +133,14 @@ export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): 
   return { findings, health: d.health, fleetId: job.fleetId, results, transitions, event, firstCommit, timestamp, processingMs: d.processingMs };
 }
 
-/** The five analyze calls over the configured transport; throws when any fails (nothing is written then). */
+/**
+ * The five analyze calls over the configured transport; throws when any fails (nothing is written then). A binary
+ * raw entry is referenced where it is; other windows go through the claim check (or inline).
+ */
 async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "baseline">, deps: DiagnoseWindowDeps): Promise<TimedFinding[]> {
   const options = { timeoutMs: deps.settings.analyzeTimeoutMs, onFailure: "fail" } as const;
   if (deps.settings.windowTransport === "inline") return fanOut(deps.analyzeCall, job.window, p.profile, p.baseline, options);
+  if (job.entryRef) return fanOut(deps.analyzeCall, { entryRef: job.entryRef }, p.profile, p.baseline, options);
   const dataKey = deps.keys.windowSamples(job.messageId);
   const windowRef = await storeWindow(deps.redis, dataKey, job.window, deps.settings.windowDataTtlS);
   try {

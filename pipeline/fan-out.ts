@@ -5,8 +5,9 @@
  *    no result set is ever written with a hole in it — invariants 1 and 2);
  *  - "degrade": the family answers insufficient_data "worker unavailable: …" (the `submit` path,
  *    which has no stream to retry from).
- * The window travels either inline (`{ window }`: submit, tests) or as a claim check (`{ windowRef }`: the stream
- * path; stores/sample-store.ts) — each worker then fetches only the channels its analyzer reads.
+ * The window travels inline (`{ window }`: submit, tests), as a reference to its binary raw entry (`{ entryRef }`:
+ * the stream path, stores/entry-window.ts) or as a claim check (`{ windowRef }`: stream windows without a binary
+ * entry, stores/sample-store.ts); a worker process then reads it once for all its services.
  */
 import { insufficientData } from "../analyzers/finding";
 import { FAULT_TYPES, type FaultType, type FeatureBaseline, type Finding, type MotorProfile, type SensorWindow } from "../analyzers/types";
@@ -18,7 +19,7 @@ export type AnalyzeRequest = AnalyzeParams & { profile: MotorProfile };
 export type AnalyzeCall = (action: string, params: AnalyzeRequest, timeoutMs: number) => Promise<Finding>;
 
 function asSource(input: SensorWindow | WindowSource): WindowSource {
-  return "windowRef" in input || "window" in input ? input : { window: input };
+  return "windowRef" in input || "entryRef" in input || "window" in input ? input : { window: input };
 }
 
 export class FanOutError extends Error {

@@ -3,7 +3,8 @@
  *  - an entry that does not decode is dead-lettered at once with the field that failed (it would fail forever);
  *  - a short legacy batch (below `shortBatchSamples` per channel) is appended to its vehicle's window
  *    (streams/batch-assembler.ts) and held pending until that window is diagnosed, which then acks them all;
- *  - a complete window is diagnosed, then acked.
+ *  - a complete window is diagnosed, then acked. A binary entry's window is not viewed here: the job carries a
+ *    reference to the entry (stream + id + layout) and workers read the samples from it.
  * A diagnosis failure throws: the entry stays pending and is retried (invariants 1–3).
  */
 import type { SensorWindow } from "../analyzers/types";
@@ -12,9 +13,12 @@ import { decodeStreamEntry, type DecodedStreamEntry } from "../ingest/raw-stream
 import type { WindowAssembler } from "../streams/batch-assembler";
 import type { EntryOutcome } from "../streams/stream-consumer";
 import type { StreamEntry } from "../streams/stream-replies";
+import { rawEntryRef, type RawEntryRef } from "../stores/entry-window";
 import type { WindowJob } from "./diagnose-window";
 
 export interface RouteEntryDeps {
+  /** The stream the entries come from (workers read binary entries there). */
+  stream: string;
   shortBatchSamples: number;
   /** The fleet of entries without a fleet_id (an older producer writing straight into the stream). */
   legacyFleetId: string;
@@ -26,15 +30,15 @@ export interface RouteEntryDeps {
 export async function routeStreamEntry(entry: StreamEntry, deps: RouteEntryDeps): Promise<EntryOutcome> {
   const decoded = decodeOrReject(entry);
   if ("error" in decoded) return { outcome: "dead", error: decoded.error };
-  if (referenceSamples(decoded.window) < deps.shortBatchSamples) return assembleBatch(entry.id, decoded, deps);
-  await deps.diagnose(windowJob(decoded, entry.id, deps));
+  if (referenceSamples(decoded) < deps.shortBatchSamples) return assembleBatch(entry.id, decoded, deps);
+  await deps.diagnose(windowJob(decoded, entry.id, deps, decoded.binary && rawEntryRef(deps.stream, entry.id, decoded.binary.layout)));
   return "ack";
 }
 
 /** The decoded entry, or the failing field for the dead-letter record (other errors are thrown: retry). */
 function decodeOrReject(entry: StreamEntry): DecodedStreamEntry | { error: string } {
   try {
-    return decodeStreamEntry(entry.fields);
+    return decodeStreamEntry(entry.samples ? { ...entry.fields, ...entry.samples } : entry.fields);
   } catch (err) {
     if (isInputError(err)) return { error: `${err.field}: ${err.reason}` };
     throw err;
@@ -50,23 +54,35 @@ async function assembleBatch(entryId: string, decoded: DecodedStreamEntry, deps:
   // (A batch already in a window being diagnosed elsewhere waits the same way; a finished or late one is acked.)
   if (out.status === "buffered" || out.status === "duplicate" || out.status === "in_window") return "hold";
   if (out.status !== "window") return "ack";
-  await deps.diagnose(windowJob({ ...decoded, window: out.window.window }, out.window.windowKey, deps));
+  await deps.diagnose(windowJob({ ...decoded, window: out.window.window }, out.window.windowKey, deps, undefined));
   await deps.assembler.complete(vehicle, out.window.windowKey);
   return "ack";
 }
 
-function windowJob(decoded: DecodedStreamEntry, messageId: string, deps: Pick<RouteEntryDeps, "legacyFleetId">): WindowJob {
+function windowJob(
+  decoded: Omit<DecodedStreamEntry, "binary">,
+  messageId: string,
+  deps: Pick<RouteEntryDeps, "legacyFleetId">,
+  entryRef: RawEntryRef | undefined,
+): WindowJob {
   return {
     fleetId: decoded.fleetId ?? deps.legacyFleetId,
     vehicleId: decoded.vehicleId,
     messageId,
     timestamp: decoded.timestamp,
-    window: decoded.window,
+    // Read only if the window is sent inline: a binary entry's samples are viewed on first access.
+    get window(): SensorWindow {
+      return decoded.window;
+    },
     metadata: decoded.metadata,
+    ...(entryRef ? { entryRef } : {}),
   };
 }
 
-/** Samples of the longest channel (the assembler's reference channel). */
-function referenceSamples(window: SensorWindow): number {
-  return Math.max(0, ...Object.values(window.channels).map((c) => c?.samples.length ?? 0));
+/** Samples of the longest channel (the assembler's reference channel), from the layout when the entry is binary. */
+function referenceSamples(decoded: DecodedStreamEntry): number {
+  const lengths = decoded.binary
+    ? Object.values(decoded.binary.layout.channels).map((c) => c.length)
+    : Object.values(decoded.window.channels).map((c) => c.samples.length);
+  return Math.max(0, ...lengths);
 }

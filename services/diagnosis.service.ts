@@ -148,6 +148,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
       handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
         return routeStreamEntry(entry, {
+          stream: this.keys.rawStream,
           shortBatchSamples: this.settings.shortBatchSamples,
           legacyFleetId: this.settings.legacyFleetId,
           assembler: this.assembler,

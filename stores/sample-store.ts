@@ -1,5 +1,6 @@
 /**
- * Claim check for decoded windows: the coordinator stores a window's channels ONCE in Redis as raw little-endian
+ * Claim check for decoded windows that have no binary raw entry to point at (older producers' JSON entries, windows
+ * assembled from legacy batches; the binary layout is read in place instead, stores/entry-window.ts): the coordinator stores a window's channels ONCE in Redis as raw little-endian
  * sample bytes (one hash per window, one field per channel, short TTL) and sends the fault workers only a
  * reference (WindowRef: key, channel layout, scalars). Each worker fetches just the channels its analyzer reads
  * (HMGET as Buffers) and views them as typed arrays. Why: a 4 × 8192-sample window is ~130 KB; shipping it inline
@@ -13,19 +14,14 @@
  * Samples keep their type (Float32 stays Float32, Float64 stays Float64), so analysis of a fetched window is
  * bit-identical to analysis of the inline one.
  */
-import { endianness } from "node:os";
 import type { Redis } from "ioredis";
-import { CHANNEL_NAMES, type Analyzer, type ChannelName, type SampledSignal, type SensorWindow } from "../analyzers/types";
+import { CHANNEL_NAMES, type Analyzer, type ChannelName, type SensorWindow } from "../analyzers/types";
+import { sampleBytes, viewSamples } from "../ingest/sample-bytes";
+import { windowLayout, type WindowLayout } from "../ingest/sensor-layout";
 
-if (endianness() !== "LE") throw new Error("window-store assumes a little-endian host");
-
-type SampleType = "f32" | "f64";
-
-export interface WindowRef {
+/** The hash's key, its channel layout and the window's scalars. */
+export interface WindowRef extends WindowLayout {
   key: string;
-  channels: Partial<Record<ChannelName, { rateHz: number; length: number; type: SampleType }>>;
-  /** The window without its channels: startTime and the scalars. */
-  scalars: Omit<SensorWindow, "channels">;
 }
 
 /** A window reference whose data has expired or been deleted: the coordinator stores it again on the stream's retry. */
@@ -36,19 +32,12 @@ export class WindowGoneError extends Error {
   }
 }
 
-function sampleBytes(samples: SampledSignal["samples"]): Buffer {
-  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-}
-
 export async function storeWindow(redis: Redis, key: string, window: SensorWindow, ttlS: number): Promise<WindowRef> {
-  const { channels, ...scalars } = window;
-  const ref: WindowRef = { key, channels: {}, scalars };
+  const ref: WindowRef = { key, ...windowLayout(window) };
   const fields: (string | Buffer)[] = [];
   for (const name of CHANNEL_NAMES) {
-    const s = channels[name];
-    if (!s) continue;
-    ref.channels[name] = { rateHz: s.rateHz, length: s.samples.length, type: s.samples instanceof Float64Array ? "f64" : "f32" };
-    fields.push(name, sampleBytes(s.samples));
+    const s = window.channels[name];
+    if (s) fields.push(name, sampleBytes(s.samples));
   }
   if (fields.length === 0) return ref; // nothing to store: every reader gets the scalars only
   const replies = await redis
@@ -61,14 +50,6 @@ export async function storeWindow(redis: Redis, key: string, window: SensorWindo
   return ref;
 }
 
-/** Typed-array view of bytes from Redis (copied only when the reply buffer is not aligned for the type). */
-function view(bytes: Buffer, type: SampleType, length: number): SampledSignal["samples"] {
-  const size = type === "f64" ? 8 : 4;
-  if (bytes.length !== length * size) throw new Error(`channel holds ${bytes.length} bytes, expected ${length * size}`);
-  const aligned = bytes.byteOffset % size === 0 ? bytes : Buffer.from(bytes);
-  return type === "f64" ? new Float64Array(aligned.buffer, aligned.byteOffset, length) : new Float32Array(aligned.buffer, aligned.byteOffset, length);
-}
-
 /** The window of `ref` with only `wanted` channels (default all) fetched. */
 export async function loadWindow(redis: Redis, ref: WindowRef, wanted: readonly ChannelName[] = CHANNEL_NAMES): Promise<SensorWindow> {
   const window: SensorWindow = { ...ref.scalars, channels: {} };
@@ -79,7 +60,7 @@ export async function loadWindow(redis: Redis, ref: WindowRef, wanted: readonly 
     const bytes = values[i];
     const layout = ref.channels[name]!;
     if (!bytes) throw new WindowGoneError(ref.key);
-    window.channels[name] = { rateHz: layout.rateHz, samples: view(bytes, layout.type, layout.length) };
+    window.channels[name] = { rateHz: layout.rateHz, samples: viewSamples(bytes, layout.type, layout.length) };
   });
   return window;
 }

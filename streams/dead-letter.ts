@@ -19,7 +19,10 @@ import type { Redis } from "ioredis";
 import { luaCommand } from "../stores/lua-command";
 import { DEFAULT_RAW_MAXLEN } from "./raw-stream-writer";
 import { fieldsToObject } from "./stream-replies";
-import { DEFAULT_LEGACY_FLEET, FAILURE_RECORD_FIELDS, RAW_FLEET_FIELD } from "../contracts/streams";
+import { DEFAULT_LEGACY_FLEET, FAILURE_RECORD_FIELDS, RAW_FLEET_FIELD, RAW_SAMPLES_FIELD_PREFIX } from "../contracts/streams";
+
+/** What a dead letter's listing shows for a binary sample field (its layout is in `sensor_layout`). */
+export const BINARY_SAMPLES_SHOWN = "(binary samples, see sensor_layout)";
 
 /** Field names the consumer appends to a dead-lettered entry, in order. */
 
@@ -60,6 +63,8 @@ export function splitDeadLetterFields(list: readonly string[]): { original: stri
 export function parseDeadLetter(id: string, list: readonly string[], legacyFleetId = DEFAULT_LEGACY_FLEET): DeadLetter {
   const { original, failure } = splitDeadLetterFields(list);
   const fields = fieldsToObject(original);
+  // Read as text, a binary layout's sample bytes would be mangled: name them instead (replay copies the real bytes).
+  for (const name of Object.keys(fields)) if (name.startsWith(RAW_SAMPLES_FIELD_PREFIX)) fields[name] = BINARY_SAMPLES_SHOWN;
   return {
     id,
     fleetId: fields[RAW_FLEET_FIELD] ?? legacyFleetId,

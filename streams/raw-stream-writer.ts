@@ -1,7 +1,11 @@
 /**
- * Writing windows into the raw stream `motor_raw_data` in the contract layout of docs/architecture.md#raw-stream-layout:
- *   vehicle_id, timestamp (ISO), sensor_data (JSON string), metadata (JSON string), data_type=motor_sensor_data
- * in exactly that field order, so that entries are indistinguishable from the original producer's.
+ * Writing windows into the raw stream `motor_raw_data` in the layouts of docs/architecture.md#raw-stream-layout:
+ *  - given `sensorData`, the original layout:
+ *      vehicle_id, timestamp (ISO), sensor_data (JSON string), metadata (JSON string), data_type=motor_sensor_data
+ *    in exactly that field order, so that entries are indistinguishable from the original producer's;
+ *  - given a decoded `window`, the binary layout (our gateway): vehicle_id, timestamp, metadata, data_type,
+ *    fleet_id, sensor_layout (JSON), then one `samples:<channel>` field per channel holding the typed array's own
+ *    bytes (little-endian, no copy, no string) — the entry is the window's only store.
  *
  * Public interface:
  *   rawEntryFields(entry: RawEntry): string[]            (Buffer in the list only if you passed one)
@@ -22,7 +26,10 @@
  */
 import type { Redis } from "ioredis";
 import { luaCommand } from "../stores/lua-command";
-import { MOTOR_SENSOR_DATA_TYPE, RAW_FLEET_FIELD } from "../contracts/streams";
+import type { SensorWindow } from "../analyzers/types";
+import { MOTOR_SENSOR_DATA_TYPE, RAW_FLEET_FIELD, RAW_SENSOR_LAYOUT_FIELD, samplesField } from "../contracts/streams";
+import { sampleBytes } from "../ingest/sample-bytes";
+import { encodeSensorLayout, windowLayout } from "../ingest/sensor-layout";
 
 /** Default bound for the raw stream; lag against it is the monitor's job (invariant 4). */
 export const DEFAULT_RAW_MAXLEN = 100_000;
@@ -30,15 +37,20 @@ export const DEFAULT_RAW_MAXLEN = 100_000;
 /** Pre-serialised JSON text (string or UTF-8 bytes) or a value to serialise. */
 export type JsonInput = string | Buffer | object;
 
-export interface RawEntry {
+interface RawEntryCommon {
   /** The sending key's fleet (written after the five original fields); absent as in an older producer's entry. */
   fleetId?: string;
   vehicleId: string;
   /** ISO string, Date or epoch milliseconds; written as ISO 8601. */
   timestamp: string | Date | number;
-  sensorData: JsonInput;
   metadata?: JsonInput;
 }
+
+/** The original layout: the sensor_data JSON as sent. */
+export type JsonRawEntry = RawEntryCommon & { sensorData: JsonInput; window?: never };
+/** The binary layout: a decoded window whose typed arrays become the entry's sample fields. */
+export type BinaryRawEntry = RawEntryCommon & { window: SensorWindow; sensorData?: never };
+export type RawEntry = JsonRawEntry | BinaryRawEntry;
 
 export interface AppendOptions {
   /** Approximate MAXLEN (`~`) bound of the stream. */
@@ -56,9 +68,10 @@ function isoTimestamp(t: string | Date | number): string {
   return (typeof t === "number" ? new Date(t) : t).toISOString();
 }
 
-export function rawEntryFields(entry: RawEntry & { sensorData: string | object; metadata?: string | object }): string[];
+export function rawEntryFields(entry: JsonRawEntry & { sensorData: string | object; metadata?: string | object }): string[];
 export function rawEntryFields(entry: RawEntry): (string | Buffer)[];
 export function rawEntryFields(entry: RawEntry): (string | Buffer)[] {
+  if (entry.window) return binaryEntryFields(entry);
   return [
     "vehicle_id",
     entry.vehicleId,
@@ -72,6 +85,24 @@ export function rawEntryFields(entry: RawEntry): (string | Buffer)[] {
     MOTOR_SENSOR_DATA_TYPE,
     ...(entry.fleetId === undefined ? [] : [RAW_FLEET_FIELD, entry.fleetId]),
   ];
+}
+
+function binaryEntryFields(entry: BinaryRawEntry): (string | Buffer)[] {
+  const fields: (string | Buffer)[] = [
+    "vehicle_id",
+    entry.vehicleId,
+    "timestamp",
+    isoTimestamp(entry.timestamp),
+    "metadata",
+    jsonField(entry.metadata),
+    "data_type",
+    MOTOR_SENSOR_DATA_TYPE,
+    ...(entry.fleetId === undefined ? [] : [RAW_FLEET_FIELD, entry.fleetId]),
+    RAW_SENSOR_LAYOUT_FIELD,
+    encodeSensorLayout(windowLayout(entry.window)),
+  ];
+  for (const [name, signal] of Object.entries(entry.window.channels)) fields.push(samplesField(name), sampleBytes(signal.samples));
+  return fields;
 }
 
 export async function appendRawEntry(redis: Redis, stream: string, entry: RawEntry, opts: AppendOptions = {}): Promise<string> {

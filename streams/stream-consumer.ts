@@ -23,7 +23,7 @@
 import type { Redis } from "ioredis";
 import { backoffDelayMs } from "../launcher/backoff";
 import { createRedis, execOrThrow, reconnectDelayMs } from "../stores/redis";
-import { objectToFields, pairsToRecord, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry } from "./stream-replies";
+import { entryFieldList, pairsToRecord, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry } from "./stream-replies";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
@@ -336,7 +336,7 @@ export class StreamConsumer {
     if (!this.cmd) return;
     // The failure record in the order of FAILURE_RECORD_FIELDS (contracts/streams.ts).
     const fields = [
-      ...objectToFields(entry.fields),
+      ...entryFieldList(entry),
       "error",
       error,
       "original_id",

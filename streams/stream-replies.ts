@@ -3,11 +3,14 @@
  * XRANGE / XPENDING / XINFO (ioredis `call` returns `unknown`; these check the shape instead of casting). Bulk strings
  * may arrive as Buffers (`callBuffer`): String(buffer) decodes them as UTF-8.
  */
+import { RAW_SAMPLES_FIELD_PREFIX } from "../contracts/streams";
 
-/** One stream entry with its fields read as UTF-8 strings. */
+/** One stream entry with its fields read as UTF-8 strings, except binary sample fields. */
 export interface StreamEntry {
   id: string;
   fields: Record<string, string>;
+  /** The binary `samples:<channel>` fields of our gateway's layout, as bytes (text decoding would corrupt them). */
+  samples?: Record<string, Buffer>;
   /** How many times the group has delivered it, this delivery included (1 on a first read). */
   deliveries?: number;
 }
@@ -34,6 +37,27 @@ export function pairsToRecord(list: unknown): Record<string, unknown> {
   return out;
 }
 
+/** An entry's field list → text fields and binary sample fields (`samples:<channel>`, kept as bytes). */
+export function splitEntryFields(list: unknown): Pick<StreamEntry, "fields" | "samples"> {
+  const fields: Record<string, string> = {};
+  let samples: Record<string, Buffer> | undefined;
+  if (!Array.isArray(list)) return { fields };
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const name = String(list[i]);
+    const value: unknown = list[i + 1];
+    if (Buffer.isBuffer(value) && name.startsWith(RAW_SAMPLES_FIELD_PREFIX)) (samples ??= {})[name] = value;
+    else fields[name] = String(value);
+  }
+  return samples ? { fields, samples } : { fields };
+}
+
+/** A StreamEntry's fields as one list for XADD (text fields, then sample bytes). */
+export function entryFieldList(entry: Pick<StreamEntry, "fields" | "samples">): (string | Buffer)[] {
+  const out: (string | Buffer)[] = objectToFields(entry.fields);
+  for (const [k, v] of Object.entries(entry.samples ?? {})) out.push(k, v);
+  return out;
+}
+
 /** Object → field list, in insertion order. */
 export function objectToFields(fields: Record<string, string>): string[] {
   const out: string[] = [];
@@ -50,7 +74,7 @@ export function parseEntryList(list: unknown): { entries: StreamEntry[]; missing
     if (!Array.isArray(item)) continue;
     const id = String(item[0]);
     if (item[1] === null || item[1] === undefined) missing.push(id);
-    else entries.push({ id, fields: fieldsToObject(item[1]) });
+    else entries.push({ id, ...splitEntryFields(item[1]) });
   }
   return { entries, missing };
 }

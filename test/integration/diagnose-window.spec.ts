@@ -18,6 +18,7 @@ import { windowProfile } from "../../pipeline/window-profile";
 import { diagnosisSettings } from "../../services/diagnosis.service";
 import { createRedis } from "../../stores/redis";
 import { channelsRead, loadWindow } from "../../stores/sample-store";
+import { loadEntryWindow } from "../../stores/entry-window";
 import { VehicleProfiles } from "../../stores/vehicle-profiles";
 import { getVehicleHistory, getVehicleState, listCriticalAlerts, listVehicles } from "../../stores/vehicle-state";
 import { parseResultEntry, resultDedupeKey } from "../../streams/results-writer";
@@ -34,7 +35,12 @@ function inProcessAnalyze(redis: Redis, calls: string[] = []): AnalyzeCall {
   return async (action, params) => {
     const analyzer = ANALYZERS[FAMILY_OF_ACTION[action]];
     calls.push(action);
-    const window = "windowRef" in params ? await loadWindow(redis, params.windowRef, channelsRead(analyzer)) : asTypedWindow(params.window);
+    const window =
+      "windowRef" in params
+        ? await loadWindow(redis, params.windowRef, channelsRead(analyzer))
+        : "entryRef" in params
+          ? await loadEntryWindow(redis, params.entryRef)
+          : asTypedWindow(params.window);
     return analyzer.analyze(window, params.profile, params.baseline);
   };
 }

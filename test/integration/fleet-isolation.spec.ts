@@ -41,12 +41,13 @@ describe("fleet isolation: per-fleet vehicle ids and dead letters", function () 
     await api.stop();
   });
 
-  it("ingest writes the key's fleet into the raw entry, after the five original fields", async () => {
+  it("ingest writes the key's fleet into the raw entry, after the original fields of the binary layout", async () => {
     const res = await post(ingestUrl(api, "VIN-FIELDS"), k.ingestA, body);
     expect(res.status).to.equal(202);
     const [[, fields]] = await api.redis.xrange(api.keys.rawStream, String(res.json.message_id), String(res.json.message_id));
-    expect(fields.filter((_, i) => i % 2 === 0)).to.deep.equal(["vehicle_id", "timestamp", "sensor_data", "metadata", "data_type", "fleet_id"]);
-    expect(fields[fields.length - 1]).to.equal("fleetA");
+    const names = fields.filter((_, i) => i % 2 === 0);
+    expect(names.slice(0, 6)).to.deep.equal(["vehicle_id", "timestamp", "metadata", "data_type", "fleet_id", "sensor_layout"]);
+    expect(fields[names.indexOf("fleet_id") * 2 + 1]).to.equal("fleetA");
   });
 
   it("an all-fleet key must name the fleet of a vehicle", async () => {

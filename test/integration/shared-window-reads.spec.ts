@@ -21,12 +21,12 @@ describe("shared window reads: one Redis read per window per worker process", ()
   });
 
   it("five local services asking at once cause one read, and each gets exactly its channels, equal to a direct read", async () => {
-    const reads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 8 });
+    const reads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 8, maxBytes: 1 << 24 });
     reads.register(["ia", "ib", "ic"]);
     reads.register(["vib_x"]);
     const ref = await storeWindow(redis, `${prefix}:w1`, window, 60);
     const asks = [["ia", "ib", "ic"], ["vib_x"], [], ["ia", "ib", "ic"], ["ia", "ib", "ic", "vib_x"]] as const;
-    const got = await Promise.all(asks.map((wanted) => reads.load(redis, ref, wanted)));
+    const got = await Promise.all(asks.map((wanted) => reads.load(redis, { windowRef: ref }, wanted)));
     expect(reads.reads).to.equal(1);
     for (const [i, wanted] of asks.entries()) {
       expect(Object.keys(got[i].channels).sort()).to.deep.equal([...wanted].sort());
@@ -35,17 +35,17 @@ describe("shared window reads: one Redis read per window per worker process", ()
   });
 
   it("a failed read is not kept, and the number of windows held is bounded", async () => {
-    const reads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 2 });
+    const reads = new SharedWindowReads({ ttlMs: 10_000, maxEntries: 2, maxBytes: 1 << 24 });
     reads.register(["ia"]);
     const ref = await storeWindow(redis, `${prefix}:w2`, window, 60);
     await deleteWindow(redis, ref.key);
-    const error = await reads.load(redis, ref, ["ia"]).then(
+    const error = await reads.load(redis, { windowRef: ref }, ["ia"]).then(
       () => null,
       (e: unknown) => e,
     );
     expect(String(error)).to.match(/gone|expired|WindowGone/i);
     expect(reads.size, "the failed read was dropped").to.equal(0);
-    for (let i = 0; i < 5; i++) await reads.load(redis, await storeWindow(redis, `${prefix}:b${i}`, window, 60), ["ia"]);
+    for (let i = 0; i < 5; i++) await reads.load(redis, { windowRef: await storeWindow(redis, `${prefix}:b${i}`, window, 60) }, ["ia"]);
     expect(reads.size).to.be.at.most(2);
   });
 });
