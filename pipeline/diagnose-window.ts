@@ -14,7 +14,7 @@ import type { Redis } from "ioredis";
 import type { FaultType, Finding, FindingStatus, SensorWindow } from "../analyzers/types";
 import type { WindowTransport } from "../config";
 import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary, type HealthEvent } from "../contracts/events";
-import type { RedisKeys } from "../contracts/redis-keys";
+import { keyNames, type RedisKeys } from "../contracts/redis-keys";
 import { loadAlarms, saveAlarms } from "../stores/alarm-store";
 import { deleteWindow, storeWindow } from "../stores/sample-store";
 import { pushCriticalAlert, saveVehicleState, type FindingSummary as StateFindingSummary } from "../stores/vehicle-state";
@@ -118,7 +118,8 @@ export async function diagnoseWindow(job: WindowJob, deps: DiagnoseWindowDeps): 
 async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "baseline">, deps: DiagnoseWindowDeps): Promise<TimedFinding[]> {
   const options = { timeoutMs: deps.settings.analyzeTimeoutMs, onFailure: "fail" } as const;
   if (deps.settings.windowTransport === "inline") return fanOut(deps.analyzeCall, job.window, p.profile, p.baseline, options);
-  const dataKey = deps.keys.windowSamples(job.messageId);
+  // Entry ids are unique per partition only: the key carries the vehicle's partition tag (none with one partition).
+  const dataKey = keyNames.windowSamples(deps.keys.vehiclePrefix(job.fleetId, job.vehicleId), job.messageId);
   const windowRef = await storeWindow(deps.redis, dataKey, job.window, deps.settings.windowDataTtlS);
   try {
     return await fanOut(deps.analyzeCall, { windowRef }, p.profile, p.baseline, options);
@@ -130,7 +131,7 @@ async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "
 
 /** One results-stream entry per family, idempotent per (original message id, family). */
 function writeWindowResults(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<WriteResultsOutcome> {
-  return writeResults(deps.redis, deps.keys.resultsStream, {
+  return writeResults(deps.redis, deps.keys.resultsStreamOf(d.job.fleetId, d.job.vehicleId), {
     fleetId: d.job.fleetId,
     vehicleId: d.job.vehicleId,
     originalMessageId: d.job.messageId,
@@ -157,9 +158,9 @@ async function saveState(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<void> 
 /** Open alarms moved on by this window's statuses; saved only when something changed. */
 async function advanceAlarms(d: Diagnosed, deps: DiagnoseWindowDeps): Promise<AlarmTransition[]> {
   const statuses = Object.fromEntries(d.findings.map((f) => [f.fault_type, f.status])) as Partial<Record<FaultType, FindingStatus>>;
-  const open = await loadAlarms(deps.redis, deps.keys.prefix, d.job.fleetId, d.job.vehicleId);
+  const open = await loadAlarms(deps.redis, deps.keys.vehiclePrefix(d.job.fleetId, d.job.vehicleId), d.job.fleetId, d.job.vehicleId);
   const { transitions, next } = alarmTransitions(open, statuses);
-  if (transitions.length > 0) await saveAlarms(deps.redis, deps.keys.prefix, d.job.fleetId, d.job.vehicleId, next);
+  if (transitions.length > 0) await saveAlarms(deps.redis, deps.keys.vehiclePrefix(d.job.fleetId, d.job.vehicleId), d.job.fleetId, d.job.vehicleId, next);
   return transitions;
 }
 

@@ -88,9 +88,12 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
     mixins: [
       RedisStreamConsumerMixin({
         redisUrl: settings.redis.url,
+        ...(settings.redis.clusterNodes ? { clusterNodes: settings.redis.clusterNodes } : {}),
         stream: keys.rawStream,
         group: DIAGNOSIS_GROUP,
         deadLetterStream: keys.deadLetterStream,
+        // One consumer group per partition (STREAM_PARTITIONS); every coordinator reads them all.
+        partitions: keys.rawStreams.map((stream, p) => ({ stream, deadLetterStream: keys.deadLetterStreams[p] })),
         ...settings.consumer,
         retention: settings,
       }),
@@ -163,7 +166,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
 
     created() {
       this.keys = keys;
-      this.redis = createRedis(settings.redis.url, {
+      this.redis = createRedis(settings.redis, {
         connectionName: `diagnosis:${this.broker.nodeID}`,
         commandTimeoutMs: 5000,
         onError: (err) => this.logger.debug("redis:", err.message),
@@ -172,7 +175,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       this.assembler = new WindowAssembler(this.redis, {
         keys: this.keys,
         targetSamples: settings.assemblyTargetSamples,
-        source: { stream: this.keys.rawStream, group: DIAGNOSIS_GROUP },
+        source: { stream: (v) => keys.rawStreamOf(v.fleetId, v.vehicleId), group: DIAGNOSIS_GROUP },
         legacyFleetId: settings.legacyFleetId,
       });
       this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });
