@@ -264,9 +264,9 @@ export async function expireFleetIndexes(
   const nowMs = opts.nowMs ?? (await redisNowMs(redis));
   const fleets = await redis.smembers(keys.fleets());
   if (fleets.length === 0) return { fleets: 0, removed: 0 };
-  const p = redis.pipeline();
-  for (const f of fleets) p.zremrangebyscore(keys.fleetVehicles(f), "-inf", `(${nowMs - opts.ttlS * 1000}`);
-  const removed = (await execOrThrow(p.exec())).reduce<number>((a, n) => a + Number(n), 0);
+  // Separate commands sent without waiting for each other, not one pipeline: a cluster pipeline must stay in one slot.
+  const counts = await Promise.all(fleets.map((f) => redis.zremrangebyscore(keys.fleetVehicles(f), "-inf", `(${nowMs - opts.ttlS * 1000}`)));
+  const removed = counts.reduce<number>((a, n) => a + Number(n), 0);
   return { fleets: fleets.length, removed };
 }
 
