@@ -188,6 +188,13 @@ describe("stream partitions: 4 partitions on one Redis, a coordinator killed and
     expect(await redis.exists(keys.vehicleState("fleetP", sample))).to.equal(1);
     expect(keys.vehicleState("fleetP", sample)).to.contain(`{vtox:p${keys.partitionOf("fleetP", sample)}}`);
 
+    // The fleet overview reads every partition's vehicles (one MGET per partition).
+    const viewer = await api.key("fleetP", "viewer");
+    const overview = await fetch(`${api.base}/api/v1/diagnosis-stream/fleet/overview`, { headers: { authorization: `Bearer ${viewer}` } });
+    const body = (await overview.json()) as { vehicle_count: number; vehicles: { vehicle_id: string }[] };
+    expect(body.vehicle_count).to.equal(VEHICLES);
+    expect(body.vehicles.map((v) => v.vehicle_id)).to.have.members(fleet.vehicles.map((v) => v.id));
+
     // The monitor sums the partitions.
     const view = await observer.call<StreamsOverview>("monitor.streams");
     expect(view.partitions).to.have.length(PARTITIONS);

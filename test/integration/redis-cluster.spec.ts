@@ -17,6 +17,7 @@ import { loadAlarms, saveAlarms } from "../../stores/alarm-store";
 import { listDeadLetters, replayDeadLetter } from "../../streams/dead-letter";
 import { runRetentionPass } from "../../streams/retention";
 import { streamsOverview } from "../../streams/stream-info";
+import { fleetOverview } from "../../stores/fleet-overview";
 import { PrivateRedisCluster } from "../helpers/redis-cluster";
 import { waitFor } from "../helpers/wait-for";
 
@@ -167,5 +168,18 @@ describe("Redis Cluster: 4 partitions on a private 3-master cluster", function (
     await redis.set(keys.vehicleState("F1", v), "{}", "EX", 60);
     await saveAlarms(redis, keys.vehiclePrefix("F1", v), "F1", v, { bearing: "fault" });
     expect(await loadAlarms(redis, keys.vehiclePrefix("F1", v), "F1", v)).to.deep.equal({ bearing: "fault" });
+  });
+
+  it("reads a fleet's overview with one MGET per partition (each in one slot)", async () => {
+    const vehicles = vehiclesByPartition(2).flat();
+    for (const v of vehicles) {
+      const state = { vehicleId: v, fleetId: "F2", health: 0.9, status: "normal", findings: {}, updatedAt: new Date().toISOString() };
+      await redis.set(keys.vehicleState("F2", v), JSON.stringify(state), "EX", 60);
+      await redis.zadd(keys.fleetVehicles("F2"), Date.now(), v);
+    }
+    const overview = await fleetOverview(redis, keys, "F2");
+    expect(overview.vehicle_count).to.equal(vehicles.length);
+    expect(overview.vehicles.map((x) => x.vehicle_id)).to.have.members(vehicles);
+    expect(overview.by_status).to.deep.equal({ normal: vehicles.length });
   });
 });
