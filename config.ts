@@ -9,6 +9,7 @@
  */
 import { DEFAULT_LEGACY_FLEET } from "./contracts/streams";
 import { FLEET_ID_PATTERN } from "./ingest/vehicle-id";
+import { DEFAULT_STREAM_PARTITIONS, MAX_STREAM_PARTITIONS } from "./contracts/partitions";
 
 /** One environment variable: how to parse it, its default and its documentation. */
 interface VariableSpec<T> {
@@ -148,6 +149,33 @@ function optionalToken(doc: string): VariableSpec<string | undefined> {
   };
 }
 
+/** One node of a Redis Cluster (a seed: ioredis discovers the others). */
+export interface RedisClusterNode {
+  host: string;
+  port: number;
+}
+
+/** `host:port,host:port,...`: the seed nodes of a Redis Cluster; unset: one Redis at REDIS_URL. */
+function clusterNodes(doc: string): VariableSpec<readonly RedisClusterNode[] | undefined> {
+  return {
+    defaultText: "",
+    doc,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === "") return undefined;
+      return raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
+        .map((node) => {
+          const m = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(node);
+          const port = Number(m?.[2]);
+          if (!m || port < 1 || port > 65535) throw new ValueProblem(`must be host:port,host:port,..., got "${node}"`);
+          return { host: m[1].replace(/^\[|\]$/g, ""), port };
+        });
+    },
+  };
+}
+
 function optionalText(doc: string): VariableSpec<string | undefined> {
   return { defaultText: "", doc, parse: (raw) => (raw === undefined || raw === "" ? undefined : raw) };
 }
@@ -190,6 +218,15 @@ export const VARIABLES = {
   HEARTBEAT_TIMEOUT_S: integer(2, 1, 300, "a node silent this long is dropped; a SIGKILLed node leaves after 1–2× this"),
   METRICS_PORT: optionalPort("serve Prometheus metrics of this process on this port (unset: only the api's /metrics)"),
   HEALTH_PORT: optionalPort("serve /live and /ready on this port for processes without HTTP (unset: off)"),
+  REDIS_CLUSTER_NODES: clusterNodes(
+    "seed nodes (`host:port,...`) of a Redis Cluster for the streams and the state (the transporter stays on REDIS_URL, whose password and TLS apply to the nodes too); unset: one Redis at REDIS_URL",
+  ),
+  STREAM_PARTITIONS: integer(
+    DEFAULT_STREAM_PARTITIONS,
+    1,
+    MAX_STREAM_PARTITIONS,
+    "raw stream partitions: a vehicle's windows, consumer group and state live in partition hash(fleet, vehicle) mod N, each under its own cluster hash tag; 1 keeps the single stream (docs/cluster.md#partitions)",
+  ),
   VTOX_PREFIX: name("vtox", "prefix of every state key in Redis"),
   RAW_STREAM: name("motor_raw_data", "the ingest stream"),
   RESULTS_STREAM: name("fault_diagnosis_results", "the results stream (one entry per window and fault family)"),
@@ -282,6 +319,10 @@ export interface RedisSettings {
   resultsStream: string;
   /** TTL of per-vehicle state keys (state, history, alarms), refreshed by each window. */
   vehicleStateTtlS: number;
+  /** STREAM_PARTITIONS (absent: 1). */
+  partitions?: number;
+  /** REDIS_CLUSTER_NODES: streams and state in this Redis Cluster instead of REDIS_URL's server. */
+  clusterNodes?: readonly RedisClusterNode[];
 }
 
 /** What the coordinator's retention pass bounds (streams/retention.ts, mixins/retention.mixin.ts). */
@@ -352,6 +393,10 @@ function readValues(env: Readonly<Record<string, string | undefined>>): Values {
       problems.push(`${varName}: ${err.message}`);
     }
   }
+  // In a cluster every multi-key command must stay in one slot; only partitioned names carry hash tags.
+  if (values.REDIS_CLUSTER_NODES !== undefined && values.STREAM_PARTITIONS === 1) {
+    problems.push("STREAM_PARTITIONS: must be 2 or more with REDIS_CLUSTER_NODES (only partitioned key names carry cluster hash tags)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Values;
 }
@@ -360,7 +405,15 @@ function readValues(env: Readonly<Record<string, string | undefined>>): Values {
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): VtoxConfig {
   const v = readValues(env);
   return {
-    redis: { url: v.REDIS_URL, prefix: v.VTOX_PREFIX, rawStream: v.RAW_STREAM, resultsStream: v.RESULTS_STREAM, vehicleStateTtlS: v.VEHICLE_STATE_TTL_S },
+    redis: {
+      url: v.REDIS_URL,
+      prefix: v.VTOX_PREFIX,
+      rawStream: v.RAW_STREAM,
+      resultsStream: v.RESULTS_STREAM,
+      vehicleStateTtlS: v.VEHICLE_STATE_TTL_S,
+      partitions: v.STREAM_PARTITIONS,
+      ...(v.REDIS_CLUSTER_NODES ? { clusterNodes: v.REDIS_CLUSTER_NODES } : {}),
+    },
     broker: {
       namespace: v.NAMESPACE,
       nodeId: v.NODE_ID ?? v.POD_NAME,

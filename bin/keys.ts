@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfigOrExit();
-  const redis = createRedis(config.redis.url, { lazyConnect: true, connectionName: "vtox-keys-cli" });
+  const redis = createRedis(config.redis, { lazyConnect: true, connectionName: "vtox-keys-cli" });
   try {
     await redis.connect().catch((e: Error) => fail(`cannot reach Redis at REDIS_URL: ${e.message}`));
     const store = new ApiKeyStore(redis, config.redis.prefix, { cacheTtlMs: 0 });

@@ -3,7 +3,11 @@
  * here for names; nothing else builds a key. A vehicle id is unique within its fleet only (two fleets may both
  * have a "VIN-1"), so every per-vehicle key names the fleet too. Keys of one vehicle's window assembly carry a
  * `{fleet/vehicle}` hash tag so that they share one Redis Cluster slot (its Lua scripts touch several at once).
+ * With STREAM_PARTITIONS > 1 (contracts/partitions.ts) a vehicle's state, history, alarms and assembly keys start
+ * with `vehiclePrefix(fleet, vehicle)`, which carries its partition's hash tag: they share the slot of the
+ * partition's raw stream, so a script may touch the vehicle's keys and that stream together.
  */
+import { DEFAULT_STREAM_PARTITIONS, partitionNames, partitionOf, partitionTag } from "./partitions";
 
 /** The stream names of docs/architecture.md (contract names, not prefixed). */
 export const DEFAULT_RAW_STREAM = "motor_raw_data";
@@ -67,6 +71,8 @@ export interface KeySpace {
   deadLetterStream?: string;
   /** TTL of per-vehicle state keys (default DEFAULT_VEHICLE_STATE_TTL_S). */
   vehicleStateTtlS?: number;
+  /** STREAM_PARTITIONS (default 1: no partition, today's names). */
+  partitions?: number;
 }
 
 type BoundKeyNames = {
@@ -77,23 +83,57 @@ export interface RedisKeys extends StreamNames, BoundKeyNames {
   prefix: string;
   /** TTL (s) given to a vehicle's state, history and alarms on each window. */
   vehicleStateTtlS: number;
+  /** Number of stream partitions (1: `rawStream` and `deadLetterStream` are the only ones). */
+  partitions: number;
+  /** The raw stream of each partition, index = partition (`[rawStream]` with one partition). */
+  rawStreams: readonly string[];
+  /** The dead-letter stream of each partition, index = partition. */
+  deadLetterStreams: readonly string[];
+  /** The partition of one vehicle (contracts/partitions.ts). */
+  partitionOf(fleetId: string, vehicleId: string): number;
+  /** The raw stream a vehicle's windows go to. */
+  rawStreamOf(fleetId: string, vehicleId: string): string;
+  /** The results stream of each partition, index = partition (`[resultsStream]` with one partition). */
+  resultsStreams: readonly string[];
+  /**
+   * The results stream of a vehicle's windows. Entry ids are unique per stream only, so a window is known by its
+   * partition and id: its results, their dedupe records and its stored samples stay in its partition.
+   */
+  resultsStreamOf(fleetId: string, vehicleId: string): string;
+  /** The prefix of a vehicle's state, history, alarms and assembly keys: `prefix`, plus its partition's hash tag. */
+  vehiclePrefix(fleetId: string, vehicleId: string): string;
 }
 
 /** The registry bound to one prefix and stream names. */
 export function redisKeys(space: KeySpace): RedisKeys {
   const { prefix } = space;
   const rawStream = space.rawStream ?? DEFAULT_RAW_STREAM;
+  const deadLetterStream = space.deadLetterStream ?? deadLetterStreamOf(rawStream);
+  const partitions = space.partitions ?? DEFAULT_STREAM_PARTITIONS;
+  const rawStreams = partitionNames(rawStream, partitions);
+  const resultsStream = space.resultsStream ?? DEFAULT_RESULTS_STREAM;
+  const resultsStreams = partitionNames(resultsStream, partitions);
+  const partition = (fleet: string, id: string) => partitionOf(fleet, id, partitions);
+  const vehiclePrefix = (fleet: string, id: string) => (partitions <= 1 ? prefix : `${prefix}:${partitionTag(partition(fleet, id))}`);
   return {
     prefix,
     rawStream,
-    resultsStream: space.resultsStream ?? DEFAULT_RESULTS_STREAM,
-    deadLetterStream: space.deadLetterStream ?? deadLetterStreamOf(rawStream),
+    resultsStream,
+    deadLetterStream,
     vehicleStateTtlS: space.vehicleStateTtlS ?? DEFAULT_VEHICLE_STATE_TTL_S,
-    vehicleState: (fleet, id) => keyNames.vehicleState(prefix, fleet, id),
-    vehicleHistory: (fleet, id) => keyNames.vehicleHistory(prefix, fleet, id),
+    partitions,
+    rawStreams,
+    deadLetterStreams: partitionNames(deadLetterStream, partitions),
+    partitionOf: partition,
+    rawStreamOf: (fleet, id) => rawStreams[partition(fleet, id)],
+    resultsStreams,
+    resultsStreamOf: (fleet, id) => resultsStreams[partition(fleet, id)],
+    vehiclePrefix,
+    vehicleState: (fleet, id) => keyNames.vehicleState(vehiclePrefix(fleet, id), fleet, id),
+    vehicleHistory: (fleet, id) => keyNames.vehicleHistory(vehiclePrefix(fleet, id), fleet, id),
     vehicleProfile: (fleet, id) => keyNames.vehicleProfile(prefix, fleet, id),
     vehicleBaseline: (fleet, id) => keyNames.vehicleBaseline(prefix, fleet, id),
-    vehicleAlarms: (fleet, id) => keyNames.vehicleAlarms(prefix, fleet, id),
+    vehicleAlarms: (fleet, id) => keyNames.vehicleAlarms(vehiclePrefix(fleet, id), fleet, id),
     fleetVehicles: (id) => keyNames.fleetVehicles(prefix, id),
     fleets: () => keyNames.fleets(prefix),
     retentionLease: () => keyNames.retentionLease(prefix),
@@ -102,7 +142,7 @@ export function redisKeys(space: KeySpace): RedisKeys {
     fleetApiKeys: (id) => keyNames.fleetApiKeys(prefix, id),
     rateLimit: (bucket) => keyNames.rateLimit(prefix, bucket),
     windowSamples: (id) => keyNames.windowSamples(prefix, id),
-    assembly: (fleet, id) => keyNames.assembly(prefix, fleet, id),
+    assembly: (fleet, id) => keyNames.assembly(vehiclePrefix(fleet, id), fleet, id),
     dedupe: (kind, id) => keyNames.dedupe(prefix, kind, id),
     stateMarker: () => keyNames.stateMarker(prefix),
   };

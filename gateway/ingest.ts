@@ -14,6 +14,7 @@ import { HttpError } from "./http-errors";
 import type { Principal } from "./roles";
 import type { GatewayStores } from "./stores";
 import { admitVehicle } from "../stores/fleet-quota";
+import { keyNames } from "../contracts/redis-keys";
 
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 
@@ -52,13 +53,17 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   // The binary layout: the decoded window's typed arrays are the entry's sample fields (the entry is the store).
   const entry = { fleetId, vehicleId, timestamp: new Date(), window, metadata: body.metadata ?? {} };
   const opts = { maxLen: rawStreamMaxLen };
-  if (!meta.idempotencyKey) return appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
+  // The vehicle's partition stream (STREAM_PARTITIONS): its windows stay in order in one stream.
+  const rawStream = deps.keys.rawStreamOf(fleetId, vehicleId);
+  if (!meta.idempotencyKey) return appendRawEntry(deps.redis, rawStream, entry, opts);
   // Hashed into the Redis key: any header text (≤ 200 characters, checked by the gate) gives a short, safe key name.
   const scope = createHash("sha256").update(`${fleetId}\n${vehicleId}\n${meta.idempotencyKey}`).digest("base64url");
   const fingerprint = createHash("sha256")
     .update(rawBody ?? JSON.stringify(body))
     .digest("base64url");
-  const { id, conflict } = await appendRawEntryOnceWithStatus(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", scope), IDEMPOTENCY_TTL_S, entry, {
+  // Under the vehicle's partition tag: the script touches this record and the partition's stream (one cluster slot).
+  const dedupeKey = keyNames.dedupe(deps.keys.vehiclePrefix(fleetId, vehicleId), "ingest", scope);
+  const { id, conflict } = await appendRawEntryOnceWithStatus(deps.redis, rawStream, dedupeKey, IDEMPOTENCY_TTL_S, entry, {
     ...opts,
     fingerprint,
   });

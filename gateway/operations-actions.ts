@@ -75,7 +75,7 @@ export const operationsActions: Record<string, GatewayAction<Api>> = {
     async handler(ctx: ApiContext<{ count: number }>) {
       // An operator sees its own fleet's dead letters; the root admin (all-fleet key) every fleet's.
       const scope = { count: ctx.params.count, legacyFleetId: this.settings.legacyFleetId, ...deadLetterScope(principalOf(ctx)) };
-      return { entries: await listDeadLetters(this.redis, this.keys.deadLetterStream, scope) };
+      return { entries: await listDeadLetters(this.redis, this.keys.deadLetterStreams, scope) };
     },
   },
 
@@ -83,7 +83,7 @@ export const operationsActions: Record<string, GatewayAction<Api>> = {
     permission: "operate",
     params: { id: streamEntryIdParam },
     async handler(ctx: ApiContext<{ id: string }>) {
-      const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStream, this.keys.rawStream, ctx.params.id, {
+      const newId = await replayDeadLetter(this.redis, this.keys.deadLetterStreams, this.keys.rawStreams, ctx.params.id, {
         maxLen: this.settings.rawStreamMaxLen,
         legacyFleetId: this.settings.legacyFleetId,
         ...deadLetterScope(principalOf(ctx)),

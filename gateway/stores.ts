@@ -24,7 +24,7 @@ export interface GatewayStores {
 export function openGatewayStores(settings: GatewaySettings, nodeID: string, onError: (err: Error) => void): GatewayStores {
   const keys = redisKeys(settings.redis);
   // Redis down must answer 503 quickly, not hang the request.
-  const redis = createRedis(settings.redis.url, { connectionName: `api:${nodeID}`, commandTimeoutMs: 2000, failFastWhenDown: true, onError });
+  const redis = createRedis(settings.redis, { connectionName: `api:${nodeID}`, commandTimeoutMs: 2000, failFastWhenDown: true, onError });
   return {
     redis,
     keys,

@@ -26,7 +26,7 @@ export async function vehicleHistory(redis: Redis, keys: RedisKeys, fleetId: str
 export async function vehicleFindings(redis: Redis, keys: RedisKeys, fleetId: string, vehicleId: string) {
   const state = await getVehicleState(redis, keys, fleetId, vehicleId);
   if (!state?.originalMessageId) throw notDiagnosed();
-  const entries = await windowFindings(redis, keys.resultsStream, state.originalMessageId);
+  const entries = await windowFindings(redis, keys.resultsStreamOf(fleetId, vehicleId), state.originalMessageId);
   return {
     vehicle_id: vehicleId,
     message_id: state.originalMessageId,

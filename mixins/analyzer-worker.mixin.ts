@@ -13,7 +13,7 @@ import { insufficientData } from "../analyzers/finding";
 import type { Analyzer, Finding } from "../analyzers/types";
 import type { AnalyzeParams, AnalyzeResult } from "../contracts/actions";
 import { FAULT_SERVICES } from "../contracts/families";
-import type { VtoxConfig } from "../config";
+import type { RedisClusterNode, VtoxConfig } from "../config";
 import { closeRedis, createRedis } from "../stores/redis";
 import { channelsRead } from "../stores/sample-store";
 import { SharedWindowReads } from "../stores/shared-window-reads";
@@ -28,6 +28,8 @@ import { WorkerLoad, type WorkerLoadSnapshot } from "../broker/worker-load";
 /** What a worker service is configured with: where claim-checked windows are fetched from. */
 export interface AnalyzerWorkerSettings {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: windows are fetched from this Redis Cluster. */
+  clusterNodes?: readonly RedisClusterNode[];
 }
 
 export interface AnalyzeMeta {
@@ -81,7 +83,10 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
           // A fetch failure (Redis down, data expired or trimmed) is thrown: the coordinator retries the window.
           const window = stored
             ? await sharedReads.load(
-                (this.windowRedis ??= createRedis(this.settings.redisUrl, { connectionName: `${analyzer.faultType}-worker` })),
+                (this.windowRedis ??= createRedis(
+                  { url: this.settings.redisUrl, ...(this.settings.clusterNodes ? { clusterNodes: this.settings.clusterNodes } : {}) },
+                  { connectionName: `${analyzer.faultType}-worker` },
+                )),
                 stored,
                 wanted,
               )
@@ -134,5 +139,5 @@ export function faultWorkerService(analyzer: Analyzer, settings: AnalyzerWorkerS
 }
 
 export function workerSettings(config: VtoxConfig): AnalyzerWorkerSettings {
-  return { redisUrl: config.redis.url };
+  return { redisUrl: config.redis.url, ...(config.redis.clusterNodes ? { clusterNodes: config.redis.clusterNodes } : {}) };
 }

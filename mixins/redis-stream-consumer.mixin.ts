@@ -13,13 +13,19 @@
  *
  * Methods added to the service:
  *   getStreamConsumerStats(): StreamConsumerStats   — for the monitor (delivered, acked, retried, dead-lettered,
- *       in-flight, last error ...)
- *   ackStreamEntries(ids: string[]): Promise<number> — XACK entries outside the current batch
+ *       in-flight, last error ...), summed over the partitions
+ *   ackStreamEntries(ids: string[], stream?): Promise<number> — XACK entries outside the current batch (`stream`
+ *       names the partition's stream; required with several partitions, whose entry ids may coincide)
  *   startStreamConsumer(): Promise<void> / stopStreamConsumer(): Promise<void> — both idempotent
  *
  * Retention: with `retention` (RetentionMixinOptions), the service also runs the retention pass of the stream it
  * consumes (mixins/retention.mixin.ts: diagnosed entries trimmed after RAW_STREAM_RETENTION_S, dead letters within
  * their byte budget and age, silent vehicles unindexed): the owner of the consumer group trims what it consumed.
+ *
+ * Partitions: with `partitions` (one `{stream, deadLetterStream}` per partition, contracts/partitions.ts) the service
+ * runs one consumer per partition, each a member of `group` on its own stream. Every instance reads every partition:
+ * a crashed instance's pending entries are reclaimed by the others exactly as with one stream, and no assignment
+ * protocol is needed. `maxInFlight` is the service's total, split evenly over the partitions.
  *
  * Lifecycle: consumption starts once the broker has started (`$broker.started`; at once if the service is
  * created later) unless `autoStart: false`. Moleculer runs a service's own `stopped()` BEFORE its mixins'
@@ -27,6 +33,7 @@
  * first in its own stopped(); the mixin's stopped() does it too (a no-op the second time).
  */
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { RedisClusterNode } from "../config";
 import { DEFAULT_CONSUMER_OPTIONS, StreamConsumer, type EntryOutcome, type StreamConsumerOptions, type StreamConsumerStats } from "../streams/stream-consumer";
 import type { StreamEntry } from "../streams/stream-replies";
 import { RetentionMixin, type RetentionMixinOptions } from "./retention.mixin";
@@ -40,6 +47,10 @@ export interface RedisStreamConsumerMixinOptions {
   /** Default `${broker.nodeID}:${service.fullName}`. */
   consumer?: string;
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: the streams live in this Redis Cluster (the URL's password and TLS apply). */
+  clusterNodes?: readonly RedisClusterNode[];
+  /** One entry per partition (see header); absent: `stream` and `deadLetterStream` only. */
+  partitions?: readonly StreamPartition[];
   /** XREADGROUP COUNT / largest batch (default 32). */
   batchSize?: number;
   /** XREADGROUP BLOCK ms (default 2000). */
@@ -67,6 +78,12 @@ export interface RedisStreamConsumerMixinOptions {
   retention?: RetentionMixinOptions;
 }
 
+/** One partition's raw stream and its dead letters (same hash tag: one cluster slot). */
+export interface StreamPartition {
+  stream: string;
+  deadLetterStream: string;
+}
+
 /** What a service using the mixin may implement (one of the two). */
 export type StreamEntryHandlers = {
   handleStreamEntries?(entries: StreamEntry[]): Promise<EntryOutcome[]>;
@@ -75,28 +92,35 @@ export type StreamEntryHandlers = {
 
 export type StreamConsumerMethods = {
   getStreamConsumerStats(): StreamConsumerStats;
-  ackStreamEntries(ids: string[]): Promise<number>;
+  ackStreamEntries(ids: string[], stream?: string): Promise<number>;
   startStreamConsumer(): Promise<void>;
   stopStreamConsumer(): Promise<void>;
 };
 
 type ConsumerService = Service & StreamEntryHandlers & StreamConsumerMethods;
 
-/** One consumer per service instance, kept off the service object so no property can clash. */
-const consumers = new WeakMap<Service, StreamConsumer>();
+/** The consumers of a service instance (one per partition), kept off the service object so no property can clash. */
+const consumers = new WeakMap<Service, StreamConsumer[]>();
 
-function resolveOptions(opts: RedisStreamConsumerMixinOptions, svc: Service): StreamConsumerOptions {
+function partitionsOf(opts: RedisStreamConsumerMixinOptions): readonly StreamPartition[] {
+  if (opts.partitions && opts.partitions.length > 0) return opts.partitions;
+  return [{ stream: opts.stream, deadLetterStream: opts.deadLetterStream ?? `${opts.stream}:dlq` }];
+}
+
+function resolveOptions(opts: RedisStreamConsumerMixinOptions, svc: Service, partition: StreamPartition, partitionCount = 1): StreamConsumerOptions {
+  const maxInFlight = opts.maxInFlight ?? DEFAULT_CONSUMER_OPTIONS.maxInFlight;
   return {
     ...DEFAULT_CONSUMER_OPTIONS,
     redisUrl: opts.redisUrl,
-    stream: opts.stream,
+    ...(opts.clusterNodes ? { clusterNodes: opts.clusterNodes } : {}),
+    stream: partition.stream,
     group: opts.group,
     consumer: opts.consumer ?? `${svc.broker.nodeID}:${svc.fullName}`,
-    deadLetterStream: opts.deadLetterStream ?? `${opts.stream}:dlq`,
+    deadLetterStream: partition.deadLetterStream,
+    maxInFlight: Math.max(1, Math.ceil(maxInFlight / partitionCount)),
     ...definedOnly({
       batchSize: opts.batchSize,
       blockMs: opts.blockMs,
-      maxInFlight: opts.maxInFlight,
       claimIdleMs: opts.claimIdleMs,
       claimIntervalMs: opts.claimIntervalMs,
       maxDeliveries: opts.maxDeliveries,
@@ -149,14 +173,44 @@ function batchHandlerOf(svc: ConsumerService): (entries: StreamEntry[]) => Promi
   throw new Error(`service ${svc.fullName} uses RedisStreamConsumerMixin but has no handleStreamEntries/handleStreamEntry method`);
 }
 
+/** The partitions' figures as one consumer's: counters summed, running only if all are, the latest error. */
+function sumStats(stream: string, all: StreamConsumerStats[]): StreamConsumerStats {
+  if (all.length === 1) return all[0];
+  const sum = (pick: (s: StreamConsumerStats) => number) => all.reduce((a, s) => a + pick(s), 0);
+  const lastError = all
+    .map((s) => s.lastError)
+    .filter((e) => e !== undefined)
+    .sort((a, b) => b.at.localeCompare(a.at))[0];
+  return {
+    stream,
+    group: all[0].group,
+    consumer: all[0].consumer,
+    running: all.every((s) => s.running),
+    delivered: sum((s) => s.delivered),
+    reclaimed: sum((s) => s.reclaimed),
+    acked: sum((s) => s.acked),
+    retried: sum((s) => s.retried),
+    deadLettered: sum((s) => s.deadLettered),
+    deletedWhilePending: sum((s) => s.deletedWhilePending),
+    inFlight: sum((s) => s.inFlight),
+    held: sum((s) => s.held),
+    errors: sum((s) => s.errors),
+    lastError,
+  };
+}
+
 export function RedisStreamConsumerMixin(opts: RedisStreamConsumerMixinOptions): Partial<ServiceSchema> {
   const schema: Partial<ServiceSchema<ServiceSettingSchema, StreamConsumerMethods & StreamEntryHandlers>> = {
     ...(opts.retention ? { mixins: [RetentionMixin(opts.retention)] } : {}),
     methods: {
       getStreamConsumerStats(): StreamConsumerStats {
-        const consumer = consumers.get(this);
-        if (consumer) return consumer.stats();
-        const o = resolveOptions(opts, this);
+        const running = consumers.get(this);
+        if (running)
+          return sumStats(
+            opts.stream,
+            running.map((c) => c.stats()),
+          );
+        const o = resolveOptions(opts, this, { stream: opts.stream, deadLetterStream: "" });
         return {
           stream: o.stream,
           group: o.group,
@@ -173,20 +227,27 @@ export function RedisStreamConsumerMixin(opts: RedisStreamConsumerMixinOptions):
           errors: 0,
         };
       },
-      async ackStreamEntries(ids: string[]): Promise<number> {
-        const consumer = consumers.get(this);
-        if (!consumer) throw new Error("stream consumer not started");
+      async ackStreamEntries(ids: string[], stream?: string): Promise<number> {
+        const running = consumers.get(this);
+        if (!running) throw new Error("stream consumer not started");
+        // Entry ids are per stream: acking an id on every partition could ack another entry that has the same id.
+        if (stream === undefined && running.length > 1) throw new Error("ackStreamEntries: name the partition's stream (several partitions)");
+        const consumer = stream === undefined ? running[0] : running.find((c) => c.stats().stream === stream);
+        if (!consumer) throw new Error(`ackStreamEntries: ${stream} is not a stream of this consumer`);
         return consumer.ack(ids);
       },
       async startStreamConsumer(): Promise<void> {
         if (consumers.has(this)) return;
-        const consumer = new StreamConsumer(resolveOptions(opts, this), batchHandlerOf(this), this.logger);
-        consumers.set(this, consumer);
-        await consumer.start();
-        this.logger.info(`consuming ${opts.stream} as ${consumer.stats().consumer} in group ${opts.group}`);
+        const partitions = partitionsOf(opts);
+        const handler = batchHandlerOf(this);
+        const started = partitions.map((p) => new StreamConsumer(resolveOptions(opts, this, p, partitions.length), handler, this.logger));
+        consumers.set(this, started);
+        await Promise.all(started.map((c) => c.start()));
+        const streams = partitions.length === 1 ? partitions[0].stream : `${partitions.length} partitions of ${opts.stream}`;
+        this.logger.info(`consuming ${streams} as ${started[0].stats().consumer} in group ${opts.group}`);
       },
       async stopStreamConsumer(): Promise<void> {
-        await consumers.get(this)?.stop();
+        await Promise.all((consumers.get(this) ?? []).map((c) => c.stop()));
       },
     },
     events: {

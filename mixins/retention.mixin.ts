@@ -10,6 +10,8 @@
  * anyway, since it is what frees memory. Its own Redis connection (the pass never waits behind the
  * consumer's commands), errors logged at most every 30 s, never thrown out of the timer.
  *
+ * With STREAM_PARTITIONS > 1 one pass trims every partition's raw stream and dead letters (streams/retention.ts).
+ *
  * Method added to the service: getRetentionStats(): RetentionStats (passes, entries trimmed, last outcome / error).
  * The redis-stream-consumer mixin includes this one when given `retention` (how the coordinator gets it).
  */
@@ -109,7 +111,7 @@ export function RetentionMixin(opts: RetentionMixinOptions): Partial<ServiceSche
     },
     started(this: Service) {
       if (states.has(this)) return;
-      const redis = createRedis(opts.redis.url, {
+      const redis = createRedis(opts.redis, {
         connectionName: `retention:${this.broker.nodeID}`,
         commandTimeoutMs: 10_000,
         onError: (err) => this.logger.debug("retention redis:", err.message),

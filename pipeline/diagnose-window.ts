@@ -17,7 +17,7 @@ import type { Redis } from "ioredis";
 import type { Finding, SensorWindow } from "../analyzers/types";
 import type { WindowTransport } from "../config";
 import { EVENTS, type AlarmEvent, type DiagnosisEvent, type FindingSummary } from "../contracts/events";
-import type { RedisKeys } from "../contracts/redis-keys";
+import { keyNames, type RedisKeys } from "../contracts/redis-keys";
 import { OpenAlarmCache } from "../stores/alarm-store";
 import type { RawEntryRef } from "../stores/entry-window";
 import { ExpiringCache } from "../stores/expiring-cache";
@@ -141,7 +141,8 @@ async function fanOutWindow(job: WindowJob, p: Pick<WindowProfile, "profile" | "
   const options = { timeoutMs: deps.settings.analyzeTimeoutMs, onFailure: "fail" } as const;
   if (deps.settings.windowTransport === "inline") return fanOut(deps.analyzeCall, job.window, p.profile, p.baseline, options);
   if (job.entryRef) return fanOut(deps.analyzeCall, { entryRef: job.entryRef }, p.profile, p.baseline, options);
-  const dataKey = deps.keys.windowSamples(job.messageId);
+  // Entry ids are unique per partition only: the key carries the vehicle's partition tag (none with one partition).
+  const dataKey = keyNames.windowSamples(deps.keys.vehiclePrefix(job.fleetId, job.vehicleId), job.messageId);
   const windowRef = await storeWindow(deps.redis, dataKey, job.window, deps.settings.windowDataTtlS);
   try {
     return await fanOut(deps.analyzeCall, { windowRef }, p.profile, p.baseline, options);

@@ -93,9 +93,12 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
     mixins: [
       RedisStreamConsumerMixin({
         redisUrl: settings.redis.url,
+        ...(settings.redis.clusterNodes ? { clusterNodes: settings.redis.clusterNodes } : {}),
         stream: keys.rawStream,
         group: DIAGNOSIS_GROUP,
         deadLetterStream: keys.deadLetterStream,
+        // One consumer group per partition (STREAM_PARTITIONS); every coordinator reads them all.
+        partitions: keys.rawStreams.map((stream, p) => ({ stream, deadLetterStream: keys.deadLetterStreams[p] })),
         ...settings.consumer,
         retention: settings,
       }),
@@ -148,7 +151,8 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       /** One stream entry: dead-letter garbage, hold partial legacy batches, diagnose complete windows. */
       handleStreamEntry(entry: StreamEntry): Promise<EntryOutcome> {
         return routeStreamEntry(entry, {
-          stream: this.keys.rawStream,
+          // Workers read a binary entry's samples from the partition stream it came from.
+          stream: entry.stream ?? this.keys.rawStream,
           shortBatchSamples: this.settings.shortBatchSamples,
           legacyFleetId: this.settings.legacyFleetId,
           assembler: this.assembler,
@@ -176,7 +180,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
 
     created() {
       this.keys = keys;
-      this.redis = createRedis(settings.redis.url, {
+      this.redis = createRedis(settings.redis, {
         connectionName: `diagnosis:${this.broker.nodeID}`,
         commandTimeoutMs: 5000,
         onError: (err) => this.logger.debug("redis:", err.message),
@@ -186,7 +190,7 @@ export function createDiagnosisService(settings: DiagnosisSettings): ServiceSche
       this.assembler = new WindowAssembler(this.redis, {
         keys: this.keys,
         targetSamples: settings.assemblyTargetSamples,
-        source: { stream: this.keys.rawStream, group: DIAGNOSIS_GROUP },
+        source: { stream: (v) => keys.rawStreamOf(v.fleetId, v.vehicleId), group: DIAGNOSIS_GROUP },
         legacyFleetId: settings.legacyFleetId,
       });
       this.analyzeCall = (action, params, timeoutMs) => this.broker.call<Finding, typeof params>(action, params, { timeout: timeoutMs });

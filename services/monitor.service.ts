@@ -16,7 +16,7 @@ import { hasServiceAnywhere } from "../pipeline/fan-out";
 import { closeRedis, createRedis } from "../stores/redis";
 import { redisKeys, type RedisKeys } from "../contracts/redis-keys";
 import { RollingSamples } from "../broker/rolling-stats";
-import { pairsToRecord, replyText } from "../streams/stream-replies";
+import { streamsOverview, type StreamsOverview } from "../streams/stream-info";
 import { round } from "../pipeline/round";
 import { loadConfig, type RedisSettings, type VtoxConfig } from "../config";
 import type { DiagnosisEvent } from "../contracts/events";
@@ -43,19 +43,7 @@ const CPU_ALERT_PCT = 80;
 const MEMORY_ALERT_PCT = 85;
 const RATE_WINDOW_MS = 60_000;
 
-interface GroupInfo {
-  name: string;
-  consumers: number;
-  pending: number;
-  lag: number | null;
-  last_delivered_id: string;
-}
-
-interface StreamsView {
-  raw: { stream: string; length: number; entries_added: number | null; groups: GroupInfo[] };
-  results: { stream: string; length: number };
-  dead_letter: { stream: string; length: number };
-}
+type StreamsView = StreamsOverview;
 
 interface NodeView {
   id: string;
@@ -281,21 +269,9 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
       },
 
       async streamsView(): Promise<StreamsView> {
-        const { rawStream, resultsStream, deadLetterStream } = this.keys;
-        const [rawLen, resLen, dlqLen] = await Promise.all([this.redis.xlen(rawStream), this.redis.xlen(resultsStream), this.redis.xlen(deadLetterStream)]);
-        const groupsReply = (await this.redis.xinfo("GROUPS", rawStream).catch(() => [])) as unknown[];
-        const groups: GroupInfo[] = groupsReply.map((g) => {
-          const o = pairsToRecord(g);
-          return {
-            name: String(o.name),
-            consumers: Number(o.consumers ?? 0),
-            pending: Number(o.pending ?? 0),
-            lag: o.lag === null || o.lag === undefined ? null : Number(o.lag),
-            last_delivered_id: replyText(o["last-delivered-id"]),
-          };
-        });
-        const info = pairsToRecord(await this.redis.xinfo("STREAM", rawStream).catch(() => []));
-        const added = info["entries-added"] === undefined ? null : Number(info["entries-added"]);
+        // Every partition's streams, summed (STREAM_PARTITIONS; one partition: today's single streams).
+        const view = await streamsOverview(this.redis, this.keys);
+        const added = view.raw.entries_added;
         // Ingest rate from the stream's own counter, sampled between calls (no extra bookkeeping on the hot path).
         const now = Date.now();
         if (added !== null && this.ingest.lastAdded !== null && now - this.ingest.lastAt > 500) {
@@ -305,11 +281,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
           this.ingest.lastAdded = added;
           this.ingest.lastAt = now;
         }
-        return {
-          raw: { stream: rawStream, length: rawLen, entries_added: added, groups },
-          results: { stream: resultsStream, length: resLen },
-          dead_letter: { stream: deadLetterStream, length: dlqLen },
-        };
+        return view;
       },
 
       nodesView(): NodeView[] {
@@ -332,7 +304,7 @@ export function createMonitorService(settings: MonitorSettings): ServiceSchema {
 
     created() {
       this.keys = redisKeys(settings.redis);
-      this.redis = createRedis(settings.redis.url, { connectionName: `monitor:${this.broker.nodeID}`, commandTimeoutMs: 2000, onError: () => undefined });
+      this.redis = createRedis(settings.redis, { connectionName: `monitor:${this.broker.nodeID}`, commandTimeoutMs: 2000, onError: () => undefined });
       this.diagnosed = new RollingSamples(RATE_WINDOW_MS);
       this.familyLatency = Object.fromEntries(FAULT_TYPES.map((f) => [f, new RollingSamples(RATE_WINDOW_MS)])) as Record<FaultType, RollingSamples>;
       this.ingest = { lastAdded: null, lastAt: 0, ratePerS: 0 };

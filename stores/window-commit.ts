@@ -135,8 +135,9 @@ export async function commitWindow(redis: Redis, keys: RedisKeys, commit: Window
   const reply = await commitWindowScript.run(
     redis,
     [
-      resultDedupeKey(keys.resultsStream, commit.originalMessageId),
-      keys.resultsStream,
+      // Entry ids are unique per partition only: a window's results and their dedupe record stay in its partition.
+      resultDedupeKey(keys.resultsStreamOf(fleetId, vehicleId), commit.originalMessageId),
+      keys.resultsStreamOf(fleetId, vehicleId),
       keys.vehicleState(fleetId, vehicleId),
       keys.vehicleHistory(fleetId, vehicleId),
       keys.vehicleAlarms(fleetId, vehicleId),

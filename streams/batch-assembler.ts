@@ -65,8 +65,11 @@ export interface WindowAssemblerOptions {
   targetSamples?: number;
   /** Or in seconds: targetSamples = ceil(targetDurationS × the reference channel's rate), per batch. */
   targetDurationS?: number;
-  /** The consumer group the batches are read from (see header: needed to recognise finished entries). */
-  source?: { stream: string; group: string };
+  /**
+   * The consumer group the batches are read from (see header: needed to recognise finished entries). With stream
+   * partitions, `stream` gives each vehicle's partition stream (keys.rawStreamOf): it shares the assembly keys' slot.
+   */
+  source?: { stream: string | ((vehicle: VehicleRef) => string); group: string };
   stateTtlS?: number;
   /**
    * Pending entries inspected for an older batch of the same vehicle before a window is closed (default 256).
@@ -221,14 +224,20 @@ export class WindowAssembler {
     return `${this.opts.keys.assembly(vehicle.fleetId, vehicle.vehicleId)}:${part}`;
   }
 
+  private sourceStream(vehicle: VehicleRef): string | undefined {
+    const stream = this.opts.source?.stream;
+    return typeof stream === "function" ? stream(vehicle) : stream;
+  }
+
   async append(vehicle: VehicleRef, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
+    const source = this.sourceStream(vehicle);
     const keys = [
       this.key(vehicle, "open"),
       this.key(vehicle, "ids"),
       this.key(vehicle, "n"),
       this.key(vehicle, "hw"),
       this.key(vehicle, `w:${messageId}`),
-      this.opts.source?.stream ?? this.key(vehicle, "none"),
+      source ?? this.key(vehicle, "none"),
     ];
     const reply = await appendScript.runBuffer(this.redis, keys, [
       messageId,
@@ -239,7 +248,7 @@ export class WindowAssembler {
       this.opts.source?.group ?? "",
       `${vehicle.fleetId}/${vehicle.vehicleId}`,
       this.opts.maxPendingInspected ?? 256,
-      `${this.opts.source?.stream ?? ""}:vidx2:`,
+      `${source ?? ""}:vidx2:`,
       this.opts.legacyFleetId,
     ]);
     if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
@@ -279,7 +288,7 @@ export class WindowAssembler {
   async complete(vehicle: VehicleRef, windowKey: string): Promise<string[]> {
     const reply = await completeScript.run(
       this.redis,
-      [this.key(vehicle, "ids"), this.key(vehicle, `w:${windowKey}`), this.opts.source?.stream ?? this.key(vehicle, "none")],
+      [this.key(vehicle, "ids"), this.key(vehicle, `w:${windowKey}`), this.sourceStream(vehicle) ?? this.key(vehicle, "none")],
       [windowKey, this.opts.source?.group ?? ""],
     );
     return Array.isArray(reply) ? reply.map(String) : [];

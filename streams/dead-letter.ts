@@ -5,10 +5,12 @@
  * A DLQ entry is the original entry's fields, in order, followed by the failure record the consumer appends:
  *   error, original_id, original_stream, group, deliveries, failed_at   (see streams/stream-consumer.ts)
  *
- * Public interface:
+ * Public interface (`dlq` / `rawStream` may be every partition's, index = partition: keys.deadLetterStreams, keys.rawStreams):
  *   listDeadLetters(redis, dlq, { count = 50, start = "-", newestFirst = false }): Promise<DeadLetter[]>
+ *       with several partitions, each partition's page merged in id (failure time) order
  *   countDeadLetters(redis, dlq): Promise<number>
- *   replayDeadLetter(redis, dlq, rawStream, id, { maxLen? }): Promise<string | null>  — new raw id, null if absent
+ *   replayDeadLetter(redis, dlq, rawStream, id, { maxLen? }): Promise<string | null>  — new raw id, null if absent;
+ *       a partition's dead letter goes back to that partition's raw stream (the same vehicle, the same slot)
  *   discardDeadLetter(redis, dlq, id): Promise<boolean>
  *
  * Replay runs as one Lua script: read the DLQ entry, XADD its original fields (the failure record stripped) to
@@ -19,6 +21,7 @@ import type { Redis } from "ioredis";
 import { luaCommand } from "../stores/lua-command";
 import { DEFAULT_RAW_MAXLEN } from "./raw-stream-writer";
 import { fieldsToObject } from "./stream-replies";
+import { compareStreamIds } from "./retention";
 import { DEFAULT_LEGACY_FLEET, FAILURE_RECORD_FIELDS, RAW_FLEET_FIELD, RAW_SAMPLES_FIELD_PREFIX } from "../contracts/streams";
 
 /** What a dead letter's listing shows for a binary sample field (its layout is in `sensor_layout`). */
@@ -81,7 +84,17 @@ export function parseDeadLetter(id: string, list: readonly string[], legacyFleet
 /** Pages read at most to fill one fleet's page: the DLQ is bounded, but a fleet's letters may be sparse in it. */
 const MAX_PAGES_SCANNED = 20;
 
-export async function listDeadLetters(redis: Redis, dlq: string, opts: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
+export async function listDeadLetters(redis: Redis, dlq: string | readonly string[], opts: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
+  if (typeof dlq === "string") return listOneStream(redis, dlq, opts);
+  const pages = await Promise.all(dlq.map((stream) => listOneStream(redis, stream, opts)));
+  const order = opts.newestFirst ? -1 : 1;
+  return pages
+    .flat()
+    .sort((a, b) => order * compareStreamIds(a.id, b.id))
+    .slice(0, opts.count ?? 50);
+}
+
+async function listOneStream(redis: Redis, dlq: string, opts: ListDeadLettersOptions): Promise<DeadLetter[]> {
   const count = opts.count ?? 50;
   const out: DeadLetter[] = [];
   let start = opts.start ?? (opts.newestFirst ? "+" : "-");
@@ -97,8 +110,9 @@ export async function listDeadLetters(redis: Redis, dlq: string, opts: ListDeadL
   return out.slice(0, count);
 }
 
-export async function countDeadLetters(redis: Redis, dlq: string): Promise<number> {
-  return redis.xlen(dlq);
+export async function countDeadLetters(redis: Redis, dlq: string | readonly string[]): Promise<number> {
+  if (typeof dlq === "string") return redis.xlen(dlq);
+  return (await Promise.all(dlq.map((s) => redis.xlen(s)))).reduce((a, n) => a + n, 0);
 }
 
 // ARGV: id, raw max length, the fleet the caller may replay ('' = any), the legacy fleet
@@ -136,10 +150,29 @@ return id
 
 export async function replayDeadLetter(
   redis: Redis,
+  dlq: string | readonly string[],
+  rawStream: string | readonly string[],
+  id: string,
+  opts: { maxLen?: number; fleetId?: string; legacyFleetId?: string } = {},
+): Promise<string | null> {
+  if (typeof dlq === "string" && typeof rawStream === "string") return replayOne(redis, dlq, rawStream, id, opts);
+  const dlqs = typeof dlq === "string" ? [dlq] : dlq;
+  const raws = typeof rawStream === "string" ? [rawStream] : rawStream;
+  if (dlqs.length !== raws.length) throw new Error("replayDeadLetter: one raw stream per dead-letter stream");
+  // Ids are unique per stream only: the first partition holding the id (visible to this caller) replays it.
+  for (const [p, stream] of dlqs.entries()) {
+    const replayed = await replayOne(redis, stream, raws[p], id, opts);
+    if (replayed !== null) return replayed;
+  }
+  return null;
+}
+
+async function replayOne(
+  redis: Redis,
   dlq: string,
   rawStream: string,
   id: string,
-  opts: { maxLen?: number; fleetId?: string; legacyFleetId?: string } = {},
+  opts: { maxLen?: number; fleetId?: string; legacyFleetId?: string },
 ): Promise<string | null> {
   const reply = await replayScript.run(
     redis,

@@ -32,6 +32,10 @@
  * (XTRIM MAXLEN to the share of entries the budget holds at the measured mean size) and the usage measured again,
  * until it fits (entries differ in size, so one step may not be enough).
  *
+ * Partitions (STREAM_PARTITIONS > 1): the raw stream and the dead letters of each partition are trimmed on their own
+ * (each stream's groups bound its own MINID); DLQ_MAX_BYTES is shared evenly, so the sum stays within it. The pass
+ * outcome carries the totals and, per partition, each stream's own.
+ *
  * Vehicles. State, history and alarms carry a TTL refreshed by every window (stores/vehicle-state.ts); here the
  * vehicles silent longer than that leave their fleet's index (score = last update in ms). Fleets are found in the
  * set `keys.fleets()`; indexes written before that set existed are found once per process by SCAN.
@@ -260,9 +264,9 @@ export async function expireFleetIndexes(
   const nowMs = opts.nowMs ?? (await redisNowMs(redis));
   const fleets = await redis.smembers(keys.fleets());
   if (fleets.length === 0) return { fleets: 0, removed: 0 };
-  const p = redis.pipeline();
-  for (const f of fleets) p.zremrangebyscore(keys.fleetVehicles(f), "-inf", `(${nowMs - opts.ttlS * 1000}`);
-  const removed = (await execOrThrow(p.exec())).reduce<number>((a, n) => a + Number(n), 0);
+  // Separate commands sent without waiting for each other, not one pipeline: a cluster pipeline must stay in one slot.
+  const counts = await Promise.all(fleets.map((f) => redis.zremrangebyscore(keys.fleetVehicles(f), "-inf", `(${nowMs - opts.ttlS * 1000}`)));
+  const removed = counts.reduce<number>((a, n) => a + Number(n), 0);
   return { fleets: fleets.length, removed };
 }
 
@@ -273,9 +277,18 @@ export interface RetentionPassSettings {
   vehicleStateTtlS: number;
 }
 
-export interface RetentionPassOutcome {
+export interface PartitionRetentionOutcome {
+  stream: string;
   raw: RawTrimOutcome;
   deadLetters: DeadLetterTrimOutcome;
+}
+
+export interface RetentionPassOutcome {
+  /** Totals over the partitions; the trim bound (minId, boundBy, group) is partition 0's (each in `partitions`). */
+  raw: RawTrimOutcome;
+  deadLetters: DeadLetterTrimOutcome;
+  /** Present with more than one partition. */
+  partitions?: PartitionRetentionOutcome[];
   fleetIndexes: FleetIndexOutcome;
 }
 
@@ -300,8 +313,27 @@ export async function runLeasedRetentionPass(
 
 export async function runRetentionPass(redis: Redis, keys: RedisKeys, s: RetentionPassSettings): Promise<RetentionPassOutcome> {
   const nowMs = await redisNowMs(redis);
-  const raw = await trimRawStream(redis, keys.rawStream, { retentionS: s.rawStreamRetentionS, nowMs });
-  const deadLetters = await trimDeadLetters(redis, keys.deadLetterStream, { retentionS: s.dlqRetentionS, maxBytes: s.dlqMaxBytes, nowMs });
+  const maxBytes = Math.floor(s.dlqMaxBytes / keys.rawStreams.length);
+  const partitions: PartitionRetentionOutcome[] = [];
+  for (const [p, stream] of keys.rawStreams.entries()) {
+    const raw = await trimRawStream(redis, stream, { retentionS: s.rawStreamRetentionS, nowMs });
+    const deadLetters = await trimDeadLetters(redis, keys.deadLetterStreams[p], { retentionS: s.dlqRetentionS, maxBytes, nowMs });
+    partitions.push({ stream, raw, deadLetters });
+  }
   const fleetIndexes = await expireFleetIndexes(redis, keys, { ttlS: s.vehicleStateTtlS, nowMs });
-  return { raw, deadLetters, fleetIndexes };
+  if (partitions.length === 1) return { raw: partitions[0].raw, deadLetters: partitions[0].deadLetters, fleetIndexes };
+  return { ...sumPartitions(partitions), fleetIndexes, partitions };
+}
+
+function sumPartitions(all: PartitionRetentionOutcome[]): Pick<RetentionPassOutcome, "raw" | "deadLetters"> {
+  const sum = (pick: (o: PartitionRetentionOutcome) => number) => all.reduce((a, o) => a + pick(o), 0);
+  return {
+    raw: { ...all[0].raw, trimmed: sum((o) => o.raw.trimmed), skipped: all.some((o) => o.raw.skipped) },
+    deadLetters: {
+      trimmedByAge: sum((o) => o.deadLetters.trimmedByAge),
+      trimmedByBytes: sum((o) => o.deadLetters.trimmedByBytes),
+      bytes: sum((o) => o.deadLetters.bytes),
+      length: sum((o) => o.deadLetters.length),
+    },
+  };
 }

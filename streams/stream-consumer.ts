@@ -22,7 +22,8 @@
  */
 import type { Redis } from "ioredis";
 import { backoffDelayMs } from "../launcher/backoff";
-import { createRedis, execOrThrow, reconnectDelayMs } from "../stores/redis";
+import { createRedis, execOrThrow, isCluster, reconnectDelayMs } from "../stores/redis";
+import type { RedisClusterNode } from "../config";
 import { entryFieldList, pairsToRecord, parseAutoClaimReply, parsePendingCounts, parseReadGroupReply, type StreamEntry } from "./stream-replies";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -46,6 +47,8 @@ export interface StreamConsumerOptions {
   group: string;
   consumer: string;
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: the stream lives in this Redis Cluster (stores/redis.ts). */
+  clusterNodes?: readonly RedisClusterNode[];
   /** XREADGROUP COUNT, and the largest batch handed to the handler. */
   batchSize: number;
   blockMs: number;
@@ -149,22 +152,26 @@ export class StreamConsumer {
   async start(): Promise<void> {
     if (this.running || this.stopping) return;
     const onError = (err: Error) => this.noteError(err);
-    this.cmd = createRedis(this.opts.redisUrl, { connectionName: `${this.opts.consumer}:cmd`, onError });
-    this.block = createRedis(this.opts.redisUrl, {
+    const target = { url: this.opts.redisUrl, ...(this.opts.clusterNodes ? { clusterNodes: this.opts.clusterNodes } : {}) };
+    this.cmd = createRedis(target, { connectionName: `${this.opts.consumer}:cmd`, onError });
+    this.block = createRedis(target, {
       connectionName: `${this.opts.consumer}:block`,
       // A blocked read that gets no reply long after its BLOCK time is a dead socket: fail and retry.
       commandTimeoutMs: this.opts.blockMs + 10_000,
       onError,
     });
     const block = this.block;
-    block.on("ready", () => {
-      block.call("CLIENT", "ID").then(
-        (id) => {
-          this.blockClientId = Number(id);
-        },
-        () => undefined,
-      );
-    });
+    // CLIENT ID / UNBLOCK address one server: in a cluster they would reach a random node, so stop() waits for the
+    // blocked read's timeout (≤ blockMs) instead.
+    if (!isCluster(block))
+      block.on("ready", () => {
+        block.call("CLIENT", "ID").then(
+          (id) => {
+            this.blockClientId = Number(id);
+          },
+          () => undefined,
+        );
+      });
     this.running = true;
     await this.ensureGroup().catch((err: unknown) => this.noteError(err));
     this.readLoopDone = this.readLoop();
@@ -266,7 +273,10 @@ export class StreamConsumer {
 
   private dispatch(entries: StreamEntry[], reclaimed: boolean): void {
     const now = Date.now();
-    for (const e of entries) this.inFlight.set(e.id, now);
+    for (const e of entries) {
+      e.stream = this.opts.stream;
+      this.inFlight.set(e.id, now);
+    }
     this.counters.delivered += entries.length;
     if (reclaimed) this.counters.reclaimed += entries.length;
     void this.handle(entries);

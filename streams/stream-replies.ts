@@ -13,6 +13,8 @@ export interface StreamEntry {
   samples?: Record<string, Buffer>;
   /** How many times the group has delivered it, this delivery included (1 on a first read). */
   deliveries?: number;
+  /** The stream it was read from (a partition's own stream when there are several). */
+  stream?: string;
 }
 
 /** Field list [k1, v1, k2, v2, ...] → object (a repeated field name keeps its last value). */

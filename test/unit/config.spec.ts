@@ -23,6 +23,7 @@ describe("config: the environment parsed once", () => {
       rawStream: "motor_raw_data",
       resultsStream: "fault_diagnosis_results",
       vehicleStateTtlS: 2_592_000,
+      partitions: 1,
     });
     expect(c.broker.namespace).to.equal("vtox");
     expect(c.api).to.include({ port: 8000, host: "0.0.0.0", bodyLimitBytes: 4 * 1024 * 1024, ingestRateLimitPerS: 50, vehicleRateLimitPerS: 5 });
@@ -82,6 +83,19 @@ describe("config: the environment parsed once", () => {
     expect(problemsOf({ DIAGNOSIS_MAX_DELIVERIES: "0" })).to.have.length(1);
     expect(problemsOf({ PORT: "70000" })).to.have.length(1);
     expect(problemsOf({ ANALYZE_TIMEOUT_MS: "1.5" })).to.have.length(1);
+  });
+
+  it("reads stream partitions and Redis Cluster seed nodes, and refuses a cluster without partitions", () => {
+    const c = loadConfig({ STREAM_PARTITIONS: "4", REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-b:7001,[::1]:7002" });
+    expect(c.redis.partitions).to.equal(4);
+    expect(c.redis.clusterNodes).to.deep.equal([
+      { host: "10.0.0.1", port: 7000 },
+      { host: "redis-b", port: 7001 },
+      { host: "::1", port: 7002 },
+    ]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "redis-a" })[0]).to.match(/^REDIS_CLUSTER_NODES: must be host:port/);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "redis-a:7000" })[0]).to.match(/^STREAM_PARTITIONS: must be 2 or more with REDIS_CLUSTER_NODES/);
+    expect(problemsOf({ STREAM_PARTITIONS: "0" })[0]).to.match(/^STREAM_PARTITIONS:/);
   });
 
   it("the process's entry refuses a bad environment with one line per problem and exit code 78", async () => {
