@@ -55,6 +55,7 @@ class Connection {
   private readonly waiting: Waiting[] = [];
   private received: Buffer = Buffer.alloc(0);
   closed = false;
+  lastUsedMs = Date.now();
 
   constructor(host: string, port: number) {
     this.socket = net.connect({ host, port, noDelay: true });
@@ -68,6 +69,7 @@ class Connection {
   }
 
   send(head: Buffer, body: Buffer): Promise<HttpAnswer> {
+    this.lastUsedMs = Date.now();
     return new Promise<HttpAnswer>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.socket.cork();
@@ -93,9 +95,13 @@ class Connection {
   }
 
   destroy(): void {
+    this.closed = true;
     this.socket.destroy();
   }
 }
+
+/** Idle connections are closed here well before the server's keep-alive timeout (Node: 5 s) could close one under a request. */
+const IDLE_CLOSE_MS = 2000;
 
 export interface PipelineOptions {
   /** Most open connections. */
@@ -115,7 +121,12 @@ export class PipelinedHttpClient {
 
   /** The least busy open connection; a new one while all have `depth` in flight and the pool has room. */
   private pick(): Connection {
-    for (let i = this.pool.length - 1; i >= 0; i--) if (this.pool[i].closed) this.pool.splice(i, 1);
+    const now = Date.now();
+    for (let i = this.pool.length - 1; i >= 0; i--) {
+      const c = this.pool[i];
+      if (!c.closed && c.inFlight === 0 && now - c.lastUsedMs > IDLE_CLOSE_MS) c.destroy();
+      if (c.closed) this.pool.splice(i, 1);
+    }
     let best: Connection | undefined;
     for (const c of this.pool) if (!best || c.inFlight < best.inFlight) best = c;
     if (!best || (best.inFlight >= this.opts.depth && this.pool.length < this.opts.connections)) {
