@@ -75,3 +75,21 @@ export function rssMb(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Busy and total CPU ticks of the whole machine (first line of /proc/stat): what else ran during a measurement. */
+export interface MachineCpu {
+  busyS: number;
+  totalS: number;
+}
+
+export function machineCpu(): MachineCpu | undefined {
+  try {
+    const line = fs.readFileSync("/proc/stat", "utf8").split("\n", 1)[0];
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is already in user).
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busyS: busy / CLOCK_TICKS_PER_S, totalS: (busy + idle + iowait) / CLOCK_TICKS_PER_S };
+  } catch {
+    return undefined;
+  }
+}

@@ -28,10 +28,13 @@ export function formatRun(r: RunResult, title: string): string {
       `${c.cpuQuotaCores !== null ? ` limited to ${String(c.cpuQuotaCores)} core each (cgroup ${String(c.cgroup)})` : ""}, pipeline ${String(c.pipeline)}, ` +
       `malloc ${String(c.malloc)}, tree ${String(c.tree)}`,
   ];
-  if (r.unsupported) lines.push(`  UNSUPPORTED: ${r.unsupported}`);
+  if (r.unsupported) return [...lines, `  UNSUPPORTED: ${r.unsupported}`].join("\n");
+  const m = r.machine;
+  const noisy = m.otherCores !== null && m.otherCores > 0.2 ? "  ← other load on the machine: CPU per window stays comparable, rates and latencies do not" : "";
   const rows: [string, string][] = [
     ["accepted requests/s (messages/s)", `${fmt(r.acceptedPerS)} (${fmt(r.acceptedMessagesPerS)})`],
     ["diagnosed windows/s", fmt(r.diagnosedWindowsPerS)],
+    ["machine: busy cores / outside the bench", `${fmt(m.busyCores, 2)} / ${fmt(m.otherCores, 2)} of ${m.nproc}${noisy}`],
     ["backlog over the measured interval", backlogText(r)],
     ["POST latency p50 / p99 ms", `${fmt(r.postLatencyMs.p50)} / ${fmt(r.postLatencyMs.p99)}`],
     ["window→result p50 / p99 ms", `${fmt(r.windowToResultMs.p50)} / ${fmt(r.windowToResultMs.p99)} (${r.windowToResultMs.count} windows)`],

@@ -15,7 +15,7 @@ import { freePort } from "../../cli/free-port";
 import { setTimeout as sleep } from "node:timers/promises";
 import { forkLoadGenerator, redisInfo, startRunner, stopAll, waitReady, WORKER_SERVICES, type ProcessInfo, type RunnerPlacement } from "./launcher";
 import type { LoadConfig, LoadReport } from "./load-generator";
-import { rssMb, threadCpu, threadCpuDelta, type ThreadCpu } from "./proc-stats";
+import { machineCpu, rssMb, threadCpu, threadCpuDelta, type ThreadCpu } from "./proc-stats";
 import { GC_OBSERVER, gcDelta, gcSnapshot, type GcTotals } from "./gc-stats";
 import { redisCounters, redisTraffic, type RedisTraffic } from "./redis-stats";
 import { backlog, findRawStreams, judgeBacklog, type BacklogSample, type BacklogVerdict } from "./backlog";
@@ -62,7 +62,8 @@ export interface ProcessFigures {
 
 export interface RunResult {
   runId: string;
-  machine: { nproc: number; node: string };
+  /** Cores busy on the whole machine over the interval, and how many of them were neither the pipeline nor the load generator. */
+  machine: { nproc: number; node: string; busyCores: number | null; otherCores: number | null };
   config: Record<string, string | number | boolean | null>;
   /** Requests and messages (a batch carries several) accepted per second over the measured interval. */
   acceptedPerS: number;
@@ -199,12 +200,19 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
       sampling = sampling.then(() => backlog(redis, streams, (now - t0) / 1000).then((s) => void series.push(s))).catch(() => undefined);
     }, 1000);
 
-    await sleep(Math.max(0, measured.from - nowMs()));
+    // A load the tree cannot take (e.g. 415 to CBOR) ends the generator early: stop waiting then.
+    let unsupported = false;
+    const stopped = load.report.then((r) => void (unsupported = r?.unsupported !== undefined));
+    const waitUntil = (t: number) =>
+      Promise.race([sleep(Math.max(0, t - nowMs())), stopped.then(() => (unsupported ? undefined : sleep(Math.max(0, t - nowMs()))))]);
+    await waitUntil(measured.from);
+    const machineAtStart = machineCpu();
     const cpuAtStart = pids.map((p) => threadCpu(p.pid));
     const [redisAtStart, gcAtStart] = await Promise.all([redisCounters(redis), gcSnapshot(gcDir, servicePids)]);
     streams = await findRawStreams(redis, keys.rawStream);
     series.push(await backlog(redis, streams, (nowMs() - t0) / 1000));
-    await sleep(Math.max(0, measured.to - nowMs()));
+    await waitUntil(measured.to);
+    const machineAtEnd = machineCpu();
     const cpuAtEnd = pids.map((p) => threadCpu(p.pid));
     const rssAtEnd = pids.map((p) => rssMb(p.pid));
     const [redisAtEnd, gcAtEnd] = await Promise.all([redisCounters(redis), gcSnapshot(gcDir, servicePids)]);
@@ -256,11 +264,13 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
     const sum = (pick: (p: ProcessFigures) => number | null): number | null =>
       pipeline.some((p) => pick(p) === null) ? null : pipeline.reduce((s, p) => s + (pick(p) ?? 0), 0);
     const traffic = redisTraffic(redisAtStart, redisAtEnd);
+    const busyCores = machineAtStart && machineAtEnd ? (machineAtEnd.busyS - machineAtStart.busyS) / durationS : null;
+    const benchCores = processesOut.reduce((s, p) => s + (p.cpuPct ?? 0) / 100, 0);
     const acceptedMessagesPerS = loadReport.acceptedMessagesInWindow / durationS;
 
     return {
       runId,
-      machine: { nproc: os.cpus().length, node: process.version },
+      machine: { nproc: os.cpus().length, node: process.version, busyCores, otherCores: busyCores === null ? null : Math.max(0, busyCores - benchCores) },
       config: {
         tree: opts.tree,
         shape: opts.load.shape,
