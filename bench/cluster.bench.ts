@@ -30,7 +30,7 @@ import { WINDOW_SHAPES, type WindowShape } from "./cluster/bodies";
 import { summarizeProfiles } from "./cluster/cpu-profile";
 import { CpuQuota } from "./cluster/cpu-quota";
 import { medianOf } from "./cluster/median";
-import { formatRun } from "./cluster/report";
+import { formatRun, QUOTA_SATURATED } from "./cluster/report";
 import { FAMILIES, measureRun, type RunOptions, type RunResult } from "./cluster/run";
 import { stateOnly } from "./cluster/state-only";
 
@@ -140,6 +140,11 @@ async function cleanUp(): Promise<void> {
   await privateRedis?.destroy().catch(() => undefined);
 }
 
+function workersSaturated(r: RunResult): boolean {
+  const quotaPct = 100 * (quota?.cores ?? 0);
+  return r.processes.filter((p) => p.process.startsWith("workers")).every((p) => (p.cpuPct ?? 0) >= QUOTA_SATURATED * quotaPct);
+}
+
 function problemsOf(r: RunResult): string[] {
   const problems: string[] = [];
   if (r.unsupported) problems.push(r.unsupported);
@@ -214,9 +219,17 @@ async function main(): Promise<number> {
       `  ratio ${byWorkers[byWorkers.length - 1].workers} / ${byWorkers[0].workers}: ${ratio === null ? "–" : `${ratio.toFixed(2)}×`}` +
         `${quota ? "" : " (no --cpu-quota: on 2 shared cores this shows contention, not scaling)"}`,
     );
+    if (quota && !byWorkers.every((b) => workersSaturated(b.median))) {
+      console.log(
+        `  NOT a scaling figure: some worker used less than ${QUOTA_SATURATED * 100} % of its quota (lower --cpu-quota or raise --rate; check "outside the bench")`,
+      );
+    }
   }
   if (opt.json) {
-    const out = byWorkers.length === 1 && runs === 1 ? byWorkers[0].runs[0] : { byWorkers, ratio };
+    const out =
+      byWorkers.length === 1 && runs === 1
+        ? byWorkers[0].runs[0]
+        : { byWorkers, ratio, workersSaturated: quota ? byWorkers.every((b) => workersSaturated(b.median)) : null };
     fs.writeFileSync(opt.json, JSON.stringify(out, null, 2));
   }
 

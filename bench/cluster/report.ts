@@ -1,6 +1,9 @@
 /** The readable table of one run (or of the median of several), printed by bench/cluster.bench.ts. */
 import type { RunResult } from "./run";
 
+/** A worker using less of its quota than this was waiting on something else (the rest of the pipeline, the machine). */
+export const QUOTA_SATURATED = 0.85;
+
 function fmt(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(digits);
 }
@@ -31,6 +34,9 @@ export function formatRun(r: RunResult, title: string): string {
   if (r.unsupported) return [...lines, `  UNSUPPORTED: ${r.unsupported}`].join("\n");
   const m = r.machine;
   const noisy = m.otherCores !== null && m.otherCores > 0.2 ? "  ← other load on the machine: CPU per window stays comparable, rates and latencies do not" : "";
+  // Legacy loads count per accepted message (windows complete only every few hundred of them).
+  const per = r.unit === "message" ? "message" : "window";
+  const units = r.unit === "message" ? r.acceptedMessagesPerS * Number(c.durationS) : r.diagnosedWindows;
   const rows: [string, string][] = [
     ["accepted requests/s (messages/s)", `${fmt(r.acceptedPerS)} (${fmt(r.acceptedMessagesPerS)})`],
     ["diagnosed windows/s", fmt(r.diagnosedWindowsPerS)],
@@ -41,22 +47,31 @@ export function formatRun(r: RunResult, title: string): string {
     ["errors / skipped by client", `${r.errors} / ${r.skippedByClient}`],
     ["lost windows / dead-lettered", `${r.lostWindows ?? "n/a"} / ${r.deadLettered}`],
     [
-      `Redis per window${r.redis.private ? "" : " (SHARED Redis: includes other clients)"}`,
+      `Redis per ${per}${r.redis.private ? "" : " (SHARED Redis: includes other clients)"}`,
       `in ${kb(r.redis.bytesInPerWindow)}, out ${kb(r.redis.bytesOutPerWindow)}, ${fmt(r.redis.commandsPerWindow)} commands`,
     ],
     [
-      "  top commands per window",
+      `  top commands per ${per}`,
       (r.redis.traffic?.topCommands ?? [])
         .slice(0, 6)
-        .map((t) => `${t.command} ${fmt(r.diagnosedWindows > 0 ? t.calls / r.diagnosedWindows : null, 2)}`)
+        .map((t) => `${t.command} ${fmt(units > 0 ? t.calls / units : null, 2)}`)
         .join(", "),
     ],
     ["Redis memory Δ", `${fmt(r.redisMemory.deltaBytes / 1048576)} MB`],
   ];
+  if (c.cpuQuotaCores !== null) {
+    const quotaPct = 100 * Number(c.cpuQuotaCores);
+    const use = r.processes.filter((p) => p.process.startsWith("workers")).map((p) => (p.cpuPct ?? 0) / quotaPct);
+    const least = Math.min(...use);
+    rows.push([
+      "worker quota used",
+      `${use.map((u) => `${(100 * u).toFixed(0)} %`).join(", ")}${least < QUOTA_SATURATED ? "  ← below saturation: the worker tier was not the bottleneck here" : ""}`,
+    ]);
+  }
   const w = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) lines.push(`  ${k.padEnd(w)}  ${v}`);
 
-  lines.push("  CPU ms per diagnosed window      total    main  backgr.     GC   CPU %   RSS MB");
+  lines.push(`  ${`CPU ms per ${r.unit === "message" ? "accepted message" : "diagnosed window"}`.padEnd(30)}   total    main  backgr.     GC   CPU %   RSS MB`);
   const row = (name: string, total: number | null, main: number | null, bg: number | null, gc: number | null, pct: number | null, rss: number | null) =>
     `  ${name.padEnd(30)} ${fmt(total, 2).padStart(7)} ${fmt(main, 2).padStart(7)} ${fmt(bg, 2).padStart(8)} ${fmt(gc, 2).padStart(6)} ${fmt(pct, 0).padStart(7)} ${fmt(rss, 0).padStart(8)}`;
   for (const p of r.processes.filter((x) => x.role !== "loadgen")) {

@@ -65,6 +65,8 @@ export interface RunResult {
   /** Cores busy on the whole machine over the interval, and how many of them were neither the pipeline nor the load generator. */
   machine: { nproc: number; node: string; busyCores: number | null; otherCores: number | null };
   config: Record<string, string | number | boolean | null>;
+  /** What the "per window" figures are per: diagnosed windows, or accepted messages for legacy loads. */
+  unit: "window" | "message";
   /** Requests and messages (a batch carries several) accepted per second over the measured interval. */
   acceptedPerS: number;
   acceptedMessagesPerS: number;
@@ -237,6 +239,9 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
     }
     const dead = await redis.xlen(keys.deadLetterStream);
     const windows = follower.resultsInWindow / FAMILIES;
+    // Legacy batches complete a window only every few hundred messages: their costs are per accepted message.
+    const unit = opts.load.shape === "legacy" ? ("message" as const) : ("window" as const);
+    const units = unit === "message" ? loadReport.acceptedMessagesInWindow : windows;
 
     const processesOut: ProcessFigures[] = pids.map((p, i) => {
       const a: ThreadCpu | undefined = cpuAtStart[i];
@@ -245,17 +250,17 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
       const si = servicePids.indexOf(p.pid);
       const gc: GcTotals | undefined = si >= 0 ? gcDelta(gcAtStart[si], gcAtEnd[si]) : undefined;
       const backgroundByThread: Record<string, number> = {};
-      for (const [name, s] of Object.entries(d?.byThreadName ?? {})) if (s > 0) backgroundByThread[name] = perWindow(s * 1000, windows) ?? 0;
+      for (const [name, s] of Object.entries(d?.byThreadName ?? {})) if (s > 0) backgroundByThread[name] = perWindow(s * 1000, units) ?? 0;
       return {
         process: p.name,
         pid: p.pid,
         role: p.role,
         cpuPct: d ? (100 * d.totalS) / durationS : null,
-        cpuMsPerWindow: perWindow(d && d.totalS * 1000, windows),
-        mainMsPerWindow: perWindow(d && d.mainS * 1000, windows),
-        backgroundMsPerWindow: perWindow(d && d.backgroundS * 1000, windows),
+        cpuMsPerWindow: perWindow(d && d.totalS * 1000, units),
+        mainMsPerWindow: perWindow(d && d.mainS * 1000, units),
+        backgroundMsPerWindow: perWindow(d && d.backgroundS * 1000, units),
         backgroundByThread,
-        gcMsPerWindow: perWindow(gc?.ms, windows),
+        gcMsPerWindow: perWindow(gc?.ms, units),
         gcCount: gc?.count ?? null,
         rssMb: rssAtEnd[i] ?? null,
       };
@@ -271,6 +276,7 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
     return {
       runId,
       machine: { nproc: os.cpus().length, node: process.version, busyCores, otherCores: busyCores === null ? null : Math.max(0, busyCores - benchCores) },
+      unit,
       config: {
         tree: opts.tree,
         shape: opts.load.shape,
@@ -314,9 +320,9 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
       },
       redis: {
         private: opts.redisIsPrivate,
-        bytesInPerWindow: perWindow(traffic.netInputBytes, windows),
-        bytesOutPerWindow: perWindow(traffic.netOutputBytes, windows),
-        commandsPerWindow: perWindow(traffic.commands, windows),
+        bytesInPerWindow: perWindow(traffic.netInputBytes, units),
+        bytesOutPerWindow: perWindow(traffic.netOutputBytes, units),
+        commandsPerWindow: perWindow(traffic.commands, units),
         traffic,
       },
       redisMemory: { deltaBytes: memAtEnd - memBefore, perVehicleBytes: (memAtEnd - memBefore) / opts.load.vehicles },
