@@ -19,6 +19,7 @@
  *   --state-only --vehicles N  --url URL --key KEY
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { createRedis } from "../stores/redis";
@@ -125,6 +126,7 @@ load.maxOutstanding = Math.max(64, Math.ceil((load.rate / Math.max(1, legacyBatc
 const processes: ProcessInfo[] = [];
 let quota: CpuQuota | undefined;
 let privateRedis: PrivateRedis | undefined;
+const gcDir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-bench-gc-"));
 
 function treeCommit(dir: string): string {
   try {
@@ -138,6 +140,7 @@ async function cleanUp(): Promise<void> {
   await stopAll(processes);
   quota?.remove();
   await privateRedis?.destroy().catch(() => undefined);
+  fs.rmSync(gcDir, { recursive: true, force: true });
 }
 
 function workersSaturated(r: RunResult): boolean {
@@ -192,6 +195,7 @@ async function main(): Promise<number> {
         // Under a CPU quota the offered load is meant to exceed capacity: the backlog is not drained.
         drain: quota === undefined,
         redisIsPrivate: privateRedis !== undefined,
+        gcDir,
         ...(external ? { external: { url: opt.url ?? "", key: opt.key ?? "" } } : {}),
         ...(quota ? { cpuQuota: quota } : {}),
         ...(profDir ? { profDir } : {}),
@@ -258,6 +262,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void cleanUp().then(() => process.exit(130));
   });
 }
+// Ctrl-C reaches the private redis-server too: the bench's clients then fail while it cleans up; that must not stop the clean-up.
+process.on("unhandledRejection", (err: unknown) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(err);
+  void cleanUp().then(() => process.exit(1));
+});
+// Last resort (a synchronous exit path): groups whose processes are gone are removed whatever happened before.
+process.on("exit", () => quota?.remove());
 main().then(
   async (code) => {
     await cleanUp();

@@ -4,9 +4,7 @@
  * the differences into per-window figures: CPU per process (main thread and background threads), GC time,
  * Redis bytes and commands, the backlog's trend, throughput and latencies. Nothing from the warm-up counts.
  */
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import type { Redis } from "ioredis";
 import { ApiKeyStore } from "../../stores/api-keys";
 import { createRedis } from "../../stores/redis";
@@ -41,6 +39,8 @@ export interface RunOptions {
   /** Wait until every accepted window has its results (lost windows); skipped under --cpu-quota overload. */
   drain: boolean;
   redisIsPrivate: boolean;
+  /** Where the GC preload writes its totals (one file per pid); the caller creates and removes it. */
+  gcDir: string;
 }
 
 export interface ProcessFigures {
@@ -147,7 +147,7 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
     : redisKeys({ prefix: runId, rawStream: `${runId}:motor_raw_data`, resultsStream: `${runId}:fault_diagnosis_results` });
   const redis = createRedis(opts.redisUrl, { connectionName: `${runId}:bench` });
   const reader = createRedis(opts.redisUrl, { connectionName: `${runId}:results` });
-  const gcDir = fs.mkdtempSync(path.join(os.tmpdir(), "vtox-bench-gc-"));
+  const gcDir = opts.gcDir;
   const { durationS, warmupS } = opts.load;
   try {
     let url = opts.external?.url ?? "";
@@ -333,7 +333,6 @@ export async function measureRun(opts: RunOptions, processes: ProcessInfo[]): Pr
     const left = opts.cpuQuota?.remove() ?? [];
     if (left.length) console.error(`bench: cgroups still busy, not removed: ${left.join(", ")}`);
     if (!external) await deleteKeys(redis, `${runId}*`).catch(() => undefined);
-    fs.rmSync(gcDir, { recursive: true, force: true });
     await redis.quit().catch(() => undefined);
     await reader.quit().catch(() => undefined);
   }
