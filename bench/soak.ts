@@ -142,6 +142,8 @@ async function main(): Promise<number> {
       shape: "standard",
       windowS: 1,
       rateHz: 8192,
+      legacyBatch: 0,
+      pipeline: 1,
       poolPerVehicle: 4,
       generatedVehicles: Math.min(vehicles, 16),
       maxOutstanding: Math.max(64, rate * 2),

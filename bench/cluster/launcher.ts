@@ -20,6 +20,16 @@ export interface ProcessInfo {
   child: ChildProcess;
 }
 
+/** How the bench runs a runner beyond the defaults: another checkout, preloads, a CPU limit. */
+export interface RunnerPlacement {
+  /** Checkout whose services run (`--tree`): its node_modules, moleculer.config.ts and services/ (default: this one). */
+  root?: string;
+  /** Extra node options, e.g. ["--import", GC_OBSERVER]. */
+  nodeOptions?: readonly string[];
+  /** Wraps the command, e.g. to join a cgroup first (bench/cluster/cpu-quota.ts). */
+  wrap?: (name: string, command: string, args: readonly string[]) => { command: string; args: string[] };
+}
+
 /** Starts one moleculer-runner (node id `${nodeIdPrefix}-${name}`) and records it in `processes`. */
 export function startRunner(
   processes: ProcessInfo[],
@@ -28,10 +38,13 @@ export function startRunner(
   services: string[],
   env: NodeJS.ProcessEnv,
   profDir?: string,
+  placement: RunnerPlacement = {},
 ): ChildProcess {
-  const nodeOptions = profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [];
-  const { command, args } = runnerCommand({ root: ROOT, services, nodeOptions });
-  const child = spawn(command, args, { cwd: ROOT, env: { ...env, NODE_ID: `${nodeIdPrefix}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
+  const root = placement.root ?? ROOT;
+  const nodeOptions = [...(placement.nodeOptions ?? []), ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [])];
+  const runner = runnerCommand({ root, services, nodeOptions });
+  const { command, args } = placement.wrap ? placement.wrap(name, runner.command, runner.args) : runner;
+  const child = spawn(command, args, { cwd: root, env: { ...env, NODE_ID: `${nodeIdPrefix}-${name}` }, stdio: ["ignore", "inherit", "inherit"] });
   processes.push({ name, child });
   return child;
 }

@@ -1,32 +1,36 @@
 /**
  * The bench's load generator (a child process of bench/cluster.bench.ts, so its CPU is measured apart from the
- * services). Generation stays out of the measured path: a pool of encoded bodies per vehicle is built first and
- * rotated. Then open-loop: requests are scheduled at the given rate whatever the responses do, and latency is
- * counted from the scheduled time (a stalled server cannot hide its queueing by slowing the client down).
- * Each accepted message id and its send time go to the parent over IPC; the parent joins them with results.
+ * services). Generation stays out of the measured path: bodies are encoded first (bench/cluster/bodies.ts) and
+ * rotated, and requests go out as prepared bytes over keep-alive connections, pipelined up to --pipeline deep
+ * (bench/cluster/http-pipeline.ts). Open loop: requests are scheduled at the given rate whatever the responses do,
+ * and latency is counted from the scheduled time (a stalled server cannot hide its queueing by slowing the client).
+ * Each accepted window's message id and send time go to the parent over IPC; the parent joins them with results.
  *
  * Config: env BENCH_LOAD (JSON LoadConfig). Messages to the parent: "ready", {ids}, {done: LoadReport}.
  */
-import http from "node:http";
-import { encodeColumnar, encodeCompact, encodeLegacyRows } from "../../ingest/encode";
-import type { SensorWindow } from "../../analyzers/types";
-import { makeFleet, nextWindow } from "../../simulator/index";
+import { buildBodyPools, type WindowShape } from "./bodies";
+import { PipelinedHttpClient, postHead, type HttpAnswer } from "./http-pipeline";
+import { acceptedItems, batchItem, LEGACY_BATCH_PATH } from "./legacy-batch";
 import { nowMs, summarize } from "./stats";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export type WindowShape = "standard" | "columnar" | "legacy";
+export type { WindowShape } from "./bodies";
 
 export interface LoadConfig {
   url: string;
   key: string;
   vehicles: number;
-  /** Requests per second (legacy: batches per second). */
+  /** Messages per second: windows, or legacy 10-row batches (with legacyBatch > 0, requests/s = rate / legacyBatch). */
   rate: number;
   durationS: number;
   warmupS: number;
   shape: WindowShape;
   windowS: number;
   rateHz: number;
+  /** Legacy batches per request to the batch endpoint; 0: single POSTs. */
+  legacyBatch: number;
+  /** Requests in flight per connection (1: keep-alive without pipelining). */
+  pipeline: number;
   /** Distinct encoded windows per vehicle (rotated). */
   poolPerVehicle: number;
   /** Distinct vehicles whose windows are generated; others reuse them under their own id. */
@@ -38,6 +42,8 @@ export interface LoadConfig {
 export interface LoadReport {
   sent: number;
   accepted: number;
+  /** Messages accepted (a batch request carries legacyBatch of them). */
+  acceptedMessages: number;
   errors: number;
   errorSamples: string[];
   /** Requests not sent because maxOutstanding was reached (the server fell behind the open-loop rate). */
@@ -46,69 +52,41 @@ export interface LoadReport {
   measuredFromMs: number;
   measuredToMs: number;
   acceptedInWindow: number;
+  acceptedMessagesInWindow: number;
   bodyBytes: number;
-}
-
-const LEGACY_ROWS_PER_BATCH = 10;
-
-function trimmed(w: SensorWindow): SensorWindow {
-  // The standard window: ia, ib, ic, vib_x plus scalars.
-  const { ia, ib, ic, vib_x } = w.channels;
-  return { ...w, channels: { ...(ia ? { ia } : {}), ...(ib ? { ib } : {}), ...(ic ? { ic } : {}), ...(vib_x ? { vib_x } : {}) } };
-}
-
-function sliceWindow(w: SensorWindow, from: number, to: number): SensorWindow {
-  const channels: SensorWindow["channels"] = {};
-  for (const [name, s] of Object.entries(w.channels)) {
-    if (s) channels[name as keyof SensorWindow["channels"]] = { rateHz: s.rateHz, samples: s.samples.subarray(from, to) };
-  }
-  return { ...w, channels };
-}
-
-/** Encoded `sensor_data` JSON texts: one pool per generated vehicle. */
-function buildPools(cfg: LoadConfig): Buffer[][] {
-  const fleet = makeFleet({
-    vehicles: cfg.generatedVehicles,
-    seed: 42,
-    faultyShare: 0.3,
-    durationS: cfg.windowS,
-    rateHz: cfg.rateHz,
-    vibRateHz: cfg.rateHz,
-    idPrefix: cfg.idPrefix,
-  });
-  return fleet.vehicles.map((v) => {
-    const pool: Buffer[] = [];
-    for (let k = 0; k < cfg.poolPerVehicle; k++) {
-      const w = trimmed(nextWindow(v, k * cfg.windowS));
-      if (cfg.shape === "standard") pool.push(Buffer.from(JSON.stringify(encodeCompact(w))));
-      else if (cfg.shape === "columnar") pool.push(Buffer.from(JSON.stringify(encodeColumnar(w))));
-      else {
-        const n = w.channels.ia?.samples.length ?? 0;
-        for (let at = 0; at + LEGACY_ROWS_PER_BATCH <= n; at += LEGACY_ROWS_PER_BATCH) {
-          pool.push(Buffer.from(JSON.stringify(encodeLegacyRows(sliceWindow(w, at, at + LEGACY_ROWS_PER_BATCH)))));
-        }
-      }
-    }
-    return pool;
-  });
+  /** Set when the tree under test lacks what this load needs (e.g. 415 to CBOR): the run stopped early. */
+  unsupported?: string;
 }
 
 function send(msg: unknown): void {
   process.send?.(msg);
 }
 
+/** A status that means the tree under test does not have the feature this load needs: stop at once, say why. */
+function unsupported(cfg: LoadConfig, status: number): string | undefined {
+  if (status === 415 && cfg.shape === "cbor") return "the gateway answered 415 to Content-Type application/cbor: this tree does not accept CBOR windows";
+  if (status === 404 && cfg.legacyBatch > 0) return `the gateway answered 404 at ${LEGACY_BATCH_PATH}: this tree has no legacy batch endpoint`;
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.BENCH_LOAD ?? "{}") as LoadConfig;
-  const pools = buildPools(cfg);
-  const bodyBytes = pools.flat().reduce((s, b) => s + b.length, 0) / pools.flat().length;
+  const { contentType, pools } = buildBodyPools(cfg);
+  const batch = cfg.shape === "legacy" ? cfg.legacyBatch : 0;
   const url = new URL(cfg.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const host = `${url.hostname}:${url.port}`;
+  const authorization = `Bearer ${cfg.key}`;
+  const client = new PipelinedHttpClient(url.hostname, Number(url.port), { connections: 256, depth: Math.max(1, cfg.pipeline) });
   const ids = Array.from({ length: cfg.vehicles }, (_, i) => `${cfg.idPrefix}-${String(i + 1).padStart(6, "0")}`);
+  const paths = ids.map((id) => `/api/v1/diagnosis-stream/vehicles/${id}/data`);
   const cursor = new Int32Array(cfg.vehicles);
   const latencies: number[] = [];
+  const followIds = cfg.shape !== "legacy";
+  let bodyBytesSent = 0;
   const report: LoadReport = {
     sent: 0,
     accepted: 0,
+    acceptedMessages: 0,
     errors: 0,
     errorSamples: [],
     skipped: 0,
@@ -116,7 +94,8 @@ async function main(): Promise<void> {
     measuredFromMs: 0,
     measuredToMs: 0,
     acceptedInWindow: 0,
-    bodyBytes,
+    acceptedMessagesInWindow: 0,
+    bodyBytes: 0,
   };
   let outstanding = 0;
   let pendingIds: [string, number][] = [];
@@ -132,69 +111,72 @@ async function main(): Promise<void> {
   report.measuredFromMs = start + cfg.warmupS * 1000;
   report.measuredToMs = start + (cfg.warmupS + cfg.durationS) * 1000;
   const end = report.measuredToMs;
-  const intervalMs = 1000 / cfg.rate;
+  const intervalMs = (1000 * Math.max(1, batch)) / cfg.rate;
   let next = start;
   let seq = 0;
+  let fatal: string | undefined;
+
+  function nextBody(v: number): Buffer {
+    const pool = pools[v % pools.length];
+    if (batch === 0) return pool[cursor[v]++ % pool.length];
+    const parts: Buffer[] = [Buffer.from("[")];
+    for (let i = 0; i < batch; i++) {
+      if (i > 0) parts.push(Buffer.from(","));
+      parts.push(...batchItem(ids[v], pool[cursor[v]++ % pool.length]));
+    }
+    parts.push(Buffer.from("]"));
+    return Buffer.concat(parts);
+  }
+
+  function answered(scheduled: number, answer: HttpAnswer): void {
+    outstanding--;
+    const done = nowMs();
+    const inWindow = scheduled >= report.measuredFromMs && scheduled < report.measuredToMs;
+    const messages = batch > 0 ? acceptedItems(answer.status, answer.body, batch) : answer.status === 202 ? 1 : 0;
+    if (messages > 0) {
+      report.accepted++;
+      report.acceptedMessages += messages;
+      if (followIds) pendingIds.push([(JSON.parse(answer.body.toString("utf8")) as { message_id: string }).message_id, scheduled]);
+      if (inWindow) {
+        report.acceptedInWindow++;
+        report.acceptedMessagesInWindow += messages;
+        latencies.push(done - scheduled);
+      }
+    }
+    if (messages < Math.max(1, batch)) {
+      report.errors++;
+      if (report.errorSamples.length < 5) report.errorSamples.push(`${answer.status}: ${answer.body.toString("utf8").slice(0, 200)}`);
+      fatal ??= unsupported(cfg, answer.status);
+    }
+  }
 
   function post(scheduled: number): void {
     const v = seq++ % cfg.vehicles;
-    const pool = pools[v % pools.length];
-    const sensor = pool[cursor[v]++ % pool.length];
-    const head = Buffer.from(`{"metadata":{"bench_sent_ms":${scheduled.toFixed(3)}},"sensor_data":`);
-    const length = head.length + sensor.length + 1;
+    const body = nextBody(v);
+    bodyBytesSent += body.length;
     outstanding++;
     report.sent++;
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: "POST",
-        agent,
-        path: `/api/v1/diagnosis-stream/vehicles/${ids[v]}/data`,
-        headers: { "content-type": "application/json", "content-length": length, authorization: `Bearer ${cfg.key}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          outstanding--;
-          const done = nowMs();
-          const text = Buffer.concat(chunks).toString("utf8");
-          if (res.statusCode === 202) {
-            report.accepted++;
-            const id = (JSON.parse(text) as { message_id: string }).message_id;
-            pendingIds.push([id, scheduled]);
-            if (scheduled >= report.measuredFromMs && scheduled < report.measuredToMs) {
-              report.acceptedInWindow++;
-              latencies.push(done - scheduled);
-            }
-          } else {
-            report.errors++;
-            if (report.errorSamples.length < 5) report.errorSamples.push(`${res.statusCode}: ${text.slice(0, 200)}`);
-          }
-        });
+    const head = postHead(host, batch > 0 ? LEGACY_BATCH_PATH : paths[v], contentType, body.length, authorization);
+    client.request(head, body).then(
+      (answer) => answered(scheduled, answer),
+      (err: Error) => {
+        outstanding--;
+        report.errors++;
+        if (report.errorSamples.length < 5) report.errorSamples.push(err.message);
       },
     );
-    req.on("error", (err) => {
-      outstanding--;
-      report.errors++;
-      if (report.errorSamples.length < 5) report.errorSamples.push(err.message);
-    });
-    req.write(head);
-    req.write(sensor);
-    req.end("}");
   }
 
   // Open loop: every tick sends whatever is due by the clock.
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = nowMs();
-      while (next <= now && next < end) {
+      while (next <= now && next < end && !fatal) {
         if (outstanding >= cfg.maxOutstanding) report.skipped++;
         else post(next);
         next += intervalMs;
       }
-      if (next >= end) resolve();
+      if (next >= end || fatal) resolve();
       else setTimeout(tick, Math.max(0, Math.min(5, next - nowMs())));
     };
     tick();
@@ -203,9 +185,11 @@ async function main(): Promise<void> {
   while (outstanding > 0 && nowMs() < deadline) await sleep(20);
   clearInterval(flushIds);
   if (pendingIds.length) send({ ids: pendingIds });
+  if (fatal) report.unsupported = fatal;
   report.postLatencyMs = summarize(latencies);
+  report.bodyBytes = report.sent ? bodyBytesSent / report.sent : 0;
   send({ done: report });
-  agent.destroy();
+  client.close();
   setTimeout(() => process.exit(0), 200);
 }
 
