@@ -10,6 +10,7 @@ import { nextPowerOfTwo, previousPowerOfTwo } from "./fft";
 import { estimateFundamental } from "./fundamental";
 import { amplitudeSpectrum, peakInBand, type AmplitudeSpectrum } from "./spectrum";
 import type { TaperName } from "./window-functions";
+import { memoised } from "./window-memo";
 
 export interface CurrentSpectrum {
   /** Phase-averaged amplitude spectrum, each phase divided by its fundamental amplitude (fundamental = 1). */
@@ -71,7 +72,21 @@ function coarseFundamental(ia: SampledSignal): number | null {
   return est ? est.frequencyHz : null;
 }
 
+/**
+ * Memoised per window (dsp/window-memo.ts): analyzers asking with the same options share one computation. The result
+ * is shared, so it is read-only. The key holds every option and the phases' rates; ib and ic are checked by identity.
+ */
 export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOptions): CurrentSpectrum | { problem: string } {
+  const { ia, ib, ic } = window.channels;
+  if (!ia) return computeCurrentSpectrum(window, options);
+  const key = `currentSpectrum ${ia.rateHz} ${ib?.rateHz} ${ic?.rateHz} ${JSON.stringify(options)}`;
+  return memoised(ia.samples, key, () => computeCurrentSpectrum(window, options), [ib?.samples ?? NO_CHANNEL, ic?.samples ?? NO_CHANNEL]);
+}
+
+/** Stands for an absent channel among the memo's co-inputs. */
+const NO_CHANNEL = Object.freeze({});
+
+function computeCurrentSpectrum(window: SensorWindow, options: CurrentSpectrumOptions): CurrentSpectrum | { problem: string } {
   const phases = phaseCurrents(window);
   if (phases.length === 0) return { problem: "no phase current (ia) in the window" };
   const ia = phases[0].signal;
