@@ -10,6 +10,7 @@ import { nextPowerOfTwo, previousPowerOfTwo } from "./fft";
 import { estimateFundamental } from "./fundamental";
 import { amplitudeSpectrum, peakInBand, type AmplitudeSpectrum } from "./spectrum";
 import type { TaperName } from "./window-functions";
+import { pooledCache } from "./scratch";
 import { memoised } from "./window-memo";
 
 export interface CurrentSpectrum {
@@ -38,6 +39,14 @@ export interface CurrentSpectrumOptions {
   taper: TaperName;
   /** Zero-padding factor for the analysis FFT (peak picking between bins). */
   padding?: number;
+}
+
+/** Four purposes (three decimated phases, one phase spectrum) at a few window lengths. */
+const workBuffers = pooledCache<string, Float64Array>("current spectrum work buffers", 16);
+
+/** A reused buffer of exactly `length` (per purpose; the pool bounds how many sizes are kept). */
+function workBuffer(purpose: string, length: number): Float64Array {
+  return workBuffers.get(`${purpose} ${length}`, () => new Float64Array(length));
 }
 
 /** The fundamental must carry at least this share of the phase current's RMS. */
@@ -98,7 +107,8 @@ function computeCurrentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   if (highest >= 0.45 * ia.rateHz) return { problem: `lines up to ${highest.toFixed(0)} Hz need more than ${ia.rateHz} Hz sampling` };
   const q = decimationFactorFor(ia.rateHz, highest);
   const rateHz = ia.rateHz / q;
-  const decimated = phases.map((p) => decimate(p.signal.samples, q));
+  // Consumed before this returns: decimated phases and per-phase spectra live in reused buffers (docs/performance.md#fresh-memory).
+  const decimated = phases.map((p, i) => decimate(p.signal.samples, q, {}, workBuffer(`decimated ${i}`, Math.ceil(p.signal.samples.length / q))));
   const f = estimateFundamental({ samples: decimated[0], rateHz }, { expectedHz: prior, tolerance });
   if (!f) return { problem: "no fundamental found in ia" };
   // A motor current is dominated by its fundamental; a weak "peak" near the prior means the prior
@@ -121,7 +131,7 @@ function computeCurrentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   let amplitudes = 0;
   let used = 0;
   for (const x of decimated) {
-    const s = amplitudeSpectrum(x, rateHz, { taper: options.taper, size });
+    const s = amplitudeSpectrum(x, rateHz, { taper: options.taper, size }, workBuffer("phase spectrum", size / 2 + 1));
     // The fundamental's own peak in this phase, searched within a few resolution bins of f.
     const peak = peakInBand(s, f.frequencyHz - 2 * s.resolutionHz, f.frequencyHz + 2 * s.resolutionHz);
     if (!peak || !(peak.amplitude > 0)) continue;

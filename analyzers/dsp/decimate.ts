@@ -133,7 +133,13 @@ function filterAndDownsample(x: Float64Array, h: Float64Array, factor: number, o
  * Each stage protects the final band [0, fs/(2·factor)]: its stop band starts where an alias would
  * land inside it (stage output rate − final Nyquist), its pass band ends at the final pass edge.
  */
-export function decimate(signal: Samples | ArrayLike<number>, factor: number, options: DecimationOptions = {}): Float64Array {
+export function decimate(
+  signal: Samples | ArrayLike<number>,
+  factor: number,
+  options: DecimationOptions = {},
+  /** Write the result here when it has room (a view of it is returned): hot paths that consume it at once. */
+  into?: Float64Array,
+): Float64Array {
   if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`decimation factor must be a positive integer, got ${factor}`);
   if (factor === 1 || signal.length === 0) return Float64Array.from(signal as ArrayLike<number>);
   const attenuation = options.attenuationDb ?? DEFAULT_ATTENUATION_DB;
@@ -153,7 +159,8 @@ export function decimate(signal: Samples | ArrayLike<number>, factor: number, op
     const h = kaiserLowPass(passEdge / rate, (outRate - finalNyquist) / rate, attenuation);
     const length = Math.ceil(x.length / q);
     // Intermediate stages write into reused buffers (alternating, so a stage never reads its own output).
-    const out = index === stages.length - 1 ? new Float64Array(length) : scratch(index % 2, length);
+    const last = index === stages.length - 1;
+    const out = last ? (into && into.length >= length ? into.subarray(0, length) : new Float64Array(length)) : scratch(index % 2, length);
     x = filterAndDownsample(x, h, q, out);
     rate = outRate;
   }
