@@ -18,6 +18,7 @@ import { fftBackend, realFft, useFftBackend, type FftBackend } from "../analyzer
 import { optionalValue, parseCommandLine } from "../cli/args";
 import type { Analyzer, MotorProfile, SensorWindow } from "../analyzers/types";
 import { simulateWindow } from "../simulator/motor-model";
+import { asNewWindow } from "./new-window";
 import { INDUCTION_400V, PMSM_400V } from "../simulator/profiles";
 import type { FaultSpec, SimulationSpec } from "../simulator/types";
 
@@ -80,16 +81,6 @@ function windowPool(durationS = 1): Case[] {
     }
   }
   return pool;
-}
-
-/** The same window as a new object with new views of its samples (no copy): a new key for the per-window memo. */
-function asNewWindow(window: SensorWindow): SensorWindow {
-  const channels: SensorWindow["channels"] = {};
-  for (const name of Object.keys(window.channels) as (keyof SensorWindow["channels"])[]) {
-    const s = window.channels[name];
-    if (s) channels[name] = { samples: s.samples.subarray(0), rateHz: s.rateHz };
-  }
-  return { ...window, channels };
 }
 
 /** All five on one window, each analyzer on its own view of the samples: what a window costs when nothing is shared. */
