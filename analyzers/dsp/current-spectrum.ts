@@ -5,7 +5,7 @@
  * present (docs/science.md#current-spectrum "average the three phases"; averaging also steadies the floor).
  */
 import type { ChannelName, SampledSignal, SensorWindow } from "../types";
-import { decimate, decimationFactorFor } from "./decimate";
+import { decimate, decimateThree, decimationFactorFor } from "./decimate";
 import { nextPowerOfTwo, previousPowerOfTwo } from "./fft";
 import { estimateFundamental } from "./fundamental";
 import { amplitudeSpectrum, peakInBand, type AmplitudeSpectrum } from "./spectrum";
@@ -108,7 +108,15 @@ function computeCurrentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   const q = decimationFactorFor(ia.rateHz, highest);
   const rateHz = ia.rateHz / q;
   // Consumed before this returns: decimated phases and per-phase spectra live in reused buffers (docs/performance.md#fresh-memory).
-  const decimated = phases.map((p, i) => decimate(p.signal.samples, q, {}, workBuffer(`decimated ${i}`, Math.ceil(p.signal.samples.length / q))));
+  const into = phases.map((p, i) => workBuffer(`decimated ${i}`, Math.ceil(p.signal.samples.length / q)));
+  const decimated =
+    phases.length === 3
+      ? decimateThree(
+          phases.map((p) => p.signal.samples),
+          q,
+          into,
+        )
+      : phases.map((p, i) => decimate(p.signal.samples, q, {}, into[i]));
   const f = estimateFundamental({ samples: decimated[0], rateHz }, { expectedHz: prior, tolerance });
   if (!f) return { problem: "no fundamental found in ia" };
   // A motor current is dominated by its fundamental; a weak "peak" near the prior means the prior
