@@ -66,7 +66,6 @@ const FEATURE_PREFIX: Readonly<Record<DefectFamily["line"], string>> = { BPFO: "
 const FAMILY_ORDER = ["BPFO", "BPFI", "2xBSF", "FTF"] as const;
 
 interface Workspace {
-  centred: Float64Array;
   half: Float64Array;
   taper: Float64Array;
   taperPower: number;
@@ -85,7 +84,7 @@ function workspace(n: number, fftSize: number): Workspace {
       taper[i] = edge >= ramp ? 1 : 0.5 - 0.5 * Math.cos((Math.PI * (edge + 0.5)) / ramp);
       power += taper[i] * taper[i];
     }
-    return { centred: new Float64Array(fftSize), half: new Float64Array(fftSize + 2), taper, taperPower: power };
+    return { half: new Float64Array(fftSize + 2), taper, taperPower: power };
   });
   return ws;
 }
@@ -255,11 +254,11 @@ function measurements(inputs: BearingInputs, profile: MotorProfile): BearingMeas
   const n = samples.length;
   const highestLine = harmonics * highestFamilyHz * (1 + SLIP_TOLERANCE);
 
-  // Spectrum of the mean-free, end-tapered record; copied because later transforms reuse the plan.
+  // Spectrum of the mean-free, end-tapered record (realFft removes the mean and tapers as it loads the transform);
+  // copied because later transforms reuse the plan.
   const fftSize = nextPowerOfTwo(n);
   const ws = workspace(n, fftSize);
-  for (let i = 0; i < n; i++) ws.centred[i] = (samples[i] - mean) * ws.taper[i];
-  ws.half.set(realFft(ws.centred, fftSize));
+  ws.half.set(realFft(samples, fftSize, ws.taper, mean));
   const half = ws.half;
 
   const bands = candidateBands(DEMOD_MIN_HZ, demodMaxHz, 2 * highestLine);

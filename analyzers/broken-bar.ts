@@ -35,7 +35,8 @@
  * (sidebands too weak and too close to f, §1 pitfalls); a record too short to separate (1−2s)f from f
  * with the Blackman-Harris taper (see minimumRecordSeconds); an LSB lost in a floor too high to certify.
  */
-import { currentSpectrum, type CurrentSpectrum } from "./dsp/current-spectrum";
+import { CURRENT_SIGNATURE_TAPER, currentSignatureSpectrum, floorHalfWidthHz as floorHalfWidth } from "./current-signature";
+import type { CurrentSpectrum } from "./dsp/current-spectrum";
 import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence, type FrequencyBand, type SidebandMeasurement } from "./dsp/sideband";
 import type { TaperName } from "./dsp/window-functions";
 import { insufficientData, notApplicable, severityScore, severityStatus, type SeverityScale } from "./finding";
@@ -45,7 +46,7 @@ import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, Sensor
 
 const FAULT = "broken_bar" as const;
 /** −92 dB sidelobes: the fundamental's leakage stays below −70 dB from 3.8 bins on (§1 resolution note). */
-const TAPER: TaperName = "blackman-harris";
+const TAPER: TaperName = CURRENT_SIGNATURE_TAPER;
 /** Sideband search half-width (§1 step 4: ±0.1–0.2 Hz). */
 const TOLERANCE_HZ = 0.2;
 /** Sidebands down to −60 dB ("excellent") must be measurable next to the fundamental: leakage 10 dB under that. */
@@ -196,10 +197,9 @@ function preconditions(window: SensorWindow, profile: MotorProfile): BrokenBarIn
     );
 
   const ia = window.channels.ia;
-  const durationS = ia.samples.length / ia.rateHz;
-  const floorHalfWidthHz = Math.max(4, 20 / durationS);
-  const prior = profile.supply_hz ?? (rpm * profile.pole_pairs) / 60;
-  const cs = currentSpectrum(window, { priorHz: prior, priorTolerance: 0.15, highestRatio: 1.25, marginHz: floorHalfWidthHz + 2, taper: TAPER });
+  const floorHalfWidthHz = floorHalfWidth(ia.samples.length / ia.rateHz);
+  // Shared with eccentricity (one computation per window): decimated for the higher of the two families' lines.
+  const cs = currentSignatureSpectrum(window, profile, rpm);
   if ("problem" in cs) return insufficientData(FAULT, cs.problem);
   const f = cs.fundamentalHz;
   if (Math.abs(cs.driftHz) > MAX_DRIFT * f)

@@ -11,7 +11,8 @@
  * finding says no baseline was available. Vibration (vib_x) 2f and 1× lines are reported as supporting
  * evidence only (soft foot, looseness and unbalance make them too).
  */
-import { currentSpectrum, type CurrentSpectrum } from "./dsp/current-spectrum";
+import { CURRENT_SIGNATURE_TAPER, currentSignatureSpectrum, floorHalfWidthHz as floorHalfWidth } from "./current-signature";
+import type { CurrentSpectrum } from "./dsp/current-spectrum";
 import { decimate, decimationFactorFor } from "./dsp/decimate";
 import { nextPowerOfTwo } from "./dsp/fft";
 import { MAIN_LOBE_BINS, measureSideband, minimumRecordSeconds, sidebandEvidence, type FrequencyBand, type SidebandMeasurement } from "./dsp/sideband";
@@ -23,7 +24,7 @@ import { estimateSlip, type SlipEstimate } from "./slip";
 import type { Analyzer, Evidence, FeatureBaseline, Finding, MotorProfile, SampledSignal, SensorWindow } from "./types";
 
 const FAULT = "eccentricity" as const;
-const TAPER: TaperName = "blackman-harris";
+const TAPER: TaperName = CURRENT_SIGNATURE_TAPER;
 /** Search half-width: 0.2 Hz plus the line's share of a 0.5 % speed error (docs/science.md#defect-frequencies: speed known to ~0.5 %). */
 const BASE_TOLERANCE_HZ = 0.2;
 const SPEED_UNCERTAINTY = 0.005;
@@ -123,14 +124,10 @@ function preconditions(window: SensorWindow, profile: MotorProfile): Eccentricit
   if (!window.channels.ia) return insufficientData(FAULT, "no phase current (ia) in the window");
   const rpm = window.rpm !== undefined && Number.isFinite(window.rpm) ? window.rpm : undefined;
   if (profile.motor_type === "induction" && rpm === undefined) return insufficientData(FAULT, "rpm required: the shaft frequency f_r sets where f ± k·f_r lie");
-  const p = profile.pole_pairs;
   const ia = window.channels.ia;
-  const durationS = ia.samples.length / ia.rateHz;
-  const floorHalfWidthHz = Math.max(4, 20 / durationS);
-  // Highest line as a multiple of f: induction f + 2f_r ≤ f(1 + 2/p); PMSM f(1 + 3/p).
-  const highestRatio = 1 + (profile.motor_type === "pmsm" ? 3 : 2) / p;
-  const prior = profile.supply_hz ?? (rpm !== undefined ? (rpm * p) / 60 : undefined);
-  const cs = currentSpectrum(window, { priorHz: prior, priorTolerance: 0.15, highestRatio, marginHz: floorHalfWidthHz + 2, taper: TAPER });
+  const floorHalfWidthHz = floorHalfWidth(ia.samples.length / ia.rateHz);
+  // Shared with broken bar (one computation per window); it reaches f + 2f_r (induction) or f + 3f_r (PMSM).
+  const cs = currentSignatureSpectrum(window, profile, rpm);
   if ("problem" in cs) return insufficientData(FAULT, cs.problem);
   const f = cs.fundamentalHz;
   // A drifting speed smears f ± k·f_r; beyond ~2 % in a window the lines leave their search bands.

@@ -5,11 +5,13 @@
  * present (docs/science.md#current-spectrum "average the three phases"; averaging also steadies the floor).
  */
 import type { ChannelName, SampledSignal, SensorWindow } from "../types";
-import { decimate, decimationFactorFor } from "./decimate";
+import { decimate, decimateThree, decimationFactorFor } from "./decimate";
 import { nextPowerOfTwo, previousPowerOfTwo } from "./fft";
 import { estimateFundamental } from "./fundamental";
 import { amplitudeSpectrum, peakInBand, type AmplitudeSpectrum } from "./spectrum";
 import type { TaperName } from "./window-functions";
+import { pooledCache } from "./scratch";
+import { memoised } from "./window-memo";
 
 export interface CurrentSpectrum {
   /** Phase-averaged amplitude spectrum, each phase divided by its fundamental amplitude (fundamental = 1). */
@@ -37,6 +39,14 @@ export interface CurrentSpectrumOptions {
   taper: TaperName;
   /** Zero-padding factor for the analysis FFT (peak picking between bins). */
   padding?: number;
+}
+
+/** Four purposes (three decimated phases, one phase spectrum) at a few window lengths. */
+const workBuffers = pooledCache<string, Float64Array>("current spectrum work buffers", 16);
+
+/** A reused buffer of exactly `length` (per purpose; the pool bounds how many sizes are kept). */
+function workBuffer(purpose: string, length: number): Float64Array {
+  return workBuffers.get(`${purpose} ${length}`, () => new Float64Array(length));
 }
 
 /** The fundamental must carry at least this share of the phase current's RMS. */
@@ -71,7 +81,21 @@ function coarseFundamental(ia: SampledSignal): number | null {
   return est ? est.frequencyHz : null;
 }
 
+/**
+ * Memoised per window (dsp/window-memo.ts): analyzers asking with the same options share one computation. The result
+ * is shared, so it is read-only. The key holds every option and the phases' rates; ib and ic are checked by identity.
+ */
 export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOptions): CurrentSpectrum | { problem: string } {
+  const { ia, ib, ic } = window.channels;
+  if (!ia) return computeCurrentSpectrum(window, options);
+  const key = `currentSpectrum ${ia.rateHz} ${ib?.rateHz} ${ic?.rateHz} ${JSON.stringify(options)}`;
+  return memoised(ia.samples, key, () => computeCurrentSpectrum(window, options), [ib?.samples ?? NO_CHANNEL, ic?.samples ?? NO_CHANNEL]);
+}
+
+/** Stands for an absent channel among the memo's co-inputs. */
+const NO_CHANNEL = Object.freeze({});
+
+function computeCurrentSpectrum(window: SensorWindow, options: CurrentSpectrumOptions): CurrentSpectrum | { problem: string } {
   const phases = phaseCurrents(window);
   if (phases.length === 0) return { problem: "no phase current (ia) in the window" };
   const ia = phases[0].signal;
@@ -83,7 +107,16 @@ export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   if (highest >= 0.45 * ia.rateHz) return { problem: `lines up to ${highest.toFixed(0)} Hz need more than ${ia.rateHz} Hz sampling` };
   const q = decimationFactorFor(ia.rateHz, highest);
   const rateHz = ia.rateHz / q;
-  const decimated = phases.map((p) => decimate(p.signal.samples, q));
+  // Consumed before this returns: decimated phases and per-phase spectra live in reused buffers (docs/performance.md#fresh-memory).
+  const into = phases.map((p, i) => workBuffer(`decimated ${i}`, Math.ceil(p.signal.samples.length / q)));
+  const decimated =
+    phases.length === 3
+      ? decimateThree(
+          phases.map((p) => p.signal.samples),
+          q,
+          into,
+        )
+      : phases.map((p, i) => decimate(p.signal.samples, q, {}, into[i]));
   const f = estimateFundamental({ samples: decimated[0], rateHz }, { expectedHz: prior, tolerance });
   if (!f) return { problem: "no fundamental found in ia" };
   // A motor current is dominated by its fundamental; a weak "peak" near the prior means the prior
@@ -106,7 +139,7 @@ export function currentSpectrum(window: SensorWindow, options: CurrentSpectrumOp
   let amplitudes = 0;
   let used = 0;
   for (const x of decimated) {
-    const s = amplitudeSpectrum(x, rateHz, { taper: options.taper, size });
+    const s = amplitudeSpectrum(x, rateHz, { taper: options.taper, size }, workBuffer("phase spectrum", size / 2 + 1));
     // The fundamental's own peak in this phase, searched within a few resolution bins of f.
     const peak = peakInBand(s, f.frequencyHz - 2 * s.resolutionHz, f.frequencyHz + 2 * s.resolutionHz);
     if (!peak || !(peak.amplitude > 0)) continue;

@@ -120,12 +120,89 @@ function filterAndDownsample(x: Float64Array, h: Float64Array, factor: number, o
       }
       if (m >= out.length) break;
     }
-    const c = m * factor;
-    let acc = centre * x[c];
-    for (let i = 1; i <= half; i++) acc += h[half + i] * (x[mirrorIndex(c - i, n)] + x[mirrorIndex(c + i, n)]);
-    out[m] = acc;
+    out[m] = mirroredSample(x, h, m * factor);
   }
   return out;
+}
+
+/** One output near the ends, where the kernel reaches past the record (mirrored indices). */
+function mirroredSample(x: Float64Array, h: Float64Array, c: number): number {
+  const n = x.length;
+  const half = (h.length - 1) / 2;
+  let acc = h[half] * x[c];
+  for (let i = 1; i <= half; i++) acc += h[half + i] * (x[mirrorIndex(c - i, n)] + x[mirrorIndex(c + i, n)]);
+  return acc;
+}
+
+/**
+ * filterAndDownsample of three records of one length in one pass: each tap is loaded once for the three. Every
+ * output takes the same terms in the same order as the single-record loop, so the results are identical.
+ */
+function filterAndDownsampleThree(x: readonly Float64Array[], h: Float64Array, factor: number, out: readonly Float64Array[]): void {
+  const [x0, x1, x2] = x;
+  const [o0, o1, o2] = out;
+  const n = x0.length;
+  const half = (h.length - 1) / 2;
+  const centre = h[half];
+  const firstInterior = Math.ceil(half / factor);
+  const lastInterior = Math.floor((n - 1 - half) / factor);
+  for (let m = 0; m < o0.length; m++) {
+    if (m === firstInterior && firstInterior <= lastInterior) {
+      for (; m <= lastInterior; m++) {
+        const c = m * factor;
+        let a0 = centre * x0[c],
+          a1 = centre * x1[c],
+          a2 = centre * x2[c];
+        for (let i = 1; i <= half; i++) {
+          const t = h[half + i];
+          a0 += t * (x0[c - i] + x0[c + i]);
+          a1 += t * (x1[c - i] + x1[c + i]);
+          a2 += t * (x2[c - i] + x2[c + i]);
+        }
+        o0[m] = a0;
+        o1[m] = a1;
+        o2[m] = a2;
+      }
+      if (m >= o0.length) break;
+    }
+    const c = m * factor;
+    o0[m] = mirroredSample(x0, h, c);
+    o1[m] = mirroredSample(x1, h, c);
+    o2[m] = mirroredSample(x2, h, c);
+  }
+}
+
+/**
+ * decimate() of three records of one length (the phase currents) sharing each stage's pass over the kernel;
+ * identical to three decimate() calls. Results go to `into[k]` when it has room, as in decimate().
+ */
+export function decimateThree(signals: readonly (Samples | ArrayLike<number>)[], factor: number, into: readonly Float64Array[]): Float64Array[] {
+  const n = signals[0].length;
+  if (signals.length !== 3 || factor === 1 || n === 0 || signals.some((s) => s.length !== n)) return signals.map((s, k) => decimate(s, factor, {}, into[k]));
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`decimation factor must be a positive integer, got ${factor}`);
+  const finalNyquist = 0.5 / factor;
+  const passEdge = DEFAULT_PASSBAND_FRACTION * finalNyquist;
+  let x = signals.map((s, k) => {
+    const input = scratch(3 + k, n);
+    for (let i = 0; i < n; i++) input[i] = s[i];
+    return input;
+  });
+  let rate = 1;
+  const stages = stageFactors(factor);
+  for (let index = 0; index < stages.length; index++) {
+    const q = stages[index];
+    const outRate = rate / q;
+    const h = kaiserLowPass(passEdge / rate, (outRate - finalNyquist) / rate, DEFAULT_ATTENUATION_DB);
+    const length = Math.ceil(x[0].length / q);
+    const last = index === stages.length - 1;
+    const out = [0, 1, 2].map((k) =>
+      last ? (into[k] && into[k].length >= length ? into[k].subarray(0, length) : new Float64Array(length)) : scratch(6 + 2 * k + (index % 2), length),
+    );
+    filterAndDownsampleThree(x, h, q, out);
+    x = out;
+    rate = outRate;
+  }
+  return x;
 }
 
 /**
@@ -133,7 +210,13 @@ function filterAndDownsample(x: Float64Array, h: Float64Array, factor: number, o
  * Each stage protects the final band [0, fs/(2·factor)]: its stop band starts where an alias would
  * land inside it (stage output rate − final Nyquist), its pass band ends at the final pass edge.
  */
-export function decimate(signal: Samples | ArrayLike<number>, factor: number, options: DecimationOptions = {}): Float64Array {
+export function decimate(
+  signal: Samples | ArrayLike<number>,
+  factor: number,
+  options: DecimationOptions = {},
+  /** Write the result here when it has room (a view of it is returned): hot paths that consume it at once. */
+  into?: Float64Array,
+): Float64Array {
   if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`decimation factor must be a positive integer, got ${factor}`);
   if (factor === 1 || signal.length === 0) return Float64Array.from(signal as ArrayLike<number>);
   const attenuation = options.attenuationDb ?? DEFAULT_ATTENUATION_DB;
@@ -153,7 +236,8 @@ export function decimate(signal: Samples | ArrayLike<number>, factor: number, op
     const h = kaiserLowPass(passEdge / rate, (outRate - finalNyquist) / rate, attenuation);
     const length = Math.ceil(x.length / q);
     // Intermediate stages write into reused buffers (alternating, so a stage never reads its own output).
-    const out = index === stages.length - 1 ? new Float64Array(length) : scratch(index % 2, length);
+    const last = index === stages.length - 1;
+    const out = last ? (into && into.length >= length ? into.subarray(0, length) : new Float64Array(length)) : scratch(index % 2, length);
     x = filterAndDownsample(x, h, q, out);
     rate = outRate;
   }
@@ -163,8 +247,9 @@ export function decimate(signal: Samples | ArrayLike<number>, factor: number, op
 /**
  * Work buffers for the input copy and intermediate stages, kept between calls: first-touch of fresh memory runs at only
  * ~300 MB/s on these machines (docs/performance.md#fresh-memory), which cost more than the filtering itself.
+ * Slots 0–2 serve decimate(), 3–11 decimateThree() (three inputs, two alternating stage buffers per record).
  */
-const scratchBuffers: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+const scratchBuffers: Float64Array[] = Array.from({ length: 12 }, () => new Float64Array(0));
 function scratch(slot: number, length: number): Float64Array {
   if (scratchBuffers[slot].length < length) scratchBuffers[slot] = new Float64Array(length);
   return scratchBuffers[slot].subarray(0, length);

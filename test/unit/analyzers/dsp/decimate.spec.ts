@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { decimate, decimationFactorFor, lowPassKernel, stageFactors } from "../../../../analyzers/dsp/decimate";
+import { decimate, decimateThree, decimationFactorFor, lowPassKernel, stageFactors } from "../../../../analyzers/dsp/decimate";
 import { amplitudeSpectrum, peakInBand, toDb } from "../../../../analyzers/dsp/spectrum";
 
 function cosine(n: number, rate: number, f: number, a = 1, phi = 0): Float64Array {
@@ -90,5 +90,18 @@ describe("dsp/decimate", () => {
     expect(decimationFactorFor(8192, 5000)).to.equal(1);
     expect(() => decimate(new Float64Array(8), 1.5)).to.throw(RangeError);
     expect(Array.from(decimate(Float64Array.of(1, 2, 3), 1))).to.deep.equal([1, 2, 3]);
+  });
+
+  it("decimateThree (one pass over each stage's kernel for three records) equals three decimate() calls bit for bit", () => {
+    const rate = 8192;
+    const phases = [0, 2.1, 4.2].map((phi) => Float32Array.from(cosine(3000, rate, 57.3, 10, phi).map((v, i) => v + 0.3 * Math.sin(0.9 * i))));
+    for (const q of [1, 2, 6, 18, 27, 32]) {
+      const into = [new Float64Array(4000), new Float64Array(10), new Float64Array(0)];
+      const fused = decimateThree(phases, q, into).map((x) => Array.from(x));
+      expect(fused, `q = ${q}`).to.deep.equal(phases.map((x) => Array.from(decimate(x, q))));
+    }
+    // Unequal lengths fall back to one decimate() per record.
+    const uneven = [phases[0], phases[1].subarray(0, 2000), phases[2]];
+    expect(decimateThree(uneven, 6, []).map((x) => x.length)).to.deep.equal([500, 334, 500]);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { analyticSignal, bandComplexEnvelope, squaredEnvelope } from "../../../../analyzers/dsp/hilbert";
-import { realFft } from "../../../../analyzers/dsp/fft";
+import { realFft, useFftBackend } from "../../../../analyzers/dsp/fft";
 
 const RATE = 8192;
 
@@ -14,6 +14,10 @@ function amSignal(n: number, carrierHz: number, modHz: number, depth: number): F
 }
 
 describe("dsp/hilbert", () => {
+  // The math to 1e-9 on the double-precision backend; test/unit/analyzers/dsp/fft.spec.ts holds PFFFT (single precision) to it.
+  before(() => useFftBackend("fft.js"));
+  after(() => useFftBackend("pffft"));
+
   it("turns a bin-centred cosine into e^{jωt} (±1e-9)", () => {
     const n = 1024;
     const x = new Float64Array(n).map((_, i) => 2 * Math.cos((2 * Math.PI * 37 * i) / n + 0.3));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { phasorAt, refineFrequency } from "../../../../analyzers/dsp/phasor";
+import { phasorAt, phasorsAt, refineFrequency } from "../../../../analyzers/dsp/phasor";
 
 function tones(n: number, rate: number, parts: { f: number; a: number; phiDeg?: number }[], dc = 0): Float64Array {
   const x = new Float64Array(n);
@@ -78,5 +78,22 @@ describe("dsp/phasor refineFrequency", () => {
       x[i] += 0.05 * (seed / 2147483647 - 0.5);
     }
     for (const coarse of [f - 0.1, f + 0.07, f]) expect(refineFrequency(x, rate, coarse)).to.be.closeTo(f, 0.001);
+  });
+
+  it("phasorsAt of three signals (one fused pass) equals phasorAt of each, bit for bit", () => {
+    const rate = 8192;
+    const a = Float32Array.from(tones(5000, rate, [{ f: 50.3, a: 10, phiDeg: 20 }], 0.4));
+    const b = Float32Array.from(
+      tones(5003, rate, [
+        { f: 50.3, a: 9.5, phiDeg: -100 },
+        { f: 250, a: 0.3 },
+      ]),
+    );
+    const c = Float32Array.from(tones(5001, rate, [{ f: 50.3, a: 10.2, phiDeg: 140 }]));
+    for (const length of [undefined, 4096, 3]) {
+      const fused = phasorsAt([a, b, c], rate, 50.31, length);
+      const n = Math.min(length ?? Infinity, a.length, b.length, c.length);
+      expect(fused).to.deep.equal([a, b, c].map((x) => phasorAt(x, rate, 50.31, n)));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { amplitudeSpectrum, bandMedian, peakInBand, toDb } from "../../../../analyzers/dsp/spectrum";
 import { hann, blackmanHarris } from "../../../../analyzers/dsp/window-functions";
-import { realFft, nextPowerOfTwo, previousPowerOfTwo } from "../../../../analyzers/dsp/fft";
+import { realFft, nextPowerOfTwo, previousPowerOfTwo, useFftBackend } from "../../../../analyzers/dsp/fft";
 
 function tone(n: number, rate: number, parts: { f: number; a: number; phi?: number }[], dc = 0): Float64Array {
   const x = new Float64Array(n);
@@ -14,6 +14,10 @@ function tone(n: number, rate: number, parts: { f: number; a: number; phi?: numb
 }
 
 describe("dsp/fft and dsp/spectrum", () => {
+  // The math to 1e-9 on the double-precision backend; test/unit/analyzers/dsp/fft.spec.ts holds PFFFT (single precision) to it.
+  before(() => useFftBackend("fft.js"));
+  after(() => useFftBackend("pffft"));
+
   it("realFft of a pure cosine puts N/2 at its bin and nothing elsewhere", () => {
     const n = 64;
     const x = tone(n, n, [{ f: 5, a: 1 }]);
