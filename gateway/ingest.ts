@@ -1,15 +1,14 @@
 /**
- * Ingest after the gate (key, per-key budget, UTF-8 JSON body) and params: full decode (422); the vehicle's and the
- * fleet's budgets (429) and the fleet's vehicle quota (403), shared by every api replica through Redis; then XADD
- * motor_raw_data with the client's own sensor_data bytes and the vehicle's fleet. An Idempotency-Key is scoped by
- * fleet and vehicle and remembers a hash of the body: a retry gets the first id, the same key with another body is
- * 422 `idempotency_key_reused` (nothing is written either way).
+ * Ingest after the gate (key, per-key budget, body read and parsed: JSON or CBOR) and params: full decode (422);
+ * the vehicle's budget in samples and the fleet's in bytes (429) and the fleet's vehicle quota (403), shared by
+ * every api replica through Redis; then XADD motor_raw_data with the window's sensor_data text and the vehicle's
+ * fleet. An Idempotency-Key is scoped by fleet and vehicle and remembers a hash of the body: a retry gets the
+ * first id, the same key with another body is 422 `idempotency_key_reused` (nothing is written either way).
  */
 import { createHash } from "node:crypto";
-import { decodeIngestBody } from "../ingest/ingest-body";
 import { appendRawEntry, appendRawEntryOnceWithStatus } from "../streams/raw-stream-writer";
 import type { ApiMeta } from "./action";
-import { decodeOrReject, sensorDataText } from "./http";
+import { decodeWindow, rawEntryOf, sensorDataBytes, windowSamples, type AcceptedWindow } from "./accepted-window";
 import { HttpError } from "./http-errors";
 import type { Principal } from "./roles";
 import type { GatewayStores } from "./stores";
@@ -17,46 +16,52 @@ import { admitVehicle } from "../stores/fleet-quota";
 
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 
-export type IngestDeps = Pick<GatewayStores, "redis" | "keys" | "limiter" | "vehicleLimitPerS" | "fleetQuota">;
+export type IngestDeps = Pick<GatewayStores, "redis" | "keys" | "limiter" | "vehicleSamplesPerS" | "fleetQuota">;
 
 export interface IngestParams {
   vehicle_id: string;
-  /** Only for an all-fleet key (the fleet is otherwise the key's); not part of the body that is decoded. */
+  /** Only for an all-fleet key (the fleet is otherwise the key's). */
   fleet_id?: string;
-  sensor_data: object;
-  metadata?: object | null;
 }
+
+/** The vehicle's budget bucket: samples per second (INGEST_VEHICLE_SAMPLES_PER_S). */
+export const vehicleBucket = (fleetId: string, vehicleId: string): string => `vehicle-samples:${fleetId}:${vehicleId}`;
+export const fleetBytesBucket = (fleetId: string): string => `fleet-bytes:${fleetId}`;
+
+/** A window larger than the whole budget passes only on a full bucket, and empties it (it must pass some time). */
+export const budgetCost = (units: number, budget: number): number => Math.max(1, Math.min(units, budget));
 
 /** The raw stream entry id of the accepted window (the first one's for a repeated Idempotency-Key). */
 export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, principal: Principal, params: IngestParams, meta: ApiMeta): Promise<string> {
-  const { vehicle_id: vehicleId, fleet_id: _namedFleet, ...body } = params;
+  const vehicleId = params.vehicle_id;
   const fleetId = meta.vehicleFleet ?? principal.fleetId;
+  const media = meta.bodyMedia ?? "json";
+  const raw = meta.rawBody ?? Buffer.alloc(0);
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
-  decodeOrReject(() => decodeIngestBody(body));
+  const decoded = decodeWindow(meta.windowBody ?? {}, media);
   // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts). The vehicle's
   // and the fleet's budgets are charged together: one round trip to Redis, not two.
   const [perVehicle, fleetBytes] = await Promise.all([
-    deps.limiter.hit(`vehicle:${fleetId}:${vehicleId}`, deps.vehicleLimitPerS),
-    deps.limiter.hit(`fleet-bytes:${fleetId}`, deps.fleetQuota.bytesPerS, Math.max(1, meta.rawBody?.length ?? 0)),
+    deps.limiter.hit(vehicleBucket(fleetId, vehicleId), deps.vehicleSamplesPerS, budgetCost(windowSamples(decoded), deps.vehicleSamplesPerS)),
+    deps.limiter.hit(fleetBytesBucket(fleetId), deps.fleetQuota.bytesPerS, budgetCost(raw.length, deps.fleetQuota.bytesPerS)),
   ]);
   if (!perVehicle.allowed)
-    throw new HttpError(429, "rate_limited", "too many requests for this vehicle", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
+    throw new HttpError(429, "rate_limited", "this vehicle's samples per second are used up", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
   if (!fleetBytes.allowed)
     throw new HttpError(429, "rate_limited", "this fleet's ingest bytes per second are used up", undefined, { retryAfterS: fleetBytes.retryAfterS });
   // A vehicle is admitted (counted toward FLEET_MAX_VEHICLES) only once its window passed every budget.
   if (!(await admitVehicle(deps.redis, deps.keys, fleetId, vehicleId, deps.fleetQuota.maxVehicles))) {
     throw new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${deps.fleetQuota.maxVehicles} vehicles`, "vehicle_id");
   }
-  const rawBody = meta.rawBody;
   delete meta.rawBody;
-  const entry = { fleetId, vehicleId, timestamp: new Date(), sensorData: sensorDataText(rawBody, body.sensor_data), metadata: body.metadata ?? {} };
+  delete meta.windowBody;
+  const accepted: AcceptedWindow = { fleetId, vehicleId, decoded, sensorData: sensorDataBytes(raw, media, decoded) };
+  const entry = rawEntryOf(accepted);
   const opts = { maxLen: rawStreamMaxLen };
   if (!meta.idempotencyKey) return appendRawEntry(deps.redis, deps.keys.rawStream, entry, opts);
   // Hashed into the Redis key: any header text (≤ 200 characters, checked by the gate) gives a short, safe key name.
   const scope = createHash("sha256").update(`${fleetId}\n${vehicleId}\n${meta.idempotencyKey}`).digest("base64url");
-  const fingerprint = createHash("sha256")
-    .update(rawBody ?? JSON.stringify(body))
-    .digest("base64url");
+  const fingerprint = createHash("sha256").update(raw).digest("base64url");
   const { id, conflict } = await appendRawEntryOnceWithStatus(deps.redis, deps.keys.rawStream, deps.keys.dedupe("ingest", scope), IDEMPOTENCY_TTL_S, entry, {
     ...opts,
     fingerprint,

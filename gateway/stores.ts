@@ -13,7 +13,8 @@ export interface GatewayStores {
   keys: RedisKeys;
   apiKeys: ApiKeyStore;
   limiter: RateLimiter;
-  vehicleLimitPerS: number;
+  /** The vehicle budget in samples per second (INGEST_VEHICLE_SAMPLES_PER_S). */
+  vehicleSamplesPerS: number;
   /** Per-fleet quotas (FLEET_MAX_VEHICLES, FLEET_INGEST_BYTES_PER_S). */
   fleetQuota: { maxVehicles: number; bytesPerS: number };
   profiles: VehicleProfiles;
@@ -31,7 +32,7 @@ export function openGatewayStores(settings: GatewaySettings, nodeID: string, onE
     apiKeys: new ApiKeyStore(redis, keys.prefix, settings.adminKey === undefined ? {} : { bootstrapKey: settings.adminKey }),
     // Limits come from this instance's settings, so that several api instances in one process (tests) can differ.
     limiter: new RateLimiter(redis, { prefix: keys.prefix, limit: settings.ingestRateLimitPerS, windowS: 1 }),
-    vehicleLimitPerS: settings.vehicleRateLimitPerS,
+    vehicleSamplesPerS: settings.vehicleSamplesPerS,
     fleetQuota: { maxVehicles: settings.fleetMaxVehicles, bytesPerS: settings.fleetIngestBytesPerS },
     profiles: new VehicleProfiles(redis, keys.prefix),
     marker: new RedisStateMarker(redis, keys.stateMarker()),

@@ -42,7 +42,7 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
       ingest: {
         permission: "ingest",
         vehicle: "write",
-        body: "json-raw",
+        body: "window",
         params: ingestParams,
         async handler(ctx: ApiContext<IngestParams>) {
           const messageId = await acceptWindow(this, this.settings.rawStreamMaxLen, principalOf(ctx), ctx.params, ctx.meta);
