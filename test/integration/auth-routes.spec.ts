@@ -20,6 +20,7 @@ const REQUIRED: Record<string, Permission> = {
   "api.live": "public",
   "api.ready": "public",
   "api.ingest": "ingest",
+  "api.ingestBatch": "ingest",
   "api.vehicleHealth": "read",
   "api.vehicleHistory": "read",
   "api.vehicleFindings": "read",
@@ -113,13 +114,15 @@ describe("auth: every route × role × fleet", function () {
     const body =
       route.action === "api.ingest"
         ? { sensor_data: sensorData }
-        : route.action === "api.putVehicleProfile"
-          ? profile
-          : route.action === "api.putVehicleBaseline"
-            ? {}
-            : route.action === "api.createKey"
-              ? { fleet: "fleetA", role: "viewer" }
-              : undefined;
+        : route.action === "api.ingestBatch"
+          ? [{ vehicle_id: "EV-A1", sensor_data: sensorData }]
+          : route.action === "api.putVehicleProfile"
+            ? profile
+            : route.action === "api.putVehicleBaseline"
+              ? {}
+              : route.action === "api.createKey"
+                ? { fleet: "fleetA", role: "viewer" }
+                : undefined;
     void fleetOfCaller;
     return fetch(`${api.base}${p}`, {
       method: route.method,
