@@ -12,9 +12,9 @@ import type { ApiMeta } from "./action";
 import { decodeWindow, rawEntryOf, sensorDataBytes, windowSamples, type AcceptedWindow } from "./accepted-window";
 import { batchItems, type BatchItemSource } from "./batch-items";
 import { HttpError, toHttpError, type ErrorBody } from "./http-errors";
-import { budgetCost, fleetBytesBucket, vehicleBucket, type IngestDeps } from "./ingest";
+import { ingestBudgets, refusal, type IngestDeps } from "./ingest";
 import { fleetInScope } from "./access";
-import { admitVehicle } from "../stores/fleet-quota";
+import { admitWindow, budgetCost, fleetBytesBucket } from "../stores/ingest-budget";
 import { rawEntryFields } from "../streams/raw-stream-writer";
 import { expectObject, rejectUnknownKeys } from "../ingest/validate";
 import { expectFleetId, expectVehicleId } from "../ingest/vehicle-id";
@@ -71,28 +71,18 @@ async function refusedVehicles(deps: IngestDeps, windows: readonly AcceptedWindo
     // Each window costs what it would on the single route; their sum may exceed the budget, and is then refused.
     samples.set(vehicleOf(w), { window: w, samples: (seen?.samples ?? 0) + budgetCost(windowSamples(w.decoded), deps.vehicleSamplesPerS) });
   }
+  const budgets = ingestBudgets(deps);
   const vehicles = [...samples.values()];
-  const budgets = await Promise.all(
-    vehicles.map((v) => deps.limiter.hit(vehicleBucket(v.window.fleetId, v.window.vehicleId), deps.vehicleSamplesPerS, v.samples)),
-  );
-  const refused = new Map<string, BatchItemResult>();
-  const admitted = await Promise.all(
-    vehicles.map((v, i) =>
-      budgets[i].allowed ? admitVehicle(deps.redis, deps.keys, v.window.fleetId, v.window.vehicleId, deps.fleetQuota.maxVehicles) : Promise.resolve(false),
+  // The fleet's bytes were charged for the whole body: each vehicle's check charges none.
+  const admissions = await Promise.all(
+    vehicles.map((v) =>
+      admitWindow(deps.redis, deps.keys, budgets, { fleetId: v.window.fleetId, vehicleId: v.window.vehicleId, samples: v.samples, bytes: 0 }),
     ),
   );
+  const refused = new Map<string, BatchItemResult>();
   vehicles.forEach((v, i) => {
-    if (!budgets[i].allowed) {
-      refused.set(
-        vehicleOf(v.window),
-        failure(new HttpError(429, "rate_limited", "this vehicle's samples per second are used up", "vehicle_id", { retryAfterS: budgets[i].retryAfterS })),
-      );
-    } else if (!admitted[i]) {
-      refused.set(
-        vehicleOf(v.window),
-        failure(new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${deps.fleetQuota.maxVehicles} vehicles`, "vehicle_id")),
-      );
-    }
+    const admission = admissions[i];
+    if (!admission.admitted) refused.set(vehicleOf(v.window), failure(refusal(admission, deps.fleetQuota.maxVehicles)));
   });
   return refused;
 }

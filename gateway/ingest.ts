@@ -1,7 +1,7 @@
 /**
  * Ingest after the gate (key, per-key budget, body read and parsed: JSON or CBOR) and params: full decode (422);
  * the vehicle's budget in samples and the fleet's in bytes (429) and the fleet's vehicle quota (403), shared by
- * every api replica through Redis; then XADD motor_raw_data with the window's sensor_data text and the vehicle's
+ * every api replica through Redis and checked in one script (stores/ingest-budget.ts); then XADD motor_raw_data with the window's sensor_data text and the vehicle's
  * fleet. An Idempotency-Key is scoped by fleet and vehicle and remembers a hash of the body: a retry gets the
  * first id, the same key with another body is 422 `idempotency_key_reused` (nothing is written either way).
  */
@@ -12,7 +12,7 @@ import { decodeWindow, rawEntryOf, sensorDataBytes, windowSamples, type Accepted
 import { HttpError } from "./http-errors";
 import type { Principal } from "./roles";
 import type { GatewayStores } from "./stores";
-import { admitVehicle } from "../stores/fleet-quota";
+import { admitWindow, budgetCost, type IngestAdmission, type IngestBudgets } from "../stores/ingest-budget";
 
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 
@@ -24,12 +24,25 @@ export interface IngestParams {
   fleet_id?: string;
 }
 
-/** The vehicle's budget bucket: samples per second (INGEST_VEHICLE_SAMPLES_PER_S). */
-export const vehicleBucket = (fleetId: string, vehicleId: string): string => `vehicle-samples:${fleetId}:${vehicleId}`;
-export const fleetBytesBucket = (fleetId: string): string => `fleet-bytes:${fleetId}`;
+/** The budgets of this api's configuration (per second). */
+export function ingestBudgets(deps: IngestDeps): IngestBudgets {
+  return {
+    prefix: deps.keys.prefix,
+    windowS: 1,
+    vehicleSamplesPerS: deps.vehicleSamplesPerS,
+    fleetBytesPerS: deps.fleetQuota.bytesPerS,
+    maxVehicles: deps.fleetQuota.maxVehicles,
+  };
+}
 
-/** A window larger than the whole budget passes only on a full bucket, and empties it (it must pass some time). */
-export const budgetCost = (units: number, budget: number): number => Math.max(1, Math.min(units, budget));
+/** A refused window's answer: 429 with Retry-After for a budget, 403 for the vehicle quota. */
+export function refusal(admission: Exclude<IngestAdmission, { admitted: true }>, maxVehicles: number): HttpError {
+  if (admission.refusedBy === "vehicle_quota")
+    return new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${maxVehicles} vehicles`, "vehicle_id");
+  if (admission.refusedBy === "vehicle_samples")
+    return new HttpError(429, "rate_limited", "this vehicle's samples per second are used up", "vehicle_id", { retryAfterS: admission.retryAfterS });
+  return new HttpError(429, "rate_limited", "this fleet's ingest bytes per second are used up", undefined, { retryAfterS: admission.retryAfterS });
+}
 
 /** The raw stream entry id of the accepted window (the first one's for a repeated Idempotency-Key). */
 export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, principal: Principal, params: IngestParams, meta: ApiMeta): Promise<string> {
@@ -40,19 +53,14 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
   const decoded = decodeWindow(meta.windowBody ?? {}, media);
   // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts). The vehicle's
-  // and the fleet's budgets are charged together: one round trip to Redis, not two.
-  const [perVehicle, fleetBytes] = await Promise.all([
-    deps.limiter.hit(vehicleBucket(fleetId, vehicleId), deps.vehicleSamplesPerS, budgetCost(windowSamples(decoded), deps.vehicleSamplesPerS)),
-    deps.limiter.hit(fleetBytesBucket(fleetId), deps.fleetQuota.bytesPerS, budgetCost(raw.length, deps.fleetQuota.bytesPerS)),
-  ]);
-  if (!perVehicle.allowed)
-    throw new HttpError(429, "rate_limited", "this vehicle's samples per second are used up", "vehicle_id", { retryAfterS: perVehicle.retryAfterS });
-  if (!fleetBytes.allowed)
-    throw new HttpError(429, "rate_limited", "this fleet's ingest bytes per second are used up", undefined, { retryAfterS: fleetBytes.retryAfterS });
-  // A vehicle is admitted (counted toward FLEET_MAX_VEHICLES) only once its window passed every budget.
-  if (!(await admitVehicle(deps.redis, deps.keys, fleetId, vehicleId, deps.fleetQuota.maxVehicles))) {
-    throw new HttpError(403, "quota_exceeded", `this fleet has reached its quota of ${deps.fleetQuota.maxVehicles} vehicles`, "vehicle_id");
-  }
+  // samples, the fleet's bytes and the fleet's vehicle quota: one script, one round trip, all or nothing.
+  const admission = await admitWindow(deps.redis, deps.keys, ingestBudgets(deps), {
+    fleetId,
+    vehicleId,
+    samples: budgetCost(windowSamples(decoded), deps.vehicleSamplesPerS),
+    bytes: budgetCost(raw.length, deps.fleetQuota.bytesPerS),
+  });
+  if (!admission.admitted) throw refusal(admission, deps.fleetQuota.maxVehicles);
   delete meta.rawBody;
   delete meta.windowBody;
   const accepted: AcceptedWindow = { fleetId, vehicleId, decoded, sensorData: sensorDataBytes(raw, media, decoded) };
