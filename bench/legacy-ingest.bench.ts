@@ -142,13 +142,14 @@ async function waitAssembled(redis: Redis, since: number, heldBound: number): Pr
   }
 }
 
-function report(name: string, r: LoadResult, assembled: { seconds: number; pending: number }): void {
+function report(name: string, r: LoadResult, assembled: { seconds: number; pending: number }, coordinatorCpuS: number): void {
   const perS = r.accepted / r.wallS;
   console.log(
     `${name}: ${r.accepted} accepted (${r.refused} refused) in ${r.requests} requests over ${r.wallS.toFixed(1)} s → ${perS.toFixed(0)} messages/s accepted; ` +
       `api CPU ${((r.apiCpuS / r.accepted) * 1e6).toFixed(0)} µs/message (main thread ${((r.apiMainCpuS / r.accepted) * 1e6).toFixed(0)}), ` +
       `${(r.apiCpuS / r.wallS).toFixed(2)} cores; all read and assembled after ${assembled.seconds.toFixed(1)} s ` +
-      `(${(r.accepted / assembled.seconds).toFixed(0)} messages/s end to end; ${assembled.pending} held in open windows)`,
+      `(${(r.accepted / assembled.seconds).toFixed(0)} messages/s end to end; ${assembled.pending} held in open windows); ` +
+      `coordinator + workers CPU ${((coordinatorCpuS / r.accepted) * 1e6).toFixed(0)} µs/message`,
   );
 }
 
@@ -184,26 +185,31 @@ async function main(): Promise<void> {
     const heldBound = VEHICLES * 410;
     let n = 0;
     const apiPid = api.pid as number;
+    const coordinatorPid = coordinator.pid as number;
     if (opts.mode !== "batch") {
       const since = performance.now();
+      const cpu0 = cpuSeconds(coordinatorPid);
       const r = await runLoad(apiPid, async () => {
         const v = n++ % VEHICLES;
         const res = await post(port, `/api/v1/diagnosis-stream/vehicles/LEG-${v}/data`, key, "application/json", singleBodies[v]);
         return res.status === 202 ? { accepted: 1, refused: 0 } : { accepted: 0, refused: 1 };
       });
-      report("single POSTs (keep-alive)", r, await waitAssembled(redis, since, heldBound));
+      const assembled = await waitAssembled(redis, since, heldBound);
+      report("single POSTs (keep-alive)", r, assembled, cpuSeconds(coordinatorPid) - cpu0);
     }
     if (opts.mode !== "single") {
       const lines = Array.from({ length: ITEMS }, (_, i) => JSON.stringify({ vehicle_id: `LEG-${i % VEHICLES}`, sensor_data: rows }));
       const body = Buffer.from(lines.join("\n"));
       const since = performance.now();
+      const cpu0 = cpuSeconds(coordinatorPid);
       const r = await runLoad(apiPid, async () => {
         const res = await post(port, "/api/v1/diagnosis-stream/batches", key, "application/x-ndjson", body);
         if (res.status !== 200) return { accepted: 0, refused: ITEMS };
         const answer = JSON.parse(res.text) as { accepted: number; rejected: number };
         return { accepted: answer.accepted, refused: answer.rejected };
       });
-      report(`batch endpoint (${ITEMS} items/request, NDJSON)`, r, await waitAssembled(redis, since, heldBound));
+      const assembled = await waitAssembled(redis, since, heldBound);
+      report(`batch endpoint (${ITEMS} items/request, NDJSON)`, r, assembled, cpuSeconds(coordinatorPid) - cpu0);
     }
   } finally {
     api.kill("SIGTERM");
