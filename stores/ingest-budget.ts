@@ -1,8 +1,12 @@
 /**
  * Everything ingest checks in Redis before a window is written, in one script (one round trip, atomic across api
  * replicas): the vehicle's samples budget and the fleet's bytes budget (GCRA, stores/rate-limiter.ts) and the fleet's
- * vehicle quota (stores/fleet-quota.ts). Nothing is charged unless all three admit the window, so a refused window
- * costs no budget and a refused vehicle is not counted.
+ * vehicle quota. Nothing is charged unless all three admit the window, so a refused window costs no budget and a
+ * refused vehicle is not counted.
+ *
+ * The quota: a vehicle counts from its first accepted window (it enters the fleet's index, which the coordinator
+ * keeps up to date and retention trims of vehicles silent past VEHICLE_STATE_TTL_S); a new vehicle beyond
+ * FLEET_MAX_VEHICLES is refused, a known one never is. One script, so replicas cannot race past the quota.
  */
 import type { Redis } from "ioredis";
 import { keyNames, type RedisKeys } from "../contracts/redis-keys";

@@ -9,7 +9,7 @@ import type { SensorWindow } from "../../../analyzers/types";
 import { redisKeys } from "../../../contracts/redis-keys";
 import { WindowAssembler, type AppendOutcome } from "../../../streams/batch-assembler";
 import { RateLimiter } from "../../../stores/rate-limiter";
-import { admitVehicle } from "../../../stores/fleet-quota";
+import { admitWindow } from "../../../stores/ingest-budget";
 import { useRedisFixture } from "../../helpers/redis-fixture";
 
 function legacyBatch(k: number): SensorWindow {
@@ -79,14 +79,15 @@ describe("window assembler: one script call per batch of appends, EVALSHA", func
     expect(result.filter((o) => o.status === "window").length, "V1 closes a window of 5 batches twice").to.be.at.least(2);
   });
 
-  it("the rate limiter and the fleet quota run as EVALSHA", async () => {
+  it("the rate limiter and the ingest budgets (samples, bytes, vehicle quota) run as EVALSHA", async () => {
     const limiter = new RateLimiter(fx.redis, { prefix: fx.prefix, limit: 10, windowS: 1 });
     const keys = redisKeys({ prefix: fx.prefix });
     await limiter.hit("warm");
-    await admitVehicle(fx.redis, keys, "F1", "V0", 10);
+    const budgets = { prefix: fx.prefix, windowS: 1, vehicleSamplesPerS: 1000, fleetBytesPerS: 100_000, maxVehicles: 10 };
+    expect(await admitWindow(fx.redis, keys, budgets, { fleetId: "F1", vehicleId: "V0", samples: 40, bytes: 900 })).to.deep.equal({ admitted: true });
     const { commands } = await commandsDuring(fx.redis, async () => {
       await limiter.hit("b1", 10, 3);
-      await admitVehicle(fx.redis, keys, "F1", "V1", 10);
+      await admitWindow(fx.redis, keys, budgets, { fleetId: "F1", vehicleId: "V1", samples: 40, bytes: 900 });
     });
     expect(commands).to.deep.equal(["evalsha", "evalsha"]);
   });
