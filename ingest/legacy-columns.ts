@@ -85,6 +85,8 @@ export interface LegacyColumn {
   quantity: LegacyQuantity;
   name: string;
   values: Float64Array;
+  /** Its quantity's range, looked up once per column rather than once per cell (storeLegacyCell). */
+  range?: NumberRange;
 }
 
 /** Maps header names to quantities, rejecting unknown names and two names for one quantity. */
@@ -196,7 +198,7 @@ export function windowFromLegacyColumns(columns: readonly LegacyColumn[], rateHz
  * an error: building it for every cell cost more than the rest of a 10-row batch's decoding.
  */
 export function storeLegacyCell(column: LegacyColumn, row: number, value: unknown, field: string | (() => string)): void {
-  const range = rangeOfLegacyQuantity(column.quantity);
+  const range = (column.range ??= rangeOfLegacyQuantity(column.quantity));
   if (
     typeof value === "number" &&
     Number.isFinite(value) &&
