@@ -11,6 +11,12 @@ import { isUtf8 } from "node:buffer";
 /** Largest slice of the body turned into a string at once (a JS string's length ≤ its UTF-8 byte count). */
 export const MAX_TEXT_SLICE = 64 * 1024;
 
+/**
+ * Containers over MAX_TEXT_SLICE nested deeper than this are refused: each level rescans its span, so the depth
+ * bounds the work (a window nests three such levels: body, sensor_data, channels).
+ */
+export const MAX_LARGE_DEPTH = 8;
+
 /** A JSON string value longer than MAX_TEXT_SLICE bytes, kept as its raw bytes between the quotes (no escapes). */
 export class JsonBytes {
   constructor(readonly bytes: Buffer) {}
@@ -111,7 +117,7 @@ export function arrayElementSpans(buf: Buffer, start: number, end: number): { st
   return spans;
 }
 
-function parseLargeObject(buf: Buffer, start: number, end: number): Record<string, unknown> {
+function parseLargeObject(buf: Buffer, start: number, end: number, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let i = skipSpace(buf, start + 1, end - 1);
   while (i < end - 1) {
@@ -123,7 +129,7 @@ function parseLargeObject(buf: Buffer, start: number, end: number): Record<strin
     const valueStart = skipSpace(buf, i + 1, end - 1);
     const valueEnd = skipValue(buf, valueStart, end - 1);
     // Like JSON.parse: the last of repeated keys wins; "__proto__" becomes an own property, as there.
-    Object.defineProperty(out, key, { value: parseSpan(buf, valueStart, valueEnd), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, { value: parseSpan(buf, valueStart, valueEnd, depth), enumerable: true, writable: true, configurable: true });
     i = skipSpace(buf, valueEnd, end - 1);
     if (i === end - 1) break;
     if (buf[i] !== COMMA) fail("expected ',' or '}'", i);
@@ -134,13 +140,13 @@ function parseLargeObject(buf: Buffer, start: number, end: number): Record<strin
 }
 
 /** A large array: neighbouring elements are parsed together in slices of up to MAX_TEXT_SLICE bytes. */
-function parseLargeArray(buf: Buffer, start: number, end: number): unknown[] {
+function parseLargeArray(buf: Buffer, start: number, end: number, depth: number): unknown[] {
   const out: unknown[] = [];
   const spans = arrayElementSpans(buf, start, end);
   let k = 0;
   while (k < spans.length) {
     if (spans[k].end - spans[k].start > MAX_TEXT_SLICE - 2) {
-      out.push(parseSpan(buf, spans[k].start, spans[k].end));
+      out.push(parseSpan(buf, spans[k].start, spans[k].end, depth));
       k++;
       continue;
     }
@@ -159,11 +165,13 @@ function parseLargeArray(buf: Buffer, start: number, end: number): unknown[] {
   return out;
 }
 
-function parseSpan(buf: Buffer, start: number, end: number): unknown {
+function parseSpan(buf: Buffer, start: number, end: number, depth: number): unknown {
   if (end - start <= MAX_TEXT_SLICE) return parseSlice(buf, start, end);
   const b = buf[start];
-  if (b === OPEN_OBJ) return parseLargeObject(buf, start, end);
-  if (b === OPEN_ARR) return parseLargeArray(buf, start, end);
+  if ((b === OPEN_OBJ || b === OPEN_ARR) && depth >= MAX_LARGE_DEPTH)
+    fail(`containers over ${MAX_TEXT_SLICE} bytes nested deeper than ${MAX_LARGE_DEPTH}`, start);
+  if (b === OPEN_OBJ) return parseLargeObject(buf, start, end, depth + 1);
+  if (b === OPEN_ARR) return parseLargeArray(buf, start, end, depth + 1);
   if (b === QUOTE) {
     const inner = buf.subarray(start + 1, end - 1);
     if (inner.indexOf(BACKSLASH) !== -1) fail(`a string over ${MAX_TEXT_SLICE} bytes with escapes is not accepted`, start);
@@ -186,5 +194,5 @@ export function parseJsonBuffer(buf: Buffer): unknown {
   if (end - start <= MAX_TEXT_SLICE) return parseSlice(buf, start, end);
   const valueEnd = skipValue(buf, start, end);
   if (valueEnd !== end) fail("unexpected data after the value", valueEnd);
-  return parseSpan(buf, start, end);
+  return parseSpan(buf, start, end, 0);
 }

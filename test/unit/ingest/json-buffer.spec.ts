@@ -56,6 +56,11 @@ describe("parseJsonBuffer: JSON from bytes in slices of at most 64 KiB", () => {
       `{"s":"${"a".repeat(70_000)}\\n"}`,
     ];
     for (const text of bad) expect(() => parseJsonBuffer(Buffer.from(text)), text.slice(0, 40)).to.throw(JsonSyntaxError);
+    // Deep nesting of large containers is refused quickly (each level would rescan its span).
+    const t0 = performance.now();
+    const deep = Buffer.from(`${"[".repeat(500_000)}${"]".repeat(500_000)}`);
+    expect(() => parseJsonBuffer(deep)).to.throw(JsonSyntaxError);
+    expect(performance.now() - t0, "ms for a 1 MB nest").to.be.below(2000);
     const invalidUtf8 = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     expect(() => parseJsonBuffer(invalidUtf8))
       .to.throw(JsonSyntaxError)
