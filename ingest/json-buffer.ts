@@ -123,6 +123,7 @@ function parseLargeObject(buf: Buffer, start: number, end: number, depth: number
   while (i < end - 1) {
     if (buf[i] !== QUOTE) fail("expected a key", i);
     const keyEnd = skipString(buf, i, end);
+    if (keyEnd - i > MAX_TEXT_SLICE) fail(`a key over ${MAX_TEXT_SLICE} bytes`, i);
     const key = parseSlice(buf, i, keyEnd) as string;
     i = skipSpace(buf, keyEnd, end - 1);
     if (buf[i] !== COLON) fail("expected ':'", i);

@@ -54,6 +54,7 @@ describe("parseJsonBuffer: JSON from bytes in slices of at most 64 KiB", () => {
       `${big}x`,
       `{"a":[${"1,".repeat(40_000)}x]}`,
       `{"s":"${"a".repeat(70_000)}\\n"}`,
+      `{"${"k".repeat(70_000)}":1}`,
     ];
     for (const text of bad) expect(() => parseJsonBuffer(Buffer.from(text)), text.slice(0, 40)).to.throw(JsonSyntaxError);
     // Deep nesting of large containers is refused quickly (each level would rescan its span).
