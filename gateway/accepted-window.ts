@@ -21,11 +21,14 @@ export interface AcceptedWindow {
   sensorData: Buffer;
 }
 
-/** The body `{sensor_data, metadata}` decoded (422 naming the field); a CBOR body's metadata must be JSON-like. */
-export function decodeWindow(body: unknown, media: BodyMedia): DecodedIngestBody {
+/**
+ * The body `{sensor_data, metadata}` decoded (422 naming the field). Metadata is stored as JSON text, so it must hold
+ * only what JSON can (a CBOR body could send more) and no string over 64 KiB (left as bytes by the JSON parser).
+ */
+export function decodeWindow(body: unknown): DecodedIngestBody {
   return decodeOrReject(() => {
     const decoded = decodeIngestBody(body);
-    if (media === "cbor") expectJsonLike(decoded.metadata, "metadata");
+    expectJsonLike(decoded.metadata, "metadata");
     return decoded;
   });
 }

@@ -53,7 +53,7 @@ function checkItem(source: BatchItemSource, principal: Principal, requestFleet: 
     }
     const fleetId = fleetInScope(principal, named, "fleet_id");
     const { vehicle_id: _v, fleet_id: _f, ...body } = obj;
-    const decoded = decodeWindow(body, "json");
+    const decoded = decodeWindow(body);
     return { fleetId, vehicleId, decoded, sensorData: sensorDataBytes(source.bytes, "json", decoded) };
   } catch (err) {
     if (err instanceof InputError) return failure(new HttpError(422, "invalid_input", err.reason, err.field));

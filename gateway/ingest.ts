@@ -51,7 +51,7 @@ export async function acceptWindow(deps: IngestDeps, rawStreamMaxLen: number, pr
   const media = meta.bodyMedia ?? "json";
   const raw = meta.rawBody ?? Buffer.alloc(0);
   // Validation is the full decode: what is accepted here, the coordinator can diagnose.
-  const decoded = decodeWindow(meta.windowBody ?? {}, media);
+  const decoded = decodeWindow(meta.windowBody ?? {});
   // The per-key budget was charged by the gate, before the body was read (gateway/request-gate.ts). The vehicle's
   // samples, the fleet's bytes and the fleet's vehicle quota: one script, one round trip, all or nothing.
   const admission = await admitWindow(deps.redis, deps.keys, ingestBudgets(deps), {

@@ -7,6 +7,7 @@
  */
 import { Decoder } from "cbor-x";
 import { InputError } from "./errors";
+import { JsonBytes, MAX_TEXT_SLICE } from "./json-buffer";
 import { describeValue, isPlainObject, joinPath } from "./validate";
 
 const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
@@ -29,7 +30,8 @@ export function decodeCborBody(raw: Buffer): unknown {
 
 /**
  * Rejects what JSON cannot carry (typed arrays, byte strings, dates, NaN, undefined, Maps…) anywhere in `value`,
- * naming the path. Iterative; depth is bounded separately (expectBoundedDepth).
+ * naming the path, and a JSON string left as bytes for being over 64 KiB (ingest/json-buffer.ts). Iterative; depth
+ * is bounded separately (expectBoundedDepth).
  */
 export function expectJsonLike(value: unknown, field: string): void {
   const stack: { v: unknown; path: string }[] = [{ v: value, path: field }];
@@ -42,6 +44,7 @@ export function expectJsonLike(value: unknown, field: string): void {
     }
     if (Array.isArray(v)) v.forEach((item, i) => stack.push({ v: item, path: joinPath(path, i) }));
     else if (isPlainObject(v)) for (const [k, item] of Object.entries(v)) stack.push({ v: item, path: joinPath(path, k) });
+    else if (v instanceof JsonBytes) throw new InputError(path, `a string over ${MAX_TEXT_SLICE} bytes is not accepted here`);
     else throw new InputError(path, `expected a JSON value, got ${typeof v === "object" ? (v.constructor?.name ?? "an object") : typeof v}`);
   }
 }

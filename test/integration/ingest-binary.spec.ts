@@ -128,6 +128,12 @@ describe("ingest: CBOR bodies, no large strings, budgets in samples", function (
     expect(res.status).to.equal(422);
     expect(((await res.json()) as { field: string }).field).to.equal("metadata.at");
 
+    // A JSON body's metadata string over 64 KiB (left as bytes by the parser) is refused by name, not stored oddly.
+    const longNote = JSON.stringify({ sensor_data: encodeCompact(w), metadata: { note: "n".repeat(70_000) } });
+    res = await post("EV-C3", longNote, "application/json");
+    expect(res.status).to.equal(422);
+    expect(((await res.json()) as { field: string }).field).to.equal("metadata.note");
+
     res = await post("EV-C3", Buffer.from([0xbf, 0x61]), "application/cbor");
     expect(res.status).to.equal(400);
     expect(await res.json()).to.include({ error: "invalid_cbor", field: "body" });
