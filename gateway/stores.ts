@@ -25,7 +25,15 @@ export interface GatewayStores {
 export function openGatewayStores(settings: GatewaySettings, nodeID: string, onError: (err: Error) => void): GatewayStores {
   const keys = redisKeys(settings.redis);
   // Redis down must answer 503 quickly, not hang the request.
-  const redis = createRedis(settings.redis.url, { connectionName: `api:${nodeID}`, commandTimeoutMs: 2000, failFastWhenDown: true, onError });
+  // Auto-pipelining: the commands of concurrent requests issued in one tick leave in one write (at a legacy box's
+  // rate of small POSTs, socket writes were the api's largest cost).
+  const redis = createRedis(settings.redis.url, {
+    connectionName: `api:${nodeID}`,
+    commandTimeoutMs: 2000,
+    failFastWhenDown: true,
+    onError,
+    ioredis: { enableAutoPipelining: true },
+  });
   return {
     redis,
     keys,
