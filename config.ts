@@ -44,6 +44,19 @@ function integer(defaultValue: number, min: number, max: number, doc: string): V
   };
 }
 
+function optionalInteger<D extends number | undefined>(defaultValue: D, min: number, max: number, doc: string): VariableSpec<number | D> {
+  return {
+    defaultText: defaultValue === undefined ? "" : String(defaultValue),
+    doc,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === "") return defaultValue;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) throw new ValueProblem(`must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return n;
+    },
+  };
+}
+
 function optionalPort(doc: string): VariableSpec<number | undefined> {
   return {
     defaultText: "",
@@ -242,12 +255,23 @@ export const VARIABLES = {
   INGEST_BODY_LIMIT: byteCount("4mb", 1024, 64 * 1024 * 1024, "largest accepted request body (never compressed); larger is 413"),
   INGEST_BODY_TIMEOUT_MS: integer(30_000, 100, 300_000, "a request body not fully received within this many ms is 408 and its connection closed"),
   INGEST_RATE_LIMIT: integer(
-    50,
+    1000,
     1,
     1_000_000_000,
-    "requests with a body (ingest, key and profile writes) per second per API key, across all api replicas; charged before the body is read, valid or not",
+    "requests with a body (ingest, batches, key and profile writes) per second per API key, across all api replicas; charged before the body is read, valid or not (a guard against floods of bad requests; data is budgeted in samples and bytes below)",
   ),
-  INGEST_VEHICLE_RATE_LIMIT: integer(5, 1, 1_000_000_000, "ingest requests per second per vehicle, across all api replicas"),
+  INGEST_VEHICLE_SAMPLES_PER_S: optionalInteger(
+    262_144,
+    1,
+    1_000_000_000_000,
+    "samples (all channels) per second per vehicle, across all api replicas and both ingest routes (a burst of one second's worth; a larger window passes on a full budget); beyond is 429",
+  ),
+  INGEST_VEHICLE_RATE_LIMIT: optionalInteger(
+    undefined,
+    1,
+    1_000_000_000,
+    "deprecated, read only when INGEST_VEHICLE_SAMPLES_PER_S is unset: that many standard windows (4 × 8192 samples) per second per vehicle",
+  ),
   FLEET_MAX_VEHICLES: integer(
     50_000,
     1,
@@ -351,7 +375,8 @@ export interface VtoxConfig {
     bodyLimitBytes: number;
     bodyTimeoutMs: number;
     ingestRateLimitPerS: number;
-    vehicleRateLimitPerS: number;
+    /** Samples per second per vehicle (INGEST_VEHICLE_SAMPLES_PER_S, or the deprecated INGEST_VEHICLE_RATE_LIMIT in windows). */
+    vehicleSamplesPerS: number;
     fleetMaxVehicles: number;
     fleetIngestBytesPerS: number;
     rawStreamMaxLen: number;
@@ -401,6 +426,15 @@ function readValues(env: Readonly<Record<string, string | undefined>>): Values {
   return values as Values;
 }
 
+/** Samples of a standard window (4 channels × 8192): the unit of the deprecated INGEST_VEHICLE_RATE_LIMIT. */
+const STANDARD_WINDOW_SAMPLES = 4 * 8192;
+
+/** INGEST_VEHICLE_SAMPLES_PER_S when set; else the old requests-per-second variable, read as standard windows. */
+function vehicleSamplesPerS(env: Readonly<Record<string, string | undefined>>, samples: number, oldWindowsPerS: number | undefined): number {
+  const samplesSet = (env.INGEST_VEHICLE_SAMPLES_PER_S ?? "").trim() !== "";
+  return samplesSet || oldWindowsPerS === undefined ? samples : oldWindowsPerS * STANDARD_WINDOW_SAMPLES;
+}
+
 /** Parses and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): VtoxConfig {
   const v = readValues(env);
@@ -430,7 +464,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       bodyLimitBytes: v.INGEST_BODY_LIMIT,
       bodyTimeoutMs: v.INGEST_BODY_TIMEOUT_MS,
       ingestRateLimitPerS: v.INGEST_RATE_LIMIT,
-      vehicleRateLimitPerS: v.INGEST_VEHICLE_RATE_LIMIT,
+      vehicleSamplesPerS: vehicleSamplesPerS(env, v.INGEST_VEHICLE_SAMPLES_PER_S, v.INGEST_VEHICLE_RATE_LIMIT),
       fleetMaxVehicles: v.FLEET_MAX_VEHICLES,
       fleetIngestBytesPerS: v.FLEET_INGEST_BYTES_PER_S,
       rawStreamMaxLen: v.RAW_STREAM_MAXLEN,

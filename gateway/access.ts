@@ -7,6 +7,7 @@ import { Errors } from "moleculer";
 import type { IncomingHttpHeaders } from "node:http";
 import { keyFromHeaders, type ApiKeyStore } from "../stores/api-keys";
 import type { GatewayRequest, GatewayTags } from "./action";
+import { checkBodyHeaders } from "./body";
 import { HttpError } from "./http-errors";
 import { ALL_FLEETS, can, type Principal } from "./roles";
 
@@ -30,9 +31,7 @@ export function authorizeRequest(req: GatewayRequest, principal: Principal | und
   if (permission === "public") return;
   if (!principal) throw new HttpError(401, "unauthorized", "an API key is required");
   if (!can(principal.role, permission)) throw new HttpError(403, "forbidden", `this key may not ${permission}`);
-  if (action.body && !/^application\/json\b/i.test(String(req.headers["content-type"] ?? ""))) {
-    throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json", "content-type");
-  }
+  if (action.body) checkBodyHeaders(req.headers, action.body);
 }
 
 /** The principal of a call to a non-public action (HTTP calls always have one; other callers must pass one). */

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { ActionParams, ActionSchema, Context } from "moleculer";
+import type { BodyKind, BodyMedia } from "./body";
 import type { Permission, Principal } from "./roles";
 
 /** `public`: no key (probes, metrics); otherwise the permission a key's role must grant (gateway/roles.ts). */
@@ -22,8 +23,11 @@ export interface GatewayTags {
   permission: GatewayPermission;
   /** The action's `vehicle_id` param names a vehicle (a path parameter). */
   vehicle?: VehicleAccess;
-  /** The request must carry a JSON body (`Content-Type: application/json`, else 415); `json-raw` also keeps its bytes. */
-  body?: "json" | "json-raw";
+  /**
+   * The request carries a body (gateway/body.ts): `json` is parsed into params; `window` (JSON or CBOR, parsed by the
+   * gate) and `batch` (JSON array or NDJSON, parsed by the action) stay out of params and come in the meta.
+   */
+  body?: BodyKind;
 }
 
 /** An api action: its params (always declared, `{}` for none), its tags, its handler. */
@@ -45,11 +49,20 @@ export interface ApiMeta {
   idempotencyKey?: string;
   /** The fleet of the vehicle a `vehicle` action is about (set by the before-hook). */
   vehicleFleet?: string;
-  /** The request body as received (only for `body: "json-raw"`; never sent to another node). */
+  /** The request body as received (only for `body: "window"` and `"batch"`; never sent to another node). */
   rawBody?: Buffer;
+  /** Its media type. */
+  bodyMedia?: BodyMedia;
+  /** A window's body as parsed by the gate (JSON strings over 64 KiB as bytes, CBOR typed arrays as they came). */
+  windowBody?: Record<string, unknown>;
 }
 
 export type ApiContext<P = Record<string, unknown>> = Context<P, ApiMeta>;
 
 /** What moleculer-web adds to a request on its way to an action. */
-export type GatewayRequest = IncomingMessage & { rawBody?: Buffer; $action?: Partial<GatewayTags> & { name?: string } };
+export type GatewayRequest = IncomingMessage & {
+  rawBody?: Buffer;
+  $bodyMedia?: BodyMedia;
+  $windowBody?: Record<string, unknown>;
+  $action?: Partial<GatewayTags> & { name?: string };
+};

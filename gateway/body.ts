@@ -1,29 +1,46 @@
 /**
  * Request bodies, read by the gateway itself (no body-parser): only after the key was checked (gateway/request-gate.ts),
- * only `application/json` in UTF-8 (415 for any other charset: a parser that decodes UTF-7 or UTF-16 validates text
- * that is not the bytes the stream would store), never compressed (415: nothing is inflated, so no body grows past
+ * only the media types the action takes — JSON in UTF-8 (415 for any other charset: a parser that decodes UTF-7 or
+ * UTF-16 validates text that is not the bytes the stream would store), a window also as CBOR, a batch also as NDJSON — never compressed (415: nothing is inflated, so no body grows past
  * the limit), at most `limit` bytes (413, from Content-Length before reading when it says so) and within `timeoutMs`
  * (408, the connection is closed). What is parsed is the exact bytes kept in `rawBody`.
  */
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./http-errors";
 
+/** What a body-carrying action takes (gateway/action.ts `body` tag). */
+export type BodyKind = "json" | "window" | "batch";
+/** The media types understood: JSON, CBOR (cbor-x), newline-delimited JSON. */
+export type BodyMedia = "json" | "cbor" | "ndjson";
+
+const MEDIA_TYPES: Readonly<Record<string, BodyMedia>> = {
+  "application/json": "json",
+  "application/cbor": "cbor",
+  "application/x-ndjson": "ndjson",
+};
+
+/** The media types each kind of body may come in; a window may be CBOR, a batch NDJSON. */
+const ACCEPTED: Readonly<Record<BodyKind, readonly BodyMedia[]>> = { json: ["json"], window: ["json", "cbor"], batch: ["json", "ndjson"] };
+
+const TYPE_NAMES: Readonly<Record<BodyMedia, string>> = { json: "application/json", cbor: "application/cbor", ndjson: "application/x-ndjson" };
+
 /**
- * The media type a body-carrying action takes: `application/json`, with no parameter but `charset=utf-8` (any case,
- * quoted or not). Anything else is 415 naming `content-type`; any Content-Encoding but `identity` is 415 naming
+ * The media type of a body of `kind`, with no parameter but `charset=utf-8` (any case, quoted or not; text types
+ * only). Anything else is 415 naming `content-type`; any Content-Encoding but `identity` is 415 naming
  * `content-encoding`.
  */
-export function checkJsonBodyHeaders(headers: IncomingMessage["headers"]): void {
+export function checkBodyHeaders(headers: IncomingMessage["headers"], kind: BodyKind): BodyMedia {
   const encoding = String(headers["content-encoding"] ?? "identity")
     .trim()
     .toLowerCase();
   if (encoding !== "identity" && encoding !== "") {
     throw new HttpError(415, "unsupported_media_type", "compressed bodies are not accepted: send the body without Content-Encoding", "content-encoding");
   }
+  const accepted = ACCEPTED[kind];
+  const expected = `Content-Type must be ${accepted.map((m) => TYPE_NAMES[m]).join(" or ")}`;
   const [type, ...params] = String(headers["content-type"] ?? "").split(";");
-  if (type.trim().toLowerCase() !== "application/json") {
-    throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json", "content-type");
-  }
+  const media = MEDIA_TYPES[type.trim().toLowerCase()];
+  if (media === undefined || !accepted.includes(media)) throw new HttpError(415, "unsupported_media_type", expected, "content-type");
   for (const param of params) {
     if (param.trim() === "") continue;
     const eq = param.indexOf("=");
@@ -39,15 +56,16 @@ export function checkJsonBodyHeaders(headers: IncomingMessage["headers"]): void 
             .trim()
             .replace(/^"(.*)"$/, "$1")
             .toLowerCase();
-    if (name !== "charset" || (value !== "utf-8" && value !== "utf8")) {
-      throw new HttpError(
-        415,
-        "unsupported_media_type",
-        "the body must be UTF-8 JSON: Content-Type application/json or application/json; charset=utf-8",
-        "content-type",
-      );
+    if (media === "cbor" || name !== "charset" || (value !== "utf-8" && value !== "utf8")) {
+      throw new HttpError(415, "unsupported_media_type", `${expected}; a text body must be UTF-8 (charset=utf-8 or none)`, "content-type");
     }
   }
+  return media;
+}
+
+/** `application/json` (optionally `; charset=utf-8`), else 415. */
+export function checkJsonBodyHeaders(headers: IncomingMessage["headers"]): void {
+  checkBodyHeaders(headers, "json");
 }
 
 /** Whether a request announces a body (Content-Length > 0 or chunked). */

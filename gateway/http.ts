@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Service } from "moleculer";
 import { isInputError } from "../ingest/errors";
-import { jsonMemberSpan } from "../ingest/json-member-span";
 import type { ApiContext, GatewayRequest } from "./action";
 import { HttpError, toHttpError } from "./http-errors";
 
@@ -54,29 +53,17 @@ function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /**
- * The client's own `sensor_data` bytes: the body was decoded as strict UTF-8 and parsed from exactly these bytes, so
- * the span is the validated value; the parsed value when not at hand.
- */
-export function sensorDataText(raw: Buffer | undefined, parsed: object): Buffer | object {
-  if (!raw) return parsed;
-  let span: { start: number; end: number } | undefined;
-  try {
-    span = jsonMemberSpan(raw, "sensor_data");
-  } catch {
-    span = undefined;
-  }
-  return span ? raw.subarray(span.start, span.end) : parsed;
-}
-
-/**
- * The gate's principal, the raw body (for an action with `body: "json-raw"`) and the idempotency key (checked by the
- * gate) travel in the meta.
+ * The gate's principal, the body (for an action with `body: "window"` or `"batch"`) and the idempotency key (checked
+ * by the gate) travel in the meta.
  */
 export function onBeforeCall(ctx: ApiContext, _route: unknown, req: GatewayRequest & { $principal?: ApiContext["meta"]["principal"] }): void {
   if (req.$principal) ctx.meta.principal = req.$principal;
   // Only such an action reads it; other actions' meta must stay small (it travels with their calls to other nodes).
-  if (req.rawBody && req.$action?.body === "json-raw") {
+  const kind = req.$action?.body;
+  if (req.rawBody && (kind === "window" || kind === "batch")) {
     ctx.meta.rawBody = req.rawBody;
+    if (req.$bodyMedia) ctx.meta.bodyMedia = req.$bodyMedia;
+    if (req.$windowBody) ctx.meta.windowBody = req.$windowBody;
     const idem = req.headers["idempotency-key"];
     if (typeof idem === "string" && idem.length > 0) ctx.meta.idempotencyKey = idem;
   }

@@ -34,13 +34,11 @@ export const keyIdParam: Rule = { type: "string", pattern: /^[0-9a-f]{16}$/, mes
 export const roleParam: Rule = { type: "enum", values: [...ROLES], messages: { enumValue: `role must be one of ${ROLES.join(", ")}` } };
 export const labelParam: Rule = { type: "string", max: 200, optional: true, messages: { stringMax: "label must be a string of at most 200 characters" } };
 
-/** POST …/vehicles/{vehicle_id}/data: the envelope; ingest/ingest-body.ts decodes the rest (validation is the full decode). */
-export const ingestParams: ActionParams = {
-  $$strict: false,
-  ...vehicleParams,
-  sensor_data: { type: "object" },
-  metadata: { type: "object", optional: true },
-};
+/**
+ * POST …/vehicles/{vehicle_id}/data: the path and query only. The body never enters params (the gate hands it over in
+ * the meta, gateway/request-gate.ts); ingest/ingest-body.ts decodes it (validation is the full decode).
+ */
+export const ingestParams: ActionParams = { ...vehicleParams };
 
 const numberRule: Rule = { type: "number" };
 

@@ -13,9 +13,10 @@ import { keyFromHeaders } from "../stores/api-keys";
 import type { RateLimiter } from "../stores/rate-limiter";
 import { authenticateKey, authorizeRequest } from "./access";
 import type { GatewayRequest, GatewayTags } from "./action";
-import { checkJsonBodyHeaders, hasBody, parseJsonObject, readBody } from "./body";
+import { checkBodyHeaders, hasBody, parseJsonObject, readBody } from "./body";
 import { HttpError, toHttpError } from "./http-errors";
 import { ALL_FLEETS, type Principal } from "./roles";
+import { parseWindowBody } from "./window-body";
 
 /** What the gate needs of the api service (`this` of a moleculer-web middleware is the service). */
 export interface GateHost {
@@ -94,11 +95,18 @@ async function admit(host: GateHost, req: GatedRequest, options: GateOptions): P
   }
   authorizeRequest(req, principal);
   if (!action.body) return;
-  checkJsonBodyHeaders(req.headers);
-  if (action.body === "json-raw") checkIdempotencyKey(req.headers["idempotency-key"]);
+  const media = checkBodyHeaders(req.headers, action.body);
+  if (action.body === "window") checkIdempotencyKey(req.headers["idempotency-key"]);
   const raw = hasBody(req) ? await readBody(req, options.bodyLimitBytes, options.bodyTimeoutMs) : Buffer.alloc(0);
-  req.body = raw.length === 0 ? {} : parseJsonObject(raw);
-  if (action.body === "json-raw") req.rawBody = raw;
+  if (action.body === "json") {
+    req.body = raw.length === 0 ? {} : parseJsonObject(raw);
+    return;
+  }
+  // A window or a batch never enters params (moleculer-web would copy it there): the action gets it in its meta.
+  req.body = {};
+  req.rawBody = raw;
+  req.$bodyMedia = media;
+  if (action.body === "window") req.$windowBody = parseWindowBody(raw, media);
 }
 
 /** Moleculer-web wraps a plain Error from a middleware into a bare MoleculerError (losing `field`): map it here. */

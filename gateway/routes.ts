@@ -8,6 +8,7 @@ import type { GatewaySettings } from "./settings";
 
 export const API_V1_ALIASES: Readonly<Record<string, string>> = {
   "POST /diagnosis-stream/vehicles/:vehicle_id/data": "api.ingest",
+  "POST /diagnosis-stream/batches": "api.ingestBatch",
   "GET /diagnosis-stream/vehicles/:vehicle_id/health": "api.vehicleHealth",
   "GET /diagnosis-stream/vehicles/:vehicle_id/diagnosis-history": "api.vehicleHistory",
   "GET /diagnosis-stream/vehicles/:vehicle_id/findings": "api.vehicleFindings",

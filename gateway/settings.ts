@@ -1,6 +1,7 @@
 /**
- * What the gateway is configured with (config.ts). Budgets: a telematics box sends a window every few seconds, so
- * 50/s per key is generous, and 5/s per vehicle (whatever key it uses) catches a runaway loop.
+ * What the gateway is configured with (config.ts). Budgets count data, not requests, so a legacy box posting 300
+ * 10-row batches a second is not throttled: 262,144 samples/s per vehicle (whatever key it uses) is eight standard
+ * windows a second and catches a runaway loop; the per-key request count (1000/s) only guards against floods.
  */
 import type { RedisSettings, VtoxConfig } from "../config";
 
@@ -12,7 +13,8 @@ export interface GatewaySettings {
   /** A body not received within this time is 408 (INGEST_BODY_TIMEOUT_MS). */
   bodyTimeoutMs: number;
   ingestRateLimitPerS: number;
-  vehicleRateLimitPerS: number;
+  /** Samples (all channels) per second per vehicle. */
+  vehicleSamplesPerS: number;
   /** Per-fleet quotas: vehicles, and ingest body bytes per second. */
   fleetMaxVehicles: number;
   fleetIngestBytesPerS: number;
@@ -37,7 +39,7 @@ export function gatewaySettings(config: VtoxConfig): GatewaySettings {
     bodyLimitBytes: api.bodyLimitBytes,
     bodyTimeoutMs: api.bodyTimeoutMs,
     ingestRateLimitPerS: api.ingestRateLimitPerS,
-    vehicleRateLimitPerS: api.vehicleRateLimitPerS,
+    vehicleSamplesPerS: api.vehicleSamplesPerS,
     fleetMaxVehicles: api.fleetMaxVehicles,
     fleetIngestBytesPerS: api.fleetIngestBytesPerS,
     rawStreamMaxLen: api.rawStreamMaxLen,

@@ -1,6 +1,10 @@
-/** One channel's samples from JSON numbers or f32le-base64, with the per-sample checks every shape shares. */
+/**
+ * One channel's samples from JSON numbers, a Float32Array/Float64Array (a CBOR body's typed arrays) or f32le-base64
+ * (a string, or the raw bytes of a long one: ingest/json-buffer.ts), with the per-sample checks every shape shares.
+ */
 import { InputError } from "./errors";
-import { base64ToFloat32, COMPACT_ENCODING } from "./f32-base64";
+import { base64BytesToFloat32, base64ToFloat32, COMPACT_ENCODING } from "./f32-base64";
+import { JsonBytes } from "./json-buffer";
 import { MAX_ABS_SAMPLE, MAX_SAMPLES_PER_CHANNEL } from "./limits";
 import { describeValue, joinPath } from "./validate";
 
@@ -18,7 +22,8 @@ function checkLength(n: number, field: string): void {
   if (n > MAX_SAMPLES_PER_CHANNEL) throw new InputError(field, `${n} samples exceed the limit of ${MAX_SAMPLES_PER_CHANNEL} per channel`);
 }
 
-export function decodeNumberChannel(value: unknown, field: string): Float64Array {
+export function decodeNumberChannel(value: unknown, field: string): Float64Array | Float32Array {
+  if (value instanceof Float32Array || value instanceof Float64Array) return checkedSamples(value, field);
   if (!Array.isArray(value)) {
     const hint = typeof value === "string" ? ` (a base64 channel needs "encoding": "${COMPACT_ENCODING}")` : "";
     throw new InputError(field, `expected an array of numbers, got ${describeValue(value)}${hint}`);
@@ -34,12 +39,19 @@ export function decodeNumberChannel(value: unknown, field: string): Float64Array
 }
 
 export function decodeBase64Channel(value: unknown, field: string): Float32Array {
+  if (value instanceof JsonBytes) {
+    if (value.length > MAX_BASE64_CHARS) throw new InputError(field, `more than ${MAX_SAMPLES_PER_CHANNEL} samples (limit per channel)`);
+    return checkedSamples(base64BytesToFloat32(value.bytes, field), field);
+  }
   if (typeof value !== "string") {
     throw new InputError(field, `expected a base64 string (encoding ${COMPACT_ENCODING}), got ${describeValue(value)}`);
   }
   if (value.length === 0) throw new InputError(field, "empty channel");
   if (value.length > MAX_BASE64_CHARS) throw new InputError(field, `more than ${MAX_SAMPLES_PER_CHANNEL} samples (limit per channel)`);
-  const samples = base64ToFloat32(value, field);
+  return checkedSamples(base64ToFloat32(value, field), field);
+}
+
+function checkedSamples<T extends Float32Array | Float64Array>(samples: T, field: string): T {
   checkLength(samples.length, field);
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i];

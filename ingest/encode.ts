@@ -73,11 +73,19 @@ export function encodeColumnar(window: SensorWindow): ColumnarSensorData {
 
 /** Shape 3: channels as base64 little-endian float32 (about 30 % smaller than JSON, ~15× cheaper to decode). */
 export function encodeCompact(window: SensorWindow): CompactSensorData {
-  const entries = channelEntries(window);
-  const { base, rates } = rateLayout(entries);
+  const { head, rates } = compactLayout(window);
   const channels: Partial<Record<ChannelName, string>> = {};
-  for (const [name, s] of entries) channels[name] = float32ToBase64(s.samples);
-  return { sampling_rate: base, encoding: COMPACT_ENCODING, ...scalarFields(window), channels, ...(rates ? { channel_rates: rates } : {}) };
+  for (const [name, s] of channelEntries(window)) channels[name] = float32ToBase64(s.samples);
+  return { ...head, channels, ...(rates ? { channel_rates: rates } : {}) };
+}
+
+/** Everything of shape 3 but the channels' text, in encodeCompact's field order (head, channels, rates). */
+export function compactLayout(window: SensorWindow): {
+  head: Omit<CompactSensorData, "channels" | "channel_rates">;
+  rates: Partial<Record<ChannelName, number>> | undefined;
+} {
+  const { base, rates } = rateLayout(channelEntries(window));
+  return { head: { sampling_rate: base, encoding: COMPACT_ENCODING, ...scalarFields(window) }, rates };
 }
 
 const ENGLISH: Readonly<Record<string, string>> = {

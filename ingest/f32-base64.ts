@@ -46,13 +46,47 @@ export function base64ToFloat32(text: string, field: string): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-/** Encodes samples as f32le-base64 (Float64 input is rounded to float32). */
-export function float32ToBase64(samples: Float32Array | Float64Array | readonly number[]): string {
+/** Base64 characters decoded per slice: a multiple of 4, so each slice is whole base64 quads; 48 KiB of text. */
+const SLICE_CHARS = 48 * 1024;
+
+/**
+ * The base64 text of a channel given as its bytes (a long JSON string left unparsed, ingest/json-buffer.ts):
+ * decoded in slices of SLICE_CHARS, so no string over 48 KiB is made; as strict as decodeStrictBase64.
+ */
+export function base64BytesToFloat32(text: Buffer, field: string): Float32Array {
+  const invalid = () => new InputError(field, "not valid base64 (standard alphabet, padded to a multiple of 4 characters)");
+  if (text.length % 4 !== 0) throw invalid();
+  const out = Buffer.allocUnsafeSlow((text.length / 4) * 3);
+  let written = 0;
+  for (let start = 0; start < text.length; start += SLICE_CHARS) {
+    const end = Math.min(text.length, start + SLICE_CHARS);
+    const bytes = decodeStrictBase64(text.toString("latin1", start, end));
+    // Padding only in the last slice: an inner "=" makes the slice decode short.
+    if (bytes === null || (end < text.length && bytes.length !== ((end - start) / 4) * 3)) throw invalid();
+    written += bytes.copy(out, written);
+  }
+  if (written % 4 !== 0) throw new InputError(field, `${written} bytes is not a whole number of float32 samples (multiple of 4)`);
+  if (!HOST_IS_LITTLE_ENDIAN) {
+    const view = new DataView(out.buffer, out.byteOffset, written);
+    const swapped = new Float32Array(written / 4);
+    for (let i = 0; i < swapped.length; i++) swapped[i] = view.getFloat32(4 * i, true);
+    return swapped;
+  }
+  return new Float32Array(out.buffer, out.byteOffset, written / 4);
+}
+
+/** Samples as little-endian float32 bytes (Float64 input is rounded to float32); a view when nothing changes. */
+export function float32LeBytes(samples: Float32Array | Float64Array | readonly number[]): Buffer {
   const f32 = samples instanceof Float32Array ? samples : Float32Array.from(samples);
   if (!HOST_IS_LITTLE_ENDIAN) {
     const bytes = Buffer.alloc(f32.length * 4);
     for (let i = 0; i < f32.length; i++) bytes.writeFloatLE(f32[i], 4 * i);
-    return bytes.toString("base64");
+    return bytes;
   }
-  return Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString("base64");
+  return Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength);
+}
+
+/** Encodes samples as f32le-base64 (Float64 input is rounded to float32). */
+export function float32ToBase64(samples: Float32Array | Float64Array | readonly number[]): string {
+  return float32LeBytes(samples).toString("base64");
 }

@@ -85,6 +85,8 @@ export interface LegacyColumn {
   quantity: LegacyQuantity;
   name: string;
   values: Float64Array;
+  /** Its quantity's range, looked up once per column rather than once per cell (storeLegacyCell). */
+  range?: NumberRange;
 }
 
 /** Maps header names to quantities, rejecting unknown names and two names for one quantity. */
@@ -191,9 +193,23 @@ export function windowFromLegacyColumns(columns: readonly LegacyColumn[], rateHz
   return window;
 }
 
-/** Checks one cell and stores it (shared by the JSON-row and CSV readers). */
-export function storeLegacyCell(column: LegacyColumn, row: number, value: unknown, field: string): void {
-  column.values[row] = expectNumber(value, field, rangeOfLegacyQuantity(column.quantity));
+/**
+ * Checks one cell and stores it (shared by the JSON-row and CSV readers). The cell's field path is built only for
+ * an error: building it for every cell cost more than the rest of a 10-row batch's decoding.
+ */
+export function storeLegacyCell(column: LegacyColumn, row: number, value: unknown, field: string | (() => string)): void {
+  const range = (column.range ??= rangeOfLegacyQuantity(column.quantity));
+  if (
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    (range.minExclusive ? value > range.min : value >= range.min) &&
+    value <= range.max &&
+    (!range.integer || Number.isInteger(value))
+  ) {
+    column.values[row] = value;
+    return;
+  }
+  column.values[row] = expectNumber(value, typeof field === "string" ? field : field(), range);
 }
 
 export function hasAnyChannel(columns: readonly LegacyColumn[]): boolean {

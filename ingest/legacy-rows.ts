@@ -40,7 +40,7 @@ export function decodeLegacyRows(sensorData: JsonObject, field: string, fallback
       if (!Object.prototype.hasOwnProperty.call(row, column.name)) {
         throw new InputError(cellField(i, column.name), "missing (row 0 has this column)");
       }
-      storeLegacyCell(column, i, row[column.name], cellField(i, column.name));
+      storeLegacyCell(column, i, row[column.name], () => cellField(i, column.name));
     }
     if (i > 0 && Object.keys(row).length !== columns.length) {
       const extra = Object.keys(row).find((k) => !names.includes(k)) ?? "";

@@ -16,6 +16,7 @@ import { decodeOrReject } from "../gateway/http";
 import { fleetIdParam, ingestParams, motorProfileParams, pageSizeParam, vehicleParams } from "../gateway/params";
 import { baselineFromParams, baselineParams } from "../gateway/baseline";
 import { acceptWindow, type IngestParams } from "../gateway/ingest";
+import { acceptBatch } from "../gateway/batch-ingest";
 import { createGateway, liveEvents, startGateway, stopGateway } from "../gateway/lifecycle";
 import { localOnlyActions } from "../gateway/local-only";
 import { operationsActions } from "../gateway/operations-actions";
@@ -43,12 +44,22 @@ export function createApiService(gateway: GatewaySettings): ServiceSchema {
       ingest: {
         permission: "ingest",
         vehicle: "write",
-        body: "json-raw",
+        body: "window",
         params: ingestParams,
         async handler(ctx: ApiContext<IngestParams>) {
           const messageId = await acceptWindow(this, this.settings.rawStreamMaxLen, principalOf(ctx), ctx.params, ctx.meta);
           ctx.meta.$statusCode = 202;
           return { message_id: messageId };
+        },
+      },
+
+      /** Many windows (legacy 10-row batches) per request, JSON array or NDJSON, each answered on its own. */
+      ingestBatch: {
+        permission: "ingest",
+        body: "batch",
+        params: { fleet_id: fleetIdParam(true) },
+        handler(ctx: ApiContext<{ fleet_id?: string }>) {
+          return acceptBatch(this, this.settings.rawStreamMaxLen, principalOf(ctx), ctx.params.fleet_id, ctx.meta);
         },
       },
 

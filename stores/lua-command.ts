@@ -12,7 +12,8 @@ export type ScriptArg = string | Buffer | number;
 export interface LuaCommandDefinition {
   /** Method name on the client (`name` and `nameBuffer`); must not clash with a Redis command. */
   name: string;
-  numberOfKeys: number;
+  /** Keys per call; `"dynamic"` for a script over a variable number of keys (e.g. one group per batch entry). */
+  numberOfKeys: number | "dynamic";
   lua: string;
 }
 
@@ -28,7 +29,10 @@ type ScriptMethod = (...keysAndArgs: ScriptArg[]) => Promise<unknown>;
 /** The client's method for `def` (`buffers`: the `…Buffer` variant), defining the command on first use. */
 function ensureCommand(redis: Redis, def: LuaCommandDefinition, buffers: boolean): ScriptMethod {
   const methods = redis as unknown as Partial<Record<string, ScriptMethod>>;
-  if (typeof methods[def.name] !== "function") redis.defineCommand(def.name, { numberOfKeys: def.numberOfKeys, lua: def.lua });
+  if (typeof methods[def.name] !== "function") {
+    // Without numberOfKeys, ioredis takes the key count as the first argument of each call.
+    redis.defineCommand(def.name, def.numberOfKeys === "dynamic" ? { lua: def.lua } : { numberOfKeys: def.numberOfKeys, lua: def.lua });
+  }
   const method = methods[buffers ? `${def.name}Buffer` : def.name];
   if (typeof method !== "function") throw new Error(`Lua command ${def.name} could not be defined`);
   return method;
@@ -36,8 +40,10 @@ function ensureCommand(redis: Redis, def: LuaCommandDefinition, buffers: boolean
 
 export function luaCommand(def: LuaCommandDefinition): LuaCommand {
   const call = (redis: Redis, keys: readonly string[], args: readonly ScriptArg[], buffers: boolean): Promise<unknown> => {
+    const method = ensureCommand(redis, def, buffers);
+    if (def.numberOfKeys === "dynamic") return method.call(redis, keys.length, ...keys, ...args);
     if (keys.length !== def.numberOfKeys) throw new RangeError(`Lua command ${def.name} takes ${def.numberOfKeys} keys, got ${keys.length}`);
-    return ensureCommand(redis, def, buffers).call(redis, ...keys, ...args);
+    return method.call(redis, ...keys, ...args);
   };
   return {
     ...def,

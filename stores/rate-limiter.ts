@@ -22,24 +22,33 @@ export interface RateLimiterOptions {
   windowS: number;
 }
 
-const gcra = luaCommand({
-  name: "vtoxRateLimitGcraV2",
+/**
+ * Lua: `gcra(key, now, windowMs, limit, cost)` → the bucket's new theoretical arrival time and 0, or the ms to
+ * wait before this cost would pass (nothing is written: the caller SETs the new time once every check passed).
+ */
+export const LUA_GCRA = `
+local function gcra(key, now, windowMs, limit, cost)
+  local interval = windowMs / limit
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  local newTat = tat + interval * cost
+  local allowAt = newTat - windowMs
+  if allowAt > now then return newTat, math.ceil(allowAt - now) end
+  return newTat, 0
+end
+`;
+
+const gcraScript = luaCommand({
+  name: "vtoxRateLimitGcraV3",
   numberOfKeys: 1,
-  lua: `
+  lua: `${LUA_GCRA}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
-local burst = tonumber(ARGV[1])
-local cost = tonumber(ARGV[3] or '1')
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-local newTat = tat + interval * cost
-local allowAt = newTat - burst
-if allowAt > now then
-  return {0, math.ceil(allowAt - now), 0}
-end
+local windowMs, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+local newTat, wait = gcra(KEYS[1], now, windowMs, limit, tonumber(ARGV[3] or '1'))
+if wait > 0 then return {0, wait, 0} end
 redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now) + 1)
-return {1, 0, math.floor((burst - (newTat - now)) / interval)}
+return {1, 0, math.floor((windowMs - (newTat - now)) / (windowMs / limit))}
 `,
 });
 
@@ -54,7 +63,7 @@ export class RateLimiter {
   /** One hit of `cost` units (default 1) against `limit` units per window; a cost above the limit never passes. */
   async hit(bucket: string, limit = this.options.limit, cost = 1): Promise<RateLimitDecision> {
     const windowMs = this.options.windowS * 1000;
-    const reply = (await gcra.run(this.redis, [keyNames.rateLimit(this.options.prefix, bucket)], [windowMs, limit, cost])) as number[];
+    const reply = (await gcraScript.run(this.redis, [keyNames.rateLimit(this.options.prefix, bucket)], [windowMs, limit, cost])) as number[];
     const [allowed, waitMs, remaining] = reply;
     return { allowed: allowed === 1, retryAfterS: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)), remaining };
   }

@@ -13,7 +13,8 @@
  *   P:ids   hash raw message id → "open" | window key                         P:hw  newest id taken into a window
  *   P:w:<windowKey>  list of the batches of a window being diagnosed; windowKey = id of the entry that completed it
  *
- * append() is one Lua script, so two coordinators appending batches of the same vehicle are serialised by Redis:
+ * append() is one Lua script (appends made in one tick share one script call, in order), so two coordinators
+ * appending batches of the same vehicle are serialised by Redis:
  *   - id already "open"                   → "duplicate"  (a replayed/reclaimed batch is never appended twice)
  *   - id is the key of a window in P:w:*  → "window" again, reissued (its completing coordinator died before
  *                                           complete(); the entry was reclaimed: diagnose it again — results
@@ -105,84 +106,98 @@ export type AppendOutcome =
   | { status: "late"; newestWindowId: string }
   | { status: "window"; window: AssembledWindow };
 
-// KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream
+// One script call appends a whole group of entries (an XREADGROUP batch: the consumer hands its entries to their
+// handlers in one tick, and append() gathers them), each exactly as a call of its own would in that order.
+// Per entry, KEYS: open, ids, n, hw, window-if-this-id-completes, raw stream (6 each)
 // ARGV: id, n, blob, target, ttl, group ('' = none), "fleet/vehicle", pending entries inspected at most,
-//       prefix of the per-minute id → vehicle index, the legacy fleet (entries without fleet_id)
+//       prefix of the per-minute id → vehicle index, the legacy fleet (entries without fleet_id) (10 each)
+const KEYS_PER_APPEND = 6;
+const ARGS_PER_APPEND = 10;
 const appendScript = luaCommand({
-  name: "vtoxAssemblerAppendV2",
-  numberOfKeys: 6,
+  name: "vtoxAssemblerAppendManyV1",
+  numberOfKeys: "dynamic",
   lua: `${LUA_ID_LESS}
-local id = ARGV[1]
-local function touch()
-  for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
-end
-local state = redis.call('HGET', KEYS[2], id)
-if state then
-  if state == 'open' then return {'duplicate', redis.call('GET', KEYS[3]) or '0'} end
-  if state == id and redis.call('EXISTS', KEYS[5]) == 1 then
-    return {'reissued', id, redis.call('LRANGE', KEYS[5], 0, -1)}
+local function append_one(K, A)
+  local id = A[1]
+  local function touch()
+    for i = 1, 5 do redis.call('EXPIRE', K[i], A[5]) end
   end
-  return {'in_window', state}
-end
-if ARGV[6] ~= '' then
-  local p = redis.call('XPENDING', KEYS[6], ARGV[6], id, id, 1)
-  if #p == 0 then return {'done'} end
-end
-local hw = redis.call('GET', KEYS[4])
-if hw and id_less(id, hw) then return {'late', hw} end
-redis.call('RPUSH', KEYS[1], ARGV[3])
-redis.call('HSET', KEYS[2], id, 'open')
-local n = redis.call('INCRBY', KEYS[3], ARGV[2])
-if n < tonumber(ARGV[4]) then
-  touch()
-  return {'buffered', tostring(n)}
-end
-local all = redis.call('HGETALL', KEYS[2])
-local newest = id
-for i = 1, #all, 2 do
-  if all[i + 1] == 'open' and id_less(newest, all[i]) then newest = all[i] end
-end
-if ARGV[6] ~= '' then
-  -- An older batch of this vehicle still in some coordinator's hands (pending, not yet appended) would leave
-  -- a hole in the window: wait for it; its own append closes the window.
-  -- Only after the vehicle's previous window: an older batch could no longer join this one anyway.
-  local pend = redis.call('XPENDING', KEYS[6], ARGV[6], hw and ('(' .. hw) or '-', newest, ARGV[8])
-  for _, row in ipairs(pend) do
-    local pid = row[1]
-    if redis.call('HEXISTS', KEYS[2], pid) == 0 then
-      -- Vehicle of a pending entry: read once with XRANGE (copies the whole entry), then from a per-minute
-      -- index that expires on its own.
-      local idx = ARGV[9] .. math.floor(tonumber(string.match(pid, '^(%d+)')) / 60000)
-      local owner = redis.call('HGET', idx, pid)
-      if not owner then
-        owner = ''
-        local e = redis.call('XRANGE', KEYS[6], pid, pid)
-        if #e > 0 then
-          local f = e[1][2]
-          local vehicle, fleet = nil, ARGV[10]
-          for j = 1, #f, 2 do
-            if f[j] == 'vehicle_id' then vehicle = f[j + 1] elseif f[j] == 'fleet_id' then fleet = f[j + 1] end
+  local state = redis.call('HGET', K[2], id)
+  if state then
+    if state == 'open' then return {'duplicate', redis.call('GET', K[3]) or '0'} end
+    if state == id and redis.call('EXISTS', K[5]) == 1 then
+      return {'reissued', id, redis.call('LRANGE', K[5], 0, -1)}
+    end
+    return {'in_window', state}
+  end
+  if A[6] ~= '' then
+    local p = redis.call('XPENDING', K[6], A[6], id, id, 1)
+    if #p == 0 then return {'done'} end
+  end
+  local hw = redis.call('GET', K[4])
+  if hw and id_less(id, hw) then return {'late', hw} end
+  redis.call('RPUSH', K[1], A[3])
+  redis.call('HSET', K[2], id, 'open')
+  local n = redis.call('INCRBY', K[3], A[2])
+  if n < tonumber(A[4]) then
+    touch()
+    return {'buffered', tostring(n)}
+  end
+  local all = redis.call('HGETALL', K[2])
+  local newest = id
+  for i = 1, #all, 2 do
+    if all[i + 1] == 'open' and id_less(newest, all[i]) then newest = all[i] end
+  end
+  if A[6] ~= '' then
+    -- An older batch of this vehicle still in some coordinator's hands (pending, not yet appended) would leave
+    -- a hole in the window: wait for it; its own append closes the window.
+    -- Only after the vehicle's previous window: an older batch could no longer join this one anyway.
+    local pend = redis.call('XPENDING', K[6], A[6], hw and ('(' .. hw) or '-', newest, A[8])
+    for _, row in ipairs(pend) do
+      local pid = row[1]
+      if redis.call('HEXISTS', K[2], pid) == 0 then
+        -- Vehicle of a pending entry: read once with XRANGE (copies the whole entry), then from a per-minute
+        -- index that expires on its own.
+        local idx = A[9] .. math.floor(tonumber(string.match(pid, '^(%d+)')) / 60000)
+        local owner = redis.call('HGET', idx, pid)
+        if not owner then
+          owner = ''
+          local e = redis.call('XRANGE', K[6], pid, pid)
+          if #e > 0 then
+            local f = e[1][2]
+            local vehicle, fleet = nil, A[10]
+            for j = 1, #f, 2 do
+              if f[j] == 'vehicle_id' then vehicle = f[j + 1] elseif f[j] == 'fleet_id' then fleet = f[j + 1] end
+            end
+            if vehicle then owner = fleet .. '/' .. vehicle end
           end
-          if vehicle then owner = fleet .. '/' .. vehicle end
+          redis.call('HSET', idx, pid, owner)
+          redis.call('EXPIRE', idx, 3600)
         end
-        redis.call('HSET', idx, pid, owner)
-        redis.call('EXPIRE', idx, 3600)
-      end
-      if owner == ARGV[7] then
-        touch()
-        return {'buffered', tostring(n), pid}
+        if owner == A[7] then
+          touch()
+          return {'buffered', tostring(n), pid}
+        end
       end
     end
   end
+  redis.call('RENAME', K[1], K[5])
+  for i = 1, #all, 2 do
+    if all[i + 1] == 'open' then redis.call('HSET', K[2], all[i], id) end
+  end
+  if not hw or id_less(hw, newest) then redis.call('SET', K[4], newest) end
+  redis.call('DEL', K[3])
+  touch()
+  return {'window', id, redis.call('LRANGE', K[5], 0, -1)}
 end
-redis.call('RENAME', KEYS[1], KEYS[5])
-for i = 1, #all, 2 do
-  if all[i + 1] == 'open' then redis.call('HSET', KEYS[2], all[i], id) end
+local out = {}
+for e = 0, #KEYS / ${KEYS_PER_APPEND} - 1 do
+  local K, A = {}, {}
+  for i = 1, ${KEYS_PER_APPEND} do K[i] = KEYS[e * ${KEYS_PER_APPEND} + i] end
+  for i = 1, ${ARGS_PER_APPEND} do A[i] = ARGV[e * ${ARGS_PER_APPEND} + i] end
+  out[e + 1] = append_one(K, A)
 end
-if not hw or id_less(hw, newest) then redis.call('SET', KEYS[4], newest) end
-redis.call('DEL', KEYS[3])
-touch()
-return {'window', id, redis.call('LRANGE', KEYS[5], 0, -1)}
+return out
 `,
 });
 
@@ -207,8 +222,49 @@ return ids
 
 const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
 
+/** Appends per script call at most: bounds the script's run time (Redis serves nothing else meanwhile). */
+const MAX_APPENDS_PER_CALL = 64;
+
+interface QueuedAppend {
+  vehicle: VehicleRef;
+  keys: string[];
+  args: (string | number | Buffer)[];
+  resolve(outcome: AppendOutcome): void;
+  reject(err: unknown): void;
+}
+
+/** One entry's reply of the append script → its outcome. */
+function appendOutcome(reply: unknown, vehicle: VehicleRef): AppendOutcome {
+  if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
+  const status = str(reply[0]);
+  switch (status) {
+    case "buffered":
+      return reply[2] === undefined
+        ? { status, bufferedSamples: Number(str(reply[1])) }
+        : { status, bufferedSamples: Number(str(reply[1])), waitingFor: str(reply[2]) };
+    case "duplicate":
+      return { status, bufferedSamples: Number(str(reply[1])) };
+    case "in_window":
+      return { status, windowKey: str(reply[1]) };
+    case "done":
+      return { status };
+    case "late":
+      return { status, newestWindowId: str(reply[1]) };
+    case "window":
+    case "reissued": {
+      const blobs = Array.isArray(reply[2]) ? reply[2].filter((b): b is Buffer => Buffer.isBuffer(b)) : [];
+      const merged = mergeBatches(blobs.map(decodeBatch));
+      return { status: "window", window: { ...merged, ...vehicle, windowKey: str(reply[1]), reissued: status === "reissued" } };
+    }
+    default:
+      throw new Error(`unexpected window-assembler status ${status}`);
+  }
+}
+
 export class WindowAssembler {
   private readonly ttlS: number;
+  /** Per source stream: one script call touches one partition's keys only (one Redis Cluster slot). */
+  private readonly queued = new Map<string, QueuedAppend[]>();
 
   constructor(
     private readonly redis: Redis,
@@ -229,7 +285,11 @@ export class WindowAssembler {
     return typeof stream === "function" ? stream(vehicle) : stream;
   }
 
-  async append(vehicle: VehicleRef, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
+  /**
+   * Appends one batch. Calls made in the same tick (a consumer's XREADGROUP batch: its handlers start together) go
+   * to Redis as one script call, up to MAX_APPENDS_PER_CALL, applied in call order exactly as separate calls.
+   */
+  append(vehicle: VehicleRef, messageId: string, batch: SensorWindow): Promise<AppendOutcome> {
     const source = this.sourceStream(vehicle);
     const keys = [
       this.key(vehicle, "open"),
@@ -239,7 +299,7 @@ export class WindowAssembler {
       this.key(vehicle, `w:${messageId}`),
       source ?? this.key(vehicle, "none"),
     ];
-    const reply = await appendScript.runBuffer(this.redis, keys, [
+    const args = [
       messageId,
       batchSampleCount(batch),
       encodeBatch(messageId, batch),
@@ -250,31 +310,42 @@ export class WindowAssembler {
       this.opts.maxPendingInspected ?? 256,
       `${source ?? ""}:vidx2:`,
       this.opts.legacyFleetId,
-    ]);
-    if (!Array.isArray(reply)) throw new Error("unexpected reply from window-assembler append");
-    const status = str(reply[0]);
-    switch (status) {
-      case "buffered":
-        return reply[2] === undefined
-          ? { status, bufferedSamples: Number(str(reply[1])) }
-          : { status, bufferedSamples: Number(str(reply[1])), waitingFor: str(reply[2]) };
-      case "duplicate":
-        return { status, bufferedSamples: Number(str(reply[1])) };
-      case "in_window":
-        return { status, windowKey: str(reply[1]) };
-      case "done":
-        return { status };
-      case "late":
-        return { status, newestWindowId: str(reply[1]) };
-      case "window":
-      case "reissued": {
-        const blobs = Array.isArray(reply[2]) ? reply[2].filter((b): b is Buffer => Buffer.isBuffer(b)) : [];
-        const merged = mergeBatches(blobs.map(decodeBatch));
-        return { status: "window", window: { ...merged, ...vehicle, windowKey: str(reply[1]), reissued: status === "reissued" } };
-      }
-      default:
-        throw new Error(`unexpected window-assembler status ${status}`);
-    }
+    ];
+    return new Promise<AppendOutcome>((resolve, reject) => {
+      const lane = source ?? "";
+      let queue = this.queued.get(lane);
+      if (!queue) this.queued.set(lane, (queue = []));
+      queue.push({ vehicle, keys, args, resolve, reject });
+      if (queue.length >= MAX_APPENDS_PER_CALL) this.flush(lane);
+      else if (queue.length === 1) queueMicrotask(() => this.flush(lane));
+    });
+  }
+
+  /** Sends the queued appends as one script call; each caller gets its own outcome (or the call's error). */
+  private flush(lane: string): void {
+    const queue = this.queued.get(lane);
+    const group = queue ? queue.splice(0, MAX_APPENDS_PER_CALL) : [];
+    if (queue?.length === 0) this.queued.delete(lane);
+    if (group.length === 0) return;
+    appendScript
+      .runBuffer(
+        this.redis,
+        group.flatMap((g) => g.keys),
+        group.flatMap((g) => g.args),
+      )
+      .then((reply) => {
+        if (!Array.isArray(reply) || reply.length !== group.length) throw new Error("unexpected reply from window-assembler append");
+        group.forEach((g, i) => {
+          try {
+            g.resolve(appendOutcome(reply[i], g.vehicle));
+          } catch (err) {
+            g.reject(err);
+          }
+        });
+      })
+      .catch((err: unknown) => {
+        for (const g of group) g.reject(err);
+      });
   }
 
   private targetSamples(batch: SensorWindow): number {

@@ -20,6 +20,7 @@ const REQUIRED: Record<string, Permission> = {
   "api.live": "public",
   "api.ready": "public",
   "api.ingest": "ingest",
+  "api.ingestBatch": "ingest",
   "api.vehicleHealth": "read",
   "api.vehicleHistory": "read",
   "api.vehicleFindings": "read",
@@ -113,13 +114,15 @@ describe("auth: every route × role × fleet", function () {
     const body =
       route.action === "api.ingest"
         ? { sensor_data: sensorData }
-        : route.action === "api.putVehicleProfile"
-          ? profile
-          : route.action === "api.putVehicleBaseline"
-            ? {}
-            : route.action === "api.createKey"
-              ? { fleet: "fleetA", role: "viewer" }
-              : undefined;
+        : route.action === "api.ingestBatch"
+          ? [{ vehicle_id: "EV-A1", sensor_data: sensorData }]
+          : route.action === "api.putVehicleProfile"
+            ? profile
+            : route.action === "api.putVehicleBaseline"
+              ? {}
+              : route.action === "api.createKey"
+                ? { fleet: "fleetA", role: "viewer" }
+                : undefined;
     void fleetOfCaller;
     return fetch(`${api.base}${p}`, {
       method: route.method,
@@ -269,23 +272,27 @@ describe("auth: every route × role × fleet", function () {
   });
 });
 
-describe("rate limits: per key and per vehicle, shared by two api instances", function () {
+describe("rate limits: requests per key and samples per vehicle, shared by two api instances", function () {
   this.timeout(30_000);
   const tag = uniqueName("rl");
   let one: ApiHarness;
   let two: ApiHarness;
-
-  before(async () => {
-    one = await startApi(tag, "rl-1", { INGEST_RATE_LIMIT: "6", INGEST_VEHICLE_RATE_LIMIT: "3" });
-    two = await startApi(tag, "rl-2", { INGEST_RATE_LIMIT: "6", INGEST_VEHICLE_RATE_LIMIT: "3" });
-  });
 
   after(async () => {
     await dropPrefix(one.redis, tag);
     await Promise.all([one.stop(), two.stop()]);
   });
 
-  const sd = encodeCompact(nextWindow(makeFleet({ vehicles: 1, seed: 2, faultyShare: 0, durationS: 0.0625, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0));
+  const window = nextWindow(makeFleet({ vehicles: 1, seed: 2, faultyShare: 0, durationS: 0.0625, rateHz: 4096, vibRateHz: 4096 }).vehicles[0], 0);
+  const sd = encodeCompact(window);
+  // The vehicle's budget counts samples: three of these windows a second.
+  const samplesPerWindow = Object.values(window.channels).reduce((n, c) => n + (c?.samples.length ?? 0), 0);
+  const env = { INGEST_RATE_LIMIT: "6", INGEST_VEHICLE_SAMPLES_PER_S: String(3 * samplesPerWindow) };
+
+  before(async () => {
+    one = await startApi(tag, "rl-1", env);
+    two = await startApi(tag, "rl-2", env);
+  });
   async function post(h: ApiHarness, key: string, vehicle: string): Promise<Response> {
     return fetch(`${h.base}/api/v1/diagnosis-stream/vehicles/${vehicle}/data`, {
       method: "POST",

@@ -26,7 +26,7 @@ describe("config: the environment parsed once", () => {
       partitions: 1,
     });
     expect(c.broker.namespace).to.equal("vtox");
-    expect(c.api).to.include({ port: 8000, host: "0.0.0.0", bodyLimitBytes: 4 * 1024 * 1024, ingestRateLimitPerS: 50, vehicleRateLimitPerS: 5 });
+    expect(c.api).to.include({ port: 8000, host: "0.0.0.0", bodyLimitBytes: 4 * 1024 * 1024, ingestRateLimitPerS: 1000, vehicleSamplesPerS: 262_144 });
     expect(c.diagnosis.windowTransport).to.equal("claim-check");
     expect(c.diagnosis.consumer).to.deep.equal({ batchSize: 16, maxInFlight: 32, claimIdleMs: 5000, maxDeliveries: 5 });
     expect(c.broker.healthPort).to.equal(undefined);
