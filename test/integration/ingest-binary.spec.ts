@@ -181,7 +181,10 @@ describe("ingest: CBOR bodies, no large strings, budgets in samples", function (
       });
       expect(status, type).to.equal(202);
       expect(longest, `${type}: longest string`).to.be.at.most(MAX_TEXT_SLICE);
-      expect(longest, `${type}: the observation saw the body's channels`).to.be.above(1000);
+      // The JSON body's base64 channels are read through strings (the observation sees them); a CBOR body's channels
+      // stay binary all the way into the stream entry, so its longest string is a short field (the metadata, an id).
+      if (type === "application/json") expect(longest, `${type}: the observation saw the body's channels`).to.be.above(1000);
+      else expect(longest, `${type}: no channel data as text`).to.be.below(1000);
     }
   });
 
