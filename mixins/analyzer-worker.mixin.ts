@@ -24,6 +24,7 @@ type AnalyzeWireParams = Partial<Extract<AnalyzeParams, { window: unknown }>> &
   Partial<Extract<AnalyzeParams, { entryRef: unknown }>>;
 import { asTypedWindow } from "../pipeline/typed-window";
 import { WorkerLoad, type WorkerLoadSnapshot } from "../broker/worker-load";
+import { callerGaveUp } from "../broker/expired-call";
 
 /** What a worker service is configured with: where claim-checked windows are fetched from. */
 export interface AnalyzerWorkerSettings {
@@ -91,6 +92,8 @@ export function AnalyzerWorkerMixin(analyzer: Analyzer): Partial<ServiceSchema> 
                 wanted,
               )
             : asTypedWindow(inline!);
+          // Expired while queued: the coordinator has already failed this window and will retry it.
+          if (callerGaveUp(ctx)) throw new Errors.RequestSkippedError({ action: ctx.action?.name ?? "analyze", nodeID: ctx.nodeID ?? "" });
           this.workerLoad.begin();
           const t0 = performance.now();
           let finding: Finding;
