@@ -25,14 +25,14 @@ export interface GatewayStores {
 export function openGatewayStores(settings: GatewaySettings, nodeID: string, onError: (err: Error) => void): GatewayStores {
   const keys = redisKeys(settings.redis);
   // Redis down must answer 503 quickly, not hang the request.
-  // Auto-pipelining: the commands of concurrent requests issued in one tick leave in one write (at a legacy box's
-  // rate of small POSTs, socket writes were the api's largest cost).
+  // No ioredis auto-pipelining: it saved 0.23 ms per small legacy POST, but at 140 standard windows/s it cost the
+  // api 1.1 ms of CPU per window (mostly GC: a pipeline copies its commands, 128 KiB windows included, into one
+  // buffer) and doubled its POST p99 (docs/performance.md#legacy-ingest). The batch endpoint is the fast legacy path.
   const redis = createRedis(settings.redis, {
     connectionName: `api:${nodeID}`,
     commandTimeoutMs: 2000,
     failFastWhenDown: true,
     onError,
-    ioredis: { enableAutoPipelining: true },
   });
   return {
     redis,
